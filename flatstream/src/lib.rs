@@ -1,0 +1,27 @@
+#![doc = include_str!("../../README.md")]
+#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod checksum;
+mod error;
+pub mod framing;
+mod reader;
+mod serialize;
+mod writer;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use error::{Error, Result};
+pub use reader::{ReadStats, StreamReader};
+pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
+pub use writer::StreamWriter;
+
+/// Derives [`StreamSerialize`](trait@StreamSerialize) and
+/// [`StreamDeserialize`] for a struct or enum.
+pub use flatstream_derive::StreamSerialize;
+
+/// The `flatbuffers` crate this version of flatstream builds on, for
+/// hand-written [`StreamSerialize`] implementations.
+pub use flatbuffers;

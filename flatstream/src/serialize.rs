@@ -1,0 +1,201 @@
+//! The two traits a message type implements: how to build it, how to view it.
+//!
+//! `#[derive(StreamSerialize)]` implements both. They are implemented here
+//! for strings — a stream of `String`s is a stream of FlatBuffers whose root
+//! is a string — which doubles as the canonical example for hand-written or
+//! `flatc`-generated types.
+
+use flatbuffers::FlatBufferBuilder;
+
+use crate::error::Result;
+
+/// A type that can be written as one FlatBuffers message.
+///
+/// # Examples
+///
+/// A hand-written implementation builds the buffer and finishes it:
+///
+/// ```
+/// use flatstream::{flatbuffers::FlatBufferBuilder, Result, StreamSerialize};
+///
+/// struct Ping;
+///
+/// impl StreamSerialize for Ping {
+///     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
+///         let text = builder.create_string("ping");
+///         builder.finish_minimal(text);
+///         Ok(())
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written to a flatstream stream",
+    label = "`{Self}` does not implement `StreamSerialize`",
+    note = "add `#[derive(flatstream::StreamSerialize)]` to the type, or implement the trait by hand"
+)]
+pub trait StreamSerialize {
+    /// Serializes `self` as the root of `builder` and finishes it.
+    ///
+    /// The builder arrives reset. An implementation must call one of the
+    /// builder's `finish` methods exactly once (the `flatbuffers` crate
+    /// asserts this in debug builds).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the implementation reports; the derive never fails.
+    fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()>;
+}
+
+/// A type whose messages can be read back as zero-copy views.
+///
+/// # Examples
+///
+/// ```
+/// use flatstream::StreamDeserialize;
+///
+/// let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+/// let text = builder.create_string("hello");
+/// builder.finish_minimal(text);
+/// let view: &str = String::view(builder.finished_data()).unwrap();
+/// assert_eq!(view, "hello");
+///
+/// // Bytes that are not a string buffer are refused, never misread.
+/// assert!(String::view(&[0xff, 0xff, 0xff, 0x7f]).is_err());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a flatstream stream",
+    label = "`{Self}` does not implement `StreamDeserialize`",
+    note = "add `#[derive(flatstream::StreamSerialize)]` to the type, or implement the trait by hand"
+)]
+pub trait StreamDeserialize {
+    /// The zero-copy view of one message, borrowing the payload.
+    type View<'a>: Copy;
+
+    /// Verifies `payload` and returns its root view.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Flatbuffers`](crate::Error::Flatbuffers) when `payload` is
+    /// not a valid buffer of this type.
+    fn view(payload: &[u8]) -> Result<Self::View<'_>>;
+
+    /// Returns the root view of `payload` without verifying it.
+    ///
+    /// # Safety
+    ///
+    /// `payload` must be a valid buffer of this type, for instance one that
+    /// [`view`](Self::view) has accepted before. Anything else is undefined
+    /// behaviour.
+    unsafe fn view_unchecked(payload: &[u8]) -> Self::View<'_>;
+}
+
+/// A [`StreamDeserialize`] type that can be decoded into an owned value.
+///
+/// Implemented for every type that converts from its own view, which the
+/// derive provides. The owned-decoding iterator of
+/// [`StreamReader`](crate::StreamReader) requires it.
+pub trait DecodeOwned: StreamDeserialize + Sized {
+    /// Converts a view into an owned value.
+    fn from_view(view: Self::View<'_>) -> Self;
+}
+
+impl<T> DecodeOwned for T
+where
+    T: StreamDeserialize,
+    for<'a> T: From<T::View<'a>>,
+{
+    #[inline]
+    fn from_view(view: Self::View<'_>) -> Self {
+        T::from(view)
+    }
+}
+
+impl StreamSerialize for str {
+    fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
+        let root = builder.create_string(self);
+        builder.finish_minimal(root);
+        Ok(())
+    }
+}
+
+impl StreamSerialize for String {
+    fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
+        self.as_str().serialize(builder)
+    }
+}
+
+impl<T: StreamSerialize + ?Sized> StreamSerialize for &T {
+    fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
+        (**self).serialize(builder)
+    }
+}
+
+impl<T: StreamSerialize + ?Sized> StreamSerialize for Box<T> {
+    fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
+        (**self).serialize(builder)
+    }
+}
+
+impl StreamDeserialize for String {
+    type View<'a> = &'a str;
+
+    fn view(payload: &[u8]) -> Result<&str> {
+        Ok(flatbuffers::root::<&str>(payload)?)
+    }
+
+    unsafe fn view_unchecked(payload: &[u8]) -> &str {
+        // SAFETY: the caller guarantees `payload` is a valid string buffer.
+        unsafe { flatbuffers::root_unchecked::<&str>(payload) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serialize<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
+        let mut builder = FlatBufferBuilder::new();
+        value.serialize(&mut builder).unwrap();
+        builder.finished_data().to_vec()
+    }
+
+    #[test]
+    fn str_and_string_write_the_same_bytes() {
+        assert_eq!(serialize("héllo"), serialize(&String::from("héllo")));
+        assert_eq!(serialize(&"x"), serialize("x"));
+    }
+
+    #[test]
+    fn string_view_round_trips() {
+        for text in ["", "a", "héllo wörld", &"z".repeat(5000)] {
+            let bytes = serialize(text);
+            assert_eq!(String::view(&bytes).unwrap(), text);
+            // SAFETY: `bytes` was just verified above.
+            assert_eq!(unsafe { String::view_unchecked(&bytes) }, text);
+            assert_eq!(String::from_view(String::view(&bytes).unwrap()), text);
+        }
+    }
+
+    #[test]
+    fn string_view_rejects_bad_utf8() {
+        let mut bytes = serialize("abc");
+        let at = bytes.len() - 2; // last character before the terminator
+        bytes[at] = 0xff;
+        assert!(matches!(
+            String::view(&bytes),
+            Err(crate::Error::Flatbuffers(_))
+        ));
+    }
+
+    #[test]
+    fn string_view_rejects_offset_out_of_bounds() {
+        let mut bytes = serialize("abc");
+        bytes[0] = 200;
+        assert!(matches!(
+            String::view(&bytes),
+            Err(crate::Error::Flatbuffers(_))
+        ));
+        assert!(String::view(&[1, 0]).is_err());
+        assert!(String::view(&[]).is_err());
+    }
+}

@@ -1,0 +1,282 @@
+//! [`StreamWriter`]: serializes messages and writes them as frames.
+
+use std::fmt;
+use std::io::Write;
+use std::marker::PhantomData;
+
+use flatbuffers::FlatBufferBuilder;
+
+use crate::error::Result;
+use crate::framing::Framer;
+use crate::serialize::StreamSerialize;
+
+/// Frames up to this size are assembled in scratch space and handed to the
+/// writer in one `write_all`; larger ones go straight through.
+const CONTIGUOUS_FRAME_LEN: usize = 256 * 1024;
+
+/// Writes a stream of `T` messages to `W`, framed by `F`.
+///
+/// The writer owns one `FlatBufferBuilder` and one scratch buffer and reuses
+/// both, so writing allocates nothing once they have grown to the largest
+/// message. Each frame of up to 256 KiB reaches `W` in a single `write_all`
+/// (header and payload contiguous), so a failing `BufWriter` flush never
+/// leaves half a header behind.
+///
+/// `T` is fixed by the first write (or by annotation); it may be unsized
+/// (`StreamWriter<str, _, _>`).
+///
+/// # Examples
+///
+/// ```
+/// use flatstream::{checksum::XxHash64, framing::ChecksumFramer, StreamWriter};
+///
+/// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+/// writer.write(&"first event")?;
+/// writer.write_batch(&["second", "third"])?;
+/// writer.flush()?;
+/// let bytes: Vec<u8> = writer.into_inner();
+/// assert!(!bytes.is_empty());
+/// # Ok::<(), flatstream::Error>(())
+/// ```
+pub struct StreamWriter<T: ?Sized, W, F> {
+    writer: W,
+    framer: F,
+    builder: FlatBufferBuilder<'static>,
+    scratch: Vec<u8>,
+    messages: u64,
+    bytes: u64,
+    _message: PhantomData<fn(&T)>,
+}
+
+impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
+    /// A writer of frames made by `framer` to `writer`.
+    pub fn new(writer: W, framer: F) -> Self {
+        Self::with_builder(writer, framer, FlatBufferBuilder::new())
+    }
+
+    /// A writer that uses `builder` (for instance one made with
+    /// `FlatBufferBuilder::with_capacity`) for every message.
+    pub fn with_builder(writer: W, framer: F, builder: FlatBufferBuilder<'static>) -> Self {
+        StreamWriter {
+            writer,
+            framer,
+            builder,
+            scratch: Vec::new(),
+            messages: 0,
+            bytes: 0,
+            _message: PhantomData,
+        }
+    }
+
+    /// Serializes `message` and writes it as one frame.
+    ///
+    /// # Errors
+    ///
+    /// What `message`'s serialization reports, [`Error::InvalidFrame`] if
+    /// the payload cannot be framed (empty, or over `u32::MAX` bytes), and
+    /// [`Error::Io`] if the underlying writer fails.
+    ///
+    /// [`Error::InvalidFrame`]: crate::Error::InvalidFrame
+    /// [`Error::Io`]: crate::Error::Io
+    pub fn write(&mut self, message: &T) -> Result<()>
+    where
+        T: StreamSerialize,
+    {
+        self.builder.reset();
+        message.serialize(&mut self.builder)?;
+        let payload = self.builder.finished_data();
+        write_payload_with(
+            &mut self.writer,
+            &self.framer,
+            &mut self.scratch,
+            payload,
+            &mut self.bytes,
+        )?;
+        self.messages += 1;
+        Ok(())
+    }
+
+    /// Writes an already finished FlatBuffer as one frame, as is.
+    ///
+    /// Useful to copy frames between streams, or for buffers built by hand.
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Self::write).
+    pub fn write_payload(&mut self, payload: &[u8]) -> Result<()> {
+        write_payload_with(
+            &mut self.writer,
+            &self.framer,
+            &mut self.scratch,
+            payload,
+            &mut self.bytes,
+        )?;
+        self.messages += 1;
+        Ok(())
+    }
+
+    /// Flushes the underlying writer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) if the flush fails.
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
+
+    /// Messages written so far.
+    pub fn messages_written(&self) -> u64 {
+        self.messages
+    }
+
+    /// Bytes handed to the underlying writer so far, headers included.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes
+    }
+}
+
+impl<T, W: Write, F: Framer> StreamWriter<T, W, F> {
+    /// Writes every message of `messages`, in order.
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Self::write); messages before the failing one have been
+    /// written.
+    pub fn write_batch(&mut self, messages: &[T]) -> Result<()>
+    where
+        T: StreamSerialize,
+    {
+        messages.iter().try_for_each(|message| self.write(message))
+    }
+}
+
+impl<T: ?Sized, W, F> StreamWriter<T, W, F> {
+    /// The underlying writer.
+    pub fn get_ref(&self) -> &W {
+        &self.writer
+    }
+
+    /// The underlying writer, mutably. Writing to it directly breaks the
+    /// stream unless whole frames are written.
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.writer
+    }
+
+    /// The framer.
+    pub fn framer(&self) -> &F {
+        &self.framer
+    }
+
+    /// Returns the underlying writer. Call [`flush`](Self::flush) first if
+    /// it buffers: this does not flush.
+    pub fn into_inner(self) -> W {
+        self.writer
+    }
+}
+
+impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for StreamWriter<T, W, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamWriter")
+            .field("writer", &self.writer)
+            .field("framer", &self.framer)
+            .field("messages", &self.messages)
+            .field("bytes", &self.bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Frames `payload` and writes it, contiguously when it is small enough.
+fn write_payload_with<W: Write, F: Framer>(
+    writer: &mut W,
+    framer: &F,
+    scratch: &mut Vec<u8>,
+    payload: &[u8],
+    bytes: &mut u64,
+) -> Result<()> {
+    if payload.len() <= CONTIGUOUS_FRAME_LEN {
+        scratch.clear();
+        framer.frame_and_write(scratch, payload)?;
+        writer.write_all(scratch)?;
+        *bytes += scratch.len() as u64;
+    } else {
+        let mut counting = CountingWriter {
+            inner: writer,
+            count: 0,
+        };
+        let result = framer.frame_and_write(&mut counting, payload);
+        *bytes += counting.count;
+        result?;
+    }
+    Ok(())
+}
+
+/// Counts the bytes that pass through to `inner`.
+struct CountingWriter<'a, W> {
+    inner: &'a mut W,
+    count: u64,
+}
+
+impl<W: Write> Write for CountingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framing::DefaultFramer;
+
+    /// A writer that records the size of each `write` call.
+    #[derive(Default)]
+    struct CallRecorder {
+        calls: Vec<usize>,
+        data: Vec<u8>,
+    }
+
+    impl Write for CallRecorder {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.calls.push(buf.len());
+            self.data.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn each_small_frame_is_one_write_call() {
+        let mut writer = StreamWriter::new(CallRecorder::default(), DefaultFramer);
+        writer.write("hello").unwrap();
+        writer.write("world!").unwrap();
+        let recorder = writer.into_inner();
+        assert_eq!(recorder.calls.len(), 2);
+        assert_eq!(recorder.calls.iter().sum::<usize>(), recorder.data.len());
+    }
+
+    #[test]
+    fn counts_messages_and_bytes() {
+        let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
+        writer.write_batch(&["a", "bb", "ccc"]).unwrap();
+        let big = "x".repeat(CONTIGUOUS_FRAME_LEN + 10);
+        writer.write(&big.as_str()).unwrap();
+        assert_eq!(writer.messages_written(), 4);
+        assert_eq!(writer.bytes_written(), writer.get_ref().len() as u64);
+    }
+
+    #[test]
+    fn write_payload_refuses_empty() {
+        let mut writer = StreamWriter::<str, _, _>::new(Vec::new(), DefaultFramer);
+        assert!(writer.write_payload(&[]).is_err());
+        assert_eq!(writer.messages_written(), 0);
+        assert!(writer.get_ref().is_empty());
+    }
+}
