@@ -1,0 +1,120 @@
+//! Memory behaviour, measured with a counting global allocator: lying
+//! headers cannot make the reader allocate, and steady-state writing and
+//! reading allocate nothing.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use common::{messages, write_stream};
+use flatstream::checksum::XxHash64;
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer};
+use flatstream::{Error, StreamReader, StreamWriter};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
+}
+
+fn record(size: usize) {
+    // `try_with`: the thread-local may already be gone during thread exit.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        record(layout.size());
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        record(layout.size());
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        record(new_size);
+        // SAFETY: same contract as ours.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` and returns (allocations, largest allocation) made by it on
+/// this thread.
+fn measure<R>(f: impl FnOnce() -> R) -> (R, u64, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    LARGEST.with(|l| l.set(0));
+    let result = f();
+    let count = ALLOCATIONS.with(Cell::get) - before;
+    (result, count, LARGEST.with(Cell::get))
+}
+
+#[test]
+fn four_gib_header_is_refused_without_allocating() {
+    let mut bytes = u32::MAX.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&[0u8; 8]);
+    bytes.extend_from_slice(&[1u8; 100]);
+    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64));
+    let (result, count, largest) = measure(|| reader.read().map(|v| v.map(str::len)));
+    assert!(matches!(result, Err(Error::InvalidFrame { .. })));
+    // Formatting the error message is the only allocation.
+    assert!(count <= 2, "{count} allocations");
+    assert!(largest < 1024, "allocated {largest} bytes");
+}
+
+#[test]
+fn four_gib_header_under_a_huge_limit_allocates_only_what_arrives() {
+    let mut bytes = u32::MAX.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&[1u8; 1000]);
+    let deframer = DefaultDeframer::new().with_max_frame_len(usize::MAX);
+    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], deframer);
+    let (result, _, largest) = measure(|| reader.read().map(|v| v.map(str::len)));
+    assert!(matches!(result, Err(Error::UnexpectedEof)));
+    assert!(largest <= 256 * 1024, "allocated {largest} bytes for 1000 that arrived");
+}
+
+#[test]
+fn steady_state_writing_allocates_nothing() {
+    let sent = messages(200, 300);
+    let mut writer = StreamWriter::new(std::io::sink(), ChecksumFramer::new(XxHash64));
+    // Warm up: the builder and scratch space grow to the largest message.
+    writer.write_batch(&sent).unwrap();
+    let (result, count, _) = measure(|| writer.write_batch(&sent));
+    result.unwrap();
+    assert_eq!(count, 0, "writing {} messages allocated", sent.len());
+}
+
+#[test]
+fn steady_state_reading_allocates_nothing() {
+    let sent = messages(200, 300);
+    let bytes = write_stream(XxHash64, &sent);
+    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64));
+    // Warm up on the first (longest-so-far) messages.
+    let longest = sent.iter().map(String::len).max().unwrap();
+    while let Some(view) = reader.read().unwrap() {
+        if view.len() == longest {
+            break;
+        }
+    }
+    let (total, count, _) = measure(|| {
+        let mut total = 0;
+        while let Some(view) = reader.read().unwrap() {
+            total += view.len();
+        }
+        total
+    });
+    assert!(total > 0);
+    assert_eq!(count, 0, "reading allocated");
+}

@@ -1,0 +1,244 @@
+//! Damaged streams: every truncation, every flipped bit, mismatched
+//! checksums and lying headers end in a typed error, never in wrong data.
+
+mod common;
+
+use common::{frame_offsets, messages, read_all, wire_size, write_stream};
+use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
+use flatstream::framing::{ChecksumDeframer, DefaultDeframer};
+use flatstream::{Error, StreamReader};
+
+/// Truncating a stream anywhere yields exactly the frames wholly before
+/// the cut, then a clean end (on a boundary) or `UnexpectedEof`.
+fn truncation_at_every_offset<C: Checksum + Copy>(checksum: C) {
+    let sent = messages(6, 40);
+    let bytes = write_stream(checksum, &sent);
+    let offsets = frame_offsets::<C>(&sent);
+    assert_eq!(*offsets.last().unwrap(), bytes.len());
+    for cut in 0..=bytes.len() {
+        let (texts, err) = read_all(checksum, &bytes[..cut]);
+        let whole_frames = offsets.iter().filter(|&&o| o <= cut).count() - 1;
+        assert_eq!(texts, sent[..whole_frames], "cut at {cut}");
+        if offsets.contains(&cut) {
+            assert!(err.is_none(), "cut at boundary {cut}: {err:?}");
+        } else {
+            assert!(matches!(err, Some(Error::UnexpectedEof)), "cut at {cut}: {err:?}");
+        }
+    }
+}
+
+#[test]
+fn truncation_at_every_byte_offset() {
+    for_each_checksum!(|c| { truncation_at_every_offset(c) });
+}
+
+/// Flipping any single bit of a frame's checksum or payload is reported as
+/// a checksum mismatch at that frame; the frames before it read intact.
+fn every_single_bit_flip_detected<C: Checksum + Copy>(checksum: C) {
+    let sent = messages(4, 24);
+    let bytes = write_stream(checksum, &sent);
+    let offsets = frame_offsets::<C>(&sent);
+    for (frame, window) in offsets.windows(2).enumerate() {
+        let guarded = window[0] + 4..window[1];
+        for bit in guarded.start * 8..guarded.end * 8 {
+            let mut damaged = bytes.clone();
+            damaged[bit / 8] ^= 1 << (bit % 8);
+            let (texts, err) = read_all(checksum, &damaged[..]);
+            assert_eq!(texts, sent[..frame], "bit {bit}");
+            match err {
+                Some(Error::ChecksumMismatch {
+                    offset: Some(offset),
+                    ..
+                }) => assert_eq!(offset, window[0] as u64),
+                other => panic!("bit {bit} of frame {frame}: {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bit_flip_in_payload_and_checksum_is_detected() {
+    every_single_bit_flip_detected(Crc16);
+    every_single_bit_flip_detected(Crc32);
+    every_single_bit_flip_detected(Crc64);
+    every_single_bit_flip_detected(XxHash64);
+}
+
+/// A flip anywhere — length fields included — never yields a message that
+/// differs from what was written: the reader either returns the original
+/// prefix and stops with an error, or (for a flip it cannot see) nothing
+/// differs.
+fn no_flip_yields_wrong_data<C: Checksum + Copy>(checksum: C) {
+    let sent = messages(4, 24);
+    let bytes = write_stream(checksum, &sent);
+    for bit in 0..bytes.len() * 8 {
+        let mut damaged = bytes.clone();
+        damaged[bit / 8] ^= 1 << (bit % 8);
+        let (texts, err) = read_all(checksum, &damaged[..]);
+        assert!(sent.starts_with(&texts), "bit {bit} produced {texts:?}");
+        assert!(err.is_some(), "bit {bit}: damage went unnoticed");
+    }
+}
+
+#[test]
+fn no_single_bit_flip_yields_wrong_data() {
+    no_flip_yields_wrong_data(Crc16);
+    no_flip_yields_wrong_data(Crc32);
+    no_flip_yields_wrong_data(Crc64);
+    no_flip_yields_wrong_data(XxHash64);
+}
+
+#[test]
+fn without_checksum_flips_never_panic() {
+    let sent = messages(4, 24);
+    let bytes = write_stream(NoChecksum, &sent);
+    for bit in 0..bytes.len() * 8 {
+        let mut damaged = bytes.clone();
+        damaged[bit / 8] ^= 1 << (bit % 8);
+        // Whatever comes out is a verified string buffer or a typed error.
+        let _ = read_all(NoChecksum, &damaged[..]);
+    }
+}
+
+#[test]
+fn every_byte_value_at_every_offset_never_panics() {
+    for_each_checksum!(|c| {
+        let sent = messages(3, 16);
+        let bytes = write_stream(c, &sent);
+        for at in 0..bytes.len() {
+            for delta in [1u8, 0x7f, 0x80, 0xff] {
+                let mut damaged = bytes.clone();
+                damaged[at] = damaged[at].wrapping_add(delta);
+                let (texts, _) = read_all(c, &damaged[..]);
+                if wire_size(&c) > 0 {
+                    assert!(sent.starts_with(&texts), "offset {at} delta {delta}");
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn checksum_mismatch_reports_both_values() {
+    let bytes = write_stream(Crc32, &["payload".to_owned()]);
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x40;
+    let stored = u32::from_le_bytes(bytes[4..8].try_into().unwrap());
+    let actual = Crc32.calculate(&damaged[8..]);
+    let (_, err) = read_all(Crc32, &damaged[..]);
+    match err {
+        Some(Error::ChecksumMismatch {
+            expected,
+            calculated,
+            offset,
+        }) => {
+            assert_eq!(expected, u64::from(stored));
+            assert_eq!(calculated, actual);
+            assert_eq!(offset, Some(0));
+            let message = err_message(expected, calculated);
+            assert!(message.contains(&format!("{expected:#x}")));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn err_message(expected: u64, calculated: u64) -> String {
+    Error::ChecksumMismatch {
+        expected,
+        calculated,
+        offset: Some(0),
+    }
+    .to_string()
+}
+
+#[test]
+fn mixed_checksum_types_are_refused() {
+    let sent = messages(3, 30);
+    // Written with XXH3, read with CRC-32: the header is misparsed and the
+    // reader must error out rather than yield any message.
+    let bytes = write_stream(XxHash64, &sent);
+    let (texts, err) = read_all(Crc32, &bytes[..]);
+    assert!(texts.is_empty());
+    assert!(err.is_some());
+    // Written with CRC-32, read with CRC-64 and with CRC-16.
+    let bytes = write_stream(Crc32, &sent);
+    assert!(read_all(Crc64, &bytes[..]).1.is_some());
+    assert!(read_all(Crc16, &bytes[..]).1.is_some());
+    // Written with a checksum, read without one: the checksum bytes become
+    // part of the payload, which fails verification or framing.
+    let (texts, err) = read_all(NoChecksum, &bytes[..]);
+    assert!(texts.is_empty(), "{texts:?}");
+    assert!(err.is_some());
+    // Written without one, read with one.
+    let bytes = write_stream(NoChecksum, &sent);
+    assert!(read_all(XxHash64, &bytes[..]).1.is_some());
+}
+
+#[test]
+fn four_gib_length_is_refused() {
+    for_each_checksum!(|c| {
+        let mut bytes = write_stream(c, &["ok".to_owned()]);
+        let start = bytes.len();
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        bytes.extend_from_slice(&[0u8; 8][..wire_size(&c)]);
+        bytes.extend_from_slice(b"a few payload bytes");
+        let (texts, err) = read_all(c, &bytes[..]);
+        assert_eq!(texts, ["ok"]);
+        match err {
+            Some(Error::InvalidFrame {
+                message,
+                offset: Some(offset),
+            }) => {
+                assert_eq!(offset, start as u64);
+                assert!(message.contains(&u32::MAX.to_string()), "{message}");
+                assert!(message.contains(&(16u32 << 20).to_string()), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    });
+}
+
+#[test]
+fn zero_length_frame_is_invalid() {
+    let mut bytes = write_stream(Crc32, &["first".to_owned()]);
+    bytes.extend_from_slice(&[0u8; 64]); // a zeroed tail, as after a crash
+    let (texts, err) = read_all(Crc32, &bytes[..]);
+    assert_eq!(texts, ["first"]);
+    assert!(matches!(err, Some(Error::InvalidFrame { .. })), "{err:?}");
+    let (texts, err) = read_all(NoChecksum, &[0u8; 4][..]);
+    assert!(texts.is_empty());
+    assert!(matches!(err, Some(Error::InvalidFrame { .. })));
+}
+
+#[test]
+fn limit_is_configurable_per_deframer() {
+    let sent = vec!["x".repeat(1000)];
+    let bytes = write_stream(XxHash64, &sent);
+    let mut reader = StreamReader::<String, _, _>::new(
+        &bytes[..],
+        ChecksumDeframer::new(XxHash64).with_max_frame_len(100),
+    );
+    let err = reader.read().unwrap_err();
+    assert!(err.to_string().contains("exceeds the limit of 100 bytes"), "{err}");
+    let plain = write_stream(NoChecksum, &sent);
+    let mut reader =
+        StreamReader::<String, _, _>::new(&plain[..], DefaultDeframer::new().with_max_frame_len(100));
+    assert!(matches!(reader.read(), Err(Error::InvalidFrame { .. })));
+}
+
+#[test]
+fn valid_frame_with_wrong_payload_type_fails_verification() {
+    // A well-framed payload that is not a string buffer: its root offset
+    // points past the end.
+    let mut bytes = Vec::new();
+    flatstream::framing::Framer::frame_and_write(
+        &flatstream::framing::ChecksumFramer::new(XxHash64),
+        &mut bytes,
+        &[0x10, 0, 0, 0, 1, 2, 3, 4],
+    )
+    .unwrap();
+    let (texts, err) = read_all(XxHash64, &bytes[..]);
+    assert!(texts.is_empty());
+    assert!(matches!(err, Some(Error::Flatbuffers(_))), "{err:?}");
+}
