@@ -7,6 +7,7 @@ mod error;
 pub mod framing;
 mod reader;
 mod serialize;
+pub mod view;
 mod writer;
 
 #[doc(hidden)]
@@ -16,6 +17,7 @@ pub mod __private;
 pub use error::{Error, Result};
 pub use reader::{ReadStats, StreamReader};
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
+pub use view::Vector;
 pub use writer::StreamWriter;
 
 /// Derives [`StreamSerialize`](trait@StreamSerialize) and

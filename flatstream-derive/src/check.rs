@@ -1,0 +1,221 @@
+//! Rules across fields and attributes, and slot assignment.
+
+use std::collections::BTreeMap;
+
+use syn::Lit;
+
+use crate::ast::{Container, Data, EnumDef, Field, Kind, Scalar};
+use crate::ctxt::Ctxt;
+
+/// Checks `container`, recording every problem, and assigns slots.
+pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
+    let generics = &container.original.generics;
+    if !generics.params.is_empty() || generics.where_clause.is_some() {
+        ctxt.error_spanned_by(
+            generics,
+            "generic types are not supported: a FlatBuffers type has one fixed layout; \
+             derive on a concrete type",
+        );
+    }
+    if let Some(fixed) = &container.attrs.fixed {
+        ctxt.error_at(
+            fixed.span,
+            "`fixed` (FlatBuffers structs) is not supported yet; derive a table without it",
+        );
+    }
+    match &mut container.data {
+        Data::Table(fields) => check_table(ctxt, fields),
+        Data::Enum(def) => {
+            if let Some(view) = &container.attrs.view {
+                ctxt.error_at(
+                    view.span,
+                    "`view` applies to structs only: an enum's values are read as the enum itself",
+                );
+            }
+            check_enum(ctxt, def);
+        }
+        Data::Unsupported => {}
+    }
+}
+
+fn check_table(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
+    for field in fields.iter() {
+        check_field_attrs(ctxt, field);
+    }
+    assign_ids(ctxt, fields);
+}
+
+fn check_field_attrs(ctxt: &Ctxt, field: &Field<'_>) {
+    let attrs = &field.attrs;
+    if let (Some(_), Some(deprecated)) = (&attrs.skip, &attrs.deprecated) {
+        ctxt.error_at(
+            deprecated.span,
+            "a field cannot be both `skip` and `deprecated`: `skip` takes no slot, `deprecated` keeps its slot",
+        );
+    }
+    if let (Some(_), Some(id)) = (&attrs.skip, &attrs.id) {
+        ctxt.error_at(
+            id.span,
+            "a `skip` field takes no slot and cannot have an `id`",
+        );
+    }
+    let Some(default) = &attrs.default else {
+        return;
+    };
+    if !field.is_stored() {
+        ctxt.error_at(
+            default.span,
+            "`default` has no effect on a field that is not stored (`skip` or `deprecated`)",
+        );
+        return;
+    }
+    match &field.kind {
+        Some(Kind::Scalar(scalar)) => {
+            if let Err(message) = default_fits(*scalar, &default.value) {
+                ctxt.error_spanned_by(&default.value, message);
+            }
+        }
+        Some(Kind::Optional(_)) => ctxt.error_at(
+            default.span,
+            "`default` is for scalar and bool fields; an `Option` field's default is `None`",
+        ),
+        Some(_) => ctxt.error_at(
+            default.span,
+            format!(
+                "`default` is for scalar and bool fields only, not `{}`",
+                type_name(field)
+            ),
+        ),
+        None => {}
+    }
+}
+
+fn type_name(field: &Field<'_>) -> String {
+    let ty = field.ty;
+    quote::quote!(#ty).to_string().replace(' ', "")
+}
+
+/// Whether `lit` is a literal of the right sort for `scalar`.
+fn default_fits(scalar: Scalar, lit: &Lit) -> Result<(), String> {
+    let ok = match (scalar, lit) {
+        (Scalar::Bool, Lit::Bool(_)) => true,
+        (Scalar::F32 | Scalar::F64, Lit::Float(_)) => true,
+        (Scalar::F32 | Scalar::F64, Lit::Int(int)) => int.suffix().is_empty(),
+        (scalar, Lit::Int(_)) => !scalar.is_float() && scalar != Scalar::Bool,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        let expected = match scalar {
+            Scalar::Bool => "`true` or `false`",
+            Scalar::F32 | Scalar::F64 => "a number",
+            _ => "an integer",
+        };
+        Err(format!(
+            "the default of a `{}` field must be {expected}",
+            scalar_name(scalar)
+        ))
+    }
+}
+
+fn scalar_name(scalar: Scalar) -> &'static str {
+    match scalar {
+        Scalar::Bool => "bool",
+        Scalar::U8 => "u8",
+        Scalar::I8 => "i8",
+        Scalar::U16 => "u16",
+        Scalar::I16 => "i16",
+        Scalar::U32 => "u32",
+        Scalar::I32 => "i32",
+        Scalar::U64 => "u64",
+        Scalar::I64 => "i64",
+        Scalar::F32 => "f32",
+        Scalar::F64 => "f64",
+    }
+}
+
+/// Ids: all or none of the slotted fields, unique, and covering `0..n`
+/// (removed fields stay as `deprecated` so later ids keep their slots).
+/// Without ids, slots follow declaration order.
+fn assign_ids(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
+    let slotted = || fields.iter().filter(|f| f.attrs.skip.is_none());
+    let with_id = slotted().filter(|f| f.attrs.id.is_some()).count();
+    if with_id == 0 {
+        let mut next = 0u16;
+        for field in fields.iter_mut().filter(|f| f.attrs.skip.is_none()) {
+            field.id = Some(next);
+            next = next.saturating_add(1);
+        }
+        return;
+    }
+    let total = slotted().count();
+    if with_id < total {
+        for field in slotted().filter(|f| f.attrs.id.is_none()) {
+            ctxt.error_spanned_by(
+                field.ident,
+                format!(
+                    "field `{}` has no `id`, but other fields do: give every field an `id`, or none",
+                    field.ident
+                ),
+            );
+        }
+        return;
+    }
+    let mut seen: BTreeMap<u16, &syn::Ident> = BTreeMap::new();
+    for field in slotted() {
+        if let Some(id) = &field.attrs.id {
+            if let Some(first) = seen.get(&id.value) {
+                ctxt.error_at(
+                    id.span,
+                    format!("duplicate id {}: field `{first}` already has it", id.value),
+                );
+            } else {
+                seen.insert(id.value, field.ident);
+            }
+        }
+    }
+    for (expected, (&id, ident)) in seen.iter().enumerate() {
+        if usize::from(id) != expected {
+            ctxt.error_spanned_by(
+                ident,
+                format!(
+                    "ids must run from 0 without gaps, but id {expected} is missing; \
+                     keep a removed field as `#[flatstream(deprecated)]` to hold its id"
+                ),
+            );
+            break;
+        }
+    }
+    for field in fields.iter_mut() {
+        field.id = field.attrs.id.as_ref().map(|id| id.value);
+    }
+}
+
+fn check_enum(ctxt: &Ctxt, def: &EnumDef<'_>) {
+    let (min, max) = def.repr.range();
+    for variant in &def.variants {
+        if variant.value < min || variant.value > max {
+            ctxt.error_at(
+                variant.value_span,
+                format!(
+                    "discriminant {} of `{}` does not fit the enum's underlying type `{}` ({min}..={max}){}",
+                    variant.value,
+                    variant.ident,
+                    def.repr.name(),
+                    if def.repr == crate::ast::Repr::U8 {
+                        "; choose a wider one with `#[repr(..)]`"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+    let mut others = def.variants.iter().filter_map(|v| v.attrs.other.as_ref());
+    if others.next().is_some() {
+        for extra in others {
+            ctxt.error_at(extra.span, "only one variant can be `#[flatstream(other)]`");
+        }
+    }
+}

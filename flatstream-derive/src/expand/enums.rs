@@ -1,0 +1,193 @@
+//! Unit enums: stored as their discriminant, read back as the enum itself.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use super::verify::UnrawString;
+use super::Cx;
+use crate::ast::EnumDef;
+
+pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
+    let (ident, private) = (cx.ident, &cx.private);
+    let repr = Ident::new(def.repr.name(), Span::call_site());
+    let name = ident.unraw_string();
+    let literal = |value: i128| match i64::try_from(value) {
+        Ok(value) => Literal::i64_unsuffixed(value),
+        Err(_) => Literal::u64_unsuffixed(u64::try_from(value).unwrap_or(u64::MAX)),
+    };
+
+    let default = def
+        .variants
+        .iter()
+        .find(|variant| variant.value == 0)
+        .or(def.variants.first())
+        .map(|variant| variant.ident);
+    let other = def.variants.iter().find(|v| v.attrs.other.is_some());
+    let has_other = other.is_some();
+
+    let to_repr = def.variants.iter().map(|variant| {
+        let (variant_ident, value) = (variant.ident, literal(variant.value));
+        quote!(Self::#variant_ident => #value)
+    });
+    let from_repr = def.variants.iter().map(|variant| {
+        let (variant_ident, value) = (variant.ident, literal(variant.value));
+        quote!(#value => ::core::option::Option::Some(Self::#variant_ident))
+    });
+    let unknown = match other {
+        Some(variant) => {
+            let variant_ident = variant.ident;
+            quote!(_ => ::core::option::Option::Some(Self::#variant_ident))
+        }
+        None => quote!(_ => ::core::option::Option::None),
+    };
+    let names = def.variants.iter().map(|variant| {
+        let (variant_ident, label) = (variant.ident, variant.ident.unraw_string());
+        quote!(Self::#variant_ident => #label)
+    });
+
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #private::EnumType for #ident {
+                type Repr = ::core::primitive::#repr;
+                const NAME: &'static ::core::primitive::str = #name;
+                const DEFAULT: Self = Self::#default;
+                const HAS_OTHER: ::core::primitive::bool = #has_other;
+
+                #[inline]
+                fn to_repr(self) -> ::core::primitive::#repr {
+                    match self {
+                        #(#to_repr,)*
+                    }
+                }
+
+                #[inline]
+                #[allow(unreachable_patterns)]
+                fn from_repr(repr: ::core::primitive::#repr) -> ::core::option::Option<Self> {
+                    match repr {
+                        #(#from_repr,)*
+                        #unknown,
+                    }
+                }
+
+                fn variant_name(self) -> &'static ::core::primitive::str {
+                    match self {
+                        #(#names,)*
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::Field for #ident {
+                type Prepared = Self;
+                type View<'a> = Self;
+                type Default = Self;
+                const DEFAULT: Self = <Self as #private::EnumType>::DEFAULT;
+                const WIDTH: ::core::primitive::usize =
+                    ::core::mem::size_of::<::core::primitive::#repr>();
+
+                #[inline]
+                fn prepare(&self, _: &mut #private::flatbuffers::FlatBufferBuilder<'_>) -> Self {
+                    *self
+                }
+
+                #[inline]
+                fn push(
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    value: Self,
+                    default: Self,
+                ) {
+                    #private::enum_push(builder, slot, value, default);
+                }
+
+                #[inline]
+                fn push_always(
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    value: Self,
+                ) {
+                    #private::enum_push_always(builder, slot, value);
+                }
+
+                #[inline]
+                unsafe fn get(
+                    table: &#private::flatbuffers::Table<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    default: Self,
+                ) -> Self {
+                    // SAFETY: forwarded to the caller.
+                    unsafe { #private::enum_get(table, slot, default) }
+                }
+
+                #[inline]
+                fn verify<'v, 'o, 'b>(
+                    verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
+                    name: &'static ::core::primitive::str,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
+                    #private::enum_verify::<Self>(verifier, name, slot, required)
+                }
+
+                #[inline]
+                fn to_owned(view: Self) -> Self {
+                    view
+                }
+
+                #[inline]
+                fn view_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
+                    #private::EnumType::to_repr(view) == #private::EnumType::to_repr(*owned)
+                }
+
+                fn fmt_view(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #private::enum_fmt(view, f)
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::VectorElement for #ident {
+                type View<'a> = Self;
+                const WIDTH: ::core::primitive::usize =
+                    ::core::mem::size_of::<::core::primitive::#repr>();
+
+                #[inline]
+                unsafe fn read_element(
+                    buf: &[::core::primitive::u8],
+                    loc: ::core::primitive::usize,
+                ) -> Self {
+                    // SAFETY: forwarded to the caller.
+                    unsafe { #private::enum_read_element(buf, loc) }
+                }
+
+                fn build_vector(
+                    items: &[Self],
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                ) -> #private::Offset {
+                    #private::enum_build_vector(items, builder)
+                }
+
+                fn verify_vector(
+                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::VerifyResult<()> {
+                    #private::enum_verify_vector::<Self>(verifier, pos)
+                }
+
+                #[inline]
+                fn element_to_owned(view: Self) -> Self {
+                    view
+                }
+
+                #[inline]
+                fn element_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
+                    #private::EnumType::to_repr(view) == #private::EnumType::to_repr(*owned)
+                }
+
+                fn fmt_element(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #private::enum_fmt(view, f)
+                }
+            }
+        };
+    }
+}

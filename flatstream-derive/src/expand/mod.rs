@@ -1,0 +1,123 @@
+//! Code generation from the checked model: `table.rs` for the builder and
+//! trait impls of structs, `view.rs` for the zero-copy view, `verify.rs`
+//! for the verifier and `enums.rs` for unit enums.
+
+mod enums;
+mod table;
+mod verify;
+mod view;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident};
+
+use crate::ast::{Container, Data, Field};
+use crate::check;
+use crate::ctxt::Ctxt;
+
+/// Parses, checks and expands one derive input.
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let ctxt = Ctxt::new();
+    let mut container = Container::from_ast(&ctxt, input);
+    check::check(&ctxt, &mut container);
+    if ctxt.has_errors() {
+        let fallback = fallback(&container);
+        return match ctxt.check() {
+            Err(err) => {
+                let errors = err.into_compile_error();
+                Ok(quote!(#errors #fallback))
+            }
+            Ok(()) => Ok(fallback),
+        };
+    }
+    let cx = Cx::new(&container);
+    Ok(match &container.data {
+        Data::Table(fields) => table::expand(&cx, fields),
+        Data::Enum(def) => enums::expand(&cx, def),
+        Data::Unsupported => TokenStream::new(),
+    })
+}
+
+/// What every generator needs: names and the path to the runtime.
+pub struct Cx<'a> {
+    pub container: &'a Container<'a>,
+    pub ident: &'a Ident,
+    /// `::flatstream::__private`, or `<crate = path>::__private`.
+    pub private: TokenStream,
+    pub view: Ident,
+}
+
+impl<'a> Cx<'a> {
+    fn new(container: &'a Container<'a>) -> Self {
+        let private = match &container.attrs.krate {
+            Some(krate) => {
+                let path = &krate.value;
+                quote!(#path::__private)
+            }
+            None => quote!(::flatstream::__private),
+        };
+        Cx {
+            container,
+            ident: container.ident,
+            private,
+            view: view_ident(container),
+        }
+    }
+
+    /// `<T as Field>`, spanned on the field's type so that an unsupported
+    /// type is reported there.
+    pub fn field_trait(&self, field: &Field<'_>) -> TokenStream {
+        let ty = field.ty;
+        let private = &self.private;
+        quote_spanned!(ty.span()=> <#ty as #private::Field>)
+    }
+}
+
+fn view_ident(container: &Container<'_>) -> Ident {
+    match &container.attrs.view {
+        Some(view) => view.value.clone(),
+        None => format_ident!("{}View", container.ident, span = container.ident.span()),
+    }
+}
+
+/// On error, stubs for what users name (the view, the traits), so that one
+/// mistake is reported once rather than at every use.
+fn fallback(container: &Container<'_>) -> TokenStream {
+    let generics = &container.original.generics;
+    if !generics.params.is_empty() || !matches!(container.data, Data::Table(_)) {
+        return TokenStream::new();
+    }
+    let cx = Cx::new(container);
+    let (ident, view, private, vis) = (cx.ident, &cx.view, &cx.private, container.vis);
+    quote! {
+        #[allow(missing_docs, dead_code)]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+        #vis struct #view<'a>(::core::marker::PhantomData<&'a ()>);
+
+        const _: () = {
+            #[automatically_derived]
+            impl #private::StreamSerialize for #ident {
+                fn serialize(
+                    &self,
+                    _: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                ) -> #private::Result<()> {
+                    ::core::unimplemented!()
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::StreamDeserialize for #ident {
+                type View<'a> = #view<'a>;
+
+                fn view(_: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
+                    ::core::unimplemented!()
+                }
+
+                unsafe fn view_unchecked(_: &[::core::primitive::u8]) -> #view<'_> {
+                    ::core::unimplemented!()
+                }
+            }
+        };
+    }
+}

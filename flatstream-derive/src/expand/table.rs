@@ -1,0 +1,310 @@
+//! Structs: the builder code and the trait impls tying the struct to its
+//! view.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use syn::Lit;
+
+use super::{verify, view, Cx};
+use crate::ast::{Field, Kind};
+
+/// Everything generated for a struct.
+pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let stored: Vec<&Field<'_>> = fields.iter().filter(|f| f.is_stored()).collect();
+    let view_struct = view::view_struct(cx);
+    let view_impls = view::view_impls(cx, fields, &stored);
+    let verify_impls = verify::view_traits(cx);
+    let verify_body = verify::verify_body(cx, &stored);
+    let build = build_fn(cx, &stored);
+    let traits = trait_impls(cx);
+    let assertions = stored.iter().map(|field| {
+        let field_trait = cx.field_trait(field);
+        quote!(let _ = #field_trait::WIDTH;)
+    });
+
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let from_view = view::from_view_body(cx, fields);
+    let view_eq = view::view_eq_body(cx, &stored);
+    quote! {
+        #view_struct
+
+        const _: () = {
+            #view_impls
+            #verify_impls
+
+            #[automatically_derived]
+            impl #private::TableType for #ident {
+                type View<'a> = #view<'a>;
+
+                #build
+
+                #[inline]
+                unsafe fn view_at(
+                    buf: &[::core::primitive::u8],
+                    loc: ::core::primitive::usize,
+                ) -> #view<'_> {
+                    #view {
+                        // SAFETY: the caller guarantees a verified table of
+                        // this type at `loc`.
+                        table: unsafe { #private::flatbuffers::Table::new(buf, loc) },
+                    }
+                }
+
+                fn verify_table(
+                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::VerifyResult<()> {
+                    #verify_body
+                }
+
+                fn from_view(view: #view<'_>) -> Self {
+                    #from_view
+                }
+
+                fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
+                    #view_eq
+                }
+            }
+
+            #traits
+
+            // Every stored field's type must be a field type; checked here
+            // so the error points at the field.
+            #[allow(dead_code)]
+            fn __assert_field_types() {
+                #(#assertions)*
+            }
+        };
+    }
+}
+
+/// `TableType::build`: children first, then the table with its slots
+/// ordered largest first (as flatc does, to save padding).
+fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
+    let private = &cx.private;
+    let locals: Vec<_> = (0..stored.len())
+        .map(|index| format_ident!("__field{}", index))
+        .collect();
+    let prepares = stored.iter().zip(&locals).map(|(field, local)| {
+        let (field_trait, name) = (cx.field_trait(field), field.ident);
+        quote!(let #local = #field_trait::prepare(&self.#name, builder);)
+    });
+
+    // Width classes, largest first; a field whose width only the type
+    // system knows (a derived struct or enum) is pushed by a constant
+    // condition in each class, which the compiler folds away.
+    let classes: [(usize, usize); 4] = [(4, usize::MAX), (2, 4), (1, 2), (0, 1)];
+    let mut pushes = Vec::new();
+    for (low, high) in classes {
+        for (field, local) in stored.iter().zip(&locals) {
+            let field_trait = cx.field_trait(field);
+            let voffset = field.voffset();
+            let default = default_tokens(cx, field);
+            let push = quote!(#field_trait::push(builder, #voffset, #local, #default););
+            match field.kind.as_ref().and_then(Kind::width) {
+                Some(width) => {
+                    if width > low && width <= high {
+                        pushes.push(push);
+                    }
+                }
+                None => {
+                    let condition = if high == usize::MAX {
+                        quote!(#field_trait::WIDTH > #low)
+                    } else if low == 0 {
+                        quote!(#field_trait::WIDTH <= #high)
+                    } else {
+                        quote!(#field_trait::WIDTH > #low && #field_trait::WIDTH <= #high)
+                    };
+                    pushes.push(quote!(if #condition { #push }));
+                }
+            }
+        }
+    }
+    quote! {
+        #[inline]
+        fn build(
+            &self,
+            builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+        ) -> #private::Offset {
+            #(#prepares)*
+            let start = builder.start_table();
+            #(#pushes)*
+            builder.end_table(start).as_union_value()
+        }
+    }
+}
+
+/// The default passed when pushing or reading a field: the `default = ..`
+/// literal, else the type's own.
+pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
+    let field_trait = cx.field_trait(field);
+    match (&field.attrs.default, &field.kind) {
+        (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
+            // An integer where a float is expected: write it as a float.
+            Lit::Int(int) if scalar.is_float() => {
+                let mut literal = Literal::f64_unsuffixed(0.0);
+                if let Ok(value) = int.base10_parse::<i64>() {
+                    literal = Literal::f64_unsuffixed(value as f64);
+                }
+                literal.set_span(int.span());
+                quote!(#literal)
+            }
+            lit => quote!(#lit),
+        },
+        _ => quote!(#field_trait::DEFAULT),
+    }
+}
+
+/// The public traits, each a thin layer over `TableType`.
+fn trait_impls(cx: &Cx<'_>) -> TokenStream {
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    quote! {
+        #[automatically_derived]
+        impl #private::StreamSerialize for #ident {
+            #[inline]
+            fn serialize(
+                &self,
+                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            ) -> #private::Result<()> {
+                let root = <Self as #private::TableType>::build(self, builder);
+                builder.finish_minimal(root);
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        #[automatically_derived]
+        impl #private::StreamDeserialize for #ident {
+            type View<'a> = #view<'a>;
+
+            #[inline]
+            fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
+                #private::root::<#view<'_>>(payload)
+            }
+
+            #[inline]
+            unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
+                // SAFETY: the caller guarantees `payload` is a valid buffer
+                // of this type.
+                unsafe { #private::root_unchecked::<#view<'_>>(payload) }
+            }
+        }
+
+        #[automatically_derived]
+        impl #private::Field for #ident {
+            type Prepared = #private::Offset;
+            type View<'a> = #view<'a>;
+            type Default = ();
+            const DEFAULT: () = ();
+            const WIDTH: ::core::primitive::usize = 4;
+            const REQUIRED: ::core::primitive::bool = true;
+
+            #[inline]
+            fn prepare(
+                &self,
+                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            ) -> #private::Offset {
+                <Self as #private::TableType>::build(self, builder)
+            }
+
+            #[inline]
+            fn push(
+                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                slot: #private::flatbuffers::VOffsetT,
+                value: #private::Offset,
+                _default: (),
+            ) {
+                #private::table_push(builder, slot, value);
+            }
+
+            #[inline]
+            fn push_always(
+                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                slot: #private::flatbuffers::VOffsetT,
+                value: #private::Offset,
+            ) {
+                #private::table_push(builder, slot, value);
+            }
+
+            #[inline]
+            unsafe fn get<'a>(
+                table: &#private::flatbuffers::Table<'a>,
+                slot: #private::flatbuffers::VOffsetT,
+                _default: (),
+            ) -> #view<'a> {
+                // SAFETY: forwarded to the caller.
+                unsafe { #private::table_get::<Self>(table, slot) }
+            }
+
+            #[inline]
+            fn verify<'v, 'o, 'b>(
+                verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
+                name: &'static ::core::primitive::str,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
+                #private::table_verify::<Self>(verifier, name, slot, required)
+            }
+
+            #[inline]
+            fn to_owned(view: #view<'_>) -> Self {
+                <Self as #private::TableType>::from_view(view)
+            }
+
+            #[inline]
+            fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
+                <Self as #private::TableType>::view_eq(view, owned)
+            }
+
+            fn fmt_view(
+                view: #view<'_>,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&view, f)
+            }
+        }
+
+        #[automatically_derived]
+        impl #private::VectorElement for #ident {
+            type View<'a> = #view<'a>;
+            const WIDTH: ::core::primitive::usize = 4;
+
+            #[inline]
+            unsafe fn read_element(
+                buf: &[::core::primitive::u8],
+                loc: ::core::primitive::usize,
+            ) -> #view<'_> {
+                // SAFETY: forwarded to the caller.
+                unsafe { #private::table_read_element::<Self>(buf, loc) }
+            }
+
+            fn build_vector(
+                items: &[Self],
+                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            ) -> #private::Offset {
+                #private::table_build_vector(items, builder)
+            }
+
+            fn verify_vector(
+                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::VerifyResult<()> {
+                #private::table_verify_vector::<Self>(verifier, pos)
+            }
+
+            fn element_to_owned(view: #view<'_>) -> Self {
+                <Self as #private::TableType>::from_view(view)
+            }
+
+            fn element_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
+                <Self as #private::TableType>::view_eq(view, owned)
+            }
+
+            fn fmt_element(
+                view: #view<'_>,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&view, f)
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Verification: the generated `TableType::verify_table` and the
+//! `flatbuffers` traits that let `flatbuffers::root` verify and follow a
+//! view. A generated verifier that skips the `flatbuffers` machinery can
+//! replace `verify_body` alone.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Cx;
+use crate::ast::Field;
+
+/// The body of `verify_table`: visit the table, then every stored field.
+/// Deprecated fields are never read, so they are not verified either.
+pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
+    let visits = stored.iter().map(|field| {
+        let field_trait = cx.field_trait(field);
+        let name = field.ident.unraw_string();
+        let voffset = field.voffset();
+        quote! {
+            let table = #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED)?;
+        }
+    });
+    quote! {
+        let table = verifier.visit_table(pos)?;
+        #(#visits)*
+        table.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// `Follow` and `Verifiable` for the view, so that `flatbuffers::root`
+/// can verify a buffer and hand out the view.
+pub fn view_traits(cx: &Cx<'_>) -> TokenStream {
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    quote! {
+        #[automatically_derived]
+        impl<'a> #private::flatbuffers::Follow<'a> for #view<'a> {
+            type Inner = #view<'a>;
+
+            #[inline]
+            unsafe fn follow(buf: &'a [::core::primitive::u8], loc: ::core::primitive::usize) -> #view<'a> {
+                // SAFETY: the caller guarantees a valid table at `loc`.
+                unsafe { <#ident as #private::TableType>::view_at(buf, loc) }
+            }
+        }
+
+        #[automatically_derived]
+        impl #private::flatbuffers::Verifiable for #view<'_> {
+            #[inline]
+            fn run_verifier(
+                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::VerifyResult<()> {
+                <#ident as #private::TableType>::verify_table(verifier, pos)
+            }
+        }
+    }
+}
+
+/// The name of an identifier without `r#`.
+pub trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        let name = self.to_string();
+        name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
+    }
+}

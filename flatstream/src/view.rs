@@ -1,0 +1,400 @@
+//! Zero-copy views of FlatBuffers vectors, as returned by the accessors of
+//! derived views.
+//!
+//! A field `tags: Vec<String>` of a derived struct is read through its
+//! view's `tags()` accessor, which returns a [`Vector<'a, String>`]: it
+//! borrows the payload, knows its length, and yields `&'a str` values.
+//! Vectors of scalars yield the scalars, vectors of derived structs yield
+//! their views and vectors of derived enums yield the enum values.
+//! (`Vec<u8>` fields are read as plain `&'a [u8]` slices.)
+
+use core::fmt;
+use core::iter::FusedIterator;
+use core::marker::PhantomData;
+
+use flatbuffers::{FlatBufferBuilder, Follow, ForwardsUOffset, Verifiable, Verifier};
+
+use crate::__private::{Offset, VerifyResult};
+
+/// A type that can be an element of a FlatBuffers vector.
+///
+/// Implemented by flatstream for `bool`, the scalars except `u8` (a
+/// `Vec<u8>` is read as a byte slice), and `String`; and by
+/// `#[derive(StreamSerialize)]` for structs and unit enums. Its methods are
+/// an implementation detail of the derive: implement the trait by deriving
+/// it, not by hand.
+pub trait VectorElement: Sized {
+    /// What reading one element returns: the value itself for scalars and
+    /// enums, `&'a str` for strings, the view for derived structs.
+    type View<'a>: Copy;
+
+    #[doc(hidden)]
+    /// Bytes one element takes inline in the vector.
+    const WIDTH: usize;
+
+    #[doc(hidden)]
+    /// Reads the element stored at `loc`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a verified element of this type.
+    unsafe fn read_element(buf: &[u8], loc: usize) -> Self::View<'_>;
+
+    #[doc(hidden)]
+    /// Writes `items` as a vector and returns its offset.
+    fn build_vector(items: &[Self], builder: &mut FlatBufferBuilder<'_>) -> Offset;
+
+    #[doc(hidden)]
+    /// Verifies a vector of this type whose length prefix is at `pos`.
+    fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    #[doc(hidden)]
+    /// Converts an element view into an owned element.
+    fn element_to_owned(view: Self::View<'_>) -> Self;
+
+    #[doc(hidden)]
+    /// Whether an element view holds the same value as `owned`.
+    fn element_eq(view: Self::View<'_>, owned: &Self) -> bool;
+
+    #[doc(hidden)]
+    /// Formats an element view.
+    fn fmt_element(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+/// A zero-copy view of a FlatBuffers vector whose elements are `T`s.
+///
+/// Returned by the accessors of derived views for `Vec<T>` fields. It is
+/// `Copy`, never allocates and never panics: [`get`](Self::get) returns
+/// `None` past the end.
+///
+/// # Examples
+///
+/// ```
+/// use flatstream::{StreamDeserialize, StreamSerialize};
+///
+/// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+/// struct Sample {
+///     values: Vec<f32>,
+///     tags: Vec<String>,
+/// }
+///
+/// let sample = Sample { values: vec![1.5, 2.5], tags: vec!["a".into(), "b".into()] };
+/// let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+/// sample.serialize(&mut builder)?;
+/// let view = Sample::view(builder.finished_data())?;
+///
+/// let values = view.values();
+/// assert_eq!(values.len(), 2);
+/// assert_eq!(values.get(1), Some(2.5));
+/// assert_eq!(values.get(2), None);
+/// assert_eq!(values.iter().sum::<f32>(), 4.0);
+/// assert_eq!(view.tags().iter().collect::<Vec<&str>>(), ["a", "b"]);
+/// assert_eq!(view.tags(), sample.tags);
+/// # Ok::<(), flatstream::Error>(())
+/// ```
+pub struct Vector<'a, T: VectorElement> {
+    buf: &'a [u8],
+    /// Position of the first element.
+    start: usize,
+    len: usize,
+    _element: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: VectorElement> Vector<'a, T> {
+    /// An empty vector, which is what an absent vector field reads as.
+    pub const fn empty() -> Self {
+        Vector {
+            buf: &[],
+            start: 0,
+            len: 0,
+            _element: PhantomData,
+        }
+    }
+
+    /// The vector whose length prefix is at `loc` in `buf`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a verified vector of `T`.
+    #[doc(hidden)]
+    #[inline]
+    pub unsafe fn from_raw(buf: &'a [u8], loc: usize) -> Self {
+        // SAFETY: the caller guarantees a verified vector at `loc`, whose
+        // four-byte length prefix is in bounds.
+        let len = unsafe { flatbuffers::read_scalar_at::<u32>(buf, loc) } as usize;
+        Vector {
+            buf,
+            start: loc + 4,
+            len,
+            _element: PhantomData,
+        }
+    }
+
+    /// The number of elements.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the vector has no elements.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The element at `index`, or `None` when `index >= len()`.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<T::View<'a>> {
+        if index < self.len {
+            // SAFETY: the vector was verified (or promised valid by the
+            // caller of an unchecked constructor), so each of its `len`
+            // elements is a valid `T` at `start + index * WIDTH`.
+            Some(unsafe { T::read_element(self.buf, self.start + index * T::WIDTH) })
+        } else {
+            None
+        }
+    }
+
+    /// The first element, if any.
+    #[inline]
+    pub fn first(&self) -> Option<T::View<'a>> {
+        self.get(0)
+    }
+
+    /// The last element, if any.
+    #[inline]
+    pub fn last(&self) -> Option<T::View<'a>> {
+        self.len.checked_sub(1).and_then(|last| self.get(last))
+    }
+
+    /// An iterator over the elements, front to back.
+    #[inline]
+    pub fn iter(&self) -> Iter<'a, T> {
+        Iter {
+            vector: *self,
+            front: 0,
+            back: self.len,
+        }
+    }
+
+    /// Decodes every element into an owned `Vec`.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().map(T::element_to_owned).collect()
+    }
+}
+
+impl<T: VectorElement> Clone for Vector<'_, T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: VectorElement> Copy for Vector<'_, T> {}
+
+impl<T: VectorElement> Default for Vector<'_, T> {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl<T: VectorElement> fmt::Debug for Vector<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Element<'a, T: VectorElement>(T::View<'a>);
+        impl<T: VectorElement> fmt::Debug for Element<'_, T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                T::fmt_element(self.0, f)
+            }
+        }
+        f.debug_list()
+            .entries(self.iter().map(Element::<T>))
+            .finish()
+    }
+}
+
+impl<T: VectorElement> PartialEq<[T]> for Vector<'_, T> {
+    fn eq(&self, other: &[T]) -> bool {
+        self.len == other.len()
+            && self
+                .iter()
+                .zip(other)
+                .all(|(view, owned)| T::element_eq(view, owned))
+    }
+}
+
+impl<T: VectorElement> PartialEq<Vec<T>> for Vector<'_, T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<T: VectorElement, const N: usize> PartialEq<[T; N]> for Vector<'_, T> {
+    fn eq(&self, other: &[T; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<T: VectorElement> PartialEq<Vector<'_, T>> for Vec<T> {
+    fn eq(&self, other: &Vector<'_, T>) -> bool {
+        *other == self[..]
+    }
+}
+
+impl<'a, T: VectorElement> IntoIterator for Vector<'a, T> {
+    type Item = T::View<'a>;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<'a, T: VectorElement> From<Vector<'a, T>> for Vec<T> {
+    fn from(vector: Vector<'a, T>) -> Vec<T> {
+        vector.to_vec()
+    }
+}
+
+/// An iterator over the elements of a [`Vector`].
+pub struct Iter<'a, T: VectorElement> {
+    vector: Vector<'a, T>,
+    front: usize,
+    back: usize,
+}
+
+impl<T: VectorElement> Clone for Iter<'_, T> {
+    fn clone(&self) -> Self {
+        Iter {
+            vector: self.vector,
+            front: self.front,
+            back: self.back,
+        }
+    }
+}
+
+impl<T: VectorElement> fmt::Debug for Iter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter")
+            .field("remaining", &(self.back - self.front))
+            .finish()
+    }
+}
+
+impl<'a, T: VectorElement> Iterator for Iter<'a, T> {
+    type Item = T::View<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<T::View<'a>> {
+        if self.front < self.back {
+            let item = self.vector.get(self.front);
+            self.front += 1;
+            item
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let remaining = self.back - self.front;
+        (remaining, Some(remaining))
+    }
+
+    #[inline]
+    fn nth(&mut self, n: usize) -> Option<T::View<'a>> {
+        self.front = self.front.saturating_add(n).min(self.back);
+        self.next()
+    }
+}
+
+impl<T: VectorElement> DoubleEndedIterator for Iter<'_, T> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front < self.back {
+            self.back -= 1;
+            self.vector.get(self.back)
+        } else {
+            None
+        }
+    }
+}
+
+impl<T: VectorElement> ExactSizeIterator for Iter<'_, T> {}
+
+impl<T: VectorElement> FusedIterator for Iter<'_, T> {}
+
+macro_rules! scalar_elements {
+    ($($ty:ty),*) => {$(
+        impl VectorElement for $ty {
+            type View<'a> = $ty;
+            const WIDTH: usize = core::mem::size_of::<$ty>();
+
+            #[inline]
+            unsafe fn read_element(buf: &[u8], loc: usize) -> $ty {
+                // SAFETY: the caller guarantees a verified element at `loc`.
+                unsafe { flatbuffers::read_scalar_at::<$ty>(buf, loc) }
+            }
+
+            #[inline]
+            fn build_vector(items: &[$ty], builder: &mut FlatBufferBuilder<'_>) -> Offset {
+                builder.create_vector(items).as_union_value()
+            }
+
+            #[inline]
+            fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
+                <flatbuffers::Vector<'_, $ty> as Verifiable>::run_verifier(verifier, pos)
+            }
+
+            #[inline]
+            fn element_to_owned(view: $ty) -> $ty {
+                view
+            }
+
+            #[inline]
+            fn element_eq(view: $ty, owned: &$ty) -> bool {
+                view == *owned
+            }
+
+            fn fmt_element(view: $ty, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&view, f)
+            }
+        }
+    )*};
+}
+
+scalar_elements!(bool, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+impl VectorElement for String {
+    type View<'a> = &'a str;
+    const WIDTH: usize = 4;
+
+    #[inline]
+    unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
+        // SAFETY: the caller guarantees a verified string offset at `loc`.
+        unsafe { <ForwardsUOffset<&str> as Follow<'_>>::follow(buf, loc) }
+    }
+
+    fn build_vector(items: &[String], builder: &mut FlatBufferBuilder<'_>) -> Offset {
+        let offsets: Vec<_> = items
+            .iter()
+            .map(|item| builder.create_string(item))
+            .collect();
+        builder.create_vector(&offsets).as_union_value()
+    }
+
+    fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
+        <flatbuffers::Vector<'_, ForwardsUOffset<&str>> as Verifiable>::run_verifier(verifier, pos)
+    }
+
+    fn element_to_owned(view: &str) -> String {
+        view.to_owned()
+    }
+
+    fn element_eq(view: &str, owned: &String) -> bool {
+        view == owned
+    }
+
+    fn fmt_element(view: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(view, f)
+    }
+}
