@@ -708,10 +708,13 @@ pub trait EnumType: Copy + 'static {
     fn variant_name(self) -> &'static str;
 }
 
-/// The verification error for a discriminant no variant has.
+/// The verification error for a discriminant no variant has. The
+/// `flatbuffers` error type has no variant for it; a missing required
+/// "field" reads as: "Missing required field `enum Kind has no variant 3`",
+/// followed by the path to the field.
 fn unknown_enum<E: EnumType>(value: E::Repr) -> InvalidFlatbuffer {
     InvalidFlatbuffer::MissingRequiredField {
-        required: format!("known variant of enum `{}` (found value {value})", E::NAME).into(),
+        required: format!("enum {} has no variant {value}", E::NAME).into(),
         error_trace: Default::default(),
     }
 }

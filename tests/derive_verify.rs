@@ -1,0 +1,314 @@
+//! Derived views only come from verified buffers: damaged offsets, unknown
+//! enum values and missing tables are errors, and no byte pattern makes a
+//! view panic or read out of bounds.
+
+use flatstream::flatbuffers::{self, FlatBufferBuilder, InvalidFlatbuffer, Table, VOffsetT};
+use flatstream::{Error, StreamDeserialize, StreamSerialize};
+use proptest::prelude::*;
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum Kind {
+    A = 1,
+    B = 2,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum KindV2 {
+    A = 1,
+    B = 2,
+    C = 3,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum OpenKind {
+    A = 1,
+    B = 2,
+    #[flatstream(other)]
+    Other = 0xffff,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Inner {
+    pub label: String,
+    pub kind: Kind,
+    pub numbers: Vec<u32>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Outer {
+    pub id: u64,
+    pub inner: Inner,
+    pub inners: Vec<Inner>,
+    pub kinds: Vec<Kind>,
+    pub names: Vec<String>,
+    pub maybe: Option<Box<Outer>>,
+    pub blob: Vec<u8>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Tagged {
+    pub kind: Kind,
+    pub kinds: Vec<Kind>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct TaggedV2 {
+    pub kind: KindV2,
+    pub kinds: Vec<KindV2>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct OpenTagged {
+    pub kind: OpenKind,
+    pub kinds: Vec<OpenKind>,
+}
+
+fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
+    let mut builder = FlatBufferBuilder::new();
+    value.serialize(&mut builder).unwrap();
+    builder.finished_data().to_vec()
+}
+
+fn inner(label: &str) -> Inner {
+    Inner {
+        label: label.into(),
+        kind: Kind::B,
+        numbers: vec![1, 2, 3],
+    }
+}
+
+fn sample() -> Outer {
+    Outer {
+        id: 42,
+        inner: inner("first"),
+        inners: vec![inner("x"), inner("y")],
+        kinds: vec![Kind::A, Kind::B],
+        names: vec!["n1".into(), "n2".into()],
+        maybe: Some(Box::new(Outer {
+            id: 7,
+            inner: inner("nested"),
+            inners: vec![],
+            kinds: vec![],
+            names: vec![],
+            maybe: None,
+            blob: vec![],
+        })),
+        blob: vec![0xde, 0xad],
+    }
+}
+
+const fn slot(id: VOffsetT) -> VOffsetT {
+    4 + 2 * id
+}
+
+/// Where the offset stored in field `id` of the root table is.
+fn field_position(payload: &[u8], id: VOffsetT) -> usize {
+    // SAFETY: the tests call this on payloads that verified as an `Outer`.
+    let table = unsafe { flatbuffers::root_unchecked::<Table<'_>>(payload) };
+    let offset = table.vtable().get(slot(id));
+    assert_ne!(offset, 0, "field {id} is absent");
+    table.loc() + offset as usize
+}
+
+fn set_u32(payload: &mut [u8], at: usize, value: u32) {
+    payload[at..at + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+fn assert_invalid(payload: &[u8]) -> InvalidFlatbuffer {
+    match Outer::view(payload) {
+        Err(Error::Flatbuffers(err)) => err,
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(view) => panic!("accepted a damaged payload: {view:?}"),
+    }
+}
+
+#[test]
+fn sample_verifies() {
+    let payload = payload_of(&sample());
+    assert_eq!(Outer::view(&payload).unwrap(), sample());
+}
+
+#[test]
+fn nested_offsets_outside_the_buffer_are_rejected() {
+    let clean = payload_of(&sample());
+    // Every offset field of the root: the table, the vectors, the string
+    // vector, the optional table and the bytes.
+    for id in [1, 2, 3, 4, 5, 6] {
+        for bad in [clean.len() as u32, u32::MAX - 3, 0x7fff_fff0] {
+            let mut payload = clean.clone();
+            set_u32(&mut payload, field_position(&clean, id), bad);
+            let err = assert_invalid(&payload);
+            assert!(
+                matches!(
+                    err,
+                    InvalidFlatbuffer::RangeOutOfBounds { .. }
+                        | InvalidFlatbuffer::SignedOffsetOutOfBounds { .. }
+                        | InvalidFlatbuffer::Unaligned { .. }
+                ),
+                "field {id}, offset {bad}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn offsets_inside_a_vector_of_tables_are_checked() {
+    let clean = payload_of(&sample());
+    let vector = field_position(&clean, 2);
+    let start = vector + u32::from_le_bytes(clean[vector..vector + 4].try_into().unwrap()) as usize;
+    // The first element's offset sits right after the length.
+    let mut payload = clean.clone();
+    set_u32(&mut payload, start + 4, 0x00ff_fff0);
+    assert_invalid(&payload);
+    // A length far past the end.
+    let mut payload = clean;
+    set_u32(&mut payload, start, 1 << 28);
+    assert_invalid(&payload);
+}
+
+#[test]
+fn unknown_enum_value_without_other_is_a_verification_error() {
+    let newer = TaggedV2 {
+        kind: KindV2::C,
+        kinds: vec![],
+    };
+    let payload = payload_of(&newer);
+    let err = Tagged::view(&payload).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Flatbuffers(_)), "{err:?}");
+    assert!(message.contains("Kind"), "{message}");
+    assert!(message.contains('3'), "{message}");
+
+    // The same inside a vector.
+    let newer = TaggedV2 {
+        kind: KindV2::A,
+        kinds: vec![KindV2::A, KindV2::C],
+    };
+    let payload = payload_of(&newer);
+    assert!(matches!(Tagged::view(&payload), Err(Error::Flatbuffers(_))));
+
+    // With an `other` variant, the value is accepted and mapped.
+    let view = OpenTagged::view(&payload).unwrap();
+    assert_eq!(view.kind(), OpenKind::A);
+    assert_eq!(
+        view.kinds().iter().collect::<Vec<_>>(),
+        [OpenKind::A, OpenKind::Other]
+    );
+}
+
+#[test]
+fn missing_nested_table_is_a_verification_error() {
+    // A root table with only `id` set: `inner` is required.
+    let mut builder = FlatBufferBuilder::new();
+    let start = builder.start_table();
+    builder.push_slot::<u64>(slot(0), 5, 0);
+    let root = builder.end_table(start);
+    builder.finish_minimal(root);
+    let err = assert_invalid(builder.finished_data());
+    assert!(
+        matches!(&err, InvalidFlatbuffer::MissingRequiredField { required, .. } if required == "inner"),
+        "{err}"
+    );
+    // SAFETY: not a valid `Outer`, but the unchecked path still reads the
+    // missing table as an empty one rather than reading out of bounds; this
+    // is relied on only to show the fallback, never in real code.
+    let view = unsafe { Outer::view_unchecked(builder.finished_data()) };
+    assert_eq!(view.inner().label(), "");
+}
+
+#[test]
+fn truncated_payloads_never_panic() {
+    let clean = payload_of(&sample());
+    for len in 0..clean.len() {
+        if let Ok(view) = Outer::view(&clean[..len]) {
+            exercise(view);
+        }
+    }
+}
+
+/// Reads every field, decodes and formats: what a user might do with any
+/// view that verification let through.
+fn exercise(view: OuterView<'_>) {
+    let owned = Outer::from(view);
+    assert_eq!(view, owned);
+    let _ = format!("{view:?}");
+    for inner in view.inners() {
+        let _ = (inner.label(), inner.kind(), inner.numbers().to_vec());
+    }
+    let _ = (view.names().to_vec(), view.kinds().to_vec(), view.blob());
+    if let Some(maybe) = view.maybe() {
+        let _ = Outer::from(maybe);
+    }
+}
+
+#[test]
+fn every_single_byte_change_is_rejected_or_readable() {
+    let clean = payload_of(&sample());
+    let mut accepted = 0;
+    for at in 0..clean.len() {
+        for value in [
+            0x00,
+            0x01,
+            0x7f,
+            0x80,
+            0xff,
+            clean[at] ^ 0x01,
+            clean[at] ^ 0x40,
+        ] {
+            let mut payload = clean.clone();
+            payload[at] = value;
+            if let Ok(view) = Outer::view(&payload) {
+                accepted += 1;
+                exercise(view);
+            }
+        }
+    }
+    // Data bytes (ids, numbers, text) can change without breaking the
+    // structure, so some changes verify; structural ones do not.
+    assert!(accepted > 0 && accepted < clean.len() * 7);
+}
+
+#[test]
+fn nesting_past_the_verifier_depth_limit_is_rejected() {
+    let mut outer = sample();
+    for _ in 0..80 {
+        outer = Outer {
+            maybe: Some(Box::new(outer)),
+            ..sample()
+        };
+    }
+    let payload = payload_of(&outer);
+    assert!(matches!(
+        Outer::view(&payload),
+        Err(Error::Flatbuffers(InvalidFlatbuffer::DepthLimitReached))
+    ));
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(view) = Outer::view(&bytes) {
+            exercise(view);
+        }
+        if let Ok(view) = Tagged::view(&bytes) {
+            let _ = (Tagged::from(view), format!("{view:?}"));
+        }
+    }
+
+    #[test]
+    fn random_changes_to_a_valid_payload_never_panic(
+        changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)
+    ) {
+        let mut payload = payload_of(&sample());
+        for (at, value) in changes {
+            let at = at.index(payload.len());
+            payload[at] = value;
+        }
+        if let Ok(view) = Outer::view(&payload) {
+            exercise(view);
+        }
+    }
+}
