@@ -71,8 +71,8 @@ fn slots_follow_declaration_order() {
     };
     let payload = payload_of(&value);
     let table = root_table::<InOrder>(&payload);
-    // SAFETY (every `get` below): the payload was verified as an `InOrder`,
-    // whose slots hold the types read here.
+    // SAFETY: the payload was verified as an `InOrder`, whose slots hold
+    // the types read here.
     unsafe {
         assert_eq!(table.get::<u8>(slot(0), None), Some(7));
         assert_eq!(

@@ -554,7 +554,7 @@ fn accessors_return_the_types_of_the_api_table() {
     assert_eq!(singles.get(2), None);
     let texts: Vector<'_, String> = view.texts();
     assert_eq!(texts.get(2), Some("héllo"));
-    assert_eq!(texts.iter().rev().next(), Some("héllo"));
+    assert_eq!(texts.iter().next_back(), Some("héllo"));
     let middles: Vector<'_, Middle> = view.middles();
     let second: MiddleView<'_> = middles.get(1).unwrap();
     assert_eq!(second.code(), 3);
