@@ -299,8 +299,9 @@ impl<'a> Field<'a> {
     }
 }
 
+/// An unsupported-type error spanning the whole type.
 fn unsupported(ty: &Type, why: &str) -> syn::Error {
-    syn::Error::new(ty.span(), format!("{why}; {SUPPORTED}"))
+    syn::Error::new_spanned(ty, format!("{why}\n{SUPPORTED}"))
 }
 
 /// The single type argument of `Vec<T>`, `Option<T>`, `Box<T>`.

@@ -48,7 +48,7 @@ fn key_of(meta: &ParseNestedMeta<'_>) -> String {
 
 /// Parses every `#[flatstream(...)]` in `attrs`, handing each key to `each`,
 /// which returns `Ok(false)` for keys it does not know.
-fn parse_flatstream<F>(ctxt: &Ctxt, attrs: &[Attribute], mut each: F)
+fn parse_flatstream<F>(ctxt: &Ctxt, attrs: &[Attribute], expected: &str, mut each: F)
 where
     F: FnMut(&ParseNestedMeta<'_>, &str) -> syn::Result<bool>,
 {
@@ -61,7 +61,9 @@ where
             if each(&meta, &key)? {
                 Ok(())
             } else {
-                Err(meta.error(format!("unknown flatstream attribute `{key}`")))
+                Err(meta.error(format!(
+                    "unknown flatstream attribute `{key}`; expected {expected}"
+                )))
             }
         });
         if let Err(err) = result {
@@ -84,7 +86,8 @@ pub struct ContainerAttrs {
 impl ContainerAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = ContainerAttrs::default();
-        parse_flatstream(ctxt, attrs, |meta, key| {
+        let expected = "`view = \"Name\"`, `crate = path` or `fixed`";
+        parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "view" => {
                     let name: LitStr = meta.value()?.parse()?;
@@ -130,7 +133,8 @@ pub struct FieldAttrs {
 impl FieldAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = FieldAttrs::default();
-        parse_flatstream(ctxt, attrs, |meta, key| {
+        let expected = "`id = N`, `skip`, `deprecated` or `default = literal`";
+        parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "id" => {
                     let lit: LitInt = meta.value()?.parse()?;
@@ -189,7 +193,7 @@ pub struct VariantAttrs {
 impl VariantAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = VariantAttrs::default();
-        parse_flatstream(ctxt, attrs, |meta, key| {
+        parse_flatstream(ctxt, attrs, "`other`", |meta, key| {
             match key {
                 "other" => set_once(ctxt, meta, key, &mut out.other, ()),
                 _ => return Ok(false),

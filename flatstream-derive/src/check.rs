@@ -101,7 +101,17 @@ fn default_fits(scalar: Scalar, lit: &Lit) -> Result<(), String> {
         (Scalar::Bool, Lit::Bool(_)) => true,
         (Scalar::F32 | Scalar::F64, Lit::Float(_)) => true,
         (Scalar::F32 | Scalar::F64, Lit::Int(int)) => int.suffix().is_empty(),
-        (scalar, Lit::Int(_)) => !scalar.is_float() && scalar != Scalar::Bool,
+        (scalar, Lit::Int(int)) if !scalar.is_float() && scalar != Scalar::Bool => {
+            let (min, max) = int_range(scalar);
+            return match int.base10_parse::<i128>() {
+                Ok(value) if (min..=max).contains(&value) => Ok(()),
+                _ => Err(format!(
+                    "default {} does not fit a field of type `{}` ({min}..={max})",
+                    int.base10_digits(),
+                    scalar_name(scalar)
+                )),
+            };
+        }
         _ => false,
     };
     if ok {
@@ -113,9 +123,22 @@ fn default_fits(scalar: Scalar, lit: &Lit) -> Result<(), String> {
             _ => "an integer",
         };
         Err(format!(
-            "the default of a `{}` field must be {expected}",
+            "the default of a field of type `{}` must be {expected}",
             scalar_name(scalar)
         ))
+    }
+}
+
+fn int_range(scalar: Scalar) -> (i128, i128) {
+    match scalar {
+        Scalar::U8 => (0, u8::MAX.into()),
+        Scalar::I8 => (i8::MIN.into(), i8::MAX.into()),
+        Scalar::U16 => (0, u16::MAX.into()),
+        Scalar::I16 => (i16::MIN.into(), i16::MAX.into()),
+        Scalar::U32 => (0, u32::MAX.into()),
+        Scalar::I32 => (i32::MIN.into(), i32::MAX.into()),
+        Scalar::U64 => (0, u64::MAX.into()),
+        _ => (i64::MIN.into(), i64::MAX.into()),
     }
 }
 

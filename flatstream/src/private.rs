@@ -105,6 +105,20 @@ impl<T: Field> fmt::Debug for FieldDebug<'_, T> {
     }
 }
 
+/// Formats through a closure.
+pub struct DebugWith<F>(F);
+
+/// A [`DebugWith`], with the closure's argument lifetime left general.
+pub fn debug_with<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(fmt: F) -> DebugWith<F> {
+    DebugWith(fmt)
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
 /// Follows to a position: `ForwardsUOffset<Position>` yields the absolute
 /// position an offset points to.
 struct Position;

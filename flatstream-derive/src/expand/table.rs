@@ -2,7 +2,8 @@
 //! view.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::Lit;
 
 use super::{verify, view, Cx};
@@ -19,7 +20,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let traits = trait_impls(cx);
     let assertions = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
-        quote!(let _ = #field_trait::WIDTH;)
+        quote_spanned!(field.ty.span()=> let _ = #field_trait::WIDTH;)
     });
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
@@ -87,7 +88,8 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         .collect();
     let prepares = stored.iter().zip(&locals).map(|(field, local)| {
         let (field_trait, name) = (cx.field_trait(field), field.ident);
-        quote!(let #local = #field_trait::prepare(&self.#name, builder);)
+        let prepare = quote_spanned!(field.ty.span()=> #field_trait::prepare(&self.#name, builder));
+        quote!(let #local = #prepare;)
     });
 
     // Width classes, largest first; a field whose width only the type
@@ -100,7 +102,10 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             let field_trait = cx.field_trait(field);
             let voffset = field.voffset();
             let default = default_tokens(cx, field);
-            let push = quote!(#field_trait::push(builder, #voffset, #local, #default););
+            let span = field.ty.span();
+            let call =
+                quote_spanned!(span=> #field_trait::push(builder, #voffset, #local, #default));
+            let push = quote!(#call;);
             match field.kind.as_ref().and_then(Kind::width) {
                 Some(width) => {
                     if width > low && width <= high {
@@ -109,11 +114,11 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
                 }
                 None => {
                     let condition = if high == usize::MAX {
-                        quote!(#field_trait::WIDTH > #low)
+                        quote_spanned!(span=> #field_trait::WIDTH > #low)
                     } else if low == 0 {
-                        quote!(#field_trait::WIDTH <= #high)
+                        quote_spanned!(span=> #field_trait::WIDTH <= #high)
                     } else {
-                        quote!(#field_trait::WIDTH > #low && #field_trait::WIDTH <= #high)
+                        quote_spanned!(span=> #field_trait::WIDTH > #low && #field_trait::WIDTH <= #high)
                     };
                     pushes.push(quote!(if #condition { #push }));
                 }
@@ -151,7 +156,7 @@ pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
             }
             lit => quote!(#lit),
         },
-        _ => quote!(#field_trait::DEFAULT),
+        _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
     }
 }
 

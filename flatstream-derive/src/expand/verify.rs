@@ -4,7 +4,8 @@
 //! replace `verify_body` alone.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::Cx;
 use crate::ast::Field;
@@ -16,9 +17,10 @@ pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let field_trait = cx.field_trait(field);
         let name = field.ident.unraw_string();
         let voffset = field.voffset();
-        quote! {
-            let table = #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED)?;
-        }
+        let visit = quote_spanned! {field.ty.span()=>
+            #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED)
+        };
+        quote!(let table = #visit?;)
     });
     quote! {
         let table = verifier.visit_table(pos)?;

@@ -2,7 +2,8 @@
 //! owned decoding and comparison with owned values.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::table::default_tokens;
 use super::verify::UnrawString;
@@ -27,13 +28,27 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
+/// Reads a stored field straight from `table` (an expression of type
+/// `flatbuffers::Table`), spanned on the field's type so that a type that
+/// is not a field type is reported once, there. The `unsafe` block keeps
+/// the macro's span, so `unsafe_code` lints see generated code, not the
+/// user's.
+fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
+    let field_trait = cx.field_trait(field);
+    let voffset = field.voffset();
+    let default = default_tokens(cx, field);
+    let read = quote_spanned!(field.ty.span()=> #field_trait::get(&#table, #voffset, #default));
+    quote!(unsafe { #read })
+}
+
 /// Accessors and the traits implemented on the view.
 pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let accessors = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
-        let (name, vis, voffset) = (field.ident, field.vis, field.voffset());
-        let default = default_tokens(cx, field);
+        let (name, vis) = (field.ident, field.vis);
+        let read = read_field(cx, field, quote!(self.table));
+        let returns = quote_spanned!(field.ty.span()=> #field_trait::View<'a>);
         let summary = format!("The `{}` field.", name.unraw_string());
         let docs = &field.docs;
         let separator = if docs.is_empty() {
@@ -46,20 +61,23 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
             #separator
             #(#docs)*
             #[inline]
-            #vis fn #name(&self) -> #field_trait::View<'a> {
+            #vis fn #name(&self) -> #returns {
                 // SAFETY: a view is only made from a verified buffer (or
                 // through an `unsafe` unchecked constructor whose caller
                 // vouches for it), in which this slot holds this type.
-                unsafe { #field_trait::get(&self.table, #voffset, #default) }
+                #read
             }
         }
     });
     let debug_fields = stored.iter().map(|field| {
-        let ty = field.ty;
-        let name = field.ident;
-        let label = name.unraw_string();
+        let field_trait = cx.field_trait(field);
+        let label = field.ident.unraw_string();
+        let read = read_field(cx, field, quote!(self.table));
+        let fmt = quote_spanned!(field.ty.span()=> #field_trait::fmt_view(value, f));
         quote! {
-            .field(#label, &#private::FieldDebug::<#ty>(self.#name()))
+            // SAFETY: as in the accessor.
+            let value = #read;
+            debug.field(#label, &#private::debug_with(|f| #fmt));
         }
     });
     let view_name = view.to_string();
@@ -73,9 +91,9 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
         #[automatically_derived]
         impl ::core::fmt::Debug for #view<'_> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(#view_name)
-                    #(#debug_fields)*
-                    .finish()
+                let mut debug = f.debug_struct(#view_name);
+                #(#debug_fields)*
+                debug.finish()
             }
         }
 
@@ -110,7 +128,11 @@ pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         let name = field.ident;
         if field.is_stored() {
             let field_trait = cx.field_trait(field);
-            quote!(#name: #field_trait::to_owned(view.#name()))
+            let read = read_field(cx, field, quote!(view.table));
+            quote_spanned! {field.ty.span()=>
+                // SAFETY: as in the accessor.
+                #name: #field_trait::to_owned(#read)
+            }
         } else {
             quote!(#name: ::core::default::Default::default())
         }
@@ -129,7 +151,11 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
-        quote!(#field_trait::view_eq(view.#name(), &owned.#name))
+        let read = read_field(cx, field, quote!(view.table));
+        quote_spanned! {field.ty.span()=>
+            // SAFETY: as in the accessor.
+            #field_trait::view_eq(#read, &owned.#name)
+        }
     });
     quote!(#(#comparisons)&&*)
 }

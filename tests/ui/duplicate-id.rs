@@ -1,0 +1,13 @@
+use flatstream::StreamSerialize;
+
+#[derive(StreamSerialize)]
+pub struct Clash {
+    #[flatstream(id = 0)]
+    pub first: u32,
+    #[flatstream(id = 1)]
+    pub second: u32,
+    #[flatstream(id = 1)]
+    pub third: u32,
+}
+
+fn main() {}

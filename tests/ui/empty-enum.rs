@@ -1,0 +1,6 @@
+use flatstream::StreamSerialize;
+
+#[derive(StreamSerialize, Clone, Copy)]
+pub enum Never {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use flatstream::StreamSerialize;
+
+#[derive(StreamSerialize)]
+pub struct Nothing;
+
+fn main() {}

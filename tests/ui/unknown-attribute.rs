@@ -1,0 +1,10 @@
+use flatstream::StreamSerialize;
+
+#[derive(StreamSerialize)]
+#[flatstream(root)]
+pub struct Renamed {
+    #[flatstream(rename = "other")]
+    pub value: u32,
+}
+
+fn main() {}
