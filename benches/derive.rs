@@ -1,0 +1,296 @@
+//! The cost of the derive: writing the API's `Event` through
+//! `#[derive(StreamSerialize)]` against the same message built by hand
+//! with `flatbuffers` builder calls, the way `flatc`-generated code does it.
+//!
+//! `cargo bench --bench derive` (add `-- write/` or `-- read/` to filter).
+//! Groups: `write/derive` and `write/handwritten` serialize a batch of
+//! seeded events into a reused builder and frame them with XXH3 into a
+//! reused `Vec`; both produce identical bytes, checked before measuring.
+//! `read/view/derive` verifies each payload and reads every field through
+//! the derived view; `read/owned/derive` decodes owned `Event`s.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use flatstream::checksum::XxHash64;
+use flatstream::flatbuffers::{FlatBufferBuilder, TableFinishedWIPOffset, WIPOffset};
+use flatstream::framing::{ChecksumFramer, Framer};
+use flatstream::{StreamDeserialize, StreamSerialize};
+
+/// Messages per iteration.
+const BATCH: usize = 100;
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub sensor: String,
+    pub value: f64,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Event {
+    pub timestamp: u64,
+    pub level: Level,
+    pub source: String,
+    pub payload: Vec<u8>,
+    pub values: Vec<f32>,
+    pub tags: Vec<String>,
+    pub readings: Vec<Reading>,
+    pub origin: Option<Reading>,
+    pub note: Option<String>,
+    pub ok: bool,
+}
+
+/// A xorshift generator, so every run measures the same events.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound
+    }
+
+    fn word(&mut self, len: u64) -> String {
+        (0..len)
+            .map(|_| char::from(b'a' + self.below(26) as u8))
+            .collect()
+    }
+}
+
+fn events() -> Vec<Event> {
+    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
+    (0..BATCH)
+        .map(|i| {
+            let reading = |rng: &mut Seeded| Reading {
+                sensor: rng.word(8),
+                value: rng.below(10_000) as f64 / 7.0,
+            };
+            Event {
+                timestamp: 1_700_000_000_000 + i as u64,
+                level: [Level::Debug, Level::Info, Level::Warn, Level::Error]
+                    [rng.below(4) as usize],
+                source: format!("host-{}", rng.below(64)),
+                payload: (0..rng.below(64)).map(|_| rng.next() as u8).collect(),
+                values: (0..8).map(|_| rng.below(1000) as f32 / 3.0).collect(),
+                tags: (0..3).map(|_| rng.word(5)).collect(),
+                readings: (0..2).map(|_| reading(&mut rng)).collect(),
+                origin: (rng.below(2) == 0).then(|| reading(&mut rng)),
+                note: (rng.below(2) == 0).then(|| rng.word(16)),
+                ok: rng.below(2) == 0,
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The same message, by hand: children first, then the table with its fields
+// largest first, defaults omitted, as flatc's Rust code does.
+
+const TIMESTAMP: u16 = 4;
+const LEVEL: u16 = 6;
+const SOURCE: u16 = 8;
+const PAYLOAD: u16 = 10;
+const VALUES: u16 = 12;
+const TAGS: u16 = 14;
+const READINGS: u16 = 16;
+const ORIGIN: u16 = 18;
+const NOTE: u16 = 20;
+const OK: u16 = 22;
+const SENSOR: u16 = 4;
+const VALUE: u16 = 6;
+
+fn reading_by_hand(
+    builder: &mut FlatBufferBuilder<'_>,
+    reading: &Reading,
+) -> WIPOffset<TableFinishedWIPOffset> {
+    let sensor = builder.create_string(&reading.sensor);
+    let start = builder.start_table();
+    builder.push_slot::<f64>(VALUE, reading.value, 0.0);
+    builder.push_slot_always(SENSOR, sensor);
+    builder.end_table(start)
+}
+
+fn event_by_hand(builder: &mut FlatBufferBuilder<'_>, event: &Event) {
+    let source = builder.create_string(&event.source);
+    let payload = builder.create_vector(&event.payload);
+    let values = builder.create_vector(&event.values);
+    let tags: Vec<_> = event
+        .tags
+        .iter()
+        .map(|tag| builder.create_string(tag))
+        .collect();
+    let tags = builder.create_vector(&tags);
+    let readings: Vec<_> = event
+        .readings
+        .iter()
+        .map(|reading| reading_by_hand(builder, reading))
+        .collect();
+    let readings = builder.create_vector(&readings);
+    let origin = event
+        .origin
+        .as_ref()
+        .map(|reading| reading_by_hand(builder, reading));
+    let note = event.note.as_ref().map(|note| builder.create_string(note));
+
+    let start = builder.start_table();
+    builder.push_slot::<u64>(TIMESTAMP, event.timestamp, 0);
+    builder.push_slot_always(SOURCE, source);
+    builder.push_slot_always(PAYLOAD, payload);
+    builder.push_slot_always(VALUES, values);
+    builder.push_slot_always(TAGS, tags);
+    builder.push_slot_always(READINGS, readings);
+    if let Some(origin) = origin {
+        builder.push_slot_always(ORIGIN, origin);
+    }
+    if let Some(note) = note {
+        builder.push_slot_always(NOTE, note);
+    }
+    builder.push_slot::<u8>(LEVEL, event.level as u8, 0);
+    builder.push_slot::<bool>(OK, event.ok, false);
+    let root = builder.end_table(start);
+    builder.finish_minimal(root);
+}
+
+// ---------------------------------------------------------------------------
+
+/// Serializes every event with `serialize` into one reused builder and
+/// frames it into `sink`.
+fn write_all(
+    events: &[Event],
+    builder: &mut FlatBufferBuilder<'static>,
+    sink: &mut Vec<u8>,
+    framer: &ChecksumFramer<XxHash64>,
+    serialize: impl Fn(&mut FlatBufferBuilder<'static>, &Event),
+) {
+    sink.clear();
+    for event in events {
+        builder.reset();
+        serialize(builder, event);
+        framer
+            .frame_and_write(sink, builder.finished_data())
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
+fn by_derive(builder: &mut FlatBufferBuilder<'static>, event: &Event) {
+    event.serialize(builder).expect("the derive never fails");
+}
+
+fn bench_write(c: &mut Criterion) {
+    let events = events();
+    let framer = ChecksumFramer::new(XxHash64::new());
+    let mut builder = FlatBufferBuilder::with_capacity(4096);
+    let mut derived = Vec::new();
+    let mut by_hand = Vec::new();
+    write_all(&events, &mut builder, &mut derived, &framer, by_derive);
+    write_all(&events, &mut builder, &mut by_hand, &framer, event_by_hand);
+    assert_eq!(derived, by_hand, "the two writers must do the same work");
+    let bytes = derived.len() as u64;
+
+    let mut group = c.benchmark_group("write");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    let mut sink = Vec::with_capacity(derived.len());
+    group.bench_function("derive", |b| {
+        b.iter(|| {
+            write_all(
+                black_box(&events),
+                &mut builder,
+                &mut sink,
+                &framer,
+                by_derive,
+            );
+            black_box(sink.len())
+        })
+    });
+    group.bench_function("handwritten", |b| {
+        b.iter(|| {
+            write_all(
+                black_box(&events),
+                &mut builder,
+                &mut sink,
+                &framer,
+                event_by_hand,
+            );
+            black_box(sink.len())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("write/bytes");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("derive", |b| {
+        b.iter(|| {
+            write_all(
+                black_box(&events),
+                &mut builder,
+                &mut sink,
+                &framer,
+                by_derive,
+            );
+            black_box(sink.len())
+        })
+    });
+    group.finish();
+}
+
+fn bench_read(c: &mut Criterion) {
+    let events = events();
+    let payloads: Vec<Vec<u8>> = events
+        .iter()
+        .map(|event| {
+            let mut builder = FlatBufferBuilder::new();
+            event.serialize(&mut builder).unwrap();
+            builder.finished_data().to_vec()
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("view/derive", |b| {
+        b.iter(|| {
+            let mut total = 0u64;
+            for payload in &payloads {
+                let view = Event::view(black_box(payload)).unwrap();
+                total += view.timestamp()
+                    + view.level() as u64
+                    + view.source().len() as u64
+                    + view.payload().len() as u64
+                    + view.values().iter().map(|v| v as u64).sum::<u64>()
+                    + view.tags().iter().map(|t| t.len() as u64).sum::<u64>()
+                    + view
+                        .readings()
+                        .iter()
+                        .map(|r| r.value() as u64 + r.sensor().len() as u64)
+                        .sum::<u64>()
+                    + view.origin().map_or(0, |r| r.value() as u64)
+                    + view.note().map_or(0, |n| n.len() as u64)
+                    + u64::from(view.ok());
+            }
+            black_box(total)
+        })
+    });
+    group.bench_function("owned/derive", |b| {
+        b.iter(|| {
+            for payload in &payloads {
+                black_box(Event::from(Event::view(black_box(payload)).unwrap()));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_write, bench_read);
+criterion_main!(benches);
