@@ -212,3 +212,69 @@ fn crate_path_reaches_a_reexport() {
     // Same layout, so the bytes read through either type.
     assert_eq!(ThroughString::view(&payload).unwrap().value(), 5);
 }
+
+/// Field names that the generated code also uses for its own locals.
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct ClashingNames {
+    /// Also the view's inner field.
+    pub table: u32,
+    /// Also the builder argument.
+    pub builder: String,
+    /// Also the table start.
+    pub start: u8,
+    /// Also a closure argument.
+    pub f: Vec<u16>,
+    /// Also locals and arguments.
+    pub view: bool,
+    /// Also an argument.
+    pub owned: i64,
+    /// Also a local.
+    pub value: Option<u32>,
+    /// Also a local.
+    pub debug: Vec<String>,
+    /// Also an argument.
+    pub verifier: f32,
+    /// Also an argument.
+    pub pos: i8,
+    /// Also an argument.
+    pub slot: u16,
+    /// Also a local.
+    pub root: u64,
+}
+
+/// A struct whose fields are all skipped: an empty table.
+#[derive(StreamSerialize, Debug, Clone, PartialEq, Default)]
+pub struct NothingStored {
+    /// Not stored.
+    #[flatstream(skip)]
+    pub scratch: u32,
+}
+
+#[test]
+fn field_names_do_not_clash_with_generated_locals() {
+    let value = ClashingNames {
+        table: 1,
+        builder: "b".into(),
+        start: 2,
+        f: vec![3],
+        view: true,
+        owned: -4,
+        value: Some(5),
+        debug: vec!["d".into()],
+        verifier: 6.5,
+        pos: -7,
+        slot: 8,
+        root: 9,
+    };
+    let payload = payload_of(&value);
+    let view = ClashingNames::view(&payload).unwrap();
+    assert_eq!(view.table(), 1);
+    assert_eq!(view.builder(), "b");
+    assert_eq!(view, value);
+    assert_eq!(ClashingNames::from(view), value);
+
+    let payload = payload_of(&NothingStored { scratch: 3 });
+    let view = NothingStored::view(&payload).unwrap();
+    assert_eq!(NothingStored::from(view), NothingStored::default());
+    assert_eq!(format!("{view:?}"), "NothingStoredView");
+}

@@ -16,7 +16,54 @@ use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 /// Derives `StreamSerialize` and `StreamDeserialize` for a struct, or the
-/// field support for a unit enum. See the `flatstream` crate documentation.
+/// field support for a unit enum.
+///
+/// A struct with named fields becomes a FlatBuffers table. Next to it the
+/// derive generates `NameView<'a>`, a `Copy` + `Debug` zero-copy view with
+/// one accessor per field, named like the field; `From<NameView<'_>>` for
+/// `Name` (owned decoding); and `PartialEq` between the view and `Name`.
+///
+/// | field type | accessor returns |
+/// |---|---|
+/// | `bool`, `u8`..`u64`, `i8`..`i64`, `f32`, `f64`, derived unit enum | the value |
+/// | `String` | `&'a str` |
+/// | `Vec<u8>` | `&'a [u8]` |
+/// | `Vec<T>` of the above, of `String` or of derived structs | `flatstream::Vector<'a, T>` |
+/// | derived struct `T`, `Box<T>` | `TView<'a>` |
+/// | `Option<X>` | `Option<` what `X` returns `>` |
+///
+/// Reading rules: an absent scalar reads as its default, an absent string
+/// or vector as empty, an absent `Option` as `None`. `Option<scalar>` is a
+/// FlatBuffers optional scalar: written whenever it is `Some`. A non-`Option`
+/// nested struct is required: verification refuses a table without it. A
+/// derived unit enum needs `Clone + Copy`; it is stored as its discriminant
+/// in its `#[repr]` type (`u8` without one), its default is the variant
+/// equal to 0, else the first. An unknown discriminant fails verification,
+/// unless a variant is marked `#[flatstream(other)]`, which then receives
+/// it. Views of recursive types verify up to 64 levels of nesting.
+///
+/// Field attributes, `#[flatstream(...)]`:
+/// - `id = N` pins the field's slot; all fields or none, ids `0..n`;
+/// - `skip`: not stored, takes no slot, `Default::default()` when decoding;
+/// - `deprecated`: not stored, keeps its slot;
+/// - `default = LIT` (scalars and `bool`): not written when equal, read
+///   when absent.
+///
+/// Container attributes: `view = "Name"` renames the view, `crate = path`
+/// names the `flatstream` crate when it is re-exported.
+///
+/// ```ignore
+/// #[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
+/// #[flatstream(view = "SampleRef")]
+/// pub struct Sample {
+///     #[flatstream(default = 8080)]
+///     pub port: u16,
+///     pub name: String,
+///     pub values: Vec<f32>,
+/// }
+/// ```
+///
+/// Runnable examples are in the `flatstream` crate (`flatstream::view`).
 #[proc_macro_derive(StreamSerialize, attributes(flatstream))]
 pub fn derive_stream_serialize(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

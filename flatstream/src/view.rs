@@ -7,6 +7,56 @@
 //! Vectors of scalars yield the scalars, vectors of derived structs yield
 //! their views and vectors of derived enums yield the enum values.
 //! (`Vec<u8>` fields are read as plain `&'a [u8]` slices.)
+//!
+//! Views are handed out only for verified payloads
+//! ([`StreamDeserialize::view`](crate::StreamDeserialize::view),
+//! [`StreamReader::read`](crate::StreamReader::read)), so their accessors
+//! never panic and never read out of bounds. The `unsafe`
+//! [`view_unchecked`](crate::StreamDeserialize::view_unchecked) path skips
+//! verification: the caller promises the payload is valid.
+//!
+//! # Examples
+//!
+//! ```
+//! use flatstream::checksum::XxHash64;
+//! use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+//! use flatstream::{StreamReader, StreamSerialize, StreamWriter};
+//!
+//! #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+//! pub enum Level { Debug, Info, Warn, Error }
+//!
+//! #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+//! pub struct Reading { pub sensor: String, pub value: f64 }
+//!
+//! #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+//! pub struct Event {
+//!     pub timestamp: u64,
+//!     pub level: Level,
+//!     pub tags: Vec<String>,
+//!     pub readings: Vec<Reading>,
+//!     pub note: Option<String>,
+//! }
+//!
+//! let event = Event {
+//!     timestamp: 1,
+//!     level: Level::Warn,
+//!     tags: vec!["edge".into()],
+//!     readings: vec![Reading { sensor: "t0".into(), value: 21.5 }],
+//!     note: None,
+//! };
+//! let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+//! writer.write(&event)?;
+//! let bytes = writer.into_inner();
+//!
+//! let mut reader = StreamReader::<Event, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64::new()));
+//! let view = reader.read()?.expect("one message");
+//! assert_eq!(view.level(), Level::Warn);
+//! assert_eq!(view.tags().get(0), Some("edge"));
+//! assert_eq!(view.readings().get(0).map(|r| r.value()), Some(21.5));
+//! assert_eq!(view.note(), None);
+//! assert_eq!(view, event);
+//! # Ok::<(), flatstream::Error>(())
+//! ```
 
 use core::fmt;
 use core::iter::FusedIterator;
