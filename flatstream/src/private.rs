@@ -846,7 +846,3 @@ pub fn enum_verify_vector<E: EnumType>(
     }
     Ok(())
 }
-
-/// Checks at compile time that a type implements [`Field`], with the error
-/// spanned on the field's type.
-pub const fn assert_field<T: Field>() {}

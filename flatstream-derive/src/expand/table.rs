@@ -18,10 +18,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let verify_body = verify::verify_body(cx, &stored);
     let build = build_fn(cx, &stored);
     let traits = trait_impls(cx);
-    let assertions = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
-        quote_spanned!(field.ty.span()=> let _ = #field_trait::WIDTH;)
-    });
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let from_view = view::from_view_body(cx, fields);
@@ -68,13 +64,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             }
 
             #traits
-
-            // Every stored field's type must be a field type; checked here
-            // so the error points at the field.
-            #[allow(dead_code)]
-            fn __assert_field_types() {
-                #(#assertions)*
-            }
         };
     }
 }
