@@ -825,3 +825,34 @@ fn enum_default_is_the_zero_variant_or_the_first() {
     assert_eq!(payload, absent);
     assert_eq!(Paint::view(&payload).unwrap().color(), Color::Red);
 }
+
+/// Aliases hide the syntax the macro sees; the field still works through
+/// its type.
+pub type Bytes = Vec<u8>;
+pub type Count = u16;
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Aliased {
+    pub bytes: Bytes,
+    pub count: Count,
+    pub counts: Vec<Count>,
+    pub maybe: Option<Count>,
+    pub level: Level,
+}
+
+#[test]
+fn type_aliases_are_field_types() {
+    let value = Aliased {
+        bytes: vec![1, 2],
+        count: 3,
+        counts: vec![4, 5],
+        maybe: Some(0),
+        level: Level::Info,
+    };
+    let payload = payload_of(&value);
+    let view = Aliased::view(&payload).unwrap();
+    assert_eq!(view.bytes(), [1, 2]);
+    assert_eq!(view.count(), 3);
+    assert_eq!(view.maybe(), Some(0));
+    assert_eq!(Aliased::from(view), value);
+}

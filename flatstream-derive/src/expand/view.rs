@@ -4,11 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, Type};
 
 use super::table::default_tokens;
 use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::Field;
+use crate::ast::{Field, Kind};
 
 /// The view struct itself, next to the user's struct.
 pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
@@ -41,6 +42,48 @@ fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream
     quote!(unsafe { #read })
 }
 
+/// The accessor's return type, spelled out where the field's syntax tells
+/// it (for readable docs), else `<T as Field>::View<'a>`: a derived struct
+/// and a derived enum look alike to the macro. The two always agree, as the
+/// accessor's body returns `<T as Field>::View<'a>`.
+fn view_type(cx: &Cx<'_>, kind: &Kind, ty: &Type) -> TokenStream {
+    let private = &cx.private;
+    let projection = || quote_spanned!(ty.span()=> <#ty as #private::Field>::View<'a>);
+    match kind {
+        Kind::Scalar(_) => quote!(#ty),
+        Kind::String => quote!(&'a ::core::primitive::str),
+        Kind::Bytes => quote!(&'a [::core::primitive::u8]),
+        Kind::Vector(_) => match type_argument(ty) {
+            Some(element) => quote!(#private::Vector<'a, #element>),
+            None => projection(),
+        },
+        Kind::Optional(inner) => match type_argument(ty) {
+            Some(inner_ty) => {
+                let inner_view = view_type(cx, inner, inner_ty);
+                quote!(::core::option::Option<#inner_view>)
+            }
+            None => projection(),
+        },
+        Kind::Named | Kind::Boxed(_) => projection(),
+    }
+}
+
+/// `T` in `Vec<T>` or `Option<T>`.
+fn type_argument(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Paren(inner) => type_argument(&inner.elem),
+        Type::Group(inner) => type_argument(&inner.elem),
+        Type::Path(path) => match &path.path.segments.last()?.arguments {
+            PathArguments::AngleBracketed(args) => match args.args.first()? {
+                GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Accessors and the traits implemented on the view.
 pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
@@ -48,7 +91,10 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
         let field_trait = cx.field_trait(field);
         let (name, vis) = (field.ident, field.vis);
         let read = read_field(cx, field, quote!(self.table));
-        let returns = quote_spanned!(field.ty.span()=> #field_trait::View<'a>);
+        let returns = match &field.kind {
+            Some(kind) => view_type(cx, kind, field.ty),
+            None => quote_spanned!(field.ty.span()=> #field_trait::View<'a>),
+        };
         let summary = format!("The `{}` field.", name.unraw_string());
         let docs = &field.docs;
         let separator = if docs.is_empty() {
