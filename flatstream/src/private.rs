@@ -647,8 +647,30 @@ pub fn table_build_vector<T: TableType>(
     items: &[T],
     builder: &mut FlatBufferBuilder<'_>,
 ) -> Offset {
-    let offsets: Vec<Offset> = items.iter().map(|item| item.build(builder)).collect();
-    builder.create_vector(&offsets).as_union_value()
+    build_offset_vector(items, builder, T::build)
+}
+
+/// Writes each item with `build`, then the vector of their offsets. The
+/// offsets of short vectors are gathered on the stack rather than in a
+/// fresh `Vec` (each item must be finished before the vector starts).
+pub fn build_offset_vector<T>(
+    items: &[T],
+    builder: &mut FlatBufferBuilder<'_>,
+    mut build: impl FnMut(&T, &mut FlatBufferBuilder<'_>) -> Offset,
+) -> Offset {
+    const ON_STACK: usize = 32;
+    if items.len() <= ON_STACK {
+        let mut offsets = [Offset::new(0); ON_STACK];
+        for (offset, item) in offsets.iter_mut().zip(items) {
+            *offset = build(item, builder);
+        }
+        builder
+            .create_vector(&offsets[..items.len()])
+            .as_union_value()
+    } else {
+        let offsets: Vec<Offset> = items.iter().map(|item| build(item, builder)).collect();
+        builder.create_vector(&offsets).as_union_value()
+    }
 }
 
 /// [`VectorElement::verify_vector`] for tables.

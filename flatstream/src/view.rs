@@ -425,11 +425,9 @@ impl VectorElement for String {
     }
 
     fn build_vector(items: &[String], builder: &mut FlatBufferBuilder<'_>) -> Offset {
-        let offsets: Vec<_> = items
-            .iter()
-            .map(|item| builder.create_string(item))
-            .collect();
-        builder.create_vector(&offsets).as_union_value()
+        crate::__private::build_offset_vector(items, builder, |item, builder| {
+            builder.create_string(item).as_union_value()
+        })
     }
 
     fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
