@@ -200,6 +200,21 @@ fn unknown_enum_value_without_other_is_a_verification_error() {
 }
 
 #[test]
+fn unchecked_views_of_unknown_enum_values_read_the_default() {
+    let payload = payload_of(&TaggedV2 {
+        kind: KindV2::C,
+        kinds: vec![KindV2::C, KindV2::B],
+    });
+    assert!(Tagged::view(&payload).is_err());
+    // SAFETY: the payload is a structurally valid `Tagged` buffer whose
+    // only flaw is an unknown discriminant, which the unchecked path maps
+    // to the enum's default instead of failing.
+    let view = unsafe { Tagged::view_unchecked(&payload) };
+    assert_eq!(view.kind(), Kind::A);
+    assert_eq!(view.kinds().to_vec(), [Kind::A, Kind::B]);
+}
+
+#[test]
 fn missing_nested_table_is_a_verification_error() {
     // A root table with only `id` set: `inner` is required.
     let mut builder = FlatBufferBuilder::new();
