@@ -21,7 +21,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// A struct with named fields becomes a FlatBuffers table. Next to it the
 /// derive generates `NameView<'a>`, a `Copy` + `Debug` zero-copy view with
 /// one accessor per field, named like the field; `From<NameView<'_>>` for
-/// `Name` (owned decoding); and `PartialEq` between the view and `Name`.
+/// `Name` (owned decoding); and `PartialEq<Name>` for the view, so a view
+/// compares with an owned value.
 ///
 /// | field type | accessor returns |
 /// |---|---|

@@ -156,13 +156,6 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
                 <#ident as #private::TableType>::view_eq(*self, other)
             }
         }
-
-        #[automatically_derived]
-        impl ::core::cmp::PartialEq<#view<'_>> for #ident {
-            fn eq(&self, other: &#view<'_>) -> ::core::primitive::bool {
-                <#ident as #private::TableType>::view_eq(*other, self)
-            }
-        }
     }
 }
 
