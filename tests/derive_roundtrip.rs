@@ -855,3 +855,69 @@ fn type_aliases_are_field_types() {
     assert_eq!(view.maybe(), Some(0));
     assert_eq!(Aliased::from(view), value);
 }
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i8)]
+pub enum ReprI8 {
+    Min = -128,
+    Max = 127,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum ReprU16 {
+    Zero,
+    Max = 65535,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum ReprI32 {
+    Min = -2147483648,
+    Max = 2147483647,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum ReprU64 {
+    One = 1,
+    Max = 18446744073709551615,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i64)]
+pub enum ReprI64 {
+    Min = -9223372036854775808,
+    Zero = 0,
+    Max = 9223372036854775807,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Reprs {
+    pub i8s: Vec<ReprI8>,
+    pub u16s: Vec<ReprU16>,
+    pub i32s: Vec<ReprI32>,
+    pub u64s: Vec<ReprU64>,
+    pub i64s: Vec<ReprI64>,
+    pub one_i64: ReprI64,
+    pub maybe_u64: Option<ReprU64>,
+}
+
+#[test]
+fn every_repr_round_trips_its_extremes() {
+    let value = Reprs {
+        i8s: vec![ReprI8::Min, ReprI8::Max],
+        u16s: vec![ReprU16::Zero, ReprU16::Max],
+        i32s: vec![ReprI32::Min, ReprI32::Max],
+        u64s: vec![ReprU64::Max, ReprU64::One],
+        i64s: vec![ReprI64::Min, ReprI64::Zero, ReprI64::Max],
+        one_i64: ReprI64::Min,
+        maybe_u64: Some(ReprU64::Max),
+    };
+    let payload = payload_of(&value);
+    let view = Reprs::view(&payload).unwrap();
+    assert_eq!(view, value);
+    assert_eq!(Reprs::from(view), value);
+    assert_eq!(view.one_i64(), ReprI64::Min);
+    assert_eq!(view.i64s().get(2), Some(ReprI64::Max));
+}
