@@ -18,7 +18,7 @@ pub use decode::Recovery;
 pub use error::{Error, Result};
 pub use reader::{ReadStats, SkippedRegion, StreamReader};
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
-pub use writer::StreamWriter;
+pub use writer::{AppendReport, StreamWriter};
 
 /// Derives [`StreamSerialize`](trait@StreamSerialize) and
 /// [`StreamDeserialize`] for a struct or enum.
