@@ -94,8 +94,14 @@ impl FrameBuf {
         let room = self.buf.len() - self.tail;
         if room < more && room < MIN_READ {
             let step = more.min(have.max(MIN_READ));
-            let new_len = (self.tail + step).max(MIN_READ);
-            self.buf.resize(new_len, 0);
+            let new_len = (have + step).max(MIN_READ);
+            // A fresh zeroed allocation (calloc: no memset for large sizes)
+            // rather than `resize`, which would zero the new part by hand.
+            let mut grown = vec![0u8; new_len];
+            grown[..have].copy_from_slice(&self.buf[self.head..self.tail]);
+            self.buf = grown;
+            self.head = 0;
+            self.tail = have;
         }
         &mut self.buf[self.tail..]
     }
