@@ -57,9 +57,15 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
     let mut write = c.benchmark_group(format!("write/{name}"));
     for (size, label) in SIZES {
         let messages = texts(size);
-        assert_eq!(stream_of(checksum, &messages[..1]).len(), 4 + C::SIZE + size);
+        assert_eq!(
+            stream_of(checksum, &messages[..1]).len(),
+            4 + C::SIZE + size
+        );
         write.throughput(throughput(label, size));
-        let mut writer = StreamWriter::new(Vec::with_capacity(BATCH * (size + 16)), ChecksumFramer::new(checksum));
+        let mut writer = StreamWriter::new(
+            Vec::with_capacity(BATCH * (size + 16)),
+            ChecksumFramer::new(checksum),
+        );
         write.bench_function(BenchmarkId::from_parameter(label), |b| {
             b.iter(|| {
                 writer.get_mut().clear();

@@ -55,7 +55,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // view is handed out; the views borrow the reader's buffer (no copies).
     let started = Instant::now();
     let file = BufReader::new(File::open(&path)?);
-    let mut reader = StreamReader::<String, _, _>::new(file, ChecksumDeframer::new(XxHash64::new()));
+    let mut reader =
+        StreamReader::<String, _, _>::new(file, ChecksumDeframer::new(XxHash64::new()));
     let mut errors = 0u64;
     let mut last = String::new();
     let mut index = 0;

@@ -22,7 +22,10 @@ fn truncation_at_every_offset<C: Checksum + Copy>(checksum: C) {
         if offsets.contains(&cut) {
             assert!(err.is_none(), "cut at boundary {cut}: {err:?}");
         } else {
-            assert!(matches!(err, Some(Error::UnexpectedEof)), "cut at {cut}: {err:?}");
+            assert!(
+                matches!(err, Some(Error::UnexpectedEof)),
+                "cut at {cut}: {err:?}"
+            );
         }
     }
 }
@@ -220,10 +223,15 @@ fn limit_is_configurable_per_deframer() {
         ChecksumDeframer::new(XxHash64).with_max_frame_len(100),
     );
     let err = reader.read().unwrap_err();
-    assert!(err.to_string().contains("exceeds the limit of 100 bytes"), "{err}");
+    assert!(
+        err.to_string().contains("exceeds the limit of 100 bytes"),
+        "{err}"
+    );
     let plain = write_stream(NoChecksum, &sent);
-    let mut reader =
-        StreamReader::<String, _, _>::new(&plain[..], DefaultDeframer::new().with_max_frame_len(100));
+    let mut reader = StreamReader::<String, _, _>::new(
+        &plain[..],
+        DefaultDeframer::new().with_max_frame_len(100),
+    );
     assert!(matches!(reader.read(), Err(Error::InvalidFrame { .. })));
 }
 

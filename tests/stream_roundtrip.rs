@@ -100,8 +100,10 @@ fn file_round_trip_through_buffered_io() {
     assert_eq!(std::fs::metadata(&path).unwrap().len(), written);
 
     let file = File::open(&path).unwrap();
-    let mut reader =
-        StreamReader::<String, _, _>::new(BufReader::new(file), ChecksumDeframer::new(XxHash64::new()));
+    let mut reader = StreamReader::<String, _, _>::new(
+        BufReader::new(file),
+        ChecksumDeframer::new(XxHash64::new()),
+    );
     let mut index = 0;
     while let Some(view) = reader.read().unwrap() {
         assert_eq!(view, sent[index]);
@@ -136,7 +138,8 @@ fn empty_stream_is_a_clean_end() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.bin");
     File::create(&path).unwrap();
-    let reader = StreamReader::<String, _, _>::new(File::open(&path).unwrap(), DefaultDeframer::new());
+    let reader =
+        StreamReader::<String, _, _>::new(File::open(&path).unwrap(), DefaultDeframer::new());
     assert_eq!(reader.count(), 0);
 }
 
@@ -221,7 +224,9 @@ fn framers_and_deframers_are_clone_and_default() {
     assert_eq!(DefaultDeframer::default().max_frame_len(), 16 * 1024 * 1024);
     // Framers can be used directly too.
     let mut out = Vec::new();
-    ChecksumFramer::new(Crc64).frame_and_write(&mut out, b"abc").unwrap();
+    ChecksumFramer::new(Crc64)
+        .frame_and_write(&mut out, b"abc")
+        .unwrap();
     let mut buf = Vec::new();
     assert!(ChecksumDeframer::new(Crc64)
         .read_and_deframe(&mut &out[..], &mut buf)

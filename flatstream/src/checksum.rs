@@ -232,7 +232,7 @@ mod tests {
 
     fn assert_alignment_independent<C: Checksum>(c: &C) {
         let backing: Vec<u8> = (0..4200u32).map(|i| (i * 7 + 3) as u8).collect();
-        let reference = c.calculate(&backing[..4096].to_vec());
+        let reference = c.calculate(&backing[..4096]);
         for shift in 0..16 {
             let copy: Vec<u8> = {
                 let mut v = vec![0u8; shift];

@@ -13,6 +13,7 @@
 //! [`ErrorKind::Interrupted`] are retried, never mistaken for EOF.
 
 use std::io::{ErrorKind, Read, Write};
+use std::ops::Range;
 
 use crate::checksum::{Checksum, NoChecksum};
 use crate::error::{Error, Result};
@@ -94,6 +95,85 @@ pub trait Deframer {
     /// - [`Error::Io`]: `reader` failed.
     fn read_and_deframe<R: Read>(&self, reader: &mut R, buffer: &mut Vec<u8>)
         -> Result<Option<()>>;
+
+    /// Decodes the frame at the start of `bytes`, in place.
+    ///
+    /// This is the zero-copy path that [`StreamReader`](crate::StreamReader)
+    /// and the other readers use: it never reads, it only looks. It returns
+    /// [`FrameStatus::Complete`] with the frame's length and the payload's
+    /// range in `bytes` once the whole frame is there and its checksum
+    /// matches, or [`FrameStatus::Incomplete`] with how many bytes the frame
+    /// needs in all. The length is checked against the limit before
+    /// `Incomplete` asks for it.
+    ///
+    /// The built-in deframers implement it directly. The provided
+    /// implementation runs [`read_and_deframe`](Self::read_and_deframe) over
+    /// `bytes`, which costs a copy and an allocation per frame and requires
+    /// the payload to be the frame's last bytes: override it for speed.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_and_deframe`](Self::read_and_deframe), except that a frame
+    /// cut short is `Incomplete`, not an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::framing::{Deframer, DefaultDeframer, DefaultFramer, Framer, FrameStatus};
+    ///
+    /// let mut stream = Vec::new();
+    /// DefaultFramer.frame_and_write(&mut stream, b"payload")?;
+    /// let deframer = DefaultDeframer::new();
+    /// assert_eq!(
+    ///     deframer.decode_frame(&stream)?,
+    ///     FrameStatus::Complete { frame_len: 11, payload: 4..11 }
+    /// );
+    /// assert_eq!(deframer.decode_frame(&stream[..6])?, FrameStatus::Incomplete { needed: 11 });
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
+        let mut rest = bytes;
+        let mut payload = Vec::new();
+        match self.read_and_deframe(&mut rest, &mut payload) {
+            Ok(Some(())) => {
+                let frame_len = bytes.len() - rest.len();
+                let start = frame_len - payload.len().min(frame_len);
+                if bytes[start..frame_len] != payload[..] {
+                    return Err(Error::invalid_frame(
+                        "this deframer's payload is not the tail of its frame; \
+                         it must implement `Deframer::decode_frame` itself",
+                    ));
+                }
+                Ok(FrameStatus::Complete {
+                    frame_len,
+                    payload: start..frame_len,
+                })
+            }
+            // Nothing at all, or a frame cut short: more bytes are needed.
+            Ok(None) | Err(Error::UnexpectedEof) => Ok(FrameStatus::Incomplete {
+                needed: bytes.len().saturating_mul(2).max(bytes.len() + 64),
+            }),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// What [`Deframer::decode_frame`] found at the start of a byte slice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameStatus {
+    /// A whole, intact frame.
+    Complete {
+        /// Bytes of the frame, header included.
+        frame_len: usize,
+        /// Where the payload is in the slice.
+        payload: Range<usize>,
+    },
+    /// The slice ends inside the frame; it needs `needed` bytes in all (a
+    /// lower bound when even the header is incomplete).
+    Incomplete {
+        /// Bytes the frame needs from its first header byte on.
+        needed: usize,
+    },
 }
 
 /// Frames without a checksum: `[u32 LE length][payload]`.
@@ -196,6 +276,11 @@ impl Deframer for DefaultDeframer {
     ) -> Result<Option<()>> {
         read_frame(&NoChecksum, self.max_frame_len, reader, buffer)
     }
+
+    #[inline]
+    fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
+        decode_frame(&NoChecksum, self.max_frame_len, bytes)
+    }
 }
 
 /// Reads frames guarded by a checksum, refusing any whose payload does not
@@ -270,6 +355,11 @@ impl<C: Checksum> Deframer for ChecksumDeframer<C> {
     ) -> Result<Option<()>> {
         read_frame(&self.checksum, self.max_frame_len, reader, buffer)
     }
+
+    #[inline]
+    fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
+        decode_frame(&self.checksum, self.max_frame_len, bytes)
+    }
 }
 
 /// Writes `[len][checksum][payload]` with two `write_all` calls.
@@ -313,6 +403,45 @@ pub(crate) fn check_frame_len(len: usize, limit: usize) -> Result<()> {
     }
 }
 
+/// Splits a header into the payload length and the stored checksum.
+#[inline]
+fn parse_header<C: Checksum>(header: &[u8]) -> (usize, u64) {
+    let mut len_bytes = [0u8; LEN_SIZE];
+    len_bytes.copy_from_slice(&header[..LEN_SIZE]);
+    let mut sum_bytes = [0u8; 8];
+    sum_bytes[..C::SIZE].copy_from_slice(&header[LEN_SIZE..LEN_SIZE + C::SIZE]);
+    (
+        u32::from_le_bytes(len_bytes) as usize,
+        u64::from_le_bytes(sum_bytes),
+    )
+}
+
+/// Decodes the frame at the start of `bytes` without copying it.
+#[inline]
+fn decode_frame<C: Checksum>(
+    checksum: &C,
+    max_frame_len: usize,
+    bytes: &[u8],
+) -> Result<FrameStatus> {
+    let header_len = LEN_SIZE + C::SIZE;
+    if bytes.len() < header_len {
+        return Ok(FrameStatus::Incomplete { needed: header_len });
+    }
+    let (len, expected) = parse_header::<C>(bytes);
+    check_frame_len(len, max_frame_len)?;
+    let frame_len = header_len + len;
+    match bytes.get(header_len..frame_len) {
+        Some(payload) => {
+            checksum.verify(expected, payload)?;
+            Ok(FrameStatus::Complete {
+                frame_len,
+                payload: header_len..frame_len,
+            })
+        }
+        None => Ok(FrameStatus::Incomplete { needed: frame_len }),
+    }
+}
+
 /// Reads one frame into `buffer`.
 fn read_frame<C: Checksum, R: Read>(
     checksum: &C,
@@ -327,13 +456,8 @@ fn read_frame<C: Checksum, R: Read>(
         n if n < header_len => return Err(Error::UnexpectedEof),
         _ => {}
     }
-    let mut len_bytes = [0u8; LEN_SIZE];
-    len_bytes.copy_from_slice(&header[..LEN_SIZE]);
-    let len = u32::from_le_bytes(len_bytes) as usize;
+    let (len, expected) = parse_header::<C>(&header);
     check_frame_len(len, max_frame_len)?;
-    let mut sum_bytes = [0u8; 8];
-    sum_bytes[..C::SIZE].copy_from_slice(&header[LEN_SIZE..header_len]);
-    let expected = u64::from_le_bytes(sum_bytes);
 
     read_payload(reader, buffer, len)?;
     checksum.verify(expected, buffer)?;

@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod checksum;
+mod decode;
 mod error;
 pub mod framing;
 mod reader;
@@ -14,15 +15,20 @@ mod writer;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use decode::Recovery;
 pub use error::{Error, Result};
-pub use reader::{ReadStats, StreamReader};
+pub use reader::{ReadStats, SkippedRegion, StreamReader};
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 pub use view::Vector;
-pub use writer::StreamWriter;
+pub use writer::{AppendReport, StreamWriter};
 
 /// Derives [`StreamSerialize`](trait@StreamSerialize) and
 /// [`StreamDeserialize`] for a struct or enum.
 pub use flatstream_derive::StreamSerialize;
+
+/// Limits the FlatBuffers verifier enforces, for
+/// [`StreamReader::with_verifier_options`].
+pub use flatbuffers::VerifierOptions;
 
 /// The `flatbuffers` crate this version of flatstream builds on, for
 /// hand-written [`StreamSerialize`] implementations.

@@ -1,26 +1,45 @@
 //! [`StreamReader`]: reads frames and hands out verified views or owned values.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::marker::PhantomData;
+use std::ops::Range;
 
-use crate::error::Result;
+use flatbuffers::VerifierOptions;
+
+use crate::decode::{scan, FrameBuf, Recovery, Step};
+use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
-/// Counters of what a reader has read.
+/// Counters of what a reader has read and skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReadStats {
     /// Intact frames read.
     pub frames: u64,
-    /// Bytes consumed from the underlying reader, headers included.
+    /// Bytes consumed from the stream: frames, headers included, and
+    /// skipped bytes.
     pub bytes: u64,
     /// Damaged regions skipped over (always 0 in strict mode).
     pub skipped_regions: u64,
     /// Bytes in the skipped regions.
     pub skipped_bytes: u64,
 }
+
+/// A run of damaged bytes that [`Recovery::SkipCorrupted`] skipped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SkippedRegion {
+    /// Stream offset of the first skipped byte.
+    pub offset: u64,
+    /// Bytes skipped.
+    pub len: u64,
+    /// Why the frame that should have started at `offset` was refused.
+    pub reason: Error,
+}
+
+type SkipCallback = Box<dyn FnMut(&SkippedRegion) + Send>;
 
 /// Reads a stream of `T` messages from `R`, deframed by `D`.
 ///
@@ -29,7 +48,21 @@ pub struct ReadStats {
 /// - [`read_message`](Self::read_message) returns the raw payload;
 /// - as an [`Iterator`] it decodes owned `T` values.
 ///
-/// The payload buffer is reused: in steady state reading allocates nothing.
+/// The reader buffers what it reads (there is no need for a `BufReader`)
+/// and decodes frames in place: in steady state reading allocates nothing.
+/// Its buffer grows with the bytes that actually arrive, so a header that
+/// claims a huge length cannot make it allocate more than about twice the
+/// deframer's limit.
+///
+/// # Errors and recovery
+///
+/// In [`Recovery::Strict`] mode (the default) the reader stops at the first
+/// damaged frame and returns the same error on every further read: nothing
+/// is consumed. A torn tail ([`Error::UnexpectedEof`]) and I/O errors are
+/// the exception worth knowing: the next read retries from the same frame,
+/// so a reader can follow a file that is still being written, or resume
+/// after a transient error. In [`Recovery::SkipCorrupted`] mode it skips
+/// damaged bytes and resynchronises on the next intact frame.
 ///
 /// # Examples
 ///
@@ -59,9 +92,12 @@ pub struct ReadStats {
 pub struct StreamReader<T, R, D> {
     reader: R,
     deframer: D,
-    buffer: Vec<u8>,
-    position: u64,
+    frames: FrameBuf,
+    recovery: Recovery,
+    verifier: VerifierOptions,
     stats: ReadStats,
+    skipping: Option<SkippedRegion>,
+    on_skip: Option<SkipCallback>,
     fused: bool,
     _message: PhantomData<fn() -> T>,
 }
@@ -72,12 +108,67 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
         StreamReader {
             reader,
             deframer,
-            buffer: Vec::new(),
-            position: 0,
+            frames: FrameBuf::default(),
+            recovery: Recovery::Strict,
+            verifier: VerifierOptions::default(),
             stats: ReadStats::default(),
+            skipping: None,
+            on_skip: None,
             fused: false,
             _message: PhantomData,
         }
+    }
+
+    /// Sets what the reader does with damaged frames.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{checksum::Crc32, framing::*, Recovery, StreamReader, StreamWriter};
+    ///
+    /// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
+    /// writer.write_batch(&["one", "two", "three"])?;
+    /// let mut bytes = writer.into_inner();
+    /// bytes[30] ^= 0xff; // damage the second frame
+    ///
+    /// let reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()))
+    ///     .with_recovery(Recovery::SkipCorrupted);
+    /// let texts: Vec<String> = reader.collect::<Result<_, _>>()?;
+    /// assert_eq!(texts, ["one", "three"]);
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
+        self.recovery = recovery;
+        self
+    }
+
+    /// Changes the recovery mode from the next read on, for instance to
+    /// skip past a damaged frame after a strict read reported it.
+    pub fn set_recovery(&mut self, recovery: Recovery) {
+        self.recovery = recovery;
+        self.fused = false;
+    }
+
+    /// Calls `callback` with each damaged region skipped in
+    /// [`Recovery::SkipCorrupted`] mode: its offset, length and why its
+    /// first frame was refused.
+    #[must_use]
+    pub fn with_skip_callback(
+        mut self,
+        callback: impl FnMut(&SkippedRegion) + Send + 'static,
+    ) -> Self {
+        self.on_skip = Some(Box::new(callback));
+        self
+    }
+
+    /// Sets the limits the FlatBuffers verifier enforces on each payload
+    /// (nesting depth, table count, apparent size). The defaults are the
+    /// `flatbuffers` crate's: depth 64, a million tables.
+    #[must_use]
+    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
+        self.verifier = options;
+        self
     }
 
     /// Reads the next frame and returns its payload, checksum-verified but
@@ -85,37 +176,13 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     ///
     /// Returns `Ok(None)` at a clean end of stream.
     ///
-    /// After [`Error::ChecksumMismatch`] the damaged frame has been consumed
-    /// and reading may go on with the next one; after
-    /// [`Error::InvalidFrame`] the reader has lost the frame boundaries.
-    ///
     /// # Errors
     ///
-    /// Those of [`Deframer::read_and_deframe`], with the frame's byte offset
-    /// set on checksum and framing errors.
-    ///
-    /// [`Error::ChecksumMismatch`]: crate::Error::ChecksumMismatch
-    /// [`Error::InvalidFrame`]: crate::Error::InvalidFrame
+    /// [`Error::InvalidFrame`], [`Error::ChecksumMismatch`] (both with the
+    /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
     pub fn read_message(&mut self) -> Result<Option<&[u8]>> {
-        let frame_start = self.position;
-        let mut counting = CountingReader {
-            inner: &mut self.reader,
-            count: 0,
-        };
-        let result = self
-            .deframer
-            .read_and_deframe(&mut counting, &mut self.buffer);
-        let consumed = counting.count;
-        self.position += consumed;
-        self.stats.bytes += consumed;
-        match result {
-            Ok(Some(())) => {
-                self.stats.frames += 1;
-                Ok(Some(&self.buffer))
-            }
-            Ok(None) => Ok(None),
-            Err(err) => Err(err.at_offset(frame_start)),
-        }
+        let payload = self.next_frame(|_| Ok(()))?;
+        Ok(payload.map(|range| self.frames.bytes(range)))
     }
 
     /// Reads the next message and returns its verified, zero-copy view.
@@ -126,16 +193,21 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// # Errors
     ///
     /// Those of [`read_message`](Self::read_message), and
-    /// [`Error::Flatbuffers`](crate::Error::Flatbuffers) when the payload is
-    /// not a valid `T` (the frame has been consumed).
+    /// [`Error::Flatbuffers`] when the payload is not a valid `T`
+    /// ([`position`](Self::position) is then the frame's offset).
     pub fn read(&mut self) -> Result<Option<T::View<'_>>>
     where
         T: StreamDeserialize,
     {
-        match self.read_message()? {
-            Some(payload) => T::view(payload).map(Some),
-            None => Ok(None),
-        }
+        let options = self.verifier.clone();
+        let payload =
+            self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))?;
+        Ok(payload.map(|range| {
+            let payload = self.frames.bytes(range);
+            // SAFETY: `next_frame` ran `T::view_with_options` on exactly
+            // these bytes and only returned their range if it succeeded.
+            unsafe { T::view_unchecked(payload) }
+        }))
     }
 
     /// Reads the next message and returns its view without verifying the
@@ -154,23 +226,123 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        match self.read_message()? {
+        let payload = self.next_frame(|_| Ok(()))?;
+        Ok(payload.map(|range| {
+            let payload = self.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
-            Some(payload) => Ok(Some(unsafe { T::view_unchecked(payload) })),
-            None => Ok(None),
+            unsafe { T::view_unchecked(payload) }
+        }))
+    }
+
+    /// Finds the next intact frame, reading as needed, and returns its
+    /// payload's range in the buffer.
+    fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<Range<usize>>>
+    where
+        V: FnMut(&[u8]) -> Result<()>,
+    {
+        let mut eof = false;
+        loop {
+            let (step, reason) = scan(
+                &self.deframer,
+                self.frames.unread(),
+                eof,
+                self.recovery,
+                &mut verify,
+            );
+            match step {
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    self.skip(skip, reason);
+                    self.finish_skip();
+                    let start = self.frames.head();
+                    self.frames.consume(frame_len);
+                    self.stats.frames += 1;
+                    self.stats.bytes += frame_len as u64;
+                    return Ok(Some(start + payload.start..start + payload.end));
+                }
+                Step::NeedMore { skip, total } => {
+                    self.skip(skip, reason);
+                    eof = self.fill(total)?;
+                }
+                Step::End { skip } => {
+                    self.skip(skip, reason);
+                    self.finish_skip();
+                    return Ok(None);
+                }
+                Step::Fail(err) => return Err(err.at_offset(self.frames.position())),
+            }
+        }
+    }
+
+    /// Reads more bytes so that `total` could be unread. Returns whether the
+    /// reader is at EOF.
+    fn fill(&mut self, total: usize) -> Result<bool> {
+        let spare = self.frames.spare(total);
+        loop {
+            match self.reader.read(spare) {
+                Ok(0) => return Ok(true),
+                Ok(n) => {
+                    self.frames.commit(n);
+                    return Ok(false);
+                }
+                Err(err) if err.kind() == ErrorKind::Interrupted => {}
+                Err(err) => return Err(Error::Io(err)),
+            }
+        }
+    }
+
+    /// Drops `n` damaged bytes from the front, extending the current
+    /// skipped region.
+    fn skip(&mut self, n: usize, reason: Option<Error>) {
+        if n == 0 {
+            return;
+        }
+        let offset = self.frames.position();
+        let region = self.skipping.get_or_insert_with(|| SkippedRegion {
+            offset,
+            len: 0,
+            reason: reason.unwrap_or(Error::UnexpectedEof),
+        });
+        region.len += n as u64;
+        self.frames.consume(n);
+    }
+
+    /// Closes the current skipped region, if any: counts and reports it.
+    fn finish_skip(&mut self) {
+        if let Some(region) = self.skipping.take() {
+            self.stats.skipped_regions += 1;
+            self.stats.skipped_bytes += region.len;
+            self.stats.bytes += region.len;
+            if let Some(callback) = &mut self.on_skip {
+                callback(&region);
+            }
         }
     }
 }
 
 impl<T, R, D> StreamReader<T, R, D> {
-    /// Counters of frames and bytes read so far.
+    /// Counters of frames and bytes read and skipped so far.
     pub fn stats(&self) -> &ReadStats {
         &self.stats
     }
 
-    /// Byte offset in the stream of the next frame to read.
+    /// Byte offset in the stream of the next frame to read (after an error
+    /// in strict mode: of the damaged frame).
     pub fn position(&self) -> u64 {
-        self.position
+        self.frames.position()
+    }
+
+    /// The recovery mode.
+    pub fn recovery(&self) -> Recovery {
+        self.recovery
+    }
+
+    /// Bytes read from the underlying reader but not yet returned.
+    pub fn buffered(&self) -> &[u8] {
+        self.frames.unread()
     }
 
     /// The underlying reader.
@@ -178,8 +350,8 @@ impl<T, R, D> StreamReader<T, R, D> {
         &self.reader
     }
 
-    /// The underlying reader, mutably. Reading from it directly breaks the
-    /// stream unless whole frames are consumed.
+    /// The underlying reader, mutably. Reading from it directly skips bytes
+    /// the stream reader has not seen.
     pub fn get_mut(&mut self) -> &mut R {
         &mut self.reader
     }
@@ -189,7 +361,8 @@ impl<T, R, D> StreamReader<T, R, D> {
         &self.deframer
     }
 
-    /// Returns the underlying reader.
+    /// Returns the underlying reader. Bytes already buffered (see
+    /// [`buffered`](Self::buffered)) are lost.
     pub fn into_inner(self) -> R {
         self.reader
     }
@@ -225,33 +398,18 @@ impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for StreamReader<T, R, D> {
         f.debug_struct("StreamReader")
             .field("reader", &self.reader)
             .field("deframer", &self.deframer)
-            .field("position", &self.position)
+            .field("recovery", &self.recovery)
+            .field("position", &self.frames.position())
             .field("stats", &self.stats)
             .finish_non_exhaustive()
-    }
-}
-
-/// Counts the bytes read through it, so the reader knows frame offsets
-/// whatever the deframer does.
-struct CountingReader<'a, R> {
-    inner: &'a mut R,
-    count: u64,
-}
-
-impl<R: Read> Read for CountingReader<'_, R> {
-    #[inline]
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        Ok(n)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framing::{DefaultDeframer, DefaultFramer};
-    use crate::{Error, StreamWriter};
+    use crate::framing::{DefaultDeframer, DefaultFramer, Framer};
+    use crate::StreamWriter;
 
     fn stream_of(texts: &[&str]) -> Vec<u8> {
         let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
@@ -265,8 +423,7 @@ mod tests {
         let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
         assert_eq!(reader.position(), 0);
         reader.read().unwrap().unwrap();
-        let second = reader.position();
-        assert!(second > 0);
+        assert!(reader.position() > 0);
         reader.read().unwrap().unwrap();
         assert_eq!(reader.position(), bytes.len() as u64);
         assert_eq!(reader.stats().bytes, bytes.len() as u64);
@@ -274,7 +431,7 @@ mod tests {
     }
 
     #[test]
-    fn errors_carry_the_frame_offset() {
+    fn errors_carry_the_frame_offset_and_repeat() {
         let mut bytes = stream_of(&["first", "second"]);
         let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
         reader.read().unwrap().unwrap();
@@ -282,9 +439,12 @@ mod tests {
         bytes[second_start..second_start + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
         reader.read().unwrap().unwrap();
-        let err = reader.read().unwrap_err();
-        assert_eq!(err.offset(), Some(second_start as u64));
-        assert!(matches!(err, Error::InvalidFrame { .. }));
+        for _ in 0..2 {
+            let err = reader.read().unwrap_err();
+            assert_eq!(err.offset(), Some(second_start as u64));
+            assert!(matches!(err, Error::InvalidFrame { .. }));
+            assert_eq!(reader.position(), second_start as u64);
+        }
     }
 
     #[test]
@@ -299,13 +459,38 @@ mod tests {
     }
 
     #[test]
-    fn verification_failure_consumes_the_frame() {
+    fn verification_failure_can_be_skipped() {
         // A frame holding bytes that are not a string buffer, then a good one.
         let mut bytes = Vec::new();
-        crate::framing::Framer::frame_and_write(&DefaultFramer, &mut bytes, &[0xff; 8]).unwrap();
+        DefaultFramer
+            .frame_and_write(&mut bytes, &[0xff; 8])
+            .unwrap();
         bytes.extend(stream_of(&["after"]));
         let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
         assert!(matches!(reader.read(), Err(Error::Flatbuffers(_))));
+        assert_eq!(reader.position(), 0);
+        reader.set_recovery(Recovery::SkipCorrupted);
         assert_eq!(reader.read().unwrap(), Some("after"));
+        assert_eq!(reader.stats().skipped_regions, 1);
+        assert_eq!(reader.stats().skipped_bytes, 12);
+    }
+
+    #[test]
+    fn torn_tail_reads_on_once_completed() {
+        let bytes = stream_of(&["one", "two"]);
+        let cut = bytes.len() - 3;
+        // A reader over a "file" that grows between reads.
+        let mut reader = StreamReader::<String, _, _>::new(
+            std::io::Cursor::new(bytes[..cut].to_vec()),
+            DefaultDeframer::new(),
+        );
+        assert_eq!(reader.read().unwrap(), Some("one"));
+        assert!(matches!(reader.read(), Err(Error::UnexpectedEof)));
+        let cursor = reader.get_mut();
+        let pos = cursor.position();
+        cursor.get_mut().extend_from_slice(&bytes[cut..]);
+        cursor.set_position(pos);
+        assert_eq!(reader.read().unwrap(), Some("two"));
+        assert_eq!(reader.read().unwrap(), None);
     }
 }

@@ -5,7 +5,7 @@
 //! is a string — which doubles as the canonical example for hand-written or
 //! `flatc`-generated types.
 
-use flatbuffers::FlatBufferBuilder;
+use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
 use crate::error::Result;
 
@@ -79,6 +79,24 @@ pub trait StreamDeserialize {
     /// not a valid buffer of this type.
     fn view(payload: &[u8]) -> Result<Self::View<'_>>;
 
+    /// Verifies `payload` under `options` (depth, table count and size
+    /// limits) and returns its root view.
+    ///
+    /// The provided implementation ignores `options` and calls
+    /// [`view`](Self::view); the derive and the built-in implementations
+    /// honour them.
+    ///
+    /// # Errors
+    ///
+    /// As [`view`](Self::view), and when a limit is exceeded.
+    fn view_with_options<'a>(
+        payload: &'a [u8],
+        options: &VerifierOptions,
+    ) -> Result<Self::View<'a>> {
+        let _ = options;
+        Self::view(payload)
+    }
+
     /// Returns the root view of `payload` without verifying it.
     ///
     /// # Safety
@@ -143,6 +161,10 @@ impl StreamDeserialize for String {
         Ok(flatbuffers::root::<&str>(payload)?)
     }
 
+    fn view_with_options<'a>(payload: &'a [u8], options: &VerifierOptions) -> Result<&'a str> {
+        Ok(flatbuffers::root_with_opts::<&str>(options, payload)?)
+    }
+
     unsafe fn view_unchecked(payload: &[u8]) -> &str {
         // SAFETY: the caller guarantees `payload` is a valid string buffer.
         unsafe { flatbuffers::root_unchecked::<&str>(payload) }
@@ -185,6 +207,17 @@ mod tests {
             String::view(&bytes),
             Err(crate::Error::Flatbuffers(_))
         ));
+    }
+
+    #[test]
+    fn string_view_honours_verifier_options() {
+        let bytes = serialize("abcdef");
+        let tight = VerifierOptions {
+            max_apparent_size: 4,
+            ..VerifierOptions::default()
+        };
+        assert!(String::view_with_options(&bytes, &VerifierOptions::default()).is_ok());
+        assert!(String::view_with_options(&bytes, &tight).is_err());
     }
 
     #[test]

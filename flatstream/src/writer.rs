@@ -1,13 +1,17 @@
 //! [`StreamWriter`]: serializes messages and writes them as frames.
 
 use std::fmt;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
+use std::path::Path;
 
 use flatbuffers::FlatBufferBuilder;
 
+use crate::decode::Recovery;
 use crate::error::Result;
-use crate::framing::Framer;
+use crate::framing::{Deframer, Framer};
+use crate::reader::StreamReader;
 use crate::serialize::StreamSerialize;
 
 /// Frames up to this size are assembled in scratch space and handed to the
@@ -133,6 +137,129 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     /// Bytes handed to the underlying writer so far, headers included.
     pub fn bytes_written(&self) -> u64 {
         self.bytes
+    }
+}
+
+/// What [`StreamWriter::append`] found in the existing file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppendReport {
+    /// Intact frames already in the file.
+    pub frames: u64,
+    /// Length of the file kept: the end of its last intact frame.
+    pub kept_bytes: u64,
+    /// Bytes cut off the end: a torn or zeroed tail.
+    pub truncated_bytes: u64,
+    /// Damaged regions found (and left in place) between intact frames.
+    pub damaged_regions: u64,
+}
+
+impl<T: ?Sized, F: Framer> StreamWriter<T, BufWriter<File>, F> {
+    /// Opens the stream at `path` for appending, creating it if needed.
+    ///
+    /// The existing file is scanned with `deframer` (which must match
+    /// `framer`) in [`Recovery::SkipCorrupted`] mode to find the end of its
+    /// last intact frame. Whatever follows — a frame torn by a crash, a
+    /// zeroed tail left by a file system — is truncated away, so new frames
+    /// continue a readable stream. Damaged regions between intact frames
+    /// are left in place for a skipping reader to pass over.
+    ///
+    /// Without a checksum only the length fields delimit frames, and the
+    /// bytes of a torn frame can happen to look like a shorter frame: use
+    /// a checksum for logs that must survive crashes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when the file cannot be opened,
+    /// read, truncated or positioned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{checksum::Crc32, framing::*, StreamWriter};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("flatstream-append-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("log.bin");
+    /// let _ = std::fs::remove_file(&path);
+    ///
+    /// let (mut writer, report) =
+    ///     StreamWriter::<&str, _, _>::append(&path, ChecksumFramer::new(Crc32::new()), ChecksumDeframer::new(Crc32::new()))?;
+    /// assert_eq!(report.frames, 0);
+    /// writer.write(&"first")?;
+    /// writer.sync()?;
+    /// drop(writer);
+    ///
+    /// // A crash left half a frame behind.
+    /// let mut bytes = std::fs::read(&path)?;
+    /// let kept = bytes.len() as u64;
+    /// bytes.extend_from_slice(&[9, 0, 0, 0, 1, 2]);
+    /// std::fs::write(&path, &bytes)?;
+    ///
+    /// let (mut writer, report) =
+    ///     StreamWriter::<&str, _, _>::append(&path, ChecksumFramer::new(Crc32::new()), ChecksumDeframer::new(Crc32::new()))?;
+    /// assert_eq!((report.frames, report.kept_bytes, report.truncated_bytes), (1, kept, 6));
+    /// writer.write(&"second")?;
+    /// writer.sync()?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    pub fn append<D: Deframer>(
+        path: impl AsRef<Path>,
+        framer: F,
+        deframer: D,
+    ) -> Result<(Self, AppendReport)> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        let file_len = file.metadata()?.len();
+        let mut scanner = StreamReader::<(), _, _>::new(&mut file, deframer)
+            .with_recovery(Recovery::SkipCorrupted);
+        let mut report = AppendReport::default();
+        while scanner.read_message()?.is_some() {
+            report.frames += 1;
+            report.kept_bytes = scanner.position();
+        }
+        let damaged = scanner.stats().skipped_regions;
+        // A damaged tail is one of the regions found; the others stay.
+        report.truncated_bytes = file_len - report.kept_bytes;
+        report.damaged_regions = damaged - u64::from(report.truncated_bytes > 0);
+        drop(scanner);
+        if report.truncated_bytes > 0 {
+            file.set_len(report.kept_bytes)?;
+            file.sync_data()?;
+        }
+        file.seek(SeekFrom::Start(report.kept_bytes))?;
+        let writer = Self::new(BufWriter::new(file), framer);
+        Ok((writer, report))
+    }
+
+    /// Flushes buffered frames and asks the OS to put the file's data on
+    /// disk (`File::sync_data`). After it returns, the frames written so
+    /// far survive a crash.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when the flush or the sync fails.
+    pub fn sync(&mut self) -> Result<()> {
+        self.writer.flush()?;
+        self.writer.get_ref().sync_data()?;
+        Ok(())
+    }
+}
+
+impl<T: ?Sized, F: Framer> StreamWriter<T, File, F> {
+    /// Asks the OS to put the file's data on disk (`File::sync_data`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when the sync fails.
+    pub fn sync(&mut self) -> Result<()> {
+        self.writer.sync_data()?;
+        Ok(())
     }
 }
 

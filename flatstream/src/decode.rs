@@ -1,0 +1,249 @@
+//! The machinery every reader shares, free of I/O: a byte buffer that
+//! frames are decoded from in place, and the scanner that finds the next
+//! frame — strictly, or skipping damaged bytes until an intact frame.
+//!
+//! Keeping it free of I/O lets the blocking, async and slice readers share
+//! one implementation of the format's rules.
+
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::framing::{Deframer, FrameStatus};
+
+/// What a reader does when it meets a damaged frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Recovery {
+    /// Stop with an error at the first damaged frame. The error comes back
+    /// on every further read (nothing is consumed), except that a torn tail
+    /// reads on once more bytes have been appended.
+    #[default]
+    Strict,
+    /// Skip damaged bytes: resynchronise on the next intact frame (length
+    /// within the limit, checksum matching, payload verifying), never yield
+    /// a damaged frame, and count what was skipped in
+    /// [`ReadStats`](crate::ReadStats).
+    SkipCorrupted,
+}
+
+/// Smallest read the buffer asks of the underlying reader, and its
+/// growth step.
+pub(crate) const MIN_READ: usize = 64 * 1024;
+
+/// Bytes read ahead of the frames decoded so far.
+#[derive(Debug, Default)]
+pub(crate) struct FrameBuf {
+    buf: Vec<u8>,
+    head: usize,
+    tail: usize,
+    /// Stream offset of `buf[head]`.
+    position: u64,
+}
+
+impl FrameBuf {
+    /// Bytes read but not yet consumed.
+    #[inline]
+    pub(crate) fn unread(&self) -> &[u8] {
+        &self.buf[self.head..self.tail]
+    }
+
+    /// Stream offset of the first unread byte.
+    #[inline]
+    pub(crate) fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Drops `n` unread bytes from the front.
+    #[inline]
+    pub(crate) fn consume(&mut self, n: usize) {
+        debug_assert!(n <= self.tail - self.head);
+        self.head += n;
+        self.position += n as u64;
+        if self.head == self.tail {
+            self.head = 0;
+            self.tail = 0;
+        }
+    }
+
+    /// Bytes at an absolute `range` of the buffer (see [`head`](Self::head)).
+    /// They stay in place after being consumed, until the next
+    /// [`spare`](Self::spare).
+    #[inline]
+    pub(crate) fn bytes(&self, range: Range<usize>) -> &[u8] {
+        &self.buf[range]
+    }
+
+    /// Absolute index in the buffer of the first unread byte.
+    #[inline]
+    pub(crate) fn head(&self) -> usize {
+        self.head
+    }
+
+    /// Room to read into so that, once filled, `total` unread bytes could
+    /// be held. Grows the buffer by at most what it holds (or
+    /// [`MIN_READ`]) at a time, so its size follows the bytes that really
+    /// arrive, not what a header claims.
+    pub(crate) fn spare(&mut self, total: usize) -> &mut [u8] {
+        let have = self.tail - self.head;
+        let more = total.saturating_sub(have).max(1);
+        let room = self.buf.len() - self.tail;
+        if (room < more || room < MIN_READ / 4) && self.head > 0 {
+            self.buf.copy_within(self.head..self.tail, 0);
+            self.head = 0;
+            self.tail = have;
+        }
+        let room = self.buf.len() - self.tail;
+        if room < more && room < MIN_READ {
+            let step = more.min(have.max(MIN_READ));
+            let new_len = (have + step).max(MIN_READ);
+            // A fresh zeroed allocation (calloc: no memset for large sizes)
+            // rather than `resize`, which would zero the new part by hand.
+            let mut grown = vec![0u8; new_len];
+            grown[..have].copy_from_slice(&self.buf[self.head..self.tail]);
+            self.buf = grown;
+            self.head = 0;
+            self.tail = have;
+        }
+        &mut self.buf[self.tail..]
+    }
+
+    /// Marks `n` bytes after the unread ones as filled.
+    #[inline]
+    pub(crate) fn commit(&mut self, n: usize) {
+        debug_assert!(self.tail + n <= self.buf.len());
+        self.tail += n;
+    }
+}
+
+/// What the scanner found at the front of the unread bytes.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// An intact frame starts `skip` bytes in (`skip` > 0 only when
+    /// skipping damage); `payload` is relative to the frame's start.
+    Frame {
+        skip: usize,
+        frame_len: usize,
+        payload: Range<usize>,
+    },
+    /// Drop `skip` damaged bytes, then read until `total` bytes are unread.
+    NeedMore { skip: usize, total: usize },
+    /// The stream ends here; the last `skip` bytes are damaged (0 is a
+    /// clean end).
+    End { skip: usize },
+    /// Strict mode: the frame at the front is damaged.
+    Fail(Error),
+}
+
+/// Finds the next frame in `bytes`. `eof` says no more bytes will come;
+/// `verify` checks a payload (for typed reads) once its checksum matched.
+/// The second value is why the first skipped byte was skipped.
+pub(crate) fn scan<D, V>(
+    deframer: &D,
+    bytes: &[u8],
+    eof: bool,
+    recovery: Recovery,
+    verify: &mut V,
+) -> (Step, Option<Error>)
+where
+    D: Deframer + ?Sized,
+    V: FnMut(&[u8]) -> Result<()>,
+{
+    if recovery == Recovery::Strict {
+        let step = match deframer.decode_frame(bytes) {
+            Ok(FrameStatus::Complete { frame_len, payload }) => {
+                match verify(&bytes[payload.clone()]) {
+                    Ok(()) => Step::Frame {
+                        skip: 0,
+                        frame_len,
+                        payload,
+                    },
+                    Err(err) => Step::Fail(err),
+                }
+            }
+            Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
+                skip: 0,
+                total: needed,
+            },
+            Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
+            Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Error::UnexpectedEof),
+            Err(err) => Step::Fail(err),
+        };
+        return (step, None);
+    }
+
+    let mut first_error = None;
+    let reject = |err: Error, first_error: &mut Option<Error>| {
+        first_error.get_or_insert(err);
+    };
+    let mut at = 0;
+    loop {
+        if at >= bytes.len() {
+            let step = if eof {
+                Step::End { skip: at }
+            } else {
+                Step::NeedMore { skip: at, total: 1 }
+            };
+            return (step, first_error);
+        }
+        match deframer.decode_frame(&bytes[at..]) {
+            Ok(FrameStatus::Complete { frame_len, payload }) => {
+                match verify(&bytes[at + payload.start..at + payload.end]) {
+                    Ok(()) => {
+                        let step = Step::Frame {
+                            skip: at,
+                            frame_len,
+                            payload,
+                        };
+                        return (step, first_error);
+                    }
+                    Err(err) => reject(err, &mut first_error),
+                }
+            }
+            Ok(FrameStatus::Incomplete { needed }) if !eof => {
+                return (
+                    Step::NeedMore {
+                        skip: at,
+                        total: needed,
+                    },
+                    first_error,
+                );
+            }
+            Ok(FrameStatus::Incomplete { .. }) => reject(Error::UnexpectedEof, &mut first_error),
+            Err(err) => reject(err, &mut first_error),
+        }
+        at += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spare_grows_with_what_arrives_not_with_what_is_claimed() {
+        let mut frames = FrameBuf::default();
+        let claimed = 16 << 20;
+        let room = frames.spare(claimed).len();
+        assert_eq!(room, MIN_READ, "first read is one step, not the claim");
+        frames.commit(room);
+        let room = frames.spare(claimed).len();
+        assert_eq!(room, MIN_READ, "then grows by what it holds");
+        frames.commit(room);
+        assert_eq!(frames.spare(claimed).len(), 2 * MIN_READ);
+    }
+
+    #[test]
+    fn consume_compacts_lazily() {
+        let mut frames = FrameBuf::default();
+        let n = frames.spare(10).len();
+        frames.commit(n);
+        frames.consume(n - 3);
+        assert_eq!(frames.unread().len(), 3);
+        assert_eq!(frames.position(), (n - 3) as u64);
+        // Asking for more than the room at the end moves the rest down.
+        let room = frames.spare(10).len();
+        assert!(room >= 7);
+        assert_eq!(frames.head(), 0);
+        frames.consume(3);
+        assert!(frames.unread().is_empty());
+    }
+}
