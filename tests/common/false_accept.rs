@@ -63,7 +63,7 @@ pub fn measure<C: Checksum + Copy>(checksum: C, trials: u64, seed: u64) -> Accep
             }
         }
         let deframer = ChecksumDeframer::new(checksum);
-        let mut raw = StreamReader::<String, _, _>::new(&damaged[..], deframer.clone());
+        let mut raw = StreamReader::<String, _, _>::new(&damaged[..], deframer);
         if matches!(raw.read_message(), Ok(Some(_))) {
             accepted.by_checksum += 1;
             let mut typed = StreamReader::<String, _, _>::new(&damaged[..], deframer);
