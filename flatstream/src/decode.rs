@@ -25,6 +25,81 @@ pub enum Recovery {
     SkipCorrupted,
 }
 
+/// Counters of what a reader has read and skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadStats {
+    /// Intact frames read.
+    pub frames: u64,
+    /// Bytes consumed from the stream: frames, headers included, and
+    /// skipped bytes.
+    pub bytes: u64,
+    /// Damaged regions skipped over (always 0 in strict mode).
+    pub skipped_regions: u64,
+    /// Bytes in the skipped regions.
+    pub skipped_bytes: u64,
+}
+
+/// A run of damaged bytes that [`Recovery::SkipCorrupted`] skipped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SkippedRegion {
+    /// Stream offset of the first skipped byte.
+    pub offset: u64,
+    /// Bytes skipped.
+    pub len: u64,
+    /// Why the frame that should have started at `offset` was refused.
+    pub reason: Error,
+}
+
+pub(crate) type SkipCallback = Box<dyn FnMut(&SkippedRegion) + Send>;
+
+/// The damaged region being skipped, and who to tell when it ends.
+#[derive(Default)]
+pub(crate) struct Skips {
+    current: Option<SkippedRegion>,
+    callback: Option<SkipCallback>,
+}
+
+impl Skips {
+    pub(crate) fn set_callback(&mut self, callback: SkipCallback) {
+        self.callback = Some(callback);
+    }
+
+    /// Adds `n` skipped bytes at stream offset `offset` to the current
+    /// region, opening one if needed.
+    pub(crate) fn extend(&mut self, offset: u64, n: usize, reason: Option<Error>) {
+        let region = self.current.get_or_insert_with(|| SkippedRegion {
+            offset,
+            len: 0,
+            reason: reason.unwrap_or(Error::UnexpectedEof),
+        });
+        region.len += n as u64;
+    }
+
+    /// Closes the current region, if any: counts it in `stats` and reports
+    /// it to the callback.
+    pub(crate) fn finish(&mut self, stats: &mut ReadStats) {
+        if let Some(region) = self.current.take() {
+            stats.skipped_regions += 1;
+            stats.skipped_bytes += region.len;
+            stats.bytes += region.len;
+            if let Some(callback) = &mut self.callback {
+                callback(&region);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Skips {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Skips")
+            .field("current", &self.current)
+            .field("callback", &self.callback.is_some())
+            .finish()
+    }
+}
+
 /// Smallest read the buffer asks of the underlying reader, and its
 /// growth step.
 pub(crate) const MIN_READ: usize = 64 * 1024;

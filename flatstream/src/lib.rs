@@ -8,6 +8,7 @@ mod error;
 pub mod framing;
 mod reader;
 mod serialize;
+mod slice;
 pub mod view;
 mod writer;
 
@@ -15,10 +16,11 @@ mod writer;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use decode::Recovery;
+pub use decode::{ReadStats, Recovery, SkippedRegion};
 pub use error::{Error, Result};
-pub use reader::{ReadStats, SkippedRegion, StreamReader};
+pub use reader::StreamReader;
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
+pub use slice::SliceReader;
 pub use view::Vector;
 pub use writer::{AppendReport, StreamWriter};
 

@@ -7,39 +7,10 @@ use std::ops::Range;
 
 use flatbuffers::VerifierOptions;
 
-use crate::decode::{scan, FrameBuf, Recovery, Step};
+use crate::decode::{scan, FrameBuf, ReadStats, Recovery, SkippedRegion, Skips, Step};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
-
-/// Counters of what a reader has read and skipped.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReadStats {
-    /// Intact frames read.
-    pub frames: u64,
-    /// Bytes consumed from the stream: frames, headers included, and
-    /// skipped bytes.
-    pub bytes: u64,
-    /// Damaged regions skipped over (always 0 in strict mode).
-    pub skipped_regions: u64,
-    /// Bytes in the skipped regions.
-    pub skipped_bytes: u64,
-}
-
-/// A run of damaged bytes that [`Recovery::SkipCorrupted`] skipped.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct SkippedRegion {
-    /// Stream offset of the first skipped byte.
-    pub offset: u64,
-    /// Bytes skipped.
-    pub len: u64,
-    /// Why the frame that should have started at `offset` was refused.
-    pub reason: Error,
-}
-
-type SkipCallback = Box<dyn FnMut(&SkippedRegion) + Send>;
 
 /// Reads a stream of `T` messages from `R`, deframed by `D`.
 ///
@@ -96,8 +67,7 @@ pub struct StreamReader<T, R, D> {
     recovery: Recovery,
     verifier: VerifierOptions,
     stats: ReadStats,
-    skipping: Option<SkippedRegion>,
-    on_skip: Option<SkipCallback>,
+    skips: Skips,
     fused: bool,
     _message: PhantomData<fn() -> T>,
 }
@@ -112,8 +82,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
             recovery: Recovery::Strict,
             verifier: VerifierOptions::default(),
             stats: ReadStats::default(),
-            skipping: None,
-            on_skip: None,
+            skips: Skips::default(),
             fused: false,
             _message: PhantomData,
         }
@@ -158,7 +127,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
         mut self,
         callback: impl FnMut(&SkippedRegion) + Send + 'static,
     ) -> Self {
-        self.on_skip = Some(Box::new(callback));
+        self.skips.set_callback(Box::new(callback));
         self
     }
 
@@ -297,29 +266,15 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// Drops `n` damaged bytes from the front, extending the current
     /// skipped region.
     fn skip(&mut self, n: usize, reason: Option<Error>) {
-        if n == 0 {
-            return;
+        if n > 0 {
+            self.skips.extend(self.frames.position(), n, reason);
+            self.frames.consume(n);
         }
-        let offset = self.frames.position();
-        let region = self.skipping.get_or_insert_with(|| SkippedRegion {
-            offset,
-            len: 0,
-            reason: reason.unwrap_or(Error::UnexpectedEof),
-        });
-        region.len += n as u64;
-        self.frames.consume(n);
     }
 
     /// Closes the current skipped region, if any: counts and reports it.
     fn finish_skip(&mut self) {
-        if let Some(region) = self.skipping.take() {
-            self.stats.skipped_regions += 1;
-            self.stats.skipped_bytes += region.len;
-            self.stats.bytes += region.len;
-            if let Some(callback) = &mut self.on_skip {
-                callback(&region);
-            }
-        }
+        self.skips.finish(&mut self.stats);
     }
 }
 
