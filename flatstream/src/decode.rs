@@ -289,6 +289,66 @@ where
     }
 }
 
+/// What a reader that buffers in a [`FrameBuf`] does after
+/// [`apply_step`] has done a step's bookkeeping.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// An intact frame's payload, at this absolute range of the buffer.
+    Frame(Range<usize>),
+    /// Read more bytes, so that this many could be unread.
+    Read(usize),
+    /// The stream ended.
+    End,
+    /// Strict mode: the frame at the front is damaged (the error carries
+    /// its offset).
+    Fail(Error),
+}
+
+/// Applies a [`scan`] step to a reader's buffer, skipped regions and
+/// counters: drops skipped bytes, consumes a found frame, closes the
+/// skipped region when a frame or the end is reached.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+pub(crate) fn apply_step(
+    frames: &mut FrameBuf,
+    skips: &mut Skips,
+    stats: &mut ReadStats,
+    step: Step,
+    reason: Option<Error>,
+) -> Next {
+    let mut skip = |frames: &mut FrameBuf, n: usize, reason: Option<Error>| {
+        if n > 0 {
+            skips.extend(frames.position(), n, reason);
+            frames.consume(n);
+        }
+    };
+    match step {
+        Step::Frame {
+            skip: n,
+            frame_len,
+            payload,
+        } => {
+            skip(frames, n, reason);
+            skips.finish(stats);
+            let start = frames.head();
+            frames.consume(frame_len);
+            stats.frames += 1;
+            stats.bytes += frame_len as u64;
+            Next::Frame(start + payload.start..start + payload.end)
+        }
+        Step::NeedMore { skip: n, total } => {
+            skip(frames, n, reason);
+            Next::Read(total)
+        }
+        Step::End { skip: n } => {
+            skip(frames, n, reason);
+            skips.finish(stats);
+            Next::End
+        }
+        Step::Fail(err) => Next::Fail(err.at_offset(frames.position())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,11 @@
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 pub mod checksum;
+#[cfg(feature = "tokio")]
+mod codec;
 mod decode;
 mod error;
 pub mod framing;
@@ -16,6 +20,12 @@ mod writer;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use asynchronous::{AsyncStreamReader, AsyncStreamWriter};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use codec::{Message, StreamCodec};
 pub use decode::{ReadStats, Recovery, SkippedRegion};
 pub use error::{Error, Result};
 pub use reader::StreamReader;
