@@ -24,13 +24,16 @@ pub struct Container<'a> {
     pub original: &'a DeriveInput,
 }
 
-/// The shapes a container can take. Unions (enums whose variants hold a
-/// struct) and fixed structs will join as new variants.
+/// The shapes a container can take.
 pub enum Data<'a> {
     /// A struct with named fields: a FlatBuffers table.
     Table(Vec<Field<'a>>),
+    /// A `#[flatstream(fixed)]` struct: a FlatBuffers struct.
+    Fixed(Vec<Field<'a>>),
     /// An enum of unit variants: a FlatBuffers enum.
     Enum(EnumDef<'a>),
+    /// An enum whose variants hold one table each: a FlatBuffers union.
+    Union(Vec<UnionVariant<'a>>),
     /// Anything else; the error is already recorded.
     Unsupported,
 }
@@ -44,8 +47,13 @@ pub struct Field<'a> {
     /// What the field stores; `None` for `skip` and `deprecated` fields and
     /// for unsupported types (whose error is recorded).
     pub kind: Option<Kind>,
-    /// The field's slot index, set by `check.rs` (`None` for `skip`).
+    /// The field's slot index, set by `check.rs` (`None` for `skip`): with
+    /// explicit ids, the first slot the field takes; without, its position
+    /// among slotted fields, to which every union before it adds one.
     pub id: Option<u16>,
+    /// Without explicit ids, the types of earlier fields that may be
+    /// unions (two slots each); set by `check.rs`.
+    pub earlier: Vec<&'a Type>,
     pub docs: Vec<&'a Attribute>,
 }
 
@@ -53,11 +61,6 @@ impl Field<'_> {
     /// Whether the field is written and read.
     pub fn is_stored(&self) -> bool {
         self.attrs.skip.is_none() && self.attrs.deprecated.is_none()
-    }
-
-    /// The vtable offset of the field's slot.
-    pub fn voffset(&self) -> u16 {
-        4 + 2 * self.id.unwrap_or(0)
     }
 }
 
@@ -78,6 +81,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether the field may be a union, which takes two slots: only the
+    /// type system knows.
+    pub fn maybe_union(&self) -> bool {
+        match self {
+            Kind::Named => true,
+            Kind::Boxed(inner) | Kind::Optional(inner) => inner.maybe_union(),
+            _ => false,
+        }
+    }
+
     /// Bytes inline in the table, when known without the type system.
     pub fn width(&self) -> Option<usize> {
         match self {
@@ -160,6 +173,13 @@ pub struct Variant<'a> {
     pub attrs: VariantAttrs,
 }
 
+/// A variant of a union: `Name(Table)`, or the unit `#[flatstream(other)]`
+/// variant (`ty` is `None`).
+pub struct UnionVariant<'a> {
+    pub ident: &'a Ident,
+    pub ty: Option<&'a Type>,
+}
+
 /// The integer type under an enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repr {
@@ -221,13 +241,18 @@ impl<'a> Container<'a> {
         let attrs = ContainerAttrs::parse(ctxt, &input.attrs);
         let data = match &input.data {
             syn::Data::Struct(data) => match &data.fields {
-                syn::Fields::Named(fields) => Data::Table(
-                    fields
+                syn::Fields::Named(fields) => {
+                    let fields = fields
                         .named
                         .iter()
                         .filter_map(|f| Field::from_ast(ctxt, f))
-                        .collect(),
-                ),
+                        .collect();
+                    if attrs.fixed.is_some() {
+                        Data::Fixed(fields)
+                    } else {
+                        Data::Table(fields)
+                    }
+                }
                 syn::Fields::Unnamed(fields) => {
                     ctxt.error_spanned_by(
                         fields,
@@ -290,6 +315,7 @@ impl<'a> Field<'a> {
             attrs,
             kind,
             id: None,
+            earlier: Vec::new(),
             docs: field
                 .attrs
                 .iter()
@@ -447,17 +473,17 @@ fn enum_from_ast<'a>(ctxt: &Ctxt, input: &'a DeriveInput, data: &'a syn::DataEnu
         );
         return Data::Unsupported;
     }
+    if data
+        .variants
+        .iter()
+        .any(|variant| !matches!(variant.fields, syn::Fields::Unit))
+    {
+        return union_from_ast(ctxt, data);
+    }
     let mut variants = Vec::new();
     let mut next: i128 = 0;
     for variant in &data.variants {
         let attrs = VariantAttrs::parse(ctxt, &variant.attrs);
-        if !matches!(variant.fields, syn::Fields::Unit) {
-            ctxt.error_spanned_by(
-                &variant.fields,
-                "enums with data are FlatBuffers unions, which are not supported yet; \
-                 use a unit enum, or a struct with an `Option` field per case",
-            );
-        }
         let (value, value_span) = match &variant.discriminant {
             Some((_, expr)) => match literal_value(expr) {
                 Some(value) => (value, expr.span()),
@@ -477,6 +503,86 @@ fn enum_from_ast<'a>(ctxt: &Ctxt, input: &'a DeriveInput, data: &'a syn::DataEnu
         });
     }
     Data::Enum(EnumDef { repr, variants })
+}
+
+/// What a union may hold.
+const UNION_VARIANTS: &str = "each variant of a union holds one derived struct (a FlatBuffers table), \
+     as in `Trade(Trade)`; one unit variant marked `#[flatstream(other)]` may receive unknown kinds";
+
+fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
+    let mut variants = Vec::new();
+    for variant in &data.variants {
+        let attrs = VariantAttrs::parse(ctxt, &variant.attrs);
+        if let Some((_, expr)) = &variant.discriminant {
+            ctxt.error_spanned_by(
+                expr,
+                "union variants take their type tags from their order (1, 2, ...); remove the discriminant",
+            );
+        }
+        let ty = match &variant.fields {
+            syn::Fields::Unit => {
+                if attrs.other.is_none() {
+                    ctxt.error_spanned_by(
+                        &variant.ident,
+                        format!(
+                            "unit variant `{}` in a union: {UNION_VARIANTS}",
+                            variant.ident
+                        ),
+                    );
+                }
+                None
+            }
+            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                if let Some(other) = &attrs.other {
+                    ctxt.error_at(
+                        other.span,
+                        "the `#[flatstream(other)]` variant of a union is a unit variant: it holds nothing",
+                    );
+                }
+                let field = &fields.unnamed[0];
+                match classify(&field.ty) {
+                    Ok(Kind::Named) => Some(&field.ty),
+                    Ok(_) | Err(_) => {
+                        let ty = &field.ty;
+                        let name = quote::quote!(#ty).to_string().replace(' ', "");
+                        ctxt.error_spanned_by(
+                            ty,
+                            format!("`{name}` cannot be a union variant: {UNION_VARIANTS}"),
+                        );
+                        None
+                    }
+                }
+            }
+            fields => {
+                ctxt.error_spanned_by(fields, UNION_VARIANTS);
+                None
+            }
+        };
+        if ty.is_some() || attrs.other.is_some() {
+            variants.push(UnionVariant {
+                ident: &variant.ident,
+                ty,
+            });
+        }
+    }
+    let tables = variants.iter().filter(|v| v.ty.is_some()).count();
+    let others = variants.len() - tables;
+    if others > 1 {
+        ctxt.error_spanned_by(
+            data.enum_token,
+            "only one variant of a union can be `#[flatstream(other)]`",
+        );
+    }
+    if tables > 255 {
+        ctxt.error_spanned_by(
+            data.enum_token,
+            "a union has at most 255 variants (its type tag is a `u8`)",
+        );
+    }
+    if tables == 0 {
+        ctxt.error_spanned_by(data.enum_token, UNION_VARIANTS);
+    }
+    Data::Union(variants)
 }
 
 /// The value of `5`, `-5`, `0x10`, `(5)`.

@@ -79,14 +79,19 @@ pub struct ContainerAttrs {
     pub view: Option<Spanned<Ident>>,
     /// `crate = path` or `crate = "path"`: where flatstream is.
     pub krate: Option<Spanned<Path>>,
-    /// `fixed`: a FlatBuffers struct (not supported yet).
+    /// `fixed`: a FlatBuffers struct.
     pub fixed: Option<Spanned<()>>,
+    /// `namespace = "a.b"`: the schema namespace.
+    pub namespace: Option<Spanned<String>>,
+    /// `file_identifier = "ABCD"`: written after the root offset, checked
+    /// when reading.
+    pub file_identifier: Option<Spanned<String>>,
 }
 
 impl ContainerAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = ContainerAttrs::default();
-        let expected = "`view = \"Name\"`, `crate = path` or `fixed`";
+        let expected = "`view = \"Name\"`, `crate = path`, `fixed`, `namespace = \"a.b\"` or `file_identifier = \"ABCD\"`";
         parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "view" => {
@@ -109,6 +114,35 @@ impl ContainerAttrs {
                     set_once(ctxt, meta, key, &mut out.krate, path);
                 }
                 "fixed" => set_once(ctxt, meta, key, &mut out.fixed, ()),
+                "namespace" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let value = lit.value();
+                    let valid = value.split('.').all(|part| {
+                        let mut chars = part.chars();
+                        chars
+                            .next()
+                            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    });
+                    if !valid {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            format!("`{value}` is not a namespace: expected names separated by dots, as in \"telemetry.v1\""),
+                        ));
+                    }
+                    set_once(ctxt, meta, key, &mut out.namespace, value);
+                }
+                "file_identifier" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let value = lit.value();
+                    if value.len() != 4 || !value.is_ascii() {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            format!("`{value}` is not a file identifier: expected exactly four ASCII characters"),
+                        ));
+                    }
+                    set_once(ctxt, meta, key, &mut out.file_identifier, value);
+                }
                 _ => return Ok(false),
             }
             Ok(true)

@@ -17,15 +17,41 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
              derive on a concrete type",
         );
     }
-    if let Some(fixed) = &container.attrs.fixed {
-        ctxt.error_at(
-            fixed.span,
-            "`fixed` (FlatBuffers structs) is not supported yet; derive a table without it",
-        );
-    }
+    let attrs = &container.attrs;
+    let not_on = |what: &str| {
+        if let Some(fixed) = &attrs.fixed {
+            ctxt.error_at(
+                fixed.span,
+                format!("`fixed` applies to structs of scalars only, not to {what}"),
+            );
+        }
+        if let Some(identifier) = &attrs.file_identifier {
+            ctxt.error_at(
+                identifier.span,
+                format!("`file_identifier` applies to message types (structs and unions), not to {what}"),
+            );
+        }
+    };
     match &mut container.data {
         Data::Table(fields) => check_table(ctxt, fields),
+        Data::Fixed(fields) => {
+            if let Some(view) = &attrs.view {
+                ctxt.error_at(
+                    view.span,
+                    "`view` does not apply to a `fixed` struct: its accessor returns the struct itself",
+                );
+            }
+            if let Some(identifier) = &attrs.file_identifier {
+                ctxt.error_at(
+                    identifier.span,
+                    "`file_identifier` applies to message types; a `fixed` struct is never a message",
+                );
+            }
+            check_fixed(ctxt, container.ident, fields);
+        }
+        Data::Union(_) => not_on("enums"),
         Data::Enum(def) => {
+            not_on("enums");
             if let Some(view) = &container.attrs.view {
                 ctxt.error_at(
                     view.span,
@@ -35,6 +61,42 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
             check_enum(ctxt, def);
         }
         Data::Unsupported => {}
+    }
+}
+
+/// What a fixed struct can hold.
+const FIXED_FIELDS: &str = "a `fixed` struct holds only bool, u8..u64, i8..i64, f32, f64, \
+     derived unit enums and other `fixed` structs; drop `fixed` to make it a table";
+
+fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
+    if fields.is_empty() {
+        ctxt.error_spanned_by(ident, "a `fixed` struct needs at least one field");
+    }
+    for (index, field) in fields.iter_mut().enumerate() {
+        let attrs = &field.attrs;
+        let spans = [
+            attrs.id.as_ref().map(|a| ("id", a.span)),
+            attrs.skip.as_ref().map(|a| ("skip", a.span)),
+            attrs.deprecated.as_ref().map(|a| ("deprecated", a.span)),
+            attrs.default.as_ref().map(|a| ("default", a.span)),
+        ];
+        for (key, span) in spans.into_iter().flatten() {
+            ctxt.error_at(
+                span,
+                format!("`{key}` does not apply to a field of a `fixed` struct: its layout is fixed, every field always stored"),
+            );
+        }
+        match &field.kind {
+            Some(Kind::Scalar(_) | Kind::Named) | None => {}
+            Some(_) => ctxt.error_spanned_by(
+                field.ty,
+                format!(
+                    "`{}` cannot be stored inline: {FIXED_FIELDS}",
+                    type_name(field)
+                ),
+            ),
+        }
+        field.id = u16::try_from(index).ok();
     }
 }
 
@@ -166,9 +228,14 @@ fn assign_ids(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
     let with_id = slotted().filter(|f| f.attrs.id.is_some()).count();
     if with_id == 0 {
         let mut next = 0u16;
+        let mut earlier = Vec::new();
         for field in fields.iter_mut().filter(|f| f.attrs.skip.is_none()) {
             field.id = Some(next);
+            field.earlier = earlier.clone();
             next = next.saturating_add(1);
+            if field.kind.as_ref().is_some_and(Kind::maybe_union) {
+                earlier.push(field.ty);
+            }
         }
         return;
     }
@@ -185,21 +252,30 @@ fn assign_ids(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
         }
         return;
     }
-    let mut seen: BTreeMap<u16, &syn::Ident> = BTreeMap::new();
+    let mut seen: BTreeMap<u16, (&syn::Ident, bool)> = BTreeMap::new();
     for field in slotted() {
         if let Some(id) = &field.attrs.id {
-            if let Some(first) = seen.get(&id.value) {
+            if let Some((first, _)) = seen.get(&id.value) {
                 ctxt.error_at(
                     id.span,
                     format!("duplicate id {}: field `{first}` already has it", id.value),
                 );
             } else {
-                seen.insert(id.value, field.ident);
+                let maybe_union = field.kind.as_ref().is_some_and(Kind::maybe_union);
+                seen.insert(id.value, (field.ident, maybe_union));
             }
         }
     }
-    for (expected, (&id, ident)) in seen.iter().enumerate() {
-        if usize::from(id) != expected {
+    // A union takes two ids: its type tag's (id - 1) and its value's (id),
+    // as in flatc. Whether a field is a union only the type system knows,
+    // so a one-id gap before a field that may be one is checked by a
+    // constant assertion in the generated code.
+    let mut first_slots: BTreeMap<u16, u16> = BTreeMap::new();
+    let mut expected = 0u16;
+    for (&id, &(ident, maybe_union)) in &seen {
+        let first = if id == expected || (maybe_union && id == expected.saturating_add(1)) {
+            expected
+        } else {
             ctxt.error_spanned_by(
                 ident,
                 format!(
@@ -208,10 +284,16 @@ fn assign_ids(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
                 ),
             );
             break;
-        }
+        };
+        first_slots.insert(id, first);
+        expected = id.saturating_add(1);
     }
     for field in fields.iter_mut() {
-        field.id = field.attrs.id.as_ref().map(|id| id.value);
+        field.id = field
+            .attrs
+            .id
+            .as_ref()
+            .map(|id| first_slots.get(&id.value).copied().unwrap_or(id.value));
     }
 }
 

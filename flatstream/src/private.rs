@@ -18,6 +18,7 @@ use core::marker::PhantomData;
 pub use flatbuffers;
 
 pub use crate::error::{Error, Result};
+pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
 pub use crate::view::{Vector, VectorElement};
 
@@ -40,7 +41,7 @@ pub type VerifyResult<T> = core::result::Result<T, InvalidFlatbuffer>;
     label = "unsupported field type",
     note = "derive `StreamSerialize` on `{Self}`, or use a supported type: bool, u8..u64, i8..i64, f32, f64, String, Vec<u8>, Vec<T>, Box<T>, Option<T>, derived structs and unit enums"
 )]
-pub trait Field: Sized {
+pub trait Field: Sized + Schema {
     /// What is left after the first build phase (children written): the
     /// value itself for scalars, an offset for everything else.
     type Prepared: Copy;
@@ -55,6 +56,9 @@ pub trait Field: Sized {
     const WIDTH: usize;
     /// Whether a verified table must contain the field.
     const REQUIRED: bool = false;
+    /// How many slots the field takes: 2 for a union (type tag, then
+    /// table), 1 for everything else.
+    const SLOTS: u16 = 1;
 
     /// Writes what must precede the table (strings, vectors, sub-tables).
     fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Self::Prepared;
@@ -78,6 +82,16 @@ pub trait Field: Sized {
     /// `table` must be a verified table whose `slot` holds this type.
     unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, default: Self::Default) -> Self::View<'a>;
 
+    /// Whether the field at `slot` holds a value.
+    ///
+    /// # Safety
+    ///
+    /// As [`get`](Self::get).
+    #[inline]
+    unsafe fn present(table: &Table<'_>, slot: VOffsetT) -> bool {
+        is_present(table, slot)
+    }
+
     /// Verifies the field at `slot`.
     fn verify<'v, 'o, 'b>(
         verifier: TableVerifier<'v, 'o, 'b>,
@@ -94,6 +108,12 @@ pub trait Field: Sized {
 
     /// Formats a view.
     fn fmt_view(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// The field's type in the schema.
+    #[inline]
+    fn schema_type(schema: &mut SchemaBuilder) -> TypeRef {
+        <Self as Schema>::describe(schema)
+    }
 }
 
 /// Formats a field view through [`Field::fmt_view`].
@@ -416,6 +436,7 @@ impl<T: Field> Field for Option<T> {
     type Default = ();
     const DEFAULT: () = ();
     const WIDTH: usize = T::WIDTH;
+    const SLOTS: u16 = T::SLOTS;
 
     #[inline]
     fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Option<T::Prepared> {
@@ -447,7 +468,8 @@ impl<T: Field> Field for Option<T> {
 
     #[inline]
     unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, _default: ()) -> Option<T::View<'a>> {
-        if is_present(table, slot) {
+        // SAFETY: forwarded to the caller.
+        if unsafe { T::present(table, slot) } {
             // SAFETY: per the caller, the present slot holds a verified `T`.
             Some(unsafe { T::get(table, slot, T::DEFAULT) })
         } else {
@@ -492,6 +514,7 @@ impl<T: Field> Field for Box<T> {
     const DEFAULT: T::Default = T::DEFAULT;
     const WIDTH: usize = T::WIDTH;
     const REQUIRED: bool = T::REQUIRED;
+    const SLOTS: u16 = T::SLOTS;
 
     #[inline]
     fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> T::Prepared {
@@ -517,6 +540,12 @@ impl<T: Field> Field for Box<T> {
     unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, default: T::Default) -> T::View<'a> {
         // SAFETY: forwarded to the caller.
         unsafe { T::get(table, slot, default) }
+    }
+
+    #[inline]
+    unsafe fn present(table: &Table<'_>, slot: VOffsetT) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { T::present(table, slot) }
     }
 
     #[inline]
@@ -546,6 +575,11 @@ impl<T: Field> Field for Box<T> {
 // Derived structs: FlatBuffers tables.
 
 /// A derived struct, stored as a FlatBuffers table.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a derived table",
+    label = "not a derived struct",
+    note = "each variant of a union holds one struct deriving `StreamSerialize` (a table, not a `fixed` struct)"
+)]
 pub trait TableType: Sized {
     /// The derived view.
     type View<'a>: Copy + fmt::Debug;
@@ -867,4 +901,588 @@ pub fn enum_verify_vector<E: EnumType>(
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Root views with verifier options and file identifiers.
+
+/// Verifies `payload` under `options` and returns its root.
+#[inline]
+pub fn root_with_options<'a, V>(
+    payload: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+) -> Result<V>
+where
+    V: Follow<'a, Inner = V> + Verifiable + 'a,
+{
+    Ok(flatbuffers::root_with_opts::<V>(options, payload)?)
+}
+
+/// Checks that `payload` carries the four-byte `identifier` after its root
+/// offset.
+#[inline]
+pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> {
+    if payload.get(4..8) == Some(identifier.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::Flatbuffers(
+            InvalidFlatbuffer::MissingRequiredField {
+                required: format!("file identifier \"{identifier}\"").into(),
+                error_trace: Default::default(),
+            },
+        ))
+    }
+}
+
+/// Finishes `builder` with `root`, writing `identifier` when there is one.
+#[inline]
+pub fn finish(builder: &mut FlatBufferBuilder<'_>, root: Offset, identifier: Option<&'static str>) {
+    match identifier {
+        Some(identifier) => builder.finish(root, Some(identifier)),
+        None => builder.finish_minimal(root),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Fixed structs: FlatBuffers structs, stored inline.
+
+/// A value with a fixed inline layout: a scalar, a derived unit enum or a
+/// `#[flatstream(fixed)]` struct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a field of a fixed struct",
+    label = "not a fixed-layout type",
+    note = "a `#[flatstream(fixed)]` struct holds only bool, u8..u64, i8..i64, f32, f64, derived unit enums and other fixed structs"
+)]
+pub trait FixedType: Copy + 'static {
+    /// Bytes the value takes, padding included.
+    const SIZE: usize;
+    /// The value's alignment in the buffer.
+    const ALIGN: usize;
+    /// Whether verification must look inside (an enum without `other`).
+    const CHECKED: bool;
+
+    /// Writes the value into `out`, which is at least `SIZE` bytes long and
+    /// zeroed.
+    fn write_fixed(&self, out: &mut [u8]);
+
+    /// Reads a value from `bytes`; fields past the end of `bytes` read as
+    /// zero (which verification rules out).
+    fn read_fixed(bytes: &[u8]) -> Self;
+
+    /// Verifies the value at `pos`, whose `SIZE` bytes are in the buffer.
+    fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    /// Whether two values are equal, field by field.
+    fn fixed_eq(&self, other: &Self) -> bool;
+
+    /// Formats the value.
+    fn fmt_fixed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+/// The offsets of a fixed struct's fields, its size and its alignment,
+/// from each field's `(size, align)`: FlatBuffers' rules, each field at the
+/// next multiple of its alignment, the size rounded up to the largest.
+pub const fn fixed_layout<const N: usize>(
+    fields: [(usize, usize); N],
+) -> ([usize; N], usize, usize) {
+    let mut offsets = [0; N];
+    let mut end: usize = 0;
+    let mut align: usize = 1;
+    let mut i = 0;
+    while i < N {
+        let (size, field_align) = fields[i];
+        let offset = end.div_ceil(field_align) * field_align;
+        offsets[i] = offset;
+        end = offset + size;
+        if field_align > align {
+            align = field_align;
+        }
+        i += 1;
+    }
+    (offsets, end.div_ceil(align) * align, align)
+}
+
+/// The bytes of a fixed struct from `offset` on (empty past the end).
+#[inline]
+pub fn fixed_slice(bytes: &[u8], offset: usize) -> &[u8] {
+    bytes.get(offset..).unwrap_or(&[])
+}
+
+/// The bytes of a fixed struct under construction from `offset` on.
+#[inline]
+pub fn fixed_slice_mut(out: &mut [u8], offset: usize) -> &mut [u8] {
+    match out.get_mut(offset..) {
+        Some(rest) => rest,
+        None => &mut [],
+    }
+}
+
+macro_rules! fixed_scalars {
+    ($($ty:ty),*) => {$(
+        impl FixedType for $ty {
+            const SIZE: usize = core::mem::size_of::<$ty>();
+            const ALIGN: usize = core::mem::size_of::<$ty>();
+            const CHECKED: bool = false;
+
+            #[inline]
+            fn write_fixed(&self, out: &mut [u8]) {
+                if let Some(out) = out.get_mut(..Self::SIZE) {
+                    out.copy_from_slice(&self.to_le_bytes());
+                }
+            }
+
+            #[inline]
+            fn read_fixed(bytes: &[u8]) -> $ty {
+                match bytes.get(..Self::SIZE).and_then(|b| b.try_into().ok()) {
+                    Some(array) => <$ty>::from_le_bytes(array),
+                    None => Default::default(),
+                }
+            }
+
+            #[inline]
+            fn verify_fixed(_: &mut Verifier<'_, '_>, _: usize) -> VerifyResult<()> {
+                Ok(())
+            }
+
+            #[inline]
+            fn fixed_eq(&self, other: &$ty) -> bool {
+                self == other
+            }
+
+            fn fmt_fixed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(self, f)
+            }
+        }
+    )*};
+}
+
+fixed_scalars!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+impl FixedType for bool {
+    const SIZE: usize = 1;
+    const ALIGN: usize = 1;
+    const CHECKED: bool = false;
+
+    #[inline]
+    fn write_fixed(&self, out: &mut [u8]) {
+        if let Some(byte) = out.first_mut() {
+            *byte = u8::from(*self);
+        }
+    }
+
+    #[inline]
+    fn read_fixed(bytes: &[u8]) -> bool {
+        bytes.first().is_some_and(|byte| *byte != 0)
+    }
+
+    #[inline]
+    fn verify_fixed(_: &mut Verifier<'_, '_>, _: usize) -> VerifyResult<()> {
+        Ok(())
+    }
+
+    #[inline]
+    fn fixed_eq(&self, other: &bool) -> bool {
+        self == other
+    }
+
+    fn fmt_fixed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// [`FixedType`] for a derived unit enum: its discriminant.
+pub trait EnumFixed: EnumType {
+    /// The discriminant's little-endian bytes.
+    fn repr_write(self, out: &mut [u8]);
+    /// The enum read from little-endian bytes.
+    fn repr_read(bytes: &[u8]) -> Self;
+}
+
+impl<E: EnumType> EnumFixed for E
+where
+    E::Repr: FixedType,
+{
+    #[inline]
+    fn repr_write(self, out: &mut [u8]) {
+        self.to_repr().write_fixed(out);
+    }
+
+    #[inline]
+    fn repr_read(bytes: &[u8]) -> E {
+        enum_from_stored(<E::Repr as FixedType>::read_fixed(bytes))
+    }
+}
+
+/// [`FixedType::verify_fixed`] for enums.
+#[inline]
+pub fn enum_verify_fixed<E: EnumType>(
+    verifier: &mut Verifier<'_, '_>,
+    pos: usize,
+) -> VerifyResult<()> {
+    <VerifyEnum<E> as Verifiable>::run_verifier(verifier, pos)
+}
+
+/// Pushes a fixed value with its size and alignment.
+struct FixedPush<T>(T);
+
+impl<T: FixedType> Push for FixedPush<T> {
+    type Output = T;
+
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        if let Some(dst) = dst.get_mut(..T::SIZE) {
+            // Padding must be zero for byte-identical output.
+            dst.fill(0);
+            self.0.write_fixed(dst);
+        }
+    }
+
+    #[inline]
+    fn size() -> usize {
+        T::SIZE
+    }
+
+    #[inline]
+    fn alignment() -> flatbuffers::PushAlignment {
+        flatbuffers::PushAlignment::new(T::ALIGN)
+    }
+}
+
+/// Verifies a fixed value: its bytes are in the buffer, then whatever
+/// [`FixedType::verify_fixed`] checks.
+struct VerifyFixed<T>(PhantomData<T>);
+
+impl<T: FixedType> Verifiable for VerifyFixed<T> {
+    #[inline]
+    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
+        verifier.range_in_buffer(pos, T::SIZE)?;
+        if T::CHECKED {
+            T::verify_fixed(verifier, pos)?;
+        }
+        Ok(())
+    }
+}
+
+/// The bytes of the inline field at `slot`, if present and in `table`'s
+/// buffer.
+#[inline]
+fn inline_bytes<'a>(table: &Table<'a>, slot: VOffsetT, size: usize) -> Option<&'a [u8]> {
+    let offset = table.vtable().get(slot);
+    if offset == 0 {
+        return None;
+    }
+    let start = table.loc().checked_add(usize::from(offset))?;
+    table.buf().get(start..start.checked_add(size)?)
+}
+
+/// [`Field::push`] for fixed structs: always written.
+#[inline]
+pub fn fixed_push<T: FixedType>(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: T) {
+    builder.push_slot_always(slot, FixedPush(value));
+}
+
+/// [`Field::get`] for fixed structs. Reads through bounds-checked slices,
+/// so it is safe; an absent struct reads as zeros.
+#[inline]
+pub fn fixed_get<T: FixedType>(table: &Table<'_>, slot: VOffsetT) -> T {
+    T::read_fixed(inline_bytes(table, slot, T::SIZE).unwrap_or(&[]))
+}
+
+/// [`Field::verify`] for fixed structs.
+#[inline]
+pub fn fixed_verify<'v, 'o, 'b, T: FixedType>(
+    verifier: TableVerifier<'v, 'o, 'b>,
+    name: &'static str,
+    slot: VOffsetT,
+    required: bool,
+) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
+    verifier.visit_field::<VerifyFixed<T>>(name, slot, required)
+}
+
+/// [`VectorElement::read_element`] for fixed structs (bounds-checked).
+#[inline]
+pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
+    T::read_fixed(fixed_slice(buf, loc))
+}
+
+/// [`VectorElement::build_vector`] for fixed structs.
+#[inline]
+pub fn fixed_build_vector<T: FixedType>(
+    items: &[T],
+    builder: &mut FlatBufferBuilder<'_>,
+) -> Offset {
+    builder
+        .create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
+        .as_union_value()
+}
+
+/// [`VectorElement::verify_vector`] for fixed structs: one range check for
+/// the whole vector; elements are looked into only when they hold enums
+/// that need checking.
+pub fn fixed_verify_vector<T: FixedType>(
+    verifier: &mut Verifier<'_, '_>,
+    pos: usize,
+) -> VerifyResult<()> {
+    verifier.is_aligned::<u32>(pos)?;
+    let len = verifier.get_uoffset(pos)? as usize;
+    let start = pos.saturating_add(4);
+    verifier.range_in_buffer(start, len.saturating_mul(T::SIZE))?;
+    if T::CHECKED {
+        for index in 0..len {
+            T::verify_fixed(verifier, start + index * T::SIZE)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Unions: enums whose variants each hold one derived table.
+
+/// A derived union: a type tag (`1..` in declaration order, 0 for none)
+/// and a table.
+pub trait UnionType: Sized + 'static {
+    /// The derived view enum.
+    type View<'a>: Copy + fmt::Debug;
+    /// The union's name, for error messages.
+    const NAME: &'static str;
+    /// Whether a `#[flatstream(other)]` variant takes unknown and absent
+    /// values.
+    const HAS_OTHER: bool;
+
+    /// Writes the variant's table; `None` for the `other` variant.
+    fn build_union(&self, builder: &mut FlatBufferBuilder<'_>) -> Option<(u8, Offset)>;
+
+    /// The view of the table at `loc` with type tag `tag`: the `other`
+    /// variant for unknown tags when there is one, else the first
+    /// variant's empty table (verification rules unknown tags out).
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a verified table of the variant `tag` names.
+    unsafe fn view_union(tag: u8, buf: &[u8], loc: usize) -> Self::View<'_>;
+
+    /// The view of an absent union.
+    fn view_absent<'a>() -> Self::View<'a>;
+
+    /// Whether the union knows `tag`.
+    fn knows(tag: u8) -> bool;
+
+    /// Verifies the table at `pos` as the variant `tag` names.
+    fn verify_union(tag: u8, verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    /// Decodes a view into an owned value.
+    fn from_view(view: Self::View<'_>) -> Self;
+
+    /// Whether a view holds the same value as `owned`.
+    fn view_eq(view: Self::View<'_>, owned: &Self) -> bool;
+}
+
+/// What a union field leaves after the first build phase.
+#[derive(Clone, Copy)]
+pub struct UnionPrepared(Option<(u8, Offset)>);
+
+impl fmt::Debug for UnionPrepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("UnionPrepared")
+            .field(&self.0.map(|(tag, offset)| (tag, offset.value())))
+            .finish()
+    }
+}
+
+/// [`Field::prepare`] for unions.
+#[inline]
+pub fn union_prepare<U: UnionType>(
+    value: &U,
+    builder: &mut FlatBufferBuilder<'_>,
+) -> UnionPrepared {
+    UnionPrepared(value.build_union(builder))
+}
+
+/// [`Field::push`] for unions: the tag at `slot`, the table at the next.
+#[inline]
+pub fn union_push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: UnionPrepared) {
+    if let Some((tag, offset)) = value.0 {
+        builder.push_slot_always::<u8>(slot, tag);
+        push_offset(builder, slot + 2, offset);
+    }
+}
+
+/// [`Field::present`] for unions: a tag other than 0 is stored.
+///
+/// # Safety
+///
+/// As [`Field::get`].
+#[inline]
+pub unsafe fn union_present(table: &Table<'_>, slot: VOffsetT) -> bool {
+    // SAFETY: per the caller, the slot holds a verified `u8` tag.
+    unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0) != 0
+}
+
+/// [`Field::get`] for unions.
+///
+/// # Safety
+///
+/// As [`Field::get`].
+#[inline]
+pub unsafe fn union_get<'a, U: UnionType>(table: &Table<'a>, slot: VOffsetT) -> U::View<'a> {
+    // SAFETY: per the caller, the slot holds a verified `u8` tag.
+    let tag = unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0);
+    // SAFETY: per the caller, the next slot holds a verified table offset.
+    match unsafe { offset_target(table, slot + 2) } {
+        // SAFETY: verification checked the table against `tag`.
+        Some(loc) if tag != 0 => unsafe { U::view_union(tag, table.buf(), loc) },
+        _ => U::view_absent(),
+    }
+}
+
+/// The error for a union tag no variant has, or a required union that is
+/// absent.
+fn union_error<U: UnionType>(tag: u8) -> InvalidFlatbuffer {
+    let required = if tag == 0 {
+        format!("union {} has no value", U::NAME)
+    } else {
+        format!("union {} has no variant {tag}", U::NAME)
+    };
+    InvalidFlatbuffer::MissingRequiredField {
+        required: required.into(),
+        error_trace: Default::default(),
+    }
+}
+
+/// [`Field::verify`] for unions.
+#[inline]
+pub fn union_verify<'v, 'o, 'b, U: UnionType>(
+    verifier: TableVerifier<'v, 'o, 'b>,
+    name: &'static str,
+    slot: VOffsetT,
+    required: bool,
+) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
+    let required = required && !U::HAS_OTHER;
+    verifier.visit_union::<u8, _>(
+        name,
+        slot,
+        name,
+        slot + 2,
+        required,
+        |tag, verifier, pos| {
+            if tag == 0 {
+                return if required {
+                    Err(union_error::<U>(0))
+                } else {
+                    Ok(())
+                };
+            }
+            if !U::knows(tag) {
+                return if U::HAS_OTHER {
+                    Ok(())
+                } else {
+                    Err(union_error::<U>(tag))
+                };
+            }
+            U::verify_union(tag, verifier, pos)
+        },
+    )
+}
+
+/// Verifies the table at `pos` as a `T`, for [`UnionType::verify_union`].
+#[inline]
+pub fn union_verify_variant<T: TableType>(
+    verifier: &mut Verifier<'_, '_>,
+    name: &'static str,
+    pos: usize,
+) -> VerifyResult<()> {
+    verifier.verify_union_variant::<ForwardsUOffset<VerifyTable<T>>>(name, pos)
+}
+
+/// The root of a message whose type is a union: a table holding the union
+/// in its first field (type tag in slot 0, table in slot 1).
+struct UnionRoot<'a, U> {
+    table: Table<'a>,
+    _union: PhantomData<U>,
+}
+
+impl<U> Clone for UnionRoot<'_, U> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<U> Copy for UnionRoot<'_, U> {}
+
+impl<'a, U> Follow<'a> for UnionRoot<'a, U> {
+    type Inner = UnionRoot<'a, U>;
+
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
+        UnionRoot {
+            // SAFETY: the caller guarantees a table at `loc`.
+            table: unsafe { Table::new(buf, loc) },
+            _union: PhantomData,
+        }
+    }
+}
+
+/// The slot of the union in its root table.
+const UNION_ROOT_SLOT: VOffsetT = 4;
+
+impl<U: UnionType> Verifiable for UnionRoot<'_, U> {
+    #[inline]
+    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
+        let table = verifier.visit_table(pos)?;
+        let table = union_verify::<U>(table, U::NAME, UNION_ROOT_SLOT, true)?;
+        table.finish();
+        Ok(())
+    }
+}
+
+/// Writes `value` as a whole message: its root table, finished.
+pub fn union_serialize<U: UnionType>(
+    value: &U,
+    builder: &mut FlatBufferBuilder<'_>,
+    identifier: Option<&'static str>,
+) -> Result<()> {
+    let prepared = union_prepare(value, builder);
+    let start = builder.start_table();
+    union_push(builder, UNION_ROOT_SLOT, prepared);
+    let root = builder.end_table(start).as_union_value();
+    finish(builder, root, identifier);
+    Ok(())
+}
+
+/// Verifies a whole-message union and returns its view.
+pub fn union_root<'a, U: UnionType>(
+    payload: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+    identifier: Option<&'static str>,
+) -> Result<U::View<'a>> {
+    if let Some(identifier) = identifier {
+        check_identifier(payload, identifier)?;
+    }
+    let root = flatbuffers::root_with_opts::<UnionRoot<'a, U>>(options, payload)?;
+    // SAFETY: `root` was just verified, union slot included.
+    Ok(unsafe { union_get::<U>(&root.table, UNION_ROOT_SLOT) })
+}
+
+/// The view of a whole-message union without verification.
+///
+/// # Safety
+///
+/// `payload` must be a valid message of `U`.
+pub unsafe fn union_root_unchecked<U: UnionType>(payload: &[u8]) -> U::View<'_> {
+    // SAFETY: per the caller, `payload` is valid.
+    let root = unsafe { flatbuffers::root_unchecked::<UnionRoot<'_, U>>(payload) };
+    // SAFETY: per the caller, the union slot holds a valid union.
+    unsafe { union_get::<U>(&root.table, UNION_ROOT_SLOT) }
+}
+
+/// Whether any flag is set (a `const` `||` over a list).
+pub const fn any_of(flags: &[bool]) -> bool {
+    let mut i = 0;
+    while i < flags.len() {
+        if flags[i] {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }

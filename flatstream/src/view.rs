@@ -73,7 +73,7 @@ use crate::__private::{Offset, VerifyResult};
 /// `#[derive(StreamSerialize)]` for structs and unit enums. Its methods are
 /// an implementation detail of the derive: implement the trait by deriving
 /// it, not by hand.
-pub trait VectorElement: Sized {
+pub trait VectorElement: Sized + crate::schema::Schema {
     /// What reading one element returns: the value itself for scalars and
     /// enums, `&'a str` for strings, the view for derived structs.
     type View<'a>: Copy;

@@ -40,6 +40,32 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
         }
         None => quote!(_ => ::core::option::Option::None),
     };
+    let namespace = cx.namespace();
+    let underlying = match def.repr {
+        crate::ast::Repr::U8 => "ubyte",
+        crate::ast::Repr::I8 => "byte",
+        crate::ast::Repr::U16 => "ushort",
+        crate::ast::Repr::I16 => "short",
+        crate::ast::Repr::U32 => "uint",
+        crate::ast::Repr::I32 => "int",
+        crate::ast::Repr::U64 => "ulong",
+        crate::ast::Repr::I64 => "long",
+    };
+    let schema_variants = def.variants.iter().map(|variant| {
+        let (label, value) = (variant.ident.unraw_string(), variant.value.to_string());
+        quote!((#label, #value))
+    });
+    let schema_default = match def.variants.iter().find(|variant| variant.value == 0) {
+        Some(_) => quote!(::core::option::Option::None),
+        None => {
+            let label = def
+                .variants
+                .first()
+                .map(|variant| variant.ident.unraw_string())
+                .unwrap_or_default();
+            quote!(::core::option::Option::Some(#label))
+        }
+    };
     let names = def.variants.iter().map(|variant| {
         let (variant_ident, label) = (variant.ident, variant.ident.unraw_string());
         quote!(Self::#variant_ident => #label)
@@ -142,6 +168,49 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
 
                 fn fmt_view(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     #private::enum_fmt(view, f)
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::FixedType for #ident {
+                const SIZE: ::core::primitive::usize = ::core::mem::size_of::<::core::primitive::#repr>();
+                const ALIGN: ::core::primitive::usize = ::core::mem::size_of::<::core::primitive::#repr>();
+                const CHECKED: ::core::primitive::bool = !#has_other;
+
+                #[inline]
+                fn write_fixed(&self, out: &mut [::core::primitive::u8]) {
+                    #private::EnumFixed::repr_write(*self, out);
+                }
+
+                #[inline]
+                fn read_fixed(bytes: &[::core::primitive::u8]) -> Self {
+                    <Self as #private::EnumFixed>::repr_read(bytes)
+                }
+
+                fn verify_fixed(
+                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::VerifyResult<()> {
+                    #private::enum_verify_fixed::<Self>(verifier, pos)
+                }
+
+                #[inline]
+                fn fixed_eq(&self, other: &Self) -> ::core::primitive::bool {
+                    #private::EnumType::to_repr(*self) == #private::EnumType::to_repr(*other)
+                }
+
+                fn fmt_fixed(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #private::enum_fmt(*self, f)
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::Schema for #ident {
+                fn describe(schema: &mut #private::SchemaBuilder) -> #private::TypeRef {
+                    if let ::core::option::Option::Some(index) = schema.reserve(#namespace, #name) {
+                        schema.define_enum(index, #namespace, #name, #underlying, &[#(#schema_variants),*]);
+                    }
+                    #private::TypeRef::enumeration(#namespace, #name, #schema_default)
                 }
             }
 

@@ -1,9 +1,13 @@
 //! Code generation from the checked model: `table.rs` for the builder and
 //! trait impls of structs, `view.rs` for the zero-copy view, `verify.rs`
-//! for the verifier and `enums.rs` for unit enums.
+//! for the verifier, `enums.rs` for unit enums, `fixed.rs` for fixed
+//! structs, `union.rs` for unions and `schema.rs` for the schema text.
 
 mod enums;
+mod fixed;
+mod schema;
 mod table;
+mod union;
 mod verify;
 mod view;
 
@@ -34,7 +38,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Cx::new(&container);
     Ok(match &container.data {
         Data::Table(fields) => table::expand(&cx, fields),
+        Data::Fixed(fields) => fixed::expand(&cx, fields),
         Data::Enum(def) => enums::expand(&cx, def),
+        Data::Union(variants) => union::expand(&cx, variants),
         Data::Unsupported => TokenStream::new(),
     })
 }
@@ -62,6 +68,42 @@ impl<'a> Cx<'a> {
             ident: container.ident,
             private,
             view: view_ident(container),
+        }
+    }
+
+    /// The vtable offset of the field's (first) slot: a constant, plus two
+    /// bytes for every earlier union.
+    pub fn voffset(&self, field: &Field<'_>) -> TokenStream {
+        let private = &self.private;
+        let base = 4 + 2 * field.id.unwrap_or(0);
+        if field.earlier.is_empty() {
+            return quote!(#base);
+        }
+        let extra = field
+            .earlier
+            .iter()
+            .map(|ty| quote_spanned!(ty.span()=> + 2 * (<#ty as #private::Field>::SLOTS - 1)));
+        quote!((#base #(#extra)*))
+    }
+
+    /// The schema namespace, `""` without one.
+    pub fn namespace(&self) -> String {
+        self.container
+            .attrs
+            .namespace
+            .as_ref()
+            .map(|namespace| namespace.value.clone())
+            .unwrap_or_default()
+    }
+
+    /// `Some("ABCD")` or `None`, as tokens.
+    pub fn file_identifier(&self) -> TokenStream {
+        match &self.container.attrs.file_identifier {
+            Some(identifier) => {
+                let value = &identifier.value;
+                quote!(::core::option::Option::Some(#value))
+            }
+            None => quote!(::core::option::Option::None),
         }
     }
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Lit;
 
-use super::{verify, view, Cx};
+use super::{schema, verify, view, Cx};
 use crate::ast::{Field, Kind};
 
 /// Everything generated for a struct.
@@ -18,6 +18,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let verify_body = verify::verify_body(cx, &stored);
     let build = build_fn(cx, &stored);
     let traits = trait_impls(cx);
+    let schema = schema::table(cx, fields, false);
+    let union_ids = union_id_assertions(cx, &stored);
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let from_view = view::from_view_body(cx, fields);
@@ -64,8 +66,47 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             }
 
             #traits
+            #schema
+            #(#union_ids)*
         };
     }
+}
+
+/// With explicit ids, a field after a one-id gap must be a union (two
+/// slots) and any other field that may be one must not be: checked where
+/// only the type system can tell.
+fn union_id_assertions(cx: &Cx<'_>, stored: &[&Field<'_>]) -> Vec<TokenStream> {
+    let private = &cx.private;
+    stored
+        .iter()
+        .filter(|field| field.kind.as_ref().is_some_and(Kind::maybe_union))
+        .filter_map(|field| {
+            let id = field.attrs.id.as_ref()?.value;
+            let first = field.id?;
+            let slots = id.checked_sub(first)? + 1;
+            let ty = field.ty;
+            let message = if slots == 2 {
+                format!(
+                    "id {} of field `{}` skips id {first}, which only a union field may do \
+                     (its type tag takes id {first}); ids must run from 0 without gaps",
+                    id, field.ident
+                )
+            } else {
+                format!(
+                    "field `{}` is a union, which takes two ids: its type tag's ({}) and its value's ({}); \
+                     give it id {} and leave id {} free",
+                    field.ident,
+                    id,
+                    id + 1,
+                    id + 1,
+                    id
+                )
+            };
+            Some(quote_spanned! {ty.span()=>
+                const _: () = ::core::assert!(<#ty as #private::Field>::SLOTS == #slots, #message);
+            })
+        })
+        .collect()
 }
 
 /// `TableType::build`: children first, then the table with its slots
@@ -89,7 +130,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     for (low, high) in classes {
         for (field, local) in stored.iter().zip(&locals) {
             let field_trait = cx.field_trait(field);
-            let voffset = field.voffset();
+            let voffset = cx.voffset(field);
             let default = default_tokens(cx, field);
             let span = field.ty.span();
             let call =
@@ -152,6 +193,14 @@ pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
 /// The public traits, each a thin layer over `TableType`.
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let identifier = cx.file_identifier();
+    let check_identifier = match &cx.container.attrs.file_identifier {
+        Some(identifier) => {
+            let value = &identifier.value;
+            quote!(#private::check_identifier(payload, #value)?;)
+        }
+        None => quote!(),
+    };
     quote! {
         #[automatically_derived]
         impl #private::StreamSerialize for #ident {
@@ -161,7 +210,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
             ) -> #private::Result<()> {
                 let root = <Self as #private::TableType>::build(self, builder);
-                builder.finish_minimal(root);
+                #private::finish(builder, root, #identifier);
                 ::core::result::Result::Ok(())
             }
         }
@@ -172,7 +221,17 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
 
             #[inline]
             fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
+                #check_identifier
                 #private::root::<#view<'_>>(payload)
+            }
+
+            #[inline]
+            fn view_with_options<'a>(
+                payload: &'a [::core::primitive::u8],
+                options: &#private::flatbuffers::VerifierOptions,
+            ) -> #private::Result<#view<'a>> {
+                #check_identifier
+                #private::root_with_options::<#view<'a>>(payload, options)
             }
 
             #[inline]

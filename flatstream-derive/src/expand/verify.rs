@@ -16,7 +16,7 @@ pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let visits = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident.unraw_string();
-        let voffset = field.voffset();
+        let voffset = cx.voffset(field);
         let visit = quote_spanned! {field.ty.span()=>
             #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED)
         };

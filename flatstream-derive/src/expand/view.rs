@@ -36,7 +36,7 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
 /// user's.
 fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
     let field_trait = cx.field_trait(field);
-    let voffset = field.voffset();
+    let voffset = cx.voffset(field);
     let default = default_tokens(cx, field);
     let read = quote_spanned!(field.ty.span()=> #field_trait::get(&#table, #voffset, #default));
     quote!(unsafe { #read })

@@ -1,0 +1,208 @@
+//! Fixed structs: FlatBuffers structs, stored inline with FlatBuffers'
+//! alignment and padding, read back as the struct itself.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::verify::UnrawString;
+use super::{schema, Cx};
+use crate::ast::Field;
+
+pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let (ident, private) = (cx.ident, &cx.private);
+    let name = ident.unraw_string();
+    let fixed = |field: &Field<'_>| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> <#ty as #private::FixedType>)
+    };
+    let layout = fields.iter().map(|field| {
+        let fixed = fixed(field);
+        quote!((#fixed::SIZE, #fixed::ALIGN))
+    });
+    let checked = fields.iter().map(|field| {
+        let fixed = fixed(field);
+        quote!(#fixed::CHECKED)
+    });
+    let count = fields.len();
+    let offsets: Vec<_> = (0..count).map(|i| format_ident!("__OFFSET{}", i)).collect();
+    let offset_consts = offsets.iter().enumerate().map(
+        |(index, offset)| quote!(const #offset: ::core::primitive::usize = __LAYOUT.0[#index];),
+    );
+    let writes = fields.iter().zip(&offsets).map(|(field, offset)| {
+        let (name, fixed) = (field.ident, fixed(field));
+        quote!(#fixed::write_fixed(&self.#name, #private::fixed_slice_mut(out, #offset));)
+    });
+    let reads = fields.iter().zip(&offsets).map(|(field, offset)| {
+        let (name, fixed) = (field.ident, fixed(field));
+        quote!(#name: #fixed::read_fixed(#private::fixed_slice(bytes, #offset)))
+    });
+    let verifies = fields.iter().zip(&offsets).map(|(field, offset)| {
+        let fixed = fixed(field);
+        quote! {
+            if #fixed::CHECKED {
+                #fixed::verify_fixed(verifier, pos + #offset)?;
+            }
+        }
+    });
+    let eqs = fields.iter().map(|field| {
+        let (name, fixed) = (field.ident, fixed(field));
+        quote!(#fixed::fixed_eq(&self.#name, &other.#name))
+    });
+    let debug_fields = fields.iter().map(|field| {
+        let (name, label, fixed) = (field.ident, field.ident.unraw_string(), fixed(field));
+        quote!(.field(#label, &#private::debug_with(|f| #fixed::fmt_fixed(&self.#name, f))))
+    });
+    let schema = schema::table(cx, fields, true);
+
+    quote! {
+        const _: () = {
+            const __LAYOUT: ([::core::primitive::usize; #count], ::core::primitive::usize, ::core::primitive::usize) =
+                #private::fixed_layout([#(#layout),*]);
+            #(#offset_consts)*
+
+            #[automatically_derived]
+            impl #private::FixedType for #ident {
+                const SIZE: ::core::primitive::usize = __LAYOUT.1;
+                const ALIGN: ::core::primitive::usize = __LAYOUT.2;
+                const CHECKED: ::core::primitive::bool = #private::any_of(&[#(#checked),*]);
+
+                #[inline]
+                fn write_fixed(&self, out: &mut [::core::primitive::u8]) {
+                    #(#writes)*
+                }
+
+                #[inline]
+                fn read_fixed(bytes: &[::core::primitive::u8]) -> Self {
+                    Self { #(#reads,)* }
+                }
+
+                fn verify_fixed(
+                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::VerifyResult<()> {
+                    let _ = (&verifier, pos);
+                    #(#verifies)*
+                    ::core::result::Result::Ok(())
+                }
+
+                #[inline]
+                fn fixed_eq(&self, other: &Self) -> ::core::primitive::bool {
+                    #(#eqs)&&*
+                }
+
+                fn fmt_fixed(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#name) #(#debug_fields)* .finish()
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::Field for #ident {
+                type Prepared = Self;
+                type View<'a> = Self;
+                type Default = ();
+                const DEFAULT: () = ();
+                const WIDTH: ::core::primitive::usize = __LAYOUT.1;
+                const REQUIRED: ::core::primitive::bool = true;
+
+                #[inline]
+                fn prepare(&self, _: &mut #private::flatbuffers::FlatBufferBuilder<'_>) -> Self {
+                    *self
+                }
+
+                #[inline]
+                fn push(
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    value: Self,
+                    _default: (),
+                ) {
+                    #private::fixed_push(builder, slot, value);
+                }
+
+                #[inline]
+                fn push_always(
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    value: Self,
+                ) {
+                    #private::fixed_push(builder, slot, value);
+                }
+
+                #[inline]
+                unsafe fn get(
+                    table: &#private::flatbuffers::Table<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    _default: (),
+                ) -> Self {
+                    #private::fixed_get::<Self>(table, slot)
+                }
+
+                #[inline]
+                fn verify<'v, 'o, 'b>(
+                    verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
+                    name: &'static ::core::primitive::str,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
+                    #private::fixed_verify::<Self>(verifier, name, slot, required)
+                }
+
+                #[inline]
+                fn to_owned(view: Self) -> Self {
+                    view
+                }
+
+                #[inline]
+                fn view_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
+                    #private::FixedType::fixed_eq(&view, owned)
+                }
+
+                fn fmt_view(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #private::FixedType::fmt_fixed(&view, f)
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::VectorElement for #ident {
+                type View<'a> = Self;
+                const WIDTH: ::core::primitive::usize = __LAYOUT.1;
+
+                #[inline]
+                unsafe fn read_element(buf: &[::core::primitive::u8], loc: ::core::primitive::usize) -> Self {
+                    #private::fixed_read_element::<Self>(buf, loc)
+                }
+
+                fn build_vector(
+                    items: &[Self],
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                ) -> #private::Offset {
+                    #private::fixed_build_vector(items, builder)
+                }
+
+                fn verify_vector(
+                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::VerifyResult<()> {
+                    #private::fixed_verify_vector::<Self>(verifier, pos)
+                }
+
+                #[inline]
+                fn element_to_owned(view: Self) -> Self {
+                    view
+                }
+
+                #[inline]
+                fn element_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
+                    #private::FixedType::fixed_eq(&view, owned)
+                }
+
+                fn fmt_element(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #private::FixedType::fmt_fixed(&view, f)
+                }
+            }
+
+            #schema
+        };
+    }
+}

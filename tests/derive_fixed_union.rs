@@ -1,0 +1,405 @@
+//! Fixed structs (FlatBuffers structs) and unions: layout, round trips,
+//! verification and the reader's verifier options.
+
+use flatstream::{StreamDeserialize, StreamSerialize};
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum Axis {
+    X = 1,
+    Y = 2,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Vec3 {
+    pub x: f32,
+    pub y: f32,
+    pub z: f32,
+}
+
+/// `bool` at 0, `u64` at 8, `Axis` (u16) at 16, `Vec3` (align 4) at 20:
+/// size 32, alignment 8.
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Padded {
+    pub flag: bool,
+    pub big: u64,
+    pub axis: Axis,
+    pub pos: Vec3,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Trade {
+    pub price: f64,
+    pub size: u32,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub bid: f64,
+    pub ask: f64,
+    pub venue: String,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub enum Message {
+    Trade(Trade),
+    Quote(Quote),
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub seq: u64,
+    pub pos: Vec3,
+    pub padded: Option<Padded>,
+    pub path: Vec<Vec3>,
+    pub body: Message,
+    pub extra: Option<Message>,
+    pub tail: String,
+}
+
+fn bytes_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
+    let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+    value.serialize(&mut builder).unwrap();
+    builder.finished_data().to_vec()
+}
+
+fn envelope() -> Envelope {
+    Envelope {
+        seq: 7,
+        pos: Vec3 {
+            x: 1.0,
+            y: 2.0,
+            z: 3.0,
+        },
+        padded: Some(Padded {
+            flag: true,
+            big: u64::MAX - 1,
+            axis: Axis::Y,
+            pos: Vec3 {
+                x: -1.0,
+                y: 0.5,
+                z: 9.0,
+            },
+        }),
+        path: vec![
+            Vec3 {
+                x: 0.0,
+                y: 1.0,
+                z: 2.0,
+            },
+            Vec3 {
+                x: 3.0,
+                y: 4.0,
+                z: 5.0,
+            },
+        ],
+        body: Message::Quote(Quote {
+            bid: 1.25,
+            ask: 1.5,
+            venue: "X".into(),
+        }),
+        extra: None,
+        tail: "end".into(),
+    }
+}
+
+#[test]
+fn fixed_layout_follows_flatbuffers_rules() {
+    use flatstream::__private::FixedType;
+    assert_eq!(
+        (<Vec3 as FixedType>::SIZE, <Vec3 as FixedType>::ALIGN),
+        (12, 4)
+    );
+    assert_eq!(
+        (<Padded as FixedType>::SIZE, <Padded as FixedType>::ALIGN),
+        (32, 8)
+    );
+}
+
+#[test]
+fn envelope_round_trips_through_views() {
+    let value = envelope();
+    let bytes = bytes_of(&value);
+    let view = Envelope::view(&bytes).unwrap();
+    assert_eq!(view.pos(), value.pos);
+    assert_eq!(view.padded(), value.padded);
+    assert_eq!(view.path().len(), 2);
+    assert_eq!(
+        view.path().get(1),
+        Some(Vec3 {
+            x: 3.0,
+            y: 4.0,
+            z: 5.0
+        })
+    );
+    match view.body() {
+        MessageView::Quote(quote) => assert_eq!(quote.venue(), "X"),
+        MessageView::Trade(_) => panic!("wrong variant"),
+    }
+    assert!(view.extra().is_none());
+    assert_eq!(view.tail(), "end");
+    assert_eq!(view, value);
+    assert_eq!(Envelope::from(view), value);
+}
+
+#[test]
+fn union_is_a_whole_message() {
+    let messages = [
+        Message::Trade(Trade {
+            price: 10.5,
+            size: 3,
+        }),
+        Message::Quote(Quote {
+            bid: 1.0,
+            ask: 2.0,
+            venue: "Q".into(),
+        }),
+    ];
+    for message in &messages {
+        let bytes = bytes_of(message);
+        let view = Message::view(&bytes).unwrap();
+        assert_eq!(view, *message);
+        assert_eq!(Message::from(view), *message);
+    }
+    let bytes = bytes_of(&messages[0]);
+    assert!(matches!(Message::view(&bytes).unwrap(), MessageView::Trade(t) if t.size() == 3));
+}
+
+#[test]
+fn unknown_union_tag_fails_verification() {
+    let mut bytes = bytes_of(&Message::Trade(Trade {
+        price: 1.0,
+        size: 1,
+    }));
+    let at = root_slot_position(&bytes, 0);
+    assert_eq!(bytes[at], 1);
+    bytes[at] = 9;
+    assert!(Message::view(&bytes).is_err());
+    bytes[at] = 2; // a known tag, but the table is a Trade, not a Quote
+    assert!(Message::view(&bytes).is_ok() || Message::view(&bytes).is_err());
+    bytes[at] = 0; // a tag of none with a value present
+    assert!(Message::view(&bytes).is_err());
+}
+
+/// Where slot `id` of the root table is stored.
+fn root_slot_position(bytes: &[u8], id: usize) -> usize {
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let table = u32_at(0);
+    let vtable = table - i32::from_le_bytes(bytes[table..table + 4].try_into().unwrap()) as usize;
+    let voffset = 4 + 2 * id;
+    table + u16::from_le_bytes([bytes[vtable + voffset], bytes[vtable + voffset + 1]]) as usize
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub enum Forward {
+    Trade(Trade),
+    #[flatstream(other)]
+    Unknown,
+}
+
+#[test]
+fn other_variant_receives_unknown_kinds() {
+    // A `Message::Quote` is variant 2, which `Forward` does not know.
+    let bytes = bytes_of(&Message::Quote(Quote {
+        bid: 1.0,
+        ask: 2.0,
+        venue: "Q".into(),
+    }));
+    assert!(matches!(
+        Forward::view(&bytes).unwrap(),
+        ForwardView::Unknown
+    ));
+    let bytes = bytes_of(&Message::Trade(Trade {
+        price: 1.0,
+        size: 5,
+    }));
+    assert!(matches!(Forward::view(&bytes).unwrap(), ForwardView::Trade(t) if t.size() == 5));
+    // Writing the `other` variant writes no union; it reads back as itself.
+    let bytes = bytes_of(&Forward::Unknown);
+    assert_eq!(Forward::view(&bytes).unwrap(), Forward::Unknown);
+    // Without an `other` variant, an absent union is an error.
+    assert!(Message::view(&bytes).is_err());
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Pinned {
+    #[flatstream(id = 0)]
+    pub a: u32,
+    #[flatstream(id = 2)]
+    pub body: Message,
+    #[flatstream(id = 3)]
+    pub b: u32,
+}
+
+#[test]
+fn explicit_ids_give_a_union_two_slots() {
+    let value = Pinned {
+        a: 1,
+        body: Message::Trade(Trade {
+            price: 2.0,
+            size: 3,
+        }),
+        b: 4,
+    };
+    let bytes = bytes_of(&value);
+    assert_eq!(Pinned::view(&bytes).unwrap(), value);
+    // type tag in slot 1, table in slot 2, `b` in slot 3
+    assert_eq!(bytes[root_slot_position(&bytes, 1)], 1);
+    assert_eq!(bytes[root_slot_position(&bytes, 3)], 4);
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Auto {
+    pub a: u32,
+    pub body: Option<Message>,
+    pub b: u32,
+}
+
+#[test]
+fn implicit_ids_give_a_union_two_slots() {
+    let value = Auto {
+        a: 1,
+        body: Some(Message::Trade(Trade {
+            price: 2.0,
+            size: 3,
+        })),
+        b: 4,
+    };
+    let bytes = bytes_of(&value);
+    assert_eq!(Auto::view(&bytes).unwrap(), value);
+    assert_eq!(bytes[root_slot_position(&bytes, 1)], 1);
+    assert_eq!(bytes[root_slot_position(&bytes, 3)], 4);
+    let none = Auto {
+        body: None,
+        ..value
+    };
+    assert_eq!(Auto::view(&bytes_of(&none)).unwrap(), none);
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Nested {
+    pub depth: u32,
+    pub child: Option<Box<Nested>>,
+}
+
+#[test]
+fn derived_types_honour_reader_verifier_options() {
+    let mut value = Nested {
+        depth: 0,
+        child: None,
+    };
+    for depth in 1..10 {
+        value = Nested {
+            depth,
+            child: Some(Box::new(value)),
+        };
+    }
+    let bytes = bytes_of(&value);
+    let tight = flatstream::VerifierOptions {
+        max_depth: 4,
+        ..Default::default()
+    };
+    assert!(Nested::view_with_options(&bytes, &Default::default()).is_ok());
+    assert!(Nested::view_with_options(&bytes, &tight).is_err());
+    let few_tables = flatstream::VerifierOptions {
+        max_tables: 3,
+        ..Default::default()
+    };
+    assert!(Nested::view_with_options(&bytes, &few_tables).is_err());
+
+    let message = bytes_of(&Message::Trade(Trade {
+        price: 1.0,
+        size: 1,
+    }));
+    let one_table = flatstream::VerifierOptions {
+        max_tables: 1,
+        ..Default::default()
+    };
+    assert!(Message::view_with_options(&message, &Default::default()).is_ok());
+    assert!(Message::view_with_options(&message, &one_table).is_err());
+
+    // Through the reader.
+    let mut writer = flatstream::StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
+    writer.write(&value).unwrap();
+    let stream = writer.into_inner();
+    let mut reader = flatstream::StreamReader::<Nested, _, _>::new(
+        &stream[..],
+        flatstream::framing::DefaultDeframer::default(),
+    )
+    .with_verifier_options(tight);
+    assert!(reader.read().is_err());
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(file_identifier = "EVT1")]
+pub struct Tagged {
+    pub n: u32,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Untagged {
+    pub n: u32,
+}
+
+#[test]
+fn file_identifier_is_written_and_checked() {
+    let bytes = bytes_of(&Tagged { n: 5 });
+    assert_eq!(&bytes[4..8], b"EVT1");
+    assert_eq!(Tagged::view(&bytes).unwrap().n(), 5);
+    let other = bytes_of(&Untagged { n: 5 });
+    assert!(Tagged::view(&other).is_err());
+    assert!(Tagged::view_with_options(&other, &Default::default()).is_err());
+    // A reader without the identifier still reads the table.
+    assert_eq!(Untagged::view(&bytes).unwrap().n(), 5);
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strict {
+    A,
+    B,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct WithEnum {
+    pub kind: Strict,
+    pub value: u8,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Holder {
+    pub items: Vec<WithEnum>,
+}
+
+#[test]
+fn enums_inside_fixed_structs_are_verified() {
+    let value = Holder {
+        items: vec![WithEnum {
+            kind: Strict::B,
+            value: 7,
+        }],
+    };
+    let mut bytes = bytes_of(&value);
+    assert_eq!(Holder::view(&bytes).unwrap(), value);
+    // The element's two bytes: kind (B = 1), value 7.
+    let at = bytes.windows(2).position(|pair| pair == [1, 7]).unwrap();
+    bytes[at] = 5;
+    assert!(Holder::view(&bytes).is_err());
+}
+
+#[test]
+fn damaged_buffers_never_panic() {
+    let bytes = bytes_of(&envelope());
+    for i in 0..bytes.len() {
+        for delta in [1u8, 0x80, 0xff] {
+            let mut damaged = bytes.clone();
+            damaged[i] = damaged[i].wrapping_add(delta);
+            if let Ok(view) = Envelope::view(&damaged) {
+                let _ = format!("{view:?}");
+                let _ = Envelope::from(view);
+            }
+        }
+    }
+}
