@@ -403,3 +403,27 @@ fn damaged_buffers_never_panic() {
         }
     }
 }
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(file_identifier = "MSG1", view = "TaggedRef")]
+pub enum TaggedMessage {
+    Trade(Trade),
+}
+
+#[test]
+fn union_messages_carry_their_file_identifier() {
+    let message = TaggedMessage::Trade(Trade {
+        price: 1.0,
+        size: 2,
+    });
+    let bytes = bytes_of(&message);
+    assert_eq!(&bytes[4..8], b"MSG1");
+    assert!(matches!(TaggedMessage::view(&bytes).unwrap(), TaggedRef::Trade(t) if t.size() == 2));
+    let untagged = bytes_of(&Message::Trade(Trade {
+        price: 1.0,
+        size: 2,
+    }));
+    assert!(TaggedMessage::view(&untagged).is_err());
+    assert!(flatstream::schema::<TaggedMessage>()
+        .ends_with("root_type TaggedMessageRoot;\nfile_identifier \"MSG1\";\n"));
+}

@@ -49,7 +49,14 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
             }
             check_fixed(ctxt, container.ident, fields);
         }
-        Data::Union(_) => not_on("enums"),
+        Data::Union(_) => {
+            if let Some(fixed) = &attrs.fixed {
+                ctxt.error_at(
+                    fixed.span,
+                    "`fixed` applies to structs of scalars only, not to unions",
+                );
+            }
+        }
         Data::Enum(def) => {
             not_on("enums");
             if let Some(view) = &container.attrs.view {

@@ -138,6 +138,7 @@ pub struct Monster {
 }
 
 /// A stream of several message kinds: each message is one of these.
+#[allow(clippy::large_enum_variant)]
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 #[flatstream(namespace = "interop.v1")]
 pub enum Event {
@@ -171,7 +172,7 @@ pub fn sample_vec3(i: u32, k: u32) -> Vec3 {
 
 pub fn sample_pose(i: u32, k: u32) -> Pose {
     Pose {
-        visible: (i + k) % 2 == 0,
+        visible: (i + k) % 2 != 1,
         pos: sample_vec3(i, k),
         heading: i as f64 * 0.125 + k as f64,
         color: [Color::Red, Color::Green, Color::Blue][((i + k) % 3) as usize],
