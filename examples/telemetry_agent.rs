@@ -65,7 +65,7 @@ fn observe(n: u64) -> Event {
                 value: (512 + n % 4096) as f64,
             },
         ],
-        location: (n % 5 == 0).then_some(Location {
+        location: n.is_multiple_of(5).then_some(Location {
             latitude: 52.52,
             longitude: 13.40,
         }),

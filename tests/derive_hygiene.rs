@@ -87,6 +87,48 @@ pub mod shadowed {
         pub level: Level,
     }
 
+    /// A fixed struct.
+    #[derive(
+        StreamSerialize,
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::marker::Copy,
+        ::core::cmp::PartialEq,
+    )]
+    #[flatstream(fixed, namespace = "hygiene")]
+    pub struct Point {
+        /// A keyword-named coordinate.
+        pub r#type: ::core::primitive::f32,
+        /// Its level.
+        pub level: Level,
+    }
+
+    /// A union.
+    #[derive(StreamSerialize, ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+    #[flatstream(file_identifier = "HYGN")]
+    pub enum Payload {
+        /// A message.
+        Message(Message),
+        /// A child.
+        Child(Child),
+        /// Anything newer.
+        #[flatstream(other)]
+        Unknown,
+    }
+
+    /// Holds the new kinds.
+    #[derive(StreamSerialize, ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+    pub struct Holder {
+        /// A point.
+        pub point: Point,
+        /// Points.
+        pub points: ::std::vec::Vec<Point>,
+        /// A payload.
+        pub payload: Payload,
+        /// Maybe a payload.
+        pub maybe: ::core::option::Option<Payload>,
+    }
+
     impl ::core::cmp::PartialEq for Level {
         fn eq(&self, other: &Self) -> ::core::primitive::bool {
             ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
@@ -277,4 +319,31 @@ fn field_names_do_not_clash_with_generated_locals() {
     let view = NothingStored::view(&payload).unwrap();
     assert_eq!(NothingStored::from(view), NothingStored::default());
     assert_eq!(format!("{view:?}"), "NothingStoredView");
+}
+
+#[test]
+fn shadowed_prelude_fixed_structs_and_unions_round_trip() {
+    use shadowed::{Child, Holder, Level, Payload, PayloadView, Point};
+    let point = Point {
+        r#type: 1.5,
+        level: Level::High,
+    };
+    let holder = Holder {
+        point,
+        points: vec![point, point],
+        payload: Payload::Child(Child { level: Level::Low }),
+        maybe: Some(Payload::Unknown),
+    };
+    let payload = payload_of(&holder);
+    let view = Holder::view(&payload).unwrap();
+    assert_eq!(view.point().r#type, 1.5);
+    assert!(matches!(view.payload(), PayloadView::Child(child) if child.level() == Level::Low));
+    // Writing `other` writes no union: it reads back as absent.
+    assert!(view.maybe().is_none());
+    assert_eq!(Holder::from(view).points, holder.points);
+
+    let message = Payload::Child(Child { level: Level::High });
+    let bytes = payload_of(&message);
+    assert_eq!(Payload::view(&bytes).unwrap(), message);
+    assert!(flatstream::schema::<Holder>().contains("namespace hygiene;"));
 }

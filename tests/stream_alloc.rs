@@ -134,3 +134,91 @@ fn steady_state_reading_allocates_nothing() {
     assert!(total > 0);
     assert_eq!(count, 0, "reading allocated");
 }
+
+mod derived {
+    use super::measure;
+    use flatstream::checksum::XxHash64;
+    use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+    use flatstream::{StreamReader, StreamSerialize, StreamWriter};
+
+    #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Level {
+        Info,
+        Warn,
+    }
+
+    #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    pub struct Reading {
+        pub sensor: String,
+        pub value: f64,
+    }
+
+    #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    pub struct Event {
+        pub timestamp: u64,
+        pub level: Level,
+        pub source: String,
+        pub tags: Vec<String>,
+        pub values: Vec<f32>,
+        pub readings: Vec<Reading>,
+        pub note: Option<String>,
+    }
+
+    fn events() -> Vec<Event> {
+        (0..100u64)
+            .map(|i| Event {
+                timestamp: i,
+                level: if i % 3 == 0 { Level::Warn } else { Level::Info },
+                source: format!("node-{i}"),
+                tags: (0..i % 5).map(|t| format!("tag{t}")).collect(),
+                values: (0..i % 7).map(|v| v as f32).collect(),
+                readings: (0..i % 4)
+                    .map(|r| Reading {
+                        sensor: format!("s{r}"),
+                        value: r as f64,
+                    })
+                    .collect(),
+                note: (i % 2 == 0).then(|| "even".to_owned()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn steady_state_writing_of_derived_messages_allocates_nothing() {
+        let events = events();
+        let mut writer = StreamWriter::new(std::io::sink(), ChecksumFramer::new(XxHash64));
+        writer.write_batch(&events).unwrap();
+        let (result, count, _) = measure(|| writer.write_batch(&events));
+        result.unwrap();
+        assert_eq!(
+            count,
+            0,
+            "writing {} derived events allocated",
+            events.len()
+        );
+    }
+
+    #[test]
+    fn steady_state_reading_of_derived_views_allocates_nothing() {
+        let events = events();
+        let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64));
+        writer.write_batch(&events).unwrap();
+        writer.write_batch(&events).unwrap();
+        let bytes = writer.into_inner();
+        let mut reader =
+            StreamReader::<Event, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64));
+        for _ in 0..events.len() {
+            reader.read().unwrap().unwrap();
+        }
+        let (touched, count, _) = measure(|| {
+            let mut touched = 0usize;
+            while let Some(view) = reader.read().unwrap() {
+                touched += view.source().len() + view.tags().len() + view.readings().iter().count();
+                touched += usize::from(view.note().is_some()) + view.values().len();
+            }
+            touched
+        });
+        assert!(touched > 0);
+        assert_eq!(count, 0, "reading derived views allocated");
+    }
+}

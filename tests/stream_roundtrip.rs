@@ -234,3 +234,24 @@ fn framers_and_deframers_are_clone_and_default() {
         .is_some());
     assert_eq!(buf, b"abc");
 }
+
+#[test]
+fn verifier_options_apply_to_every_read() {
+    let bytes = write_stream(
+        Crc32,
+        &["a longer message than the limit allows".to_owned()],
+    );
+    let tight = flatstream::VerifierOptions {
+        max_apparent_size: 16,
+        ..Default::default()
+    };
+    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32))
+        .with_verifier_options(tight.clone());
+    assert!(matches!(reader.read(), Err(Error::Flatbuffers(_))));
+    let mut slice = flatstream::SliceReader::<String, _>::new(&bytes, ChecksumDeframer::new(Crc32))
+        .with_verifier_options(tight);
+    assert!(matches!(slice.read(), Err(Error::Flatbuffers(_))));
+    // The defaults accept it.
+    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32));
+    assert!(reader.read().unwrap().is_some());
+}

@@ -29,7 +29,11 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
 
     let view_variants = tables.iter().map(|(variant, ty, _)| {
         let view_ty = quote_spanned!(ty.span()=> <#ty as #private::TableType>::View<'a>);
-        quote!(#variant(#view_ty))
+        let doc = format!("The view of a [`{name}::{}`].", variant.unraw_string());
+        quote! {
+            #[doc = #doc]
+            #variant(#view_ty)
+        }
     });
     let view_other = other.map(|variant| {
         quote! {

@@ -1,0 +1,262 @@
+//! The bodies of the fuzz targets, shared by the cargo-fuzz binaries in
+//! `fuzz/fuzz_targets/` and by the proptest harness that CI runs
+//! (`tests/fuzz_harness.rs`). Each takes arbitrary bytes and panics only
+//! when flatstream misbehaves.
+
+#![allow(dead_code)]
+
+use arbitrary::{Arbitrary, Unstructured};
+use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
+use flatstream::flatbuffers::FlatBufferBuilder;
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Deframer};
+use flatstream::{
+    Error, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
+};
+
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i16)]
+pub enum Mode {
+    Off = -1,
+    On = 1,
+    #[flatstream(other)]
+    Unknown = 0,
+}
+
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, PartialEq, Default)]
+pub struct Leaf {
+    pub name: String,
+    pub value: f64,
+    pub flag: Option<bool>,
+}
+
+/// Every field kind of the derive, and `Option` of most.
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, PartialEq)]
+pub struct Everything {
+    pub flag: bool,
+    pub byte: u8,
+    pub signed_byte: i8,
+    pub short: u16,
+    pub signed_short: i16,
+    pub int: u32,
+    pub signed_int: i32,
+    pub long: u64,
+    pub signed_long: i64,
+    pub single: f32,
+    pub double: f64,
+    pub text: String,
+    pub bytes: Vec<u8>,
+    pub flags: Vec<bool>,
+    pub shorts: Vec<i16>,
+    pub longs: Vec<u64>,
+    pub doubles: Vec<f64>,
+    pub texts: Vec<String>,
+    pub leaf: Leaf,
+    pub boxed: Box<Leaf>,
+    pub leaves: Vec<Leaf>,
+    pub level: Level,
+    pub levels: Vec<Level>,
+    pub mode: Mode,
+    pub maybe_int: Option<u32>,
+    pub maybe_double: Option<f64>,
+    pub maybe_text: Option<String>,
+    pub maybe_bytes: Option<Vec<u8>>,
+    pub maybe_leaf: Option<Leaf>,
+    pub maybe_leaves: Option<Vec<Leaf>>,
+    pub maybe_level: Option<Level>,
+    pub maybe_texts: Option<Vec<String>>,
+}
+
+fn payload_of<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut builder = FlatBufferBuilder::new();
+    value
+        .serialize(&mut builder)
+        .expect("derived serialization never fails");
+    builder.finished_data().to_vec()
+}
+
+/// Reads every raw payload three ways — `StreamReader`, `SliceReader` and
+/// the `Read`-based deframer — which must agree, with the limit and
+/// checksum chosen by the first two bytes.
+pub fn deframe(data: &[u8]) {
+    let Some((&select, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((&limit, stream)) = rest.split_first() else {
+        return;
+    };
+    let limit = usize::from(limit) * 16 + 1;
+    match select % 3 {
+        0 => deframe_with(NoChecksum, limit, stream),
+        1 => deframe_with(Crc16, limit, stream),
+        _ => deframe_with(XxHash64, limit, stream),
+    }
+}
+
+fn deframe_with<C: Checksum + Copy>(checksum: C, limit: usize, stream: &[u8]) {
+    let deframer = ChecksumDeframer::new(checksum).with_max_frame_len(limit);
+    let mut by_stream = Vec::new();
+    let mut reader = StreamReader::<(), _, _>::new(stream, deframer);
+    let stream_end = loop {
+        match reader.read_message() {
+            Ok(Some(payload)) => {
+                assert!(!payload.is_empty() && payload.len() <= limit);
+                by_stream.push(payload.to_vec());
+            }
+            Ok(None) => break None,
+            Err(err) => break Some(err.to_string()),
+        }
+    };
+    let mut by_slice = Vec::new();
+    let mut slice = SliceReader::<(), _>::new(stream, deframer);
+    let slice_end = loop {
+        match slice.read_message() {
+            Ok(Some(payload)) => by_slice.push(payload.to_vec()),
+            Ok(None) => break None,
+            Err(err) => break Some(err.to_string()),
+        }
+    };
+    assert_eq!(by_stream, by_slice);
+    assert_eq!(stream_end, slice_end);
+
+    let mut by_read = Vec::new();
+    let mut rest = stream;
+    let mut buffer = Vec::new();
+    let read_end = loop {
+        match deframer.read_and_deframe(&mut rest, &mut buffer) {
+            Ok(Some(())) => by_read.push(buffer.clone()),
+            Ok(None) => break None,
+            Err(err) => break Some(err),
+        }
+    };
+    assert_eq!(by_stream, by_read);
+    // The offset-free error kinds agree too.
+    assert_eq!(stream_end.is_some(), read_end.is_some());
+    if let Some(Error::UnexpectedEof) = read_end {
+        assert_eq!(
+            stream_end.as_deref(),
+            Some("unexpected end of stream inside a frame")
+        );
+    }
+}
+
+/// Treats the bytes as one payload and as a stream of `Everything`
+/// messages: verification must refuse or accept without panicking, and
+/// an accepted view must read completely and decode to a value that
+/// round-trips.
+pub fn typed_read(data: &[u8]) {
+    if let Ok(view) = Everything::view(data) {
+        check_view(view);
+    }
+    let mut reader = StreamReader::<Everything, _, _>::new(data, ChecksumDeframer::new(NoChecksum));
+    for _ in 0..64 {
+        match reader.read() {
+            Ok(Some(view)) => check_view(view),
+            Ok(None) | Err(_) => break,
+        }
+    }
+}
+
+fn check_view(view: <Everything as StreamDeserialize>::View<'_>) {
+    // Debug formatting reads every field, every vector element included.
+    let _ = format!("{view:?}");
+    let owned = Everything::from(view);
+    let payload = payload_of(&owned);
+    let again = Everything::view(&payload).expect("re-serialized value verifies");
+    assert_eq!(payload_of(&Everything::from(again)), payload);
+}
+
+/// Reads arbitrary bytes in skip mode: it must reach the end without an
+/// error, account for every byte, and agree with `SliceReader`.
+pub fn recovery(data: &[u8]) {
+    let Some((&select, stream)) = data.split_first() else {
+        return;
+    };
+    if select % 2 == 0 {
+        recovery_with(Crc16, stream);
+    } else {
+        recovery_with(NoChecksum, stream);
+    }
+}
+
+fn recovery_with<C: Checksum + Copy>(checksum: C, stream: &[u8]) {
+    let deframer = ChecksumDeframer::new(checksum).with_max_frame_len(4096);
+    let mut reader = StreamReader::<Everything, _, _>::new(stream, deframer)
+        .with_recovery(Recovery::SkipCorrupted);
+    let mut from_stream = Vec::new();
+    while let Some(view) = reader.read().expect("skip mode reads to the end") {
+        from_stream.push(payload_of(&Everything::from(view)));
+    }
+    let stats = reader.stats().clone();
+    assert_eq!(stats.bytes, stream.len() as u64);
+    let mut slice =
+        SliceReader::<Everything, _>::new(stream, deframer).with_recovery(Recovery::SkipCorrupted);
+    let mut from_slice = Vec::new();
+    while let Some(view) = slice.read().expect("skip mode reads to the end") {
+        from_slice.push(payload_of(&Everything::from(view)));
+    }
+    assert_eq!(from_stream, from_slice);
+    assert_eq!(&stats, slice.stats());
+}
+
+/// Builds values from the bytes, writes them, reads them back (views and
+/// owned), then damages one byte of the stream: with XXH3 the damaged
+/// stream must fail or read back exactly the same values.
+pub fn roundtrip(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(values) = Vec::<Everything>::arbitrary(&mut input) else {
+        return;
+    };
+    let damage_at = usize::arbitrary(&mut input).unwrap_or(0);
+    let damage = u8::arbitrary(&mut input).unwrap_or(0).max(1);
+    let expected: Vec<Vec<u8>> = values.iter().map(payload_of).collect();
+
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64));
+    writer
+        .write_batch(&values)
+        .expect("writing to a Vec never fails");
+    let bytes = writer.into_inner();
+
+    let mut reader =
+        StreamReader::<Everything, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64));
+    let mut read = Vec::new();
+    while let Some(view) = reader.read().expect("an intact stream reads") {
+        read.push(payload_of(&Everything::from(view)));
+    }
+    assert_eq!(read, expected);
+    let owned: Vec<Everything> =
+        StreamReader::<Everything, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64))
+            .collect::<Result<_, _>>()
+            .expect("an intact stream decodes");
+    assert_eq!(owned.iter().map(payload_of).collect::<Vec<_>>(), expected);
+
+    if bytes.is_empty() {
+        return;
+    }
+    let mut damaged = bytes.clone();
+    damaged[damage_at % bytes.len()] ^= damage;
+    let mut reader =
+        StreamReader::<Everything, _, _>::new(&damaged[..], ChecksumDeframer::new(XxHash64));
+    let mut index = 0;
+    loop {
+        match reader.read() {
+            Ok(Some(view)) => {
+                assert_eq!(
+                    payload_of(&Everything::from(view)),
+                    expected[index],
+                    "damage read as data"
+                );
+                index += 1;
+            }
+            Ok(None) => panic!("damage at {} went unnoticed", damage_at % bytes.len()),
+            Err(_) => break,
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The fuzz targets of `fuzz/` run under proptest, so CI exercises them on
+//! the stable toolchain in bounded time: random bytes, and valid streams of
+//! derived messages with random damage. `cargo fuzz run -s none TARGET`
+//! runs the same bodies under libFuzzer.
+
+#[path = "../fuzz/targets/mod.rs"]
+mod targets;
+
+use arbitrary::{Arbitrary, Unstructured};
+use flatstream::checksum::{Checksum, Crc16, NoChecksum};
+use flatstream::framing::ChecksumFramer;
+use flatstream::StreamWriter;
+use proptest::prelude::*;
+use targets::Everything;
+
+/// A valid stream of `Everything` messages drawn from `seed`, framed with
+/// `checksum`.
+fn valid_stream<C: Checksum + Copy>(checksum: C, seed: &[u8]) -> Vec<u8> {
+    let mut input = Unstructured::new(seed);
+    let values = Vec::<Everything>::arbitrary(&mut input).unwrap_or_default();
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
+    writer.write_batch(&values).unwrap();
+    writer.into_inner()
+}
+
+/// Applies `(position, xor)` damage to `bytes`.
+fn damage(mut bytes: Vec<u8>, edits: &[(usize, u8)]) -> Vec<u8> {
+    if !bytes.is_empty() {
+        for &(at, xor) in edits {
+            let len = bytes.len();
+            bytes[at % len] ^= xor;
+        }
+    }
+    bytes
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn edits() -> impl Strategy<Value = Vec<(usize, u8)>> {
+    prop::collection::vec((any::<usize>(), 1..=255u8), 0..6)
+}
+
+fn seed() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(any::<u8>(), 0..1500)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn deframe_random_bytes(data in prop::collection::vec(any::<u8>(), 0..2048)) {
+        targets::deframe(&data);
+    }
+
+    #[test]
+    fn deframe_damaged_streams(select in any::<u8>(), limit in any::<u8>(), seed in seed(), edits in edits()) {
+        let mut data = vec![select, limit];
+        data.extend(damage(valid_stream(Crc16, &seed), &edits));
+        targets::deframe(&data);
+    }
+
+    #[test]
+    fn typed_read_random_bytes(data in prop::collection::vec(any::<u8>(), 0..2048)) {
+        targets::typed_read(&data);
+    }
+
+    #[test]
+    fn typed_read_damaged_streams(seed in seed(), edits in edits()) {
+        targets::typed_read(&damage(valid_stream(NoChecksum, &seed), &edits));
+    }
+
+    #[test]
+    fn recovery_damaged_streams(select in any::<u8>(), seed in seed(), edits in edits()) {
+        let stream = if select % 2 == 0 { valid_stream(Crc16, &seed) } else { valid_stream(NoChecksum, &seed) };
+        let mut data = vec![select];
+        data.extend(damage(stream, &edits));
+        targets::recovery(&data);
+    }
+
+    #[test]
+    fn roundtrip_with_damage(seed in prop::collection::vec(any::<u8>(), 0..3000)) {
+        targets::roundtrip(&seed);
+    }
+}
+
+#[test]
+fn seeds_make_real_streams() {
+    // The damaged-stream cases are only as good as the streams they damage.
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut total_messages = 0;
+    for _ in 0..50 {
+        let seed: Vec<u8> = (0..1500)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let stream = valid_stream(NoChecksum, &seed);
+        let reader = flatstream::SliceReader::<Everything, _>::new(
+            &stream,
+            flatstream::framing::DefaultDeframer::new(),
+        );
+        for message in reader {
+            message.unwrap();
+            total_messages += 1;
+        }
+    }
+    assert!(
+        total_messages >= 50,
+        "only {total_messages} messages from 50 seeds"
+    );
+}
