@@ -3,9 +3,14 @@
 //! writes the same values through its generated builders; Rust reads them
 //! back as views. `flatc` itself also decodes a Rust payload to JSON.
 //!
+//! A second test does the same with `flatc --cpp` and g++: the C++
+//! verifier (required fields, alignment, unions) accepts every Rust payload,
+//! and Rust reads the events C++ writes.
+//!
 //! Needs `flatc` and `/usr/bin/python3` with the `flatbuffers` module
-//! (Debian: `flatbuffers-compiler`, `python3-flatbuffers`). Without them
-//! the test is skipped locally and fails when `CI=true`.
+//! (Debian: `flatbuffers-compiler`, `python3-flatbuffers`), and for C++
+//! `g++` and `libflatbuffers-dev`. Without them the tests are skipped
+//! locally and fail when `CI=true`.
 
 #[path = "interop/types.rs"]
 mod types;
@@ -23,26 +28,17 @@ use types::{sample_event, sample_monster, Event, EventView, Monster};
 const PYTHON: &str = "/usr/bin/python3";
 const MONSTERS: u32 = 6;
 
+fn succeeds(command: &mut Command) -> bool {
+    command.output().is_ok_and(|output| output.status.success())
+}
+
 /// Whether the tools are here; `false` means skip (never under CI).
-fn tools_available() -> bool {
-    let flatc = Command::new("flatc").arg("--version").output();
-    let python = Command::new(PYTHON)
-        .args(["-c", "import flatbuffers"])
-        .output();
-    let missing: Vec<&str> = [
-        (
-            "flatc (apt-get install flatbuffers-compiler)",
-            flatc.is_ok_and(|o| o.status.success()),
-        ),
-        (
-            "python3-flatbuffers",
-            python.is_ok_and(|o| o.status.success()),
-        ),
-    ]
-    .into_iter()
-    .filter(|(_, ok)| !ok)
-    .map(|(name, _)| name)
-    .collect();
+fn tools_available(tools: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| *name)
+        .collect();
     if missing.is_empty() {
         return true;
     }
@@ -54,6 +50,13 @@ fn tools_available() -> bool {
         missing.join(" and ")
     );
     false
+}
+
+fn flatc_available() -> (&'static str, bool) {
+    (
+        "flatc (flatbuffers-compiler)",
+        succeeds(Command::new("flatc").arg("--version")),
+    )
 }
 
 fn run(command: &mut Command) -> String {
@@ -89,7 +92,8 @@ fn reader<T: flatstream::StreamDeserialize>(
 
 #[test]
 fn python_reads_rust_streams_and_rust_reads_python_streams() {
-    if !tools_available() {
+    let python = succeeds(Command::new(PYTHON).args(["-c", "import flatbuffers"]));
+    if !tools_available(&[flatc_available(), ("python3-flatbuffers", python)]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -156,6 +160,77 @@ fn python_reads_rust_streams_and_rust_reads_python_streams() {
             EventView::Stat(stat) => stat.id().len(),
         };
         assert!(kind > 0);
+        count += 1;
+    }
+    assert_eq!(count, MONSTERS + 1);
+}
+
+#[test]
+fn cpp_verifies_rust_streams_and_rust_reads_cpp_streams() {
+    let headers = Path::new("/usr/include/flatbuffers/flatbuffers.h").exists();
+    let gxx = succeeds(Command::new("g++").arg("--version"));
+    if !tools_available(&[
+        flatc_available(),
+        ("g++", gxx),
+        ("libflatbuffers-dev", headers),
+    ]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| -> PathBuf { dir.path().join(name) };
+
+    std::fs::write(at("event.fbs"), flatstream::schema::<Event>()).unwrap();
+    run(Command::new("flatc")
+        .arg("--cpp")
+        .arg("-o")
+        .arg(dir.path())
+        .arg(at("event.fbs")));
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/interop.cpp");
+    run(Command::new("g++")
+        .args(["-std=c++17", "-O1", "-I"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(at("interop_cpp"))
+        .arg(source));
+
+    write_stream(&at("monsters.rs.bin"), (0..MONSTERS).map(sample_monster));
+    write_stream(&at("events.rs.bin"), (0..MONSTERS + 1).map(sample_event));
+    let out = run(Command::new(at("interop_cpp"))
+        .arg(at("monsters.rs.bin"))
+        .arg(at("events.rs.bin"))
+        .arg(at("events.cpp.bin"))
+        .arg(MONSTERS.to_string()));
+    assert!(out.contains("c++: verified"), "{out}");
+
+    let mut events = reader::<Event>(&at("events.cpp.bin"));
+    let mut count = 0;
+    while let Some(view) = events.read().unwrap() {
+        match view {
+            EventView::Monster(monster) => {
+                assert_eq!(count % 3, 0);
+                assert_eq!(monster.name(), "from c++");
+                assert_eq!(
+                    monster.pos(),
+                    types::Vec3 {
+                        x: 1.0,
+                        y: 2.0,
+                        z: 3.0
+                    }
+                );
+                assert_eq!(monster.path().get(1).map(|v| v.z), Some(6.0));
+                assert_eq!(monster.level(), Some(42));
+                assert_eq!(monster.color(), types::Color::Blue);
+                assert_eq!(monster.mana(), 150);
+                assert!(monster.pose().is_none() && monster.spare().is_none());
+                match monster.equipped() {
+                    types::EquipmentView::Weapon(weapon) => {
+                        assert_eq!((weapon.name(), weapon.damage()), ("club", 3))
+                    }
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            other => assert_eq!(other, sample_event(count), "event {count}"),
+        }
         count += 1;
     }
     assert_eq!(count, MONSTERS + 1);

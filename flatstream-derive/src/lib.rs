@@ -15,8 +15,8 @@ mod expand;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `StreamSerialize` and `StreamDeserialize` for a struct, or the
-/// field support for a unit enum.
+/// Derives `StreamSerialize` and `StreamDeserialize` for a struct or a
+/// union, or the field support for a unit enum or a fixed struct.
 ///
 /// A struct with named fields becomes a FlatBuffers table. Next to it the
 /// derive generates `NameView<'a>`, a `Copy` + `Debug` zero-copy view with
@@ -51,7 +51,36 @@ use syn::{parse_macro_input, DeriveInput};
 ///   when absent.
 ///
 /// Container attributes: `view = "Name"` renames the view, `crate = path`
-/// names the `flatstream` crate when it is re-exported.
+/// names the `flatstream` crate when it is re-exported, `namespace = "a.b"`
+/// sets the type's namespace in the exported schema, and
+/// `file_identifier = "ABCD"` (on a message type) writes those four bytes
+/// after the root offset and makes verification require them.
+///
+/// **Fixed structs.** `#[flatstream(fixed)]` on a `Copy` struct whose fields
+/// are scalars, `bool`, derived unit enums or other fixed structs makes it
+/// a FlatBuffers `struct`: stored inline, each field at the next multiple of
+/// its alignment, the size rounded up to the largest alignment. It can be
+/// a field, in an `Option` and in a `Vec` (verified with one range check);
+/// its accessor returns the struct itself (no view type). It is not a
+/// message on its own: FlatBuffers roots are tables.
+///
+/// **Unions.** An enum whose variants each hold one derived struct,
+/// `enum Message { Trade(Trade), Quote(Quote) }`, is a FlatBuffers union:
+/// type tags 1, 2, ... in declaration order (append new variants at the
+/// end). Next to it the derive generates `MessageView<'a>`, an enum with a
+/// variant per table view, `From<MessageView<'_>>` and `PartialEq`. As a
+/// field it takes two slots, the type tag's then the table's (with explicit
+/// ids, `id` is the table's and `id - 1` must be left free, as in flatc);
+/// `Option<Message>` is supported, `Vec<Message>` is not. A unit variant
+/// marked `#[flatstream(other)]` receives unknown tags (from newer writers)
+/// and absent values, and writing it writes nothing; without one, unknown
+/// tags and a missing non-`Option` union fail verification. As a whole
+/// message (`StreamWriter<Message, ..>`), a union is written as a table
+/// whose only field is the union, `MessageRoot { message: Message }` in the
+/// schema `flatstream::schema::<Message>()` prints.
+///
+/// The derive also implements `flatstream::schema::Schema`, which
+/// `flatstream::schema::<T>()` uses to print the `.fbs` schema.
 ///
 /// ```ignore
 /// #[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
