@@ -427,3 +427,95 @@ fn union_messages_carry_their_file_identifier() {
     assert!(flatstream::schema::<TaggedMessage>()
         .ends_with("root_type TaggedMessageRoot;\nfile_identifier \"MSG1\";\n"));
 }
+
+mod other_module {
+    use flatstream::StreamSerialize;
+
+    /// Same name as the outer `Trade`, different type.
+    #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    pub struct Trade {
+        pub id: u64,
+    }
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Clash {
+    pub a: Trade,
+    pub b: other_module::Trade,
+}
+
+#[test]
+#[should_panic(expected = "are both named `Trade`")]
+fn schema_refuses_two_types_with_one_name() {
+    let _ = flatstream::schema::<Clash>();
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn vec3() -> impl Strategy<Value = Vec3> {
+        (any::<f32>(), any::<f32>(), any::<f32>())
+            .prop_filter("NaN never equals itself", |(x, y, z)| {
+                !x.is_nan() && !y.is_nan() && !z.is_nan()
+            })
+            .prop_map(|(x, y, z)| Vec3 { x, y, z })
+    }
+
+    fn padded() -> impl Strategy<Value = Padded> {
+        (any::<bool>(), any::<u64>(), any::<bool>(), vec3()).prop_map(|(flag, big, y, pos)| {
+            Padded {
+                flag,
+                big,
+                axis: if y { Axis::Y } else { Axis::X },
+                pos,
+            }
+        })
+    }
+
+    fn message() -> impl Strategy<Value = Message> {
+        prop_oneof![
+            (any::<u32>(), -1e9f64..1e9)
+                .prop_map(|(size, price)| Message::Trade(Trade { price, size })),
+            (-1e9f64..1e9, -1e9f64..1e9, ".{0,8}")
+                .prop_map(|(bid, ask, venue)| Message::Quote(Quote { bid, ask, venue })),
+        ]
+    }
+
+    fn envelope() -> impl Strategy<Value = Envelope> {
+        (
+            any::<u64>(),
+            vec3(),
+            proptest::option::of(padded()),
+            proptest::collection::vec(vec3(), 0..5),
+            message(),
+            proptest::option::of(message()),
+            ".{0,8}",
+        )
+            .prop_map(|(seq, pos, padded, path, body, extra, tail)| Envelope {
+                seq,
+                pos,
+                padded,
+                path,
+                body,
+                extra,
+                tail,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn envelope_round_trips(value in envelope()) {
+            let bytes = bytes_of(&value);
+            let view = Envelope::view(&bytes).unwrap();
+            prop_assert_eq!(view, value.clone());
+            prop_assert_eq!(Envelope::from(view), value);
+        }
+
+        #[test]
+        fn union_message_round_trips(value in message()) {
+            let bytes = bytes_of(&value);
+            prop_assert_eq!(Message::from(Message::view(&bytes).unwrap()), value);
+        }
+    }
+}

@@ -82,6 +82,11 @@ pub trait Schema {
 /// assert!(fbs.contains("table Shape {\n  points: [Vec2];\n}"));
 /// assert!(fbs.ends_with("root_type Shape;\n"));
 /// ```
+///
+/// # Panics
+///
+/// When two different Rust types reached from `T` have the same name in
+/// the same namespace (tell them apart with `namespace`).
 pub fn schema<T: Schema + ?Sized>() -> String {
     let mut builder = SchemaBuilder::default();
     let root = T::describe_root(&mut builder);
@@ -196,7 +201,8 @@ struct Definition {
 #[derive(Default)]
 pub struct SchemaBuilder {
     definitions: Vec<Definition>,
-    reserved: BTreeSet<(&'static str, &'static str)>,
+    /// Names taken, with the Rust type that took each.
+    reserved: BTreeMap<(&'static str, &'static str), &'static str>,
 }
 
 impl std::fmt::Debug for SchemaBuilder {
@@ -208,12 +214,31 @@ impl std::fmt::Debug for SchemaBuilder {
 }
 
 impl SchemaBuilder {
-    /// Reserves the definition of `namespace.name`: `Some(token)` the first
-    /// time (the caller then defines it), `None` afterwards.
-    pub fn reserve(&mut self, namespace: &'static str, name: &'static str) -> Option<usize> {
-        self.reserved
-            .insert((namespace, name))
-            .then_some(self.reserved.len())
+    /// Reserves the definition of `namespace.name` for the Rust type
+    /// `rust_type`: `Some(token)` the first time (the caller then defines
+    /// it), `None` afterwards.
+    ///
+    /// # Panics
+    ///
+    /// When another Rust type already took the name.
+    pub fn reserve_type(
+        &mut self,
+        namespace: &'static str,
+        name: &'static str,
+        rust_type: &'static str,
+    ) -> Option<usize> {
+        match self.reserved.get(&(namespace, name)) {
+            Some(taken) if *taken == rust_type => None,
+            Some(taken) => panic!(
+                "flatstream::schema: `{taken}` and `{rust_type}` are both named `{}` in the schema; \
+                 give one of them another `#[flatstream(namespace = ..)]`",
+                if namespace.is_empty() { name.to_owned() } else { format!("{namespace}.{name}") }
+            ),
+            None => {
+                self.reserved.insert((namespace, name), rust_type);
+                Some(self.reserved.len())
+            }
+        }
     }
 
     fn define(&mut self, _token: usize, namespace: &'static str, text: String) {

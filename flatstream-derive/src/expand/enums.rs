@@ -207,7 +207,7 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
             #[automatically_derived]
             impl #private::Schema for #ident {
                 fn describe(schema: &mut #private::SchemaBuilder) -> #private::TypeRef {
-                    if let ::core::option::Option::Some(index) = schema.reserve(#namespace, #name) {
+                    if let ::core::option::Option::Some(index) = schema.reserve_type(#namespace, #name, ::core::any::type_name::<Self>()) {
                         schema.define_enum(index, #namespace, #name, #underlying, &[#(#schema_variants),*]);
                     }
                     #private::TypeRef::enumeration(#namespace, #name, #schema_default)

@@ -57,7 +57,7 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
         #[automatically_derived]
         impl #private::Schema for #ident {
             fn describe(schema: &mut #private::SchemaBuilder) -> #private::TypeRef {
-                if let ::core::option::Option::Some(index) = schema.reserve(#namespace, #name) {
+                if let ::core::option::Option::Some(index) = schema.reserve_type(#namespace, #name, ::core::any::type_name::<Self>()) {
                     let mut table =
                         #private::TableSchema::new(index, #namespace, #name, #fixed, #explicit_ids);
                     #(#lines)*

@@ -305,7 +305,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
             #[automatically_derived]
             impl #private::Schema for #ident {
                 fn describe(schema: &mut #private::SchemaBuilder) -> #private::TypeRef {
-                    if let ::core::option::Option::Some(index) = schema.reserve(#namespace, #name) {
+                    if let ::core::option::Option::Some(index) = schema.reserve_type(#namespace, #name, ::core::any::type_name::<Self>()) {
                         let variants = [#(#schema_variants),*];
                         schema.define_union(index, #namespace, #name, &variants);
                     }
@@ -313,7 +313,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 }
 
                 fn describe_root(schema: &mut #private::SchemaBuilder) -> #private::TypeRef {
-                    if let ::core::option::Option::Some(index) = schema.reserve(#namespace, #root_name) {
+                    if let ::core::option::Option::Some(index) = schema.reserve_type(#namespace, #root_name, ::core::any::type_name::<Self>()) {
                         let mut table =
                             #private::TableSchema::new(index, #namespace, #root_name, false, false);
                         let union = <Self as #private::Schema>::describe(schema);
