@@ -519,3 +519,65 @@ mod properties {
         }
     }
 }
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Matrix {
+    pub rows: [Vec3; 2],
+    pub tag: u8,
+    pub axes: [Axis; 3],
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct WithMatrix {
+    pub matrix: Matrix,
+    pub matrices: Vec<Matrix>,
+}
+
+#[test]
+fn arrays_in_fixed_structs() {
+    use flatstream::__private::FixedType;
+    // rows 0..24, tag at 24, axes (u16) at 26..32
+    assert_eq!(
+        (<Matrix as FixedType>::SIZE, <Matrix as FixedType>::ALIGN),
+        (32, 4)
+    );
+    let matrix = Matrix {
+        rows: [
+            Vec3 {
+                x: 1.0,
+                y: 2.0,
+                z: 3.0,
+            },
+            Vec3 {
+                x: 4.0,
+                y: 5.0,
+                z: 6.0,
+            },
+        ],
+        tag: 9,
+        axes: [Axis::X, Axis::Y, Axis::X],
+    };
+    let value = WithMatrix {
+        matrix,
+        matrices: vec![matrix, matrix],
+    };
+    let bytes = bytes_of(&value);
+    let view = WithMatrix::view(&bytes).unwrap();
+    assert_eq!(view.matrix().rows[1].y, 5.0);
+    assert_eq!(view.matrices().get(1).map(|m| m.axes), Some(matrix.axes));
+    assert_eq!(view, value);
+    let fbs = flatstream::schema::<WithMatrix>();
+    assert!(
+        fbs.contains("struct Matrix {\n  rows: [Vec3:2];\n  tag: ubyte;\n  axes: [Axis:3];\n}"),
+        "{fbs}"
+    );
+    // An unknown enum value inside an array fails verification.
+    let mut damaged = bytes.clone();
+    let at = damaged
+        .windows(6)
+        .position(|w| w == [1, 0, 2, 0, 1, 0])
+        .unwrap();
+    damaged[at] = 7;
+    assert!(WithMatrix::view(&damaged).is_err());
+}

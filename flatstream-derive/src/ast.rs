@@ -78,6 +78,8 @@ pub enum Kind {
     /// `Box<T>`.
     Boxed(Box<Kind>),
     Optional(Box<Kind>),
+    /// `[T; N]` in a fixed struct: a FlatBuffers array.
+    Array,
 }
 
 impl Kind {
@@ -96,7 +98,7 @@ impl Kind {
         match self {
             Kind::Scalar(scalar) => Some(scalar.width()),
             Kind::String | Kind::Bytes | Kind::Vector(_) => Some(4),
-            Kind::Named => None,
+            Kind::Named | Kind::Array => None,
             Kind::Boxed(inner) | Kind::Optional(inner) => inner.width(),
         }
     }
@@ -245,7 +247,7 @@ impl<'a> Container<'a> {
                     let fields = fields
                         .named
                         .iter()
-                        .filter_map(|f| Field::from_ast(ctxt, f))
+                        .filter_map(|f| Field::from_ast(ctxt, f, attrs.fixed.is_some()))
                         .collect();
                     if attrs.fixed.is_some() {
                         Data::Fixed(fields)
@@ -288,7 +290,7 @@ impl<'a> Container<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn from_ast(ctxt: &Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
+    fn from_ast(ctxt: &Ctxt, field: &'a syn::Field, fixed: bool) -> Option<Field<'a>> {
         let Some(ident) = &field.ident else {
             ctxt.error_spanned_by(field, "expected a named field");
             return None;
@@ -298,7 +300,11 @@ impl<'a> Field<'a> {
         // only needs `Default`.
         let stored = attrs.skip.is_none() && attrs.deprecated.is_none();
         let kind = if stored {
-            match classify(&field.ty) {
+            let classified = match &field.ty {
+                Type::Array(array) if fixed => classify_array(array),
+                ty => classify(ty),
+            };
+            match classified {
                 Ok(kind) => Some(kind),
                 Err(err) => {
                     ctxt.syn_error(err);
@@ -429,10 +435,21 @@ pub fn classify(ty: &Type) -> syn::Result<Kind> {
         )),
         Type::Array(_) => Err(unsupported(
             ty,
-            "arrays are not supported: use `Vec<T>`",
+            "arrays are not supported in tables: use `Vec<T>` (a `fixed` struct can hold `[T; N]`)",
         )),
         Type::Slice(_) => Err(unsupported(ty, "slices are not supported: use `Vec<T>`")),
         _ => Err(unsupported(ty, "this type is not supported")),
+    }
+}
+
+/// `[T; N]` in a fixed struct: `T` a scalar, an enum or a fixed struct.
+fn classify_array(array: &syn::TypeArray) -> syn::Result<Kind> {
+    match classify(&array.elem)? {
+        Kind::Scalar(_) | Kind::Named => Ok(Kind::Array),
+        _ => Err(syn::Error::new_spanned(
+            &array.elem,
+            "an array in a fixed struct holds scalars, enums or fixed structs",
+        )),
     }
 }
 
@@ -461,6 +478,7 @@ fn classify_element(inner: &Type) -> syn::Result<Kind> {
                 "`Vec<Box<T>>` is not supported: use `Vec<T>`",
             ))
         }
+        Kind::Array => return Err(unsupported(inner, "arrays are not supported: use `Vec<T>`")),
     })
 }
 

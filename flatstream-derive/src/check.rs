@@ -94,7 +94,7 @@ fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
             );
         }
         match &field.kind {
-            Some(Kind::Scalar(_) | Kind::Named) | None => {}
+            Some(Kind::Scalar(_) | Kind::Named | Kind::Array) | None => {}
             Some(_) => ctxt.error_spanned_by(
                 field.ty,
                 format!(

@@ -57,7 +57,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// after the root offset and makes verification require them.
 ///
 /// **Fixed structs.** `#[flatstream(fixed)]` on a `Copy` struct whose fields
-/// are scalars, `bool`, derived unit enums or other fixed structs makes it
+/// are scalars, `bool`, derived unit enums, other fixed structs or arrays
+/// `[T; N]` of those (FlatBuffers `[T:N]`) makes it
 /// a FlatBuffers `struct`: stored inline, each field at the next multiple of
 /// its alignment, the size rounded up to the largest alignment. It can be
 /// a field, in an `Option` and in a `Vec` (verified with one range check);

@@ -1090,6 +1090,46 @@ impl FixedType for bool {
     }
 }
 
+/// A FlatBuffers array, `[T:N]`: `N` values of `T` one after the other.
+impl<T: FixedType, const N: usize> FixedType for [T; N] {
+    const SIZE: usize = T::SIZE * N;
+    const ALIGN: usize = T::ALIGN;
+    const CHECKED: bool = T::CHECKED;
+
+    #[inline]
+    fn write_fixed(&self, out: &mut [u8]) {
+        for (index, item) in self.iter().enumerate() {
+            item.write_fixed(fixed_slice_mut(out, index * T::SIZE));
+        }
+    }
+
+    #[inline]
+    fn read_fixed(bytes: &[u8]) -> Self {
+        core::array::from_fn(|index| T::read_fixed(fixed_slice(bytes, index * T::SIZE)))
+    }
+
+    fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
+        for index in 0..N {
+            T::verify_fixed(verifier, pos + index * T::SIZE)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn fixed_eq(&self, other: &Self) -> bool {
+        self.iter().zip(other).all(|(a, b)| a.fixed_eq(b))
+    }
+
+    fn fmt_fixed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.iter()
+                    .map(|item| debug_with(move |f| item.fmt_fixed(f))),
+            )
+            .finish()
+    }
+}
+
 /// [`FixedType`] for a derived unit enum: its discriminant.
 pub trait EnumFixed: EnumType {
     /// The discriminant's little-endian bytes.

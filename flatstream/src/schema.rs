@@ -102,6 +102,8 @@ pub struct TypeRef {
     /// `int`, `string`, or a named type's name.
     name: String,
     vector: bool,
+    /// The length of a fixed struct's array field.
+    array: Option<usize>,
     kind: RefKind,
     optional: bool,
     /// The default variant of an enum, when it is not the one equal to 0.
@@ -124,6 +126,7 @@ impl TypeRef {
             namespace: "",
             name: name.to_owned(),
             vector: false,
+            array: None,
             kind,
             optional: false,
             enum_default: None,
@@ -178,10 +181,10 @@ impl TypeRef {
         } else {
             format!("{}.{}", self.namespace, self.name)
         };
-        if self.vector {
-            format!("[{name}]")
-        } else {
-            name
+        match (self.vector, self.array) {
+            (_, Some(len)) => format!("[{name}:{len}]"),
+            (true, None) => format!("[{name}]"),
+            (false, None) => name,
         }
     }
 
@@ -364,8 +367,11 @@ impl TableSchema {
         deprecated: bool,
     ) {
         let mut line = format!("  {name}: {}", ty.spelled_in(self.namespace));
-        let scalar_like = !ty.vector && matches!(ty.kind, RefKind::Scalar | RefKind::Enum);
-        if scalar_like && ty.optional {
+        let scalar_like =
+            !ty.vector && ty.array.is_none() && matches!(ty.kind, RefKind::Scalar | RefKind::Enum);
+        if self.fixed {
+            // Struct fields have no defaults: every field is stored.
+        } else if scalar_like && ty.optional {
             line.push_str(" = null");
         } else if let (Some(default), true) = (default, scalar_like) {
             let _ = write!(line, " = {default}");
@@ -432,6 +438,15 @@ impl<T: Schema> Schema for Vec<T> {
         TypeRef {
             vector: true,
             optional: false,
+            ..T::describe(schema)
+        }
+    }
+}
+
+impl<T: Schema, const N: usize> Schema for [T; N] {
+    fn describe(schema: &mut SchemaBuilder) -> TypeRef {
+        TypeRef {
+            array: Some(N),
             ..T::describe(schema)
         }
     }
@@ -790,11 +805,13 @@ fn parse(text: &str) -> Result<Fbs, String> {
                     parser.expect(':')?;
                     let ty = if parser.eat('[') {
                         let inner = parser.ident()?;
-                        if parser.eat(':') {
-                            return Err(format!("fixed-length arrays (`{field_name}`) are not supported by this checker"));
-                        }
+                        let ty = if parser.eat(':') {
+                            format!("[{inner}:{}]", parser.value()?)
+                        } else {
+                            format!("[{inner}]")
+                        };
                         parser.expect(']')?;
-                        format!("[{inner}]")
+                        ty
                     } else {
                         parser.ident()?
                     };
@@ -882,7 +899,12 @@ fn parse(text: &str) -> Result<Fbs, String> {
     let names: BTreeSet<String> = raw.iter().map(|(ns, name, _)| qualify(ns, name)).collect();
     let resolve = |name: &str, namespace: &str| -> String {
         if let Some(inner) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
-            return format!("[{}]", resolve_one(&names, inner, namespace));
+            return match inner.split_once(':') {
+                Some((element, len)) => {
+                    format!("[{}:{len}]", resolve_one(&names, element, namespace))
+                }
+                None => format!("[{}]", resolve_one(&names, inner, namespace)),
+            };
         }
         resolve_one(&names, name, namespace)
     };

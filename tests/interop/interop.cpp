@@ -74,6 +74,8 @@ static void check_monster(const Monster *m, uint32_t i, const std::string &what)
     expect(!m->level().has_value(), what + ".level");
     expect(m->pose()->heading() == i * 0.125 + 1.0, what + ".pose.heading");
     expect(m->pose()->pos().y() == 0.75f, what + ".pose.pos.y");
+    expect(m->pose()->corners()->Get(0) == int16_t(i) && m->pose()->corners()->Get(1) == -1,
+           what + ".pose.corners");
   }
   expect(m->path()->size() == 3 && m->path()->Get(2)->z() == float(i * 2), what + ".path");
   expect(m->poses()->size() == 2 && m->poses()->Get(1)->color() == Color((i + 1) % 3 == 2 ? 8 : (i + 1) % 3), what + ".poses");

@@ -63,6 +63,7 @@ def sample_pose(i, k):
         "pos": sample_vec3(i, k),
         "heading": i * 0.125 + k,
         "color": COLORS[(i + k) % 3],
+        "corners": [i, -k],
     }
 
 
@@ -152,6 +153,7 @@ def check_pose(what, p, expected):
     check_vec3(what + ".pos", p.Pos(Vec3Mod.Vec3()), expected["pos"])
     check(what + ".heading", p.Heading(), expected["heading"])
     check(what + ".color", p.Color(), expected["color"])
+    check(what + ".corners", p.Corners(), expected["corners"])
 
 
 def check_weapon(what, w, expected):
@@ -279,7 +281,7 @@ def build_union(b, value):
 
 def create_pose(b, p):
     x, y, z = p["pos"]
-    return PoseMod.CreatePose(b, p["visible"], x, y, z, p["heading"], p["color"])
+    return PoseMod.CreatePose(b, p["visible"], x, y, z, p["heading"], p["color"], p["corners"])
 
 
 def scalar_vector(b, start, prepend, items):

@@ -35,8 +35,8 @@ pub struct Vec3 {
     pub z: f32,
 }
 
-/// Nested struct, enum and padding: `bool` at 0, `Vec3` at 4, `f64` at 16,
-/// `Color` at 24; 32 bytes, aligned to 8.
+/// Nested struct, enum, array and padding: `bool` at 0, `Vec3` at 4, `f64`
+/// at 16, `Color` at 24, `[i16; 2]` at 26; 32 bytes, aligned to 8.
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
 #[flatstream(fixed, namespace = "interop.v1")]
 pub struct Pose {
@@ -44,6 +44,7 @@ pub struct Pose {
     pub pos: Vec3,
     pub heading: f64,
     pub color: Color,
+    pub corners: [i16; 2],
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
@@ -176,6 +177,7 @@ pub fn sample_pose(i: u32, k: u32) -> Pose {
         pos: sample_vec3(i, k),
         heading: i as f64 * 0.125 + k as f64,
         color: [Color::Red, Color::Green, Color::Blue][((i + k) % 3) as usize],
+        corners: [i as i16, -(k as i16)],
     }
 }
 

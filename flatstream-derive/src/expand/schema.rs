@@ -21,7 +21,9 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
         let ty = field.ty;
         let label = field.ident.unraw_string();
         let deprecated = field.attrs.deprecated.is_some();
-        let describe = if field.is_stored() {
+        let describe = if fixed {
+            quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(schema))
+        } else if field.is_stored() {
             quote_spanned!(ty.span()=> <#ty as #private::Field>::schema_type(schema))
         } else if classify(ty).is_ok() {
             quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(schema))

@@ -64,7 +64,7 @@ fn view_type(cx: &Cx<'_>, kind: &Kind, ty: &Type) -> TokenStream {
             }
             None => projection(),
         },
-        Kind::Named | Kind::Boxed(_) => projection(),
+        Kind::Named | Kind::Boxed(_) | Kind::Array => projection(),
     }
 }
 
