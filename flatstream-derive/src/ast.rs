@@ -179,7 +179,10 @@ pub struct Variant<'a> {
 /// variant (`ty` is `None`).
 pub struct UnionVariant<'a> {
     pub ident: &'a Ident,
+    /// The table's type (inside the `Box` for `Name(Box<Table>)`).
     pub ty: Option<&'a Type>,
+    /// Whether the variant holds `Box<Table>`.
+    pub boxed: bool,
 }
 
 /// The integer type under an enum.
@@ -523,14 +526,31 @@ fn enum_from_ast<'a>(ctxt: &Ctxt, input: &'a DeriveInput, data: &'a syn::DataEnu
     Data::Enum(EnumDef { repr, variants })
 }
 
+/// `T` in `Box<T>`.
+fn boxed_argument(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Paren(inner) => boxed_argument(&inner.elem),
+        Type::Group(inner) => boxed_argument(&inner.elem),
+        Type::Path(path) => match &path.path.segments.last()?.arguments {
+            PathArguments::AngleBracketed(args) => match args.args.first()? {
+                GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// What a union may hold.
 const UNION_VARIANTS: &str = "each variant of a union holds one derived struct (a FlatBuffers table), \
-     as in `Trade(Trade)`; one unit variant marked `#[flatstream(other)]` may receive unknown kinds";
+     as in `Trade(Trade)` or `Trade(Box<Trade>)`; one unit variant marked `#[flatstream(other)]` may receive unknown kinds";
 
 fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
     let mut variants = Vec::new();
     for variant in &data.variants {
         let attrs = VariantAttrs::parse(ctxt, &variant.attrs);
+        let mut boxed = false;
         if let Some((_, expr)) = &variant.discriminant {
             ctxt.error_spanned_by(
                 expr,
@@ -560,6 +580,10 @@ fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
                 let field = &fields.unnamed[0];
                 match classify(&field.ty) {
                     Ok(Kind::Named) => Some(&field.ty),
+                    Ok(Kind::Boxed(_)) => {
+                        boxed = true;
+                        boxed_argument(&field.ty)
+                    }
                     Ok(_) | Err(_) => {
                         let ty = &field.ty;
                         let name = quote::quote!(#ty).to_string().replace(' ', "");
@@ -580,6 +604,7 @@ fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
             variants.push(UnionVariant {
                 ident: &variant.ident,
                 ty,
+                boxed,
             });
         }
     }

@@ -65,8 +65,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// its accessor returns the struct itself (no view type). It is not a
 /// message on its own: FlatBuffers roots are tables.
 ///
-/// **Unions.** An enum whose variants each hold one derived struct,
-/// `enum Message { Trade(Trade), Quote(Quote) }`, is a FlatBuffers union:
+/// **Unions.** An enum whose variants each hold one derived struct (or a
+/// `Box` of one), `enum Message { Trade(Trade), Quote(Quote) }`, is a
+/// FlatBuffers union:
 /// type tags 1, 2, ... in declaration order (append new variants at the
 /// end). Next to it the derive generates `MessageView<'a>`, an enum with a
 /// variant per table view, `From<MessageView<'_>>` and `PartialEq`. As a

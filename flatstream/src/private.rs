@@ -1317,6 +1317,12 @@ pub trait UnionType: Sized + 'static {
     fn view_eq(view: Self::View<'_>, owned: &Self) -> bool;
 }
 
+/// `Box::new`, for union variants holding `Box<Table>`.
+#[inline]
+pub fn boxed<T>(value: T) -> Box<T> {
+    Box::new(value)
+}
+
 /// What a union field leaves after the first build phase.
 #[derive(Clone, Copy)]
 pub struct UnionPrepared(Option<(u8, Offset)>);

@@ -139,11 +139,10 @@ pub struct Monster {
 }
 
 /// A stream of several message kinds: each message is one of these.
-#[allow(clippy::large_enum_variant)]
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 #[flatstream(namespace = "interop.v1")]
 pub enum Event {
-    Monster(Monster),
+    Monster(Box<Monster>),
     Weapon(Weapon),
     Stat(Stat),
 }
@@ -225,7 +224,7 @@ pub fn sample_monster(i: u32) -> Monster {
 
 pub fn sample_event(i: u32) -> Event {
     match i % 3 {
-        0 => Event::Monster(sample_monster(i % 4)),
+        0 => Event::Monster(Box::new(sample_monster(i % 4))),
         1 => Event::Weapon(sample_weapon(i, 1)),
         _ => Event::Stat(sample_stat(i)),
     }

@@ -19,6 +19,11 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         .zip(1u8..)
         .map(|((variant, ty), tag)| (variant, ty, tag))
         .collect();
+    let boxed: Vec<bool> = variants
+        .iter()
+        .filter(|variant| variant.ty.is_some())
+        .map(|variant| variant.boxed)
+        .collect();
     let other = variants
         .iter()
         .find(|variant| variant.ty.is_none())
@@ -67,9 +72,13 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         let label = variant.unraw_string();
         quote_spanned!(ty.span()=> #tag => #private::union_verify_variant::<#ty>(verifier, #label, pos))
     });
-    let from_views = tables.iter().map(|(variant, ty, _)| {
+    let from_views = tables.iter().zip(&boxed).map(|((variant, ty, _), boxed)| {
         let table = table(ty);
-        quote!(#view::#variant(view) => Self::#variant(#table::from_view(view)))
+        if *boxed {
+            quote!(#view::#variant(view) => Self::#variant(#private::boxed(#table::from_view(view))))
+        } else {
+            quote!(#view::#variant(view) => Self::#variant(#table::from_view(view)))
+        }
     });
     let from_other = other.map(|variant| quote!(#view::#variant => Self::#variant,));
     let eqs = tables.iter().map(|(variant, ty, _)| {
