@@ -1,10 +1,18 @@
-//! The schema of the example types is committed under `tests/interop/`;
-//! this test fails when the derive's output changes (refresh the snapshot
-//! with `FLATSTREAM_BLESS=1`) or when the change would break readers of the
-//! committed schema.
+//! The schemas of the example types (the cross-language test's and those of
+//! `examples/`) are committed under `tests/interop/`; this test fails when a
+//! schema changes (refresh the snapshot with `FLATSTREAM_BLESS=1`), and
+//! before that when the change would break readers of the committed schema.
 
 #[path = "interop/types.rs"]
 mod types;
+
+#[allow(dead_code, unused_imports, clippy::all)]
+#[path = "../examples/telemetry_agent.rs"]
+mod telemetry_agent;
+
+#[allow(dead_code, unused_imports, clippy::all)]
+#[path = "../examples/multi_type_stream.rs"]
+mod multi_type_stream;
 
 use std::path::Path;
 
@@ -39,6 +47,22 @@ fn monster_schema_matches_snapshot() {
 #[test]
 fn event_schema_matches_snapshot() {
     check_snapshot("event.fbs", &flatstream::schema::<Event>());
+}
+
+#[test]
+fn telemetry_agent_schema_matches_snapshot() {
+    check_snapshot(
+        "telemetry_event.fbs",
+        &flatstream::schema::<telemetry_agent::Event>(),
+    );
+}
+
+#[test]
+fn multi_type_stream_schema_matches_snapshot() {
+    check_snapshot(
+        "market_message.fbs",
+        &flatstream::schema::<multi_type_stream::Message>(),
+    );
 }
 
 #[test]
