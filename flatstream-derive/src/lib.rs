@@ -72,7 +72,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// end). Next to it the derive generates `MessageView<'a>`, an enum with a
 /// variant per table view, `From<MessageView<'_>>` and `PartialEq`. As a
 /// field it takes two slots, the type tag's then the table's (with explicit
-/// ids, `id` is the table's and `id - 1` must be left free, as in flatc);
+/// ids, `id` is the table's and `id - 1` must be left free, as in flatc;
+/// a `deprecated` field counts as one slot, so retire a union field by
+/// keeping it, as an `Option`, rather than deprecating it);
 /// `Option<Message>` is supported, `Vec<Message>` is not. A unit variant
 /// marked `#[flatstream(other)]` receives unknown tags (from newer writers)
 /// and absent values, and writing it writes nothing; without one, unknown
