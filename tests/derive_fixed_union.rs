@@ -581,3 +581,44 @@ fn arrays_in_fixed_structs() {
     damaged[at] = 7;
     assert!(WithMatrix::view(&damaged).is_err());
 }
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Loose {
+    pub name: Option<String>,
+    pub items: Option<Vec<u32>>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct StrictFields {
+    #[flatstream(required)]
+    pub name: String,
+    #[flatstream(required)]
+    pub items: Vec<u32>,
+}
+
+#[test]
+fn required_strings_and_vectors_must_be_present() {
+    let full = bytes_of(&Loose {
+        name: Some("n".into()),
+        items: Some(vec![1]),
+    });
+    assert_eq!(StrictFields::view(&full).unwrap().name(), "n");
+    let no_name = bytes_of(&Loose {
+        name: None,
+        items: Some(vec![1]),
+    });
+    assert!(StrictFields::view(&no_name).is_err());
+    let no_items = bytes_of(&Loose {
+        name: Some("n".into()),
+        items: None,
+    });
+    assert!(StrictFields::view(&no_items).is_err());
+    // An empty string or vector is present, and passes.
+    let empty = bytes_of(&StrictFields {
+        name: String::new(),
+        items: vec![],
+    });
+    assert!(StrictFields::view(&empty).is_ok());
+    assert!(flatstream::schema::<StrictFields>()
+        .contains("  name: string (required);\n  items: [uint] (required);"));
+}

@@ -93,7 +93,7 @@ fn breaking_changes_to_the_snapshot_are_caught() {
             "fresh: bool (id: 4)",
             "reused",
         ),
-        ("  name: string (id: 3);\n", "", "removed"),
+        ("  name: string (id: 3, required);\n", "", "removed"),
         ("  z: float;\n", "", "struct"),
         ("Blue = 8", "Blue = 9", "enum"),
         ("  Weapon,\n  Stat\n", "  Stat,\n  Weapon\n", "union"),
@@ -115,7 +115,7 @@ fn breaking_changes_to_the_snapshot_are_caught() {
             "  deltas: [int] (id: 33);\n  added: string (id: 34);\n",
         ),
         (
-            "  name: string (id: 3);",
+            "  name: string (id: 3, required);",
             "  name: string (id: 3, deprecated);",
         ),
         ("Blue = 8\n", "Blue = 8,\n  Violet = 9\n"),

@@ -162,12 +162,14 @@ pub struct FieldAttrs {
     pub deprecated: Option<Spanned<()>>,
     /// `default = LIT`: the scalar default.
     pub default: Option<Spanned<Lit>>,
+    /// `required`: verification refuses a table without the field.
+    pub required: Option<Spanned<()>>,
 }
 
 impl FieldAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = FieldAttrs::default();
-        let expected = "`id = N`, `skip`, `deprecated` or `default = literal`";
+        let expected = "`id = N`, `skip`, `deprecated`, `default = literal` or `required`";
         parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "id" => {
@@ -184,6 +186,7 @@ impl FieldAttrs {
                 }
                 "skip" => set_once(ctxt, meta, key, &mut out.skip, ()),
                 "deprecated" => set_once(ctxt, meta, key, &mut out.deprecated, ()),
+                "required" => set_once(ctxt, meta, key, &mut out.required, ()),
                 "default" => {
                     let input = meta.value()?;
                     let lit = if input.peek(syn::Token![-]) {

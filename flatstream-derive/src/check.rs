@@ -86,6 +86,7 @@ fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
             attrs.skip.as_ref().map(|a| ("skip", a.span)),
             attrs.deprecated.as_ref().map(|a| ("deprecated", a.span)),
             attrs.default.as_ref().map(|a| ("default", a.span)),
+            attrs.required.as_ref().map(|a| ("required", a.span)),
         ];
         for (key, span) in spans.into_iter().flatten() {
             ctxt.error_at(
@@ -127,6 +128,24 @@ fn check_field_attrs(ctxt: &Ctxt, field: &Field<'_>) {
             id.span,
             "a `skip` field takes no slot and cannot have an `id`",
         );
+    }
+    if let Some(required) = &attrs.required {
+        match &field.kind {
+            _ if !field.is_stored() => ctxt.error_at(
+                required.span,
+                "`required` has no effect on a field that is not stored (`skip` or `deprecated`)",
+            ),
+            Some(Kind::String | Kind::Bytes | Kind::Vector(_) | Kind::Named | Kind::Boxed(_)) => {}
+            Some(Kind::Optional(_)) => ctxt.error_at(
+                required.span,
+                "an `Option` field cannot be `required`: `None` is written as an absent field",
+            ),
+            Some(_) => ctxt.error_at(
+                required.span,
+                "`required` is for strings, vectors and tables: an absent scalar reads as its default",
+            ),
+            None => {}
+        }
     }
     let Some(default) = &attrs.default else {
         return;

@@ -48,7 +48,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `skip`: not stored, takes no slot, `Default::default()` when decoding;
 /// - `deprecated`: not stored, keeps its slot;
 /// - `default = LIT` (scalars and `bool`): not written when equal, read
-///   when absent.
+///   when absent;
+/// - `required` (strings and vectors): verification refuses a table without
+///   the field (`(required)` in the schema; nested structs always are).
 ///
 /// Container attributes: `view = "Name"` renames the view, `crate = path`
 /// names the `flatstream` crate when it is re-exported, `namespace = "a.b"`

@@ -78,7 +78,7 @@ pub struct Monster {
     pub mana: i16,
     #[flatstream(id = 2, default = 100)]
     pub hp: i16,
-    #[flatstream(id = 3)]
+    #[flatstream(id = 3, required)]
     pub name: String,
     #[flatstream(id = 4, deprecated)]
     pub friendly: bool,

@@ -30,7 +30,9 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
         } else {
             quote!(#private::TypeRef::opaque())
         };
-        let required = if field.is_stored() && !fixed {
+        let required = if field.attrs.required.is_some() {
+            quote!(true)
+        } else if field.is_stored() && !fixed {
             quote_spanned!(ty.span()=> <#ty as #private::Field>::REQUIRED)
         } else {
             quote!(false)

@@ -17,8 +17,9 @@ pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let field_trait = cx.field_trait(field);
         let name = field.ident.unraw_string();
         let voffset = cx.voffset(field);
+        let required = field.attrs.required.is_some();
         let visit = quote_spanned! {field.ty.span()=>
-            #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED)
+            #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED || #required)
         };
         quote!(let table = #visit?;)
     });
