@@ -622,3 +622,38 @@ fn required_strings_and_vectors_must_be_present() {
     assert!(flatstream::schema::<StrictFields>()
         .contains("  name: string (required);\n  items: [uint] (required);"));
 }
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Sensor {
+    #[flatstream(key, default = 7)]
+    pub id: u32,
+    pub label: String,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Registry {
+    pub sensors: Vec<Sensor>,
+}
+
+#[test]
+fn keyed_vectors_are_sorted_and_searchable() {
+    let ids = [42u32, 7, 3, 99, 7, 0];
+    let registry = Registry {
+        sensors: ids
+            .iter()
+            .map(|&id| Sensor {
+                id,
+                label: format!("s{id}"),
+            })
+            .collect(),
+    };
+    let bytes = bytes_of(&registry);
+    let view = Registry::view(&bytes).unwrap();
+    let stored: Vec<u32> = view.sensors().iter().map(|s| s.id()).collect();
+    assert_eq!(stored, [0, 3, 7, 7, 42, 99]);
+    for id in ids {
+        assert_eq!(view.sensors().lookup_by_key(&id).map(|s| s.id()), Some(id));
+    }
+    assert!(view.sensors().lookup_by_key(&5).is_none());
+    assert!(flatstream::schema::<Registry>().contains("  id: uint = 7 (key);"));
+}

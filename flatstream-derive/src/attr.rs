@@ -164,12 +164,14 @@ pub struct FieldAttrs {
     pub default: Option<Spanned<Lit>>,
     /// `required`: verification refuses a table without the field.
     pub required: Option<Spanned<()>>,
+    /// `key`: vectors of the table are sorted by this field.
+    pub key: Option<Spanned<()>>,
 }
 
 impl FieldAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = FieldAttrs::default();
-        let expected = "`id = N`, `skip`, `deprecated`, `default = literal` or `required`";
+        let expected = "`id = N`, `skip`, `deprecated`, `default = literal`, `required` or `key`";
         parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "id" => {
@@ -187,6 +189,7 @@ impl FieldAttrs {
                 "skip" => set_once(ctxt, meta, key, &mut out.skip, ()),
                 "deprecated" => set_once(ctxt, meta, key, &mut out.deprecated, ()),
                 "required" => set_once(ctxt, meta, key, &mut out.required, ()),
+                "key" => set_once(ctxt, meta, key, &mut out.key, ()),
                 "default" => {
                     let input = meta.value()?;
                     let lit = if input.peek(syn::Token![-]) {

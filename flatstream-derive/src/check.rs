@@ -87,6 +87,7 @@ fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
             attrs.deprecated.as_ref().map(|a| ("deprecated", a.span)),
             attrs.default.as_ref().map(|a| ("default", a.span)),
             attrs.required.as_ref().map(|a| ("required", a.span)),
+            attrs.key.as_ref().map(|a| ("key", a.span)),
         ];
         for (key, span) in spans.into_iter().flatten() {
             ctxt.error_at(
@@ -111,6 +112,27 @@ fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
 fn check_table(ctxt: &Ctxt, fields: &mut [Field<'_>]) {
     for field in fields.iter() {
         check_field_attrs(ctxt, field);
+    }
+    let mut keys = fields
+        .iter()
+        .filter_map(|f| f.attrs.key.as_ref().map(|key| (f, key)));
+    if let Some((field, key)) = keys.next() {
+        match &field.kind {
+            _ if !field.is_stored() => ctxt.error_at(
+                key.span,
+                "a `key` field must be stored (not `skip` or `deprecated`)",
+            ),
+            Some(Kind::String) => {}
+            Some(Kind::Scalar(scalar)) if !scalar.is_float() => {}
+            Some(_) => ctxt.error_at(
+                key.span,
+                "`key` is for a `String`, integer or `bool` field: vectors of the table are sorted by it",
+            ),
+            None => {}
+        }
+    }
+    for (_, extra) in keys {
+        ctxt.error_at(extra.span, "only one field of a table can be its `key`");
     }
     assign_ids(ctxt, fields);
 }

@@ -50,7 +50,10 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `default = LIT` (scalars and `bool`): not written when equal, read
 ///   when absent;
 /// - `required` (strings and vectors): verification refuses a table without
-///   the field (`(required)` in the schema; nested structs always are).
+///   the field (`(required)` in the schema; nested structs always are);
+/// - `key` (one `String`, integer or `bool` field): vectors of the struct
+///   are written sorted by it (so they decode in key order) and searched
+///   with `Vector::lookup_by_key`; `(key)` in the schema.
 ///
 /// Container attributes: `view = "Name"` renames the view, `crate = path`
 /// names the `flatstream` crate when it is re-exported, `namespace = "a.b"`

@@ -399,6 +399,20 @@ impl TableSchema {
         self.fields.push((slot, line));
     }
 
+    /// Marks the field added last as the table's key, when `key`.
+    pub fn mark_key(&mut self, key: bool) {
+        if !key {
+            return;
+        }
+        if let Some((_, line)) = self.fields.last_mut() {
+            if let Some(stripped) = line.strip_suffix(");\n") {
+                *line = format!("{stripped}, key);\n");
+            } else if let Some(stripped) = line.strip_suffix(";\n") {
+                *line = format!("{stripped} (key);\n");
+            }
+        }
+    }
+
     /// Records the definition.
     pub fn finish(mut self, schema: &mut SchemaBuilder) {
         self.fields.sort_by_key(|(slot, _)| *slot);

@@ -233,6 +233,64 @@ impl<'a, T: VectorElement> Vector<'a, T> {
     }
 }
 
+impl<'a, T> Vector<'a, T>
+where
+    T: crate::__private::KeyedTable
+        + for<'x> VectorElement<View<'x> = <T as crate::__private::TableType>::View<'x>>,
+{
+    /// The element whose `key` field equals `key`, by binary search.
+    ///
+    /// For vectors of a struct with a `#[flatstream(key)]` field, which
+    /// flatstream writes sorted by that field (so a decoded vector comes
+    /// back in key order). A vector written unsorted by other code may not
+    /// find an element it holds; it never panics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{StreamDeserialize, StreamSerialize};
+    ///
+    /// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    /// struct Entry {
+    ///     #[flatstream(key)]
+    ///     name: String,
+    ///     value: u32,
+    /// }
+    ///
+    /// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    /// struct Table {
+    ///     entries: Vec<Entry>,
+    /// }
+    ///
+    /// let table = Table {
+    ///     entries: vec![
+    ///         Entry { name: "b".into(), value: 2 },
+    ///         Entry { name: "a".into(), value: 1 },
+    ///     ],
+    /// };
+    /// let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+    /// table.serialize(&mut builder)?;
+    /// let view = Table::view(builder.finished_data())?;
+    /// assert_eq!(view.entries().lookup_by_key("b").map(|e| e.value()), Some(2));
+    /// assert!(view.entries().lookup_by_key("c").is_none());
+    /// assert_eq!(view.entries().get(0).map(|e| e.name()), Some("a")); // sorted
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    pub fn lookup_by_key(&self, key: &T::Query) -> Option<<T as VectorElement>::View<'a>> {
+        let (mut low, mut high) = (0, self.len);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let element = self.get(mid)?;
+            match T::view_key_cmp(element, key) {
+                core::cmp::Ordering::Less => low = mid + 1,
+                core::cmp::Ordering::Greater => high = mid,
+                core::cmp::Ordering::Equal => return Some(element),
+            }
+        }
+        None
+    }
+}
+
 impl<T: VectorElement> Clone for Vector<'_, T> {
     #[inline]
     fn clone(&self) -> Self {

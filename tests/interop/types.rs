@@ -50,6 +50,7 @@ pub struct Pose {
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 #[flatstream(namespace = "interop.v1")]
 pub struct Weapon {
+    #[flatstream(key)]
     pub name: String,
     pub damage: i16,
 }

@@ -48,8 +48,10 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
             None => quote!(::core::option::Option::None),
         };
         let voffset = cx.voffset(field);
+        let key = field.attrs.key.is_some();
         quote! {
             table.field(#label, #describe, (#voffset - 4) / 2, #default, #required, #deprecated);
+            table.mark_key(#key);
         }
     });
     let reference = if fixed {

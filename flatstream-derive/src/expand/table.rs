@@ -19,6 +19,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let build = build_fn(cx, &stored);
     let traits = trait_impls(cx);
     let schema = schema::table(cx, fields, false);
+    let keyed = keyed_impl(cx, fields);
     let union_ids = union_id_assertions(cx, &stored);
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
@@ -66,6 +67,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             }
 
             #traits
+            #keyed
             #schema
             #(#union_ids)*
         };
@@ -194,6 +196,11 @@ pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let identifier = cx.file_identifier();
+    let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
+        quote!(#private::keyed_build_vector(items, builder))
+    } else {
+        quote!(#private::table_build_vector(items, builder))
+    };
     let check_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
             let value = &identifier.value;
@@ -334,7 +341,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 items: &[Self],
                 builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
             ) -> #private::Offset {
-                #private::table_build_vector(items, builder)
+                #build_vector
             }
 
             fn verify_vector(
@@ -357,6 +364,40 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 f: &mut ::core::fmt::Formatter<'_>,
             ) -> ::core::fmt::Result {
                 ::core::fmt::Debug::fmt(&view, f)
+            }
+        }
+    }
+}
+
+fn fields_of<'a>(cx: &'a Cx<'_>) -> &'a [Field<'a>] {
+    match &cx.container.data {
+        crate::ast::Data::Table(fields) => fields,
+        _ => &[],
+    }
+}
+
+/// `KeyedTable` for a table with a `key` field: vectors of it are written
+/// sorted by the key and searched with `Vector::lookup_by_key`.
+fn keyed_impl(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let Some(field) = fields.iter().find(|f| f.attrs.key.is_some()) else {
+        return TokenStream::new();
+    };
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let (name, ty) = (field.ident, field.ty);
+    let key = quote_spanned!(ty.span()=> <#ty as #private::KeyField>);
+    quote! {
+        #[automatically_derived]
+        impl #private::KeyedTable for #ident {
+            type Query = #key::Query;
+
+            #[inline]
+            fn owned_key(&self) -> &#key::Query {
+                #key::as_query(&self.#name)
+            }
+
+            #[inline]
+            fn view_key_cmp(view: #view<'_>, key: &#key::Query) -> ::core::cmp::Ordering {
+                #key::view_cmp(view.#name(), key)
             }
         }
     }
