@@ -308,7 +308,6 @@ pub(crate) enum Next {
 /// Applies a [`scan`] step to a reader's buffer, skipped regions and
 /// counters: drops skipped bytes, consumes a found frame, closes the
 /// skipped region when a frame or the end is reached.
-#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 pub(crate) fn apply_step(
     frames: &mut FrameBuf,
     skips: &mut Skips,

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use flatbuffers::VerifierOptions;
 
-use crate::decode::{scan, FrameBuf, ReadStats, Recovery, SkippedRegion, Skips, Step};
+use crate::decode::{apply_step, scan, FrameBuf, Next, ReadStats, Recovery, SkippedRegion, Skips};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
@@ -218,30 +218,17 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
                 self.recovery,
                 &mut verify,
             );
-            match step {
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    self.skip(skip, reason);
-                    self.finish_skip();
-                    let start = self.frames.head();
-                    self.frames.consume(frame_len);
-                    self.stats.frames += 1;
-                    self.stats.bytes += frame_len as u64;
-                    return Ok(Some(start + payload.start..start + payload.end));
-                }
-                Step::NeedMore { skip, total } => {
-                    self.skip(skip, reason);
-                    eof = self.fill(total)?;
-                }
-                Step::End { skip } => {
-                    self.skip(skip, reason);
-                    self.finish_skip();
-                    return Ok(None);
-                }
-                Step::Fail(err) => return Err(err.at_offset(self.frames.position())),
+            match apply_step(
+                &mut self.frames,
+                &mut self.skips,
+                &mut self.stats,
+                step,
+                reason,
+            ) {
+                Next::Frame(payload) => return Ok(Some(payload)),
+                Next::Read(total) => eof = self.fill(total)?,
+                Next::End => return Ok(None),
+                Next::Fail(err) => return Err(err),
             }
         }
     }
@@ -261,20 +248,6 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
                 Err(err) => return Err(Error::Io(err)),
             }
         }
-    }
-
-    /// Drops `n` damaged bytes from the front, extending the current
-    /// skipped region.
-    fn skip(&mut self, n: usize, reason: Option<Error>) {
-        if n > 0 {
-            self.skips.extend(self.frames.position(), n, reason);
-            self.frames.consume(n);
-        }
-    }
-
-    /// Closes the current skipped region, if any: counts and reports it.
-    fn finish_skip(&mut self) {
-        self.skips.finish(&mut self.stats);
     }
 }
 
