@@ -9,7 +9,7 @@ mod targets;
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum};
 use flatstream::framing::ChecksumFramer;
-use flatstream::StreamWriter;
+use flatstream::{StreamSerialize, StreamWriter};
 use proptest::prelude::*;
 use targets::Everything;
 
@@ -84,6 +84,20 @@ proptest! {
     }
 
     #[test]
+    fn verify_random_bytes(select in any::<u8>(), data in prop::collection::vec(any::<u8>(), 0..1024)) {
+        let mut input = vec![select & !1];
+        input.extend(data);
+        targets::verify(&input);
+    }
+
+    #[test]
+    fn verify_damaged_messages(select in any::<u8>(), seed in seed()) {
+        let mut input = vec![select | 1];
+        input.extend(seed);
+        targets::verify(&input);
+    }
+
+    #[test]
     fn roundtrip_with_damage(seed in prop::collection::vec(any::<u8>(), 0..3000)) {
         targets::roundtrip(&seed);
     }
@@ -116,5 +130,49 @@ fn seeds_make_real_streams() {
     assert!(
         total_messages >= 50,
         "only {total_messages} messages from 50 seeds"
+    );
+}
+
+#[test]
+fn verifier_differential_sees_both_outcomes() {
+    // The differential only means something if damaged messages are both
+    // accepted and refused, under default and under tight limits.
+    use flatstream::{StreamDeserialize, VerifierOptions};
+    let mut state = 0x0ddb_a11c_affe_e000u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let tight = VerifierOptions {
+        max_depth: 2,
+        max_tables: 6,
+        ..VerifierOptions::default()
+    };
+    let (mut accepted, mut refused, mut tight_refused) = (0, 0, 0);
+    for _ in 0..300 {
+        let seed: Vec<u8> = (0..1500).map(|_| next() as u8).collect();
+        let value = Everything::arbitrary(&mut Unstructured::new(&seed)).unwrap();
+        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+        value.serialize(&mut builder).unwrap();
+        let mut payload = builder.finished_data().to_vec();
+        targets::verify_agrees(&payload, &tight);
+        tight_refused += usize::from(Everything::view_with_options(&payload, &tight).is_err());
+        let at = next() as usize % payload.len();
+        payload[at] ^= 1 << (next() % 8);
+        targets::verify_agrees(&payload, &VerifierOptions::default());
+        match Everything::view(&payload) {
+            Ok(_) => accepted += 1,
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(
+        accepted > 30 && refused > 30,
+        "{accepted} accepted, {refused} refused"
+    );
+    assert!(
+        tight_refused > 30,
+        "tight limits refused only {tight_refused}"
     );
 }

@@ -14,6 +14,7 @@ mod reader;
 pub mod schema;
 mod serialize;
 mod slice;
+mod verify;
 pub mod view;
 mod writer;
 

@@ -8,9 +8,10 @@
 //! [`EnumType`]; their `Field` and `VectorElement` impls forward to the
 //! generic `table_*` and `enum_*` functions below.
 //!
-//! Verification goes through `flatbuffers::Verifier` and [`root`]; a faster
-//! generated verifier can replace `TableType::verify_table` without touching
-//! the rest.
+//! Verification runs twice over: the generated verifier (`check_*`, over
+//! [`Checker`]) decides, and on failure the `flatbuffers::Verifier` path
+//! (`verify_*`) runs for the detailed error. The two implement the same
+//! rules; the differential tests keep them in step.
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -20,6 +21,7 @@ pub use flatbuffers;
 pub use crate::error::{Error, Result};
 pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
+pub use crate::verify::{Checked, Checker, Invalid, TableAt};
 pub use crate::view::{Vector, VectorElement};
 
 use flatbuffers::{
@@ -100,6 +102,10 @@ pub trait Field: Sized + Schema {
         required: bool,
     ) -> VerifyResult<TableVerifier<'v, 'o, 'b>>;
 
+    /// Checks the field at `slot` with the generated verifier.
+    fn check(checker: &mut Checker<'_>, table: &TableAt, slot: VOffsetT, required: bool)
+        -> Checked;
+
     /// Decodes a view into an owned value.
     fn to_owned(view: Self::View<'_>) -> Self;
 
@@ -171,13 +177,40 @@ pub fn is_present(table: &Table<'_>, slot: VOffsetT) -> bool {
     table.vtable().get(slot) != 0
 }
 
-/// Verifies `payload` and returns its root.
+/// Verifies `payload` with the generated verifier of `T` and returns its
+/// root view.
 #[inline]
-pub fn root<'a, V>(payload: &'a [u8]) -> Result<V>
+pub fn root<'a, T>(payload: &'a [u8], options: &flatbuffers::VerifierOptions) -> Result<T::View<'a>>
 where
-    V: Follow<'a, Inner = V> + Verifiable + 'a,
+    T: TableType,
+    T::View<'a>: Follow<'a, Inner = T::View<'a>> + Verifiable + 'a,
 {
-    Ok(flatbuffers::root::<V>(payload)?)
+    let mut checker = Checker::new(payload, options);
+    match checker.root(T::check_table) {
+        // SAFETY: the generated verifier accepted the table at `pos`.
+        Ok(pos) => Ok(unsafe { T::view_at(payload, pos) }),
+        Err(Invalid) => Err(explain::<T::View<'a>>(payload, options)),
+    }
+}
+
+/// The detailed error for a buffer the generated verifier refused: the
+/// `flatbuffers` verifier's, which applies the same rules.
+#[cold]
+#[inline(never)]
+fn explain<'a, V>(payload: &'a [u8], options: &flatbuffers::VerifierOptions) -> Error
+where
+    V: Follow<'a> + Verifiable + 'a,
+{
+    match flatbuffers::root_with_opts::<V>(options, payload) {
+        Err(err) => Error::Flatbuffers(err),
+        Ok(_) => {
+            debug_assert!(false, "the two verifiers disagree on a buffer");
+            Error::Flatbuffers(InvalidFlatbuffer::MissingRequiredField {
+                required: "a buffer the generated verifier accepts".into(),
+                error_trace: Default::default(),
+            })
+        }
+    }
 }
 
 /// Returns the root of `payload` without verifying it.
@@ -232,6 +265,16 @@ macro_rules! scalar_fields {
                 required: bool,
             ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
                 verifier.visit_field::<$ty>(name, slot, required)
+            }
+
+            #[inline(always)]
+            fn check(
+                checker: &mut Checker<'_>,
+                table: &TableAt,
+                slot: VOffsetT,
+                required: bool,
+            ) -> Checked {
+                checker.visit(table, slot, required, |checker, pos| checker.scalar::<$ty>(pos))
             }
 
             #[inline]
@@ -301,6 +344,19 @@ impl Field for String {
         verifier.visit_field::<ForwardsUOffset<&str>>(name, slot, required)
     }
 
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            checker.string(at)
+        })
+    }
+
     fn to_owned(view: &str) -> String {
         view.into()
     }
@@ -350,6 +406,19 @@ impl Field for Vec<u8> {
         required: bool,
     ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
         verifier.visit_field::<ForwardsUOffset<flatbuffers::Vector<'_, u8>>>(name, slot, required)
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            checker.scalar_vector::<u8>(at).map(drop)
+        })
     }
 
     fn to_owned(view: &[u8]) -> Vec<u8> {
@@ -415,6 +484,19 @@ impl<T: VectorElement> Field for Vec<T> {
         required: bool,
     ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
         verifier.visit_field::<ForwardsUOffset<VerifyVector<T>>>(name, slot, required)
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            T::check_vector(checker, at)
+        })
     }
 
     fn to_owned(view: Vector<'_, T>) -> Vec<T> {
@@ -485,6 +567,16 @@ impl<T: Field> Field for Option<T> {
         _required: bool,
     ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
         T::verify(verifier, name, slot, false)
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt,
+        slot: VOffsetT,
+        _required: bool,
+    ) -> Checked {
+        T::check(checker, table, slot, false)
     }
 
     fn to_owned(view: Option<T::View<'_>>) -> Option<T> {
@@ -558,6 +650,16 @@ impl<T: Field> Field for Box<T> {
         T::verify(verifier, name, slot, required)
     }
 
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        T::check(checker, table, slot, required)
+    }
+
     fn to_owned(view: T::View<'_>) -> Box<T> {
         Box::new(T::to_owned(view))
     }
@@ -594,8 +696,11 @@ pub trait TableType: Sized {
     /// `buf[loc..]` must hold a verified table of this type.
     unsafe fn view_at(buf: &[u8], loc: usize) -> Self::View<'_>;
 
-    /// Verifies the table at `pos`.
+    /// Verifies the table at `pos`, for the detailed error.
     fn verify_table(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    /// Checks the table at `pos` with the generated verifier.
+    fn check_table(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     /// Decodes a view into an owned value.
     fn from_view(view: Self::View<'_>) -> Self;
@@ -661,6 +766,26 @@ pub fn table_verify<'v, 'o, 'b, T: TableType>(
     required: bool,
 ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
     verifier.visit_field::<ForwardsUOffset<VerifyTable<T>>>(name, slot, required)
+}
+
+/// [`Field::check`] for tables.
+#[inline(always)]
+pub fn table_check<T: TableType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked {
+    checker.visit(table, slot, required, |checker, pos| {
+        let at = checker.offset(pos)?;
+        T::check_table(checker, at)
+    })
+}
+
+/// [`VectorElement::check_vector`] for tables.
+#[inline]
+pub fn table_check_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    checker.offset_vector(pos, T::check_table)
 }
 
 /// [`VectorElement::read_element`] for tables.
@@ -735,6 +860,9 @@ pub trait Repr:
 {
     /// Reads the value at `pos`, checking that it is in the buffer.
     fn read_checked(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<Self>;
+
+    /// [`read_checked`](Self::read_checked) for the generated verifier.
+    fn check_read(checker: &mut Checker<'_>, pos: usize) -> Checked<Self>;
 }
 
 macro_rules! reprs {
@@ -748,6 +876,13 @@ macro_rules! reprs {
                     *byte = verifier.get_u8(pos + i)?;
                 }
                 Ok(<$ty>::from_le_bytes(bytes))
+            }
+
+            #[inline(always)]
+            fn check_read(checker: &mut Checker<'_>, pos: usize) -> Checked<$ty> {
+                checker
+                    .discriminant::<$ty, { core::mem::size_of::<$ty>() }>(pos)
+                    .map(<$ty>::from_le_bytes)
             }
         }
     )*};
@@ -858,6 +993,49 @@ pub fn enum_verify<'v, 'o, 'b, E: EnumType>(
     verifier.visit_field::<VerifyEnum<E>>(name, slot, required)
 }
 
+/// Checks the discriminant at `pos`.
+#[inline(always)]
+fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    let value = E::Repr::check_read(checker, pos)?;
+    if E::HAS_OTHER || E::from_repr(value).is_some() {
+        Ok(())
+    } else {
+        Err(Invalid)
+    }
+}
+
+/// [`Field::check`] for enums.
+#[inline(always)]
+pub fn enum_check<E: EnumType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked {
+    checker.visit(table, slot, required, enum_check_value::<E>)
+}
+
+/// [`VectorElement::check_vector`] for enums.
+#[inline]
+pub fn enum_check_vector<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    checker.scalar_vector::<E::Repr>(pos)?;
+    if E::HAS_OTHER {
+        return Ok(());
+    }
+    let len = checker.reread_len(pos)?;
+    let width = core::mem::size_of::<E::Repr>();
+    for index in 0..len {
+        enum_check_value::<E>(checker, pos + 4 + index * width)?;
+    }
+    Ok(())
+}
+
+/// [`FixedType::check_fixed`] for enums.
+#[inline(always)]
+pub fn enum_check_fixed<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    enum_check_value::<E>(checker, pos)
+}
+
 /// [`Field::fmt_view`] and [`VectorElement::fmt_element`] for enums: the
 /// variant's name, so the enum needs no `Debug` of its own.
 pub fn enum_fmt<E: EnumType>(value: E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -905,18 +1083,6 @@ pub fn enum_verify_vector<E: EnumType>(
 
 // ---------------------------------------------------------------------------
 // Root views with verifier options and file identifiers.
-
-/// Verifies `payload` under `options` and returns its root.
-#[inline]
-pub fn root_with_options<'a, V>(
-    payload: &'a [u8],
-    options: &flatbuffers::VerifierOptions,
-) -> Result<V>
-where
-    V: Follow<'a, Inner = V> + Verifiable + 'a,
-{
-    Ok(flatbuffers::root_with_opts::<V>(options, payload)?)
-}
 
 /// Checks that `payload` carries the four-byte `identifier` after its root
 /// offset.
@@ -971,6 +1137,9 @@ pub trait FixedType: Copy + 'static {
 
     /// Verifies the value at `pos`, whose `SIZE` bytes are in the buffer.
     fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    /// [`verify_fixed`](Self::verify_fixed) for the generated verifier.
+    fn check_fixed(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     /// Whether two values are equal, field by field.
     fn fixed_eq(&self, other: &Self) -> bool;
@@ -1044,6 +1213,11 @@ macro_rules! fixed_scalars {
                 Ok(())
             }
 
+            #[inline(always)]
+            fn check_fixed(_: &mut Checker<'_>, _: usize) -> Checked {
+                Ok(())
+            }
+
             #[inline]
             fn fixed_eq(&self, other: &$ty) -> bool {
                 self == other
@@ -1080,6 +1254,11 @@ impl FixedType for bool {
         Ok(())
     }
 
+    #[inline(always)]
+    fn check_fixed(_: &mut Checker<'_>, _: usize) -> Checked {
+        Ok(())
+    }
+
     #[inline]
     fn fixed_eq(&self, other: &bool) -> bool {
         self == other
@@ -1111,6 +1290,14 @@ impl<T: FixedType, const N: usize> FixedType for [T; N] {
     fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
         for index in 0..N {
             T::verify_fixed(verifier, pos + index * T::SIZE)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn check_fixed(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        for index in 0..N {
+            T::check_fixed(checker, pos + index * T::SIZE)?;
         }
         Ok(())
     }
@@ -1239,6 +1426,35 @@ pub fn fixed_verify<'v, 'o, 'b, T: FixedType>(
     verifier.visit_field::<VerifyFixed<T>>(name, slot, required)
 }
 
+/// [`Field::check`] for fixed structs.
+#[inline(always)]
+pub fn fixed_check<T: FixedType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked {
+    checker.visit(table, slot, required, |checker, pos| {
+        checker.range(pos, T::SIZE)?;
+        if T::CHECKED {
+            T::check_fixed(checker, pos)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`VectorElement::check_vector`] for fixed structs.
+#[inline]
+pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    let (start, len) = checker.vector(pos, T::SIZE, 1)?;
+    if T::CHECKED {
+        for index in 0..len {
+            T::check_fixed(checker, start + index * T::SIZE)?;
+        }
+    }
+    Ok(())
+}
+
 /// [`VectorElement::read_element`] for fixed structs (bounds-checked).
 #[inline]
 pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
@@ -1309,6 +1525,9 @@ pub trait UnionType: Sized + 'static {
 
     /// Verifies the table at `pos` as the variant `tag` names.
     fn verify_union(tag: u8, verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    /// [`verify_union`](Self::verify_union) for the generated verifier.
+    fn check_union(tag: u8, checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     /// Decodes a view into an owned value.
     fn from_view(view: Self::View<'_>) -> Self;
@@ -1430,6 +1649,46 @@ pub fn union_verify<'v, 'o, 'b, U: UnionType>(
     )
 }
 
+/// [`Field::check`] for unions: the tag and the table are both there or
+/// both absent, the tag is known (or the union has `other`), and the table
+/// checks as the tag's variant.
+#[inline]
+pub fn union_check<U: UnionType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked {
+    let required = required && !U::HAS_OTHER;
+    let value = checker.field(table, slot + 2)?;
+    let tag = checker.field(table, slot)?;
+    match (tag, value) {
+        (None, None) if required => Err(Invalid),
+        (None, None) => Ok(()),
+        (Some(tag), Some(value)) => match checker.read_u8(tag)? {
+            0 if required => Err(Invalid),
+            0 => Ok(()),
+            tag if !U::knows(tag) => {
+                if U::HAS_OTHER {
+                    Ok(())
+                } else {
+                    Err(Invalid)
+                }
+            }
+            tag => U::check_union(tag, checker, value),
+        },
+        _ => Err(Invalid),
+    }
+}
+
+/// Checks the table the offset at `pos` points to as a `T`, for
+/// [`UnionType::check_union`].
+#[inline]
+pub fn union_check_variant<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    let at = checker.offset(pos)?;
+    T::check_table(checker, at)
+}
+
 /// Verifies the table at `pos` as a `T`, for [`UnionType::verify_union`].
 #[inline]
 pub fn union_verify_variant<T: TableType>(
@@ -1504,9 +1763,22 @@ pub fn union_root<'a, U: UnionType>(
     if let Some(identifier) = identifier {
         check_identifier(payload, identifier)?;
     }
-    let root = flatbuffers::root_with_opts::<UnionRoot<'a, U>>(options, payload)?;
-    // SAFETY: `root` was just verified, union slot included.
-    Ok(unsafe { union_get::<U>(&root.table, UNION_ROOT_SLOT) })
+    let mut checker = Checker::new(payload, options);
+    let checked = checker.root(|checker, pos| {
+        let table = checker.enter_table(pos)?;
+        union_check::<U>(checker, &table, UNION_ROOT_SLOT, true)?;
+        checker.leave_table();
+        Ok(())
+    });
+    match checked {
+        Ok(pos) => {
+            // SAFETY: the table at `pos` was just verified.
+            let table = unsafe { Table::new(payload, pos) };
+            // SAFETY: verified, union slot included.
+            Ok(unsafe { union_get::<U>(&table, UNION_ROOT_SLOT) })
+        }
+        Err(Invalid) => Err(explain::<UnionRoot<'a, U>>(payload, options)),
+    }
 }
 
 /// The view of a whole-message union without verification.

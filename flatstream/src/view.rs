@@ -64,7 +64,7 @@ use core::marker::PhantomData;
 
 use flatbuffers::{FlatBufferBuilder, Follow, ForwardsUOffset, Verifiable, Verifier};
 
-use crate::__private::{Offset, VerifyResult};
+use crate::__private::{Checked, Checker, Offset, VerifyResult};
 
 /// A type that can be an element of a FlatBuffers vector.
 ///
@@ -97,6 +97,10 @@ pub trait VectorElement: Sized + crate::schema::Schema {
     #[doc(hidden)]
     /// Verifies a vector of this type whose length prefix is at `pos`.
     fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
+
+    #[doc(hidden)]
+    /// [`verify_vector`](Self::verify_vector) for the generated verifier.
+    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     #[doc(hidden)]
     /// Converts an element view into an owned element.
@@ -453,6 +457,11 @@ macro_rules! scalar_elements {
                 <flatbuffers::Vector<'_, $ty> as Verifiable>::run_verifier(verifier, pos)
             }
 
+            #[inline(always)]
+            fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+                checker.scalar_vector::<$ty>(pos).map(drop)
+            }
+
             #[inline]
             fn element_to_owned(view: $ty) -> $ty {
                 view
@@ -490,6 +499,11 @@ impl VectorElement for String {
 
     fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
         <flatbuffers::Vector<'_, ForwardsUOffset<&str>> as Verifiable>::run_verifier(verifier, pos)
+    }
+
+    #[inline]
+    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        checker.offset_vector(pos, Checker::string)
     }
 
     fn element_to_owned(view: &str) -> String {

@@ -7,7 +7,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
-use flatstream::flatbuffers::FlatBufferBuilder;
+use flatstream::flatbuffers::{self, FlatBufferBuilder, VerifierOptions};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Deframer};
 use flatstream::{
     Error, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
@@ -35,6 +35,30 @@ pub struct Leaf {
     pub name: String,
     pub value: f64,
     pub flag: Option<bool>,
+}
+
+/// A fixed struct: a scalar, an enum that verification must look into, an
+/// array, with padding between them.
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Point {
+    pub level: Level,
+    pub x: i32,
+    pub corners: [u16; 3],
+    pub weight: f64,
+}
+
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, PartialEq)]
+pub struct Node {
+    pub children: Vec<Leaf>,
+    pub mode: Mode,
+}
+
+/// A union of two tables.
+#[derive(StreamSerialize, Arbitrary, Debug, Clone, PartialEq)]
+pub enum Shape {
+    Leaf(Leaf),
+    Node(Node),
 }
 
 /// Every field kind of the derive, and `Option` of most.
@@ -72,6 +96,11 @@ pub struct Everything {
     pub maybe_leaves: Option<Vec<Leaf>>,
     pub maybe_level: Option<Level>,
     pub maybe_texts: Option<Vec<String>>,
+    pub point: Point,
+    pub points: Vec<Point>,
+    pub maybe_point: Option<Point>,
+    pub shape: Shape,
+    pub maybe_shape: Option<Shape>,
 }
 
 fn payload_of<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
@@ -258,5 +287,66 @@ pub fn roundtrip(data: &[u8]) {
             Ok(None) => panic!("damage at {} went unnoticed", damage_at % bytes.len()),
             Err(_) => break,
         }
+    }
+}
+
+/// Differential verification: the generated verifier and the `flatbuffers`
+/// verifier (through the same view's `Verifiable` impl) must accept and
+/// refuse the same buffers — random bytes, or a valid message with a few
+/// bytes changed — under default or tight limits; an accepted buffer must
+/// read completely.
+pub fn verify(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(select) = u8::arbitrary(&mut input) else {
+        return;
+    };
+    let options = if select & 2 == 0 {
+        VerifierOptions::default()
+    } else {
+        VerifierOptions {
+            max_depth: usize::from(select >> 2 & 3) + 1,
+            max_tables: usize::from(u8::arbitrary(&mut input).unwrap_or(0)) + 1,
+            max_apparent_size: usize::from(u16::arbitrary(&mut input).unwrap_or(0)),
+            ignore_missing_null_terminator: select & 0x40 != 0,
+        }
+    };
+    let payload = if select & 1 == 0 {
+        input.take_rest().to_vec()
+    } else {
+        let Ok(value) = Everything::arbitrary(&mut input) else {
+            return;
+        };
+        let mut payload = payload_of(&value);
+        let edits = u8::arbitrary(&mut input).unwrap_or(0) % 5;
+        for _ in 0..edits {
+            let (Ok(at), Ok(xor)) = (u16::arbitrary(&mut input), u8::arbitrary(&mut input)) else {
+                break;
+            };
+            let len = payload.len();
+            payload[usize::from(at) % len] ^= xor.max(1);
+        }
+        if select & 0x80 != 0 {
+            let keep = usize::from(u16::arbitrary(&mut input).unwrap_or(0)) % (payload.len() + 1);
+            payload.truncate(keep);
+        }
+        payload
+    };
+    verify_agrees(&payload, &options);
+}
+
+/// Both verifiers on `payload` under `options`.
+pub fn verify_agrees(payload: &[u8], options: &VerifierOptions) {
+    type View<'a> = <Everything as StreamDeserialize>::View<'a>;
+    let ours = Everything::view_with_options(payload, options);
+    let reference = flatbuffers::root_with_opts::<View<'_>>(options, payload);
+    assert_eq!(
+        ours.is_ok(),
+        reference.is_ok(),
+        "generated verifier: {:?}, flatbuffers verifier: {:?}",
+        ours.as_ref().err(),
+        reference.as_ref().err()
+    );
+    if let Ok(view) = ours {
+        check_view(view);
     }
 }

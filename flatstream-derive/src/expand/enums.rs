@@ -156,6 +156,16 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     #private::enum_verify::<Self>(verifier, name, slot, required)
                 }
 
+                #[inline(always)]
+                fn check(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked {
+                    #private::enum_check::<Self>(checker, table, slot, required)
+                }
+
                 #[inline]
                 fn to_owned(view: Self) -> Self {
                     view
@@ -192,6 +202,14 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::VerifyResult<()> {
                     #private::enum_verify_fixed::<Self>(verifier, pos)
+                }
+
+                #[inline(always)]
+                fn check_fixed(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    #private::enum_check_fixed::<Self>(checker, pos)
                 }
 
                 #[inline]
@@ -241,6 +259,14 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::VerifyResult<()> {
                     #private::enum_verify_vector::<Self>(verifier, pos)
+                }
+
+                #[inline]
+                fn check_vector(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    #private::enum_check_vector::<Self>(checker, pos)
                 }
 
                 #[inline]

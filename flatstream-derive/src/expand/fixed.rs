@@ -45,6 +45,14 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             }
         }
     });
+    let checks = fields.iter().zip(&offsets).map(|(field, offset)| {
+        let fixed = fixed(field);
+        quote! {
+            if #fixed::CHECKED {
+                #fixed::check_fixed(checker, pos + #offset)?;
+            }
+        }
+    });
     let eqs = fields.iter().map(|field| {
         let (name, fixed) = (field.ident, fixed(field));
         quote!(#fixed::fixed_eq(&self.#name, &other.#name))
@@ -83,6 +91,16 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 ) -> #private::VerifyResult<()> {
                     let _ = (&verifier, pos);
                     #(#verifies)*
+                    ::core::result::Result::Ok(())
+                }
+
+                #[inline]
+                fn check_fixed(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    let _ = (&checker, pos);
+                    #(#checks)*
                     ::core::result::Result::Ok(())
                 }
 
@@ -148,6 +166,16 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #private::fixed_verify::<Self>(verifier, name, slot, required)
                 }
 
+                #[inline(always)]
+                fn check(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked {
+                    #private::fixed_check::<Self>(checker, table, slot, required)
+                }
+
                 #[inline]
                 fn to_owned(view: Self) -> Self {
                     view
@@ -185,6 +213,14 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::VerifyResult<()> {
                     #private::fixed_verify_vector::<Self>(verifier, pos)
+                }
+
+                #[inline]
+                fn check_vector(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    #private::fixed_check_vector::<Self>(checker, pos)
                 }
 
                 #[inline]

@@ -16,6 +16,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let view_impls = view::view_impls(cx, fields, &stored);
     let verify_impls = verify::view_traits(cx);
     let verify_body = verify::verify_body(cx, &stored);
+    let check_body = verify::check_body(cx, &stored);
     let build = build_fn(cx, &stored);
     let traits = trait_impls(cx);
     let schema = schema::table(cx, fields, false);
@@ -55,6 +56,14 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::VerifyResult<()> {
                     #verify_body
+                }
+
+                #[inline]
+                fn check_table(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    #check_body
                 }
 
                 fn from_view(view: #view<'_>) -> Self {
@@ -229,7 +238,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             #[inline]
             fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
                 #check_identifier
-                #private::root::<#view<'_>>(payload)
+                #private::root::<Self>(payload, &#private::flatbuffers::VerifierOptions::default())
             }
 
             #[inline]
@@ -238,7 +247,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 options: &#private::flatbuffers::VerifierOptions,
             ) -> #private::Result<#view<'a>> {
                 #check_identifier
-                #private::root_with_options::<#view<'a>>(payload, options)
+                #private::root::<Self>(payload, options)
             }
 
             #[inline]
@@ -305,6 +314,16 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #private::table_verify::<Self>(verifier, name, slot, required)
             }
 
+            #[inline(always)]
+            fn check(
+                checker: &mut #private::Checker<'_>,
+                table: &#private::TableAt,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::Checked {
+                #private::table_check::<Self>(checker, table, slot, required)
+            }
+
             #[inline]
             fn to_owned(view: #view<'_>) -> Self {
                 <Self as #private::TableType>::from_view(view)
@@ -349,6 +368,14 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 pos: ::core::primitive::usize,
             ) -> #private::VerifyResult<()> {
                 #private::table_verify_vector::<Self>(verifier, pos)
+            }
+
+            #[inline]
+            fn check_vector(
+                checker: &mut #private::Checker<'_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::Checked {
+                #private::table_check_vector::<Self>(checker, pos)
             }
 
             fn element_to_owned(view: #view<'_>) -> Self {

@@ -72,6 +72,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         let label = variant.unraw_string();
         quote_spanned!(ty.span()=> #tag => #private::union_verify_variant::<#ty>(verifier, #label, pos))
     });
+    let checks = tables.iter().map(|(_, ty, tag)| {
+        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(checker, pos))
+    });
     let from_views = tables.iter().zip(&boxed).map(|((variant, ty, _), boxed)| {
         let table = table(ty);
         if *boxed {
@@ -159,6 +162,18 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     }
                 }
 
+                #[inline]
+                fn check_union(
+                    tag: ::core::primitive::u8,
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked {
+                    match tag {
+                        #(#checks,)*
+                        _ => ::core::result::Result::Ok(()),
+                    }
+                }
+
                 fn from_view(view: #view<'_>) -> Self {
                     match view {
                         #(#from_views,)*
@@ -240,6 +255,16 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     required: ::core::primitive::bool,
                 ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
                     #private::union_verify::<Self>(verifier, name, slot, required)
+                }
+
+                #[inline(always)]
+                fn check(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked {
+                    #private::union_check::<Self>(checker, table, slot, required)
                 }
 
                 #[inline]

@@ -31,6 +31,26 @@ pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     }
 }
 
+/// The body of `check_table`, the generated verifier: enter the table,
+/// check every stored field with its slot as a constant, leave.
+pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
+    let private = &cx.private;
+    let checks = stored.iter().map(|field| {
+        let field_trait = cx.field_trait(field);
+        let voffset = cx.voffset(field);
+        let required = field.attrs.required.is_some();
+        quote_spanned! {field.ty.span()=>
+            #field_trait::check(checker, &table, #voffset, #field_trait::REQUIRED || #required)?;
+        }
+    });
+    quote! {
+        let table = #private::Checker::enter_table(checker, pos)?;
+        #(#checks)*
+        checker.leave_table();
+        ::core::result::Result::Ok(())
+    }
+}
+
 /// `Follow` and `Verifiable` for the view, so that `flatbuffers::root`
 /// can verify a buffer and hand out the view.
 pub fn view_traits(cx: &Cx<'_>) -> TokenStream {

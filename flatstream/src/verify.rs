@@ -1,0 +1,354 @@
+//! The verifier behind derived types: the same checks as the `flatbuffers`
+//! crate's `Verifier`, specialised per message type.
+//!
+//! `#[derive(StreamSerialize)]` generates, for every table, a function that
+//! visits its fields in order with their slots as constants, so each check
+//! is inlined and a failure is a one-byte [`Invalid`] instead of the
+//! `flatbuffers` error with its trace. When a buffer fails, the reader runs
+//! the `flatbuffers` verifier over it once more, on the cold path, for the
+//! detailed error — the two must agree, which the differential tests and
+//! fuzz targets check on random and damaged buffers.
+//!
+//! Every rule of `flatbuffers::Verifier` is kept, with its numbers: offsets
+//! and lengths in bounds (saturating arithmetic, as there), scalars and
+//! offsets aligned relative to the buffer start, strings valid UTF-8 and
+//! NUL-terminated, vtables even-sized and in bounds, and the depth, table
+//! count and "apparent size" limits of [`VerifierOptions`], charged for the
+//! same bytes as there so that a limit accepts and refuses the same buffers.
+
+use core::mem::{align_of, size_of};
+
+use flatbuffers::VerifierOptions;
+
+/// A buffer failed verification. Carries nothing: the detailed error comes
+/// from the `flatbuffers` verifier, run again on the failing buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid;
+
+/// What every check returns.
+pub type Checked<T = ()> = core::result::Result<T, Invalid>;
+
+/// A table being visited: where it is and where its vtable is.
+#[derive(Debug, Clone, Copy)]
+pub struct TableAt {
+    pos: usize,
+    vtable: usize,
+    vtable_len: usize,
+}
+
+/// The verification state of one buffer.
+#[derive(Debug)]
+pub struct Checker<'a> {
+    buf: &'a [u8],
+    /// Tables that may still be entered below the current depth.
+    depth_left: usize,
+    /// Tables that may still be visited.
+    tables_left: usize,
+    /// Bytes of "apparent size" left before the limit.
+    size_left: usize,
+    /// Whether strings must end with a NUL byte.
+    null_terminated: bool,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker for `buf` under `options`.
+    #[inline]
+    pub fn new(buf: &'a [u8], options: &VerifierOptions) -> Self {
+        Checker {
+            buf,
+            depth_left: options.max_depth,
+            tables_left: options.max_tables,
+            size_left: options.max_apparent_size,
+            null_terminated: !options.ignore_missing_null_terminator,
+        }
+    }
+
+    /// The buffer being checked.
+    #[inline]
+    pub fn buf(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Counts `size` bytes against the apparent-size limit.
+    #[inline(always)]
+    fn charge(&mut self, size: usize) -> Checked {
+        match self.size_left.checked_sub(size) {
+            Some(left) => {
+                self.size_left = left;
+                Ok(())
+            }
+            None => Err(Invalid),
+        }
+    }
+
+    /// `pos..pos + size` lies in the buffer (saturating, as `flatbuffers`
+    /// does), charged.
+    #[inline(always)]
+    pub fn range(&mut self, pos: usize, size: usize) -> Checked {
+        if pos.saturating_add(size) > self.buf.len() {
+            return Err(Invalid);
+        }
+        self.charge(size)
+    }
+
+    /// A `T` at `pos`: aligned to `T` and in the buffer, charged.
+    #[inline(always)]
+    fn in_buffer<T>(&mut self, pos: usize) -> Checked {
+        if pos % align_of::<T>() != 0 {
+            return Err(Invalid);
+        }
+        self.range(pos, size_of::<T>())
+    }
+
+    /// The `N` bytes at `pos`, which are known to be in the buffer.
+    #[inline(always)]
+    fn bytes<const N: usize>(&self, pos: usize) -> Checked<[u8; N]> {
+        match self.buf.get(pos..pos.wrapping_add(N)) {
+            Some(bytes) => bytes.try_into().map_err(|_| Invalid),
+            None => Err(Invalid),
+        }
+    }
+
+    /// A scalar field or element of type `T` at `pos`.
+    #[inline(always)]
+    pub fn scalar<T>(&mut self, pos: usize) -> Checked {
+        self.in_buffer::<T>(pos)
+    }
+
+    /// The byte at `pos`, in the buffer, charged.
+    #[inline(always)]
+    pub fn read_u8(&mut self, pos: usize) -> Checked<u8> {
+        self.range(pos, 1)?;
+        self.bytes::<1>(pos).map(|[byte]| byte)
+    }
+
+    /// The `u32` at `pos`, aligned and in the buffer, charged.
+    #[inline(always)]
+    fn read_u32(&mut self, pos: usize) -> Checked<u32> {
+        self.in_buffer::<u32>(pos)?;
+        self.bytes::<4>(pos).map(u32::from_le_bytes)
+    }
+
+    /// The offset at `pos`: returns the position it points to.
+    #[inline(always)]
+    pub fn offset(&mut self, pos: usize) -> Checked<usize> {
+        let offset = self.read_u32(pos)? as usize;
+        Ok(offset.saturating_add(pos))
+    }
+
+    /// A vector whose length prefix is at `pos` and whose elements are
+    /// `width` bytes aligned to `align`: returns where its elements start
+    /// and how many there are.
+    #[inline(always)]
+    pub fn vector(&mut self, pos: usize, width: usize, align: usize) -> Checked<(usize, usize)> {
+        let len = self.read_u32(pos)? as usize;
+        let start = pos.saturating_add(4);
+        if start % align != 0 {
+            return Err(Invalid);
+        }
+        self.range(start, len.saturating_mul(width))?;
+        Ok((start, len))
+    }
+
+    /// A vector of `T` scalars at `pos`.
+    #[inline(always)]
+    pub fn scalar_vector<T>(&mut self, pos: usize) -> Checked<(usize, usize)> {
+        self.vector(pos, size_of::<T>(), align_of::<T>())
+    }
+
+    /// A string whose length prefix is at `pos`: UTF-8, then (unless the
+    /// options waive it) the NUL after it.
+    #[inline]
+    pub fn string(&mut self, pos: usize) -> Checked {
+        let (start, len) = self.vector(pos, 1, 1)?;
+        let end = start + len;
+        let text = self.buf.get(start..end).ok_or(Invalid)?;
+        if !is_utf8(text) {
+            return Err(Invalid);
+        }
+        if self.null_terminated && self.buf.get(end) != Some(&0) {
+            return Err(Invalid);
+        }
+        Ok(())
+    }
+
+    /// A vector of offsets at `pos`, each element checked by `element`
+    /// at the position its offset points to.
+    #[inline(always)]
+    pub fn offset_vector(
+        &mut self,
+        pos: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Checked,
+    ) -> Checked {
+        let (start, len) = self.vector(pos, 4, 4)?;
+        for index in 0..len {
+            let target = self.offset(start + index * 4)?;
+            element(self, target)?;
+        }
+        Ok(())
+    }
+
+    /// Enters the table at `pos`: its vtable is in bounds and even-sized,
+    /// and the table count and depth are within their limits. Pair with
+    /// [`leave_table`](Self::leave_table).
+    #[inline(always)]
+    pub fn enter_table(&mut self, pos: usize) -> Checked<TableAt> {
+        self.in_buffer::<i32>(pos)?;
+        let soffset = i32::from_le_bytes(self.bytes::<4>(pos)?);
+        let vtable = if soffset > 0 {
+            pos.checked_sub(soffset.unsigned_abs() as usize)
+        } else {
+            pos.checked_add(soffset.unsigned_abs() as usize)
+        };
+        let vtable = match vtable {
+            Some(vtable) if vtable < self.buf.len() => vtable,
+            _ => return Err(Invalid),
+        };
+        self.in_buffer::<u16>(vtable)?;
+        let vtable_len = usize::from(u16::from_le_bytes(self.bytes::<2>(vtable)?));
+        if vtable.saturating_add(vtable_len) % 2 != 0 {
+            return Err(Invalid);
+        }
+        self.range(vtable, vtable_len)?;
+        self.tables_left = self.tables_left.checked_sub(1).ok_or(Invalid)?;
+        self.depth_left = self.depth_left.checked_sub(1).ok_or(Invalid)?;
+        Ok(TableAt {
+            pos,
+            vtable,
+            vtable_len,
+        })
+    }
+
+    /// Leaves the table entered last.
+    #[inline(always)]
+    pub fn leave_table(&mut self) {
+        self.depth_left += 1;
+    }
+
+    /// The position of the field at `slot` of `table`, or `None` when the
+    /// vtable says it is absent.
+    #[inline(always)]
+    pub fn field(&mut self, table: &TableAt, slot: u16) -> Checked<Option<usize>> {
+        let slot = usize::from(slot);
+        if slot >= table.vtable_len {
+            return Ok(None);
+        }
+        let entry = table.vtable.saturating_add(slot);
+        self.in_buffer::<u16>(entry)?;
+        let offset = u16::from_le_bytes(self.bytes::<2>(entry)?);
+        if offset == 0 {
+            return Ok(None);
+        }
+        Ok(Some(table.pos.saturating_add(usize::from(offset))))
+    }
+
+    /// Checks the field at `slot` with `present` when it is there; an
+    /// absent field fails only when `required`.
+    #[inline(always)]
+    pub fn visit(
+        &mut self,
+        table: &TableAt,
+        slot: u16,
+        required: bool,
+        present: impl FnOnce(&mut Self, usize) -> Checked,
+    ) -> Checked {
+        match self.field(table, slot)? {
+            Some(pos) => present(self, pos),
+            None if required => Err(Invalid),
+            None => Ok(()),
+        }
+    }
+
+    /// A table at `pos` as the root table's offset at 0 points to it:
+    /// `table` checks the table itself.
+    #[inline]
+    pub fn root(&mut self, table: impl FnOnce(&mut Self, usize) -> Checked) -> Checked<usize> {
+        let pos = self.offset(0)?;
+        table(self, pos)?;
+        Ok(pos)
+    }
+
+    /// A discriminant of type `T` (`N` bytes) at `pos`, charged as the
+    /// reference verifier charges it (the value, then each byte on its
+    /// own): returns its bytes.
+    #[inline(always)]
+    pub fn discriminant<T, const N: usize>(&mut self, pos: usize) -> Checked<[u8; N]> {
+        self.in_buffer::<T>(pos)?;
+        self.charge(N)?;
+        self.bytes::<N>(pos)
+    }
+
+    /// Charges the re-read of a vector's length prefix at `pos`.
+    #[inline(always)]
+    pub fn reread_len(&mut self, pos: usize) -> Checked<usize> {
+        self.read_u32(pos).map(|len| len as usize)
+    }
+}
+
+/// Whether `bytes` are UTF-8: ASCII a word at a time, the rest through
+/// `core::str::from_utf8`.
+#[inline]
+fn is_utf8(bytes: &[u8]) -> bool {
+    // Short strings dominate messages; for them the ASCII loop is the whole
+    // check and avoids the call.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+        if word & HIGH != 0 {
+            return core::str::from_utf8(bytes).is_ok();
+        }
+    }
+    if chunks.remainder().iter().any(|byte| *byte >= 0x80) {
+        return core::str::from_utf8(bytes).is_ok();
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_agrees_with_core() {
+        let cases: [&[u8]; 9] = [
+            b"",
+            b"plain ascii text, longer than one word",
+            "héllo wörld".as_bytes(),
+            "日本語のテキスト".as_bytes(),
+            &[0xff],
+            &[b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', 0xc3],
+            &[0xc3, 0x28],
+            &[0xed, 0xa0, 0x80],       // a surrogate
+            &[0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+        ];
+        for case in cases {
+            assert_eq!(
+                is_utf8(case),
+                core::str::from_utf8(case).is_ok(),
+                "{case:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn charges_stop_at_the_limit() {
+        let buf = [0u8; 16];
+        let options = VerifierOptions {
+            max_apparent_size: 8,
+            ..VerifierOptions::default()
+        };
+        let mut checker = Checker::new(&buf, &options);
+        assert_eq!(checker.scalar::<u64>(0), Ok(()));
+        assert_eq!(checker.scalar::<u8>(8), Err(Invalid));
+    }
+
+    #[test]
+    fn ranges_saturate_instead_of_wrapping() {
+        let buf = [0u8; 16];
+        let mut checker = Checker::new(&buf, &VerifierOptions::default());
+        assert_eq!(checker.scalar::<u32>(usize::MAX - 3), Err(Invalid));
+        assert_eq!(checker.vector(12, 8, 4), Ok((16, 0)));
+        assert_eq!(checker.scalar::<u32>(2), Err(Invalid), "unaligned");
+    }
+}
