@@ -13,9 +13,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flatstream::checksum::XxHash64;
-use flatstream::flatbuffers::{FlatBufferBuilder, TableFinishedWIPOffset, WIPOffset};
-use flatstream::framing::{ChecksumFramer, Framer};
-use flatstream::{StreamDeserialize, StreamSerialize};
+use flatstream::flatbuffers::{self, FlatBufferBuilder, TableFinishedWIPOffset, WIPOffset};
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Framer};
+use flatstream::{SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter};
 
 /// Messages per iteration.
 const BATCH: usize = 100;
@@ -246,46 +246,106 @@ fn bench_write(c: &mut Criterion) {
     group.finish();
 }
 
+/// Reads every top-level field of `view` — scalars, string and vector
+/// lengths, a field of the optional nested table — so the read has to
+/// locate each one.
+fn touch(view: EventView<'_>) -> u64 {
+    view.timestamp()
+        + view.level() as u64
+        + view.source().len() as u64
+        + view.payload().len() as u64
+        + view.values().len() as u64
+        + view.tags().len() as u64
+        + view.readings().len() as u64
+        + view.origin().map_or(0, |r| r.value() as u64)
+        + view.note().map_or(0, |n| n.len() as u64)
+        + u64::from(view.ok())
+}
+
 fn bench_read(c: &mut Criterion) {
     let events = events();
-    let payloads: Vec<Vec<u8>> = events
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+    writer.write_batch(&events).unwrap();
+    let stream = writer.into_inner();
+    let deframer = ChecksumDeframer::new(XxHash64::new());
+    let reader = || SliceReader::<Event, _>::new(black_box(&stream), deframer);
+
+    // Every way of reading sees the same events.
+    let expected: u64 = events
         .iter()
         .map(|event| {
             let mut builder = FlatBufferBuilder::new();
             event.serialize(&mut builder).unwrap();
-            builder.finished_data().to_vec()
+            touch(Event::view(builder.finished_data()).unwrap())
         })
-        .collect();
+        .sum();
+    let by_derive = |mut reader: SliceReader<'_, Event, _>| {
+        let mut total = 0;
+        while let Some(view) = reader.read().unwrap() {
+            total += touch(view);
+        }
+        total
+    };
+    let by_flatbuffers_root = |mut reader: SliceReader<'_, Event, _>| {
+        let mut total = 0;
+        while let Some(payload) = reader.read_message().unwrap() {
+            total += touch(flatbuffers::root::<EventView<'_>>(payload).unwrap());
+        }
+        total
+    };
+    let by_unchecked = |mut reader: SliceReader<'_, Event, _>| {
+        let mut total = 0;
+        // SAFETY: the stream was written just above from valid events.
+        while let Some(view) = unsafe { reader.read_unchecked() }.unwrap() {
+            total += touch(view);
+        }
+        total
+    };
+    let deframe_only = |mut reader: SliceReader<'_, Event, _>| {
+        let mut total = 0;
+        while let Some(payload) = reader.read_message().unwrap() {
+            total += payload.len() as u64;
+        }
+        total
+    };
+    assert_eq!(by_derive(reader()), expected);
+    assert_eq!(by_flatbuffers_root(reader()), expected);
+    assert_eq!(by_unchecked(reader()), expected);
+    let owned = || StreamReader::<Event, _, _>::new(black_box(&stream[..]), deframer);
+    assert_eq!(owned().collect::<Result<Vec<Event>, _>>().unwrap(), events);
 
+    // Deframe + XXH3 + verify + read every field.
     let mut group = c.benchmark_group("read");
     group.throughput(Throughput::Elements(BATCH as u64));
-    group.bench_function("view/derive", |b| {
+    group.bench_function("view/derive", |b| b.iter(|| by_derive(reader())));
+    group.bench_function("view/flatbuffers_root", |b| {
+        b.iter(|| by_flatbuffers_root(reader()))
+    });
+    group.bench_function("view/unchecked", |b| b.iter(|| by_unchecked(reader())));
+    group.bench_function("deframe", |b| b.iter(|| deframe_only(reader())));
+    group.bench_function("owned/derive", |b| {
+        b.iter(|| owned().map(|event| black_box(event.unwrap())).count())
+    });
+    group.finish();
+
+    // Verification alone, on payloads already in memory.
+    let payloads: Vec<&[u8]> = {
+        let mut reader = reader();
+        std::iter::from_fn(|| reader.read_message().unwrap()).collect()
+    };
+    let mut group = c.benchmark_group("verify");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("derive", |b| {
         b.iter(|| {
-            let mut total = 0u64;
             for payload in &payloads {
-                let view = Event::view(black_box(payload)).unwrap();
-                total += view.timestamp()
-                    + view.level() as u64
-                    + view.source().len() as u64
-                    + view.payload().len() as u64
-                    + view.values().iter().map(|v| v as u64).sum::<u64>()
-                    + view.tags().iter().map(|t| t.len() as u64).sum::<u64>()
-                    + view
-                        .readings()
-                        .iter()
-                        .map(|r| r.value() as u64 + r.sensor().len() as u64)
-                        .sum::<u64>()
-                    + view.origin().map_or(0, |r| r.value() as u64)
-                    + view.note().map_or(0, |n| n.len() as u64)
-                    + u64::from(view.ok());
+                black_box(Event::view(black_box(payload)).unwrap());
             }
-            black_box(total)
         })
     });
-    group.bench_function("owned/derive", |b| {
+    group.bench_function("flatbuffers", |b| {
         b.iter(|| {
             for payload in &payloads {
-                black_box(Event::from(Event::view(black_box(payload)).unwrap()));
+                black_box(flatbuffers::root::<EventView<'_>>(black_box(payload)).unwrap());
             }
         })
     });

@@ -103,8 +103,12 @@ pub trait Field: Sized + Schema {
     ) -> VerifyResult<TableVerifier<'v, 'o, 'b>>;
 
     /// Checks the field at `slot` with the generated verifier.
-    fn check(checker: &mut Checker<'_>, table: &TableAt, slot: VOffsetT, required: bool)
-        -> Checked;
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked;
 
     /// Decodes a view into an owned value.
     fn to_owned(view: Self::View<'_>) -> Self;
@@ -270,7 +274,7 @@ macro_rules! scalar_fields {
             #[inline(always)]
             fn check(
                 checker: &mut Checker<'_>,
-                table: &TableAt,
+                table: &TableAt<'_>,
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked {
@@ -347,7 +351,7 @@ impl Field for String {
     #[inline(always)]
     fn check(
         checker: &mut Checker<'_>,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
@@ -411,7 +415,7 @@ impl Field for Vec<u8> {
     #[inline(always)]
     fn check(
         checker: &mut Checker<'_>,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
@@ -489,7 +493,7 @@ impl<T: VectorElement> Field for Vec<T> {
     #[inline(always)]
     fn check(
         checker: &mut Checker<'_>,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
@@ -572,7 +576,7 @@ impl<T: Field> Field for Option<T> {
     #[inline(always)]
     fn check(
         checker: &mut Checker<'_>,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: VOffsetT,
         _required: bool,
     ) -> Checked {
@@ -653,7 +657,7 @@ impl<T: Field> Field for Box<T> {
     #[inline(always)]
     fn check(
         checker: &mut Checker<'_>,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
@@ -772,7 +776,7 @@ pub fn table_verify<'v, 'o, 'b, T: TableType>(
 #[inline(always)]
 pub fn table_check<T: TableType>(
     checker: &mut Checker<'_>,
-    table: &TableAt,
+    table: &TableAt<'_>,
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
@@ -1008,7 +1012,7 @@ fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Check
 #[inline(always)]
 pub fn enum_check<E: EnumType>(
     checker: &mut Checker<'_>,
-    table: &TableAt,
+    table: &TableAt<'_>,
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
@@ -1430,7 +1434,7 @@ pub fn fixed_verify<'v, 'o, 'b, T: FixedType>(
 #[inline(always)]
 pub fn fixed_check<T: FixedType>(
     checker: &mut Checker<'_>,
-    table: &TableAt,
+    table: &TableAt<'_>,
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
@@ -1655,7 +1659,7 @@ pub fn union_verify<'v, 'o, 'b, U: UnionType>(
 #[inline]
 pub fn union_check<U: UnionType>(
     checker: &mut Checker<'_>,
-    table: &TableAt,
+    table: &TableAt<'_>,
     slot: VOffsetT,
     required: bool,
 ) -> Checked {

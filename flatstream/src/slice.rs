@@ -127,6 +127,27 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
     }
 
+    /// Returns the next view without verifying the FlatBuffer; checksums
+    /// are still checked. `Ok(None)` at the end.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`read_message`](Self::read_message).
+    ///
+    /// # Safety
+    ///
+    /// Every payload in the slice must be a valid `T`, for instance one
+    /// written by a [`StreamWriter`](crate::StreamWriter) of `T` and
+    /// guarded by a checksum, from a source the caller trusts.
+    pub unsafe fn read_unchecked(&mut self) -> Result<Option<T::View<'a>>>
+    where
+        T: StreamDeserialize,
+    {
+        let payload = self.next_frame(|_| Ok(()))?;
+        // SAFETY: the caller guarantees every payload is a valid `T`.
+        Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
+    }
+
     fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<&'a [u8]>>
     where
         V: FnMut(&[u8]) -> Result<()>,

@@ -28,12 +28,11 @@ pub struct Invalid;
 /// What every check returns.
 pub type Checked<T = ()> = core::result::Result<T, Invalid>;
 
-/// A table being visited: where it is and where its vtable is.
+/// A table being visited: where it is, and its vtable.
 #[derive(Debug, Clone, Copy)]
-pub struct TableAt {
+pub struct TableAt<'a> {
     pos: usize,
-    vtable: usize,
-    vtable_len: usize,
+    vtable: &'a [u8],
 }
 
 /// The verification state of one buffer.
@@ -44,8 +43,12 @@ pub struct Checker<'a> {
     depth_left: usize,
     /// Tables that may still be visited.
     tables_left: usize,
-    /// Bytes of "apparent size" left before the limit.
-    size_left: usize,
+    /// The "apparent size" charged so far. It only grows, so comparing it
+    /// with the limit where work could pile up (entering a table, before a
+    /// string's UTF-8 check, at the end) refuses exactly the buffers a
+    /// check after every charge would, and bounds the work the same way.
+    size: usize,
+    max_size: usize,
     /// Whether strings must end with a NUL byte.
     null_terminated: bool,
 }
@@ -58,7 +61,8 @@ impl<'a> Checker<'a> {
             buf,
             depth_left: options.max_depth,
             tables_left: options.max_tables,
-            size_left: options.max_apparent_size,
+            size: 0,
+            max_size: options.max_apparent_size,
             null_terminated: !options.ignore_missing_null_terminator,
         }
     }
@@ -69,15 +73,19 @@ impl<'a> Checker<'a> {
         self.buf
     }
 
-    /// Counts `size` bytes against the apparent-size limit.
+    /// Counts `size` bytes towards the apparent size.
     #[inline(always)]
-    fn charge(&mut self, size: usize) -> Checked {
-        match self.size_left.checked_sub(size) {
-            Some(left) => {
-                self.size_left = left;
-                Ok(())
-            }
-            None => Err(Invalid),
+    fn charge(&mut self, size: usize) {
+        self.size = self.size.saturating_add(size);
+    }
+
+    /// Fails once the apparent size is over the limit.
+    #[inline(always)]
+    fn within_limit(&self) -> Checked {
+        if self.size > self.max_size {
+            Err(Invalid)
+        } else {
+            Ok(())
         }
     }
 
@@ -88,45 +96,45 @@ impl<'a> Checker<'a> {
         if pos.saturating_add(size) > self.buf.len() {
             return Err(Invalid);
         }
-        self.charge(size)
+        self.charge(size);
+        Ok(())
     }
 
-    /// A `T` at `pos`: aligned to `T` and in the buffer, charged.
+    /// The `N` bytes of a `T` at `pos`: aligned to `T` and in the buffer,
+    /// charged.
     #[inline(always)]
-    fn in_buffer<T>(&mut self, pos: usize) -> Checked {
+    fn read<T, const N: usize>(&mut self, pos: usize) -> Checked<[u8; N]> {
+        if pos % align_of::<T>() != 0 {
+            return Err(Invalid);
+        }
+        let end = pos.checked_add(N).ok_or(Invalid)?;
+        let bytes: [u8; N] = match self.buf.get(pos..end) {
+            Some(bytes) => bytes.try_into().map_err(|_| Invalid)?,
+            None => return Err(Invalid),
+        };
+        self.charge(N);
+        Ok(bytes)
+    }
+
+    /// A scalar field or element of type `T` at `pos`.
+    #[inline(always)]
+    pub fn scalar<T>(&mut self, pos: usize) -> Checked {
         if pos % align_of::<T>() != 0 {
             return Err(Invalid);
         }
         self.range(pos, size_of::<T>())
     }
 
-    /// The `N` bytes at `pos`, which are known to be in the buffer.
-    #[inline(always)]
-    fn bytes<const N: usize>(&self, pos: usize) -> Checked<[u8; N]> {
-        match self.buf.get(pos..pos.wrapping_add(N)) {
-            Some(bytes) => bytes.try_into().map_err(|_| Invalid),
-            None => Err(Invalid),
-        }
-    }
-
-    /// A scalar field or element of type `T` at `pos`.
-    #[inline(always)]
-    pub fn scalar<T>(&mut self, pos: usize) -> Checked {
-        self.in_buffer::<T>(pos)
-    }
-
     /// The byte at `pos`, in the buffer, charged.
     #[inline(always)]
     pub fn read_u8(&mut self, pos: usize) -> Checked<u8> {
-        self.range(pos, 1)?;
-        self.bytes::<1>(pos).map(|[byte]| byte)
+        self.read::<u8, 1>(pos).map(|[byte]| byte)
     }
 
     /// The `u32` at `pos`, aligned and in the buffer, charged.
     #[inline(always)]
     fn read_u32(&mut self, pos: usize) -> Checked<u32> {
-        self.in_buffer::<u32>(pos)?;
-        self.bytes::<4>(pos).map(u32::from_le_bytes)
+        self.read::<u32, 4>(pos).map(u32::from_le_bytes)
     }
 
     /// The offset at `pos`: returns the position it points to.
@@ -158,9 +166,10 @@ impl<'a> Checker<'a> {
 
     /// A string whose length prefix is at `pos`: UTF-8, then (unless the
     /// options waive it) the NUL after it.
-    #[inline]
+    #[inline(always)]
     pub fn string(&mut self, pos: usize) -> Checked {
         let (start, len) = self.vector(pos, 1, 1)?;
+        self.within_limit()?;
         let end = start + len;
         let text = self.buf.get(start..end).ok_or(Invalid)?;
         if !is_utf8(text) {
@@ -189,12 +198,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Enters the table at `pos`: its vtable is in bounds and even-sized,
-    /// and the table count and depth are within their limits. Pair with
-    /// [`leave_table`](Self::leave_table).
+    /// and the table count, depth and apparent size are within their
+    /// limits. Pair with [`leave_table`](Self::leave_table).
     #[inline(always)]
-    pub fn enter_table(&mut self, pos: usize) -> Checked<TableAt> {
-        self.in_buffer::<i32>(pos)?;
-        let soffset = i32::from_le_bytes(self.bytes::<4>(pos)?);
+    pub fn enter_table(&mut self, pos: usize) -> Checked<TableAt<'a>> {
+        let soffset = i32::from_le_bytes(self.read::<i32, 4>(pos)?);
         let vtable = if soffset > 0 {
             pos.checked_sub(soffset.unsigned_abs() as usize)
         } else {
@@ -204,19 +212,18 @@ impl<'a> Checker<'a> {
             Some(vtable) if vtable < self.buf.len() => vtable,
             _ => return Err(Invalid),
         };
-        self.in_buffer::<u16>(vtable)?;
-        let vtable_len = usize::from(u16::from_le_bytes(self.bytes::<2>(vtable)?));
-        if vtable.saturating_add(vtable_len) % 2 != 0 {
+        let vtable_len = usize::from(u16::from_le_bytes(self.read::<u16, 2>(vtable)?));
+        // `vtable` is even, so this is "`vtable_len` is even".
+        if vtable_len % 2 != 0 {
             return Err(Invalid);
         }
-        self.range(vtable, vtable_len)?;
+        let end = vtable.checked_add(vtable_len).ok_or(Invalid)?;
+        let vtable = self.buf.get(vtable..end).ok_or(Invalid)?;
+        self.charge(vtable_len);
+        self.within_limit()?;
         self.tables_left = self.tables_left.checked_sub(1).ok_or(Invalid)?;
         self.depth_left = self.depth_left.checked_sub(1).ok_or(Invalid)?;
-        Ok(TableAt {
-            pos,
-            vtable,
-            vtable_len,
-        })
+        Ok(TableAt { pos, vtable })
     }
 
     /// Leaves the table entered last.
@@ -226,20 +233,21 @@ impl<'a> Checker<'a> {
     }
 
     /// The position of the field at `slot` of `table`, or `None` when the
-    /// vtable says it is absent.
+    /// vtable says it is absent. Slots are even, as is the vtable, so an
+    /// entry below the vtable's length is aligned and inside it.
     #[inline(always)]
-    pub fn field(&mut self, table: &TableAt, slot: u16) -> Checked<Option<usize>> {
+    pub fn field(&mut self, table: &TableAt<'_>, slot: u16) -> Checked<Option<usize>> {
         let slot = usize::from(slot);
-        if slot >= table.vtable_len {
+        debug_assert!(slot % 2 == 0, "slots are even");
+        let entry = match table.vtable.get(slot..slot + 2) {
+            Some(&[low, high]) => u16::from_le_bytes([low, high]),
+            _ => return Ok(None),
+        };
+        self.charge(2);
+        if entry == 0 {
             return Ok(None);
         }
-        let entry = table.vtable.saturating_add(slot);
-        self.in_buffer::<u16>(entry)?;
-        let offset = u16::from_le_bytes(self.bytes::<2>(entry)?);
-        if offset == 0 {
-            return Ok(None);
-        }
-        Ok(Some(table.pos.saturating_add(usize::from(offset))))
+        Ok(Some(table.pos.saturating_add(usize::from(entry))))
     }
 
     /// Checks the field at `slot` with `present` when it is there; an
@@ -247,7 +255,7 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn visit(
         &mut self,
-        table: &TableAt,
+        table: &TableAt<'_>,
         slot: u16,
         required: bool,
         present: impl FnOnce(&mut Self, usize) -> Checked,
@@ -259,12 +267,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A table at `pos` as the root table's offset at 0 points to it:
-    /// `table` checks the table itself.
+    /// The root table: `table` checks it at the position the offset at 0
+    /// points to, which is returned.
     #[inline]
     pub fn root(&mut self, table: impl FnOnce(&mut Self, usize) -> Checked) -> Checked<usize> {
         let pos = self.offset(0)?;
         table(self, pos)?;
+        self.within_limit()?;
         Ok(pos)
     }
 
@@ -273,9 +282,9 @@ impl<'a> Checker<'a> {
     /// own): returns its bytes.
     #[inline(always)]
     pub fn discriminant<T, const N: usize>(&mut self, pos: usize) -> Checked<[u8; N]> {
-        self.in_buffer::<T>(pos)?;
-        self.charge(N)?;
-        self.bytes::<N>(pos)
+        let bytes = self.read::<T, N>(pos)?;
+        self.charge(N);
+        Ok(bytes)
     }
 
     /// Charges the re-read of a vector's length prefix at `pos`.
@@ -285,24 +294,11 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Whether `bytes` are UTF-8: ASCII a word at a time, the rest through
-/// `core::str::from_utf8`.
-#[inline]
+/// Whether `bytes` are UTF-8, with ASCII (most strings in messages) on
+/// the fast path.
+#[inline(always)]
 fn is_utf8(bytes: &[u8]) -> bool {
-    // Short strings dominate messages; for them the ASCII loop is the whole
-    // check and avoids the call.
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-        if word & HIGH != 0 {
-            return core::str::from_utf8(bytes).is_ok();
-        }
-    }
-    if chunks.remainder().iter().any(|byte| *byte >= 0x80) {
-        return core::str::from_utf8(bytes).is_ok();
-    }
-    true
+    bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()
 }
 
 #[cfg(test)]
@@ -340,7 +336,9 @@ mod tests {
         };
         let mut checker = Checker::new(&buf, &options);
         assert_eq!(checker.scalar::<u64>(0), Ok(()));
-        assert_eq!(checker.scalar::<u8>(8), Err(Invalid));
+        assert_eq!(checker.within_limit(), Ok(()));
+        assert_eq!(checker.scalar::<u8>(8), Ok(()));
+        assert_eq!(checker.within_limit(), Err(Invalid));
     }
 
     #[test]

@@ -169,7 +169,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 #[inline(always)]
                 fn check(
                     checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt,
+                    table: &#private::TableAt<'_>,
                     slot: #private::flatbuffers::VOffsetT,
                     required: ::core::primitive::bool,
                 ) -> #private::Checked {

@@ -317,7 +317,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             #[inline(always)]
             fn check(
                 checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt,
+                table: &#private::TableAt<'_>,
                 slot: #private::flatbuffers::VOffsetT,
                 required: ::core::primitive::bool,
             ) -> #private::Checked {
