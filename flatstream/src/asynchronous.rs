@@ -412,7 +412,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
             ) {
                 Next::Frame(payload) => return Ok(Some(payload)),
                 Next::End => return Ok(None),
-                Next::Fail(err) => return Err(err),
+                Next::Fail(err) => return Err(*err),
                 Next::Read(total) => {
                     // Cancel-safe: bytes count only once `commit` has run.
                     let n = self.reader.read(self.frames.spare(total)).await?;

@@ -45,18 +45,26 @@ pub trait Checksum {
     /// # Errors
     ///
     /// [`Error::ChecksumMismatch`] with both values when they differ.
+    #[inline]
     fn verify(&self, expected: u64, payload: &[u8]) -> Result<()> {
         let mask = wire_mask(Self::SIZE);
         let calculated = self.calculate(payload) & mask;
         if calculated == expected & mask {
             Ok(())
         } else {
-            Err(Error::ChecksumMismatch {
-                expected: expected & mask,
-                calculated,
-                offset: None,
-            })
+            Err(mismatch(expected & mask, calculated))
         }
+    }
+}
+
+/// The error for a checksum that does not match.
+#[cold]
+#[inline(never)]
+fn mismatch(expected: u64, calculated: u64) -> Error {
+    Error::ChecksumMismatch {
+        expected,
+        calculated,
+        offset: None,
     }
 }
 

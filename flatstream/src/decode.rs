@@ -68,11 +68,11 @@ impl Skips {
 
     /// Adds `n` skipped bytes at stream offset `offset` to the current
     /// region, opening one if needed.
-    pub(crate) fn extend(&mut self, offset: u64, n: usize, reason: Option<Error>) {
+    pub(crate) fn extend(&mut self, offset: u64, n: usize, reason: Option<Box<Error>>) {
         let region = self.current.get_or_insert_with(|| SkippedRegion {
             offset,
             len: 0,
-            reason: reason.unwrap_or(Error::UnexpectedEof),
+            reason: reason.map_or(Error::UnexpectedEof, |reason| *reason),
         });
         region.len += n as u64;
     }
@@ -204,20 +204,22 @@ pub(crate) enum Step {
     /// The stream ends here; the last `skip` bytes are damaged (0 is a
     /// clean end).
     End { skip: usize },
-    /// Strict mode: the frame at the front is damaged.
-    Fail(Error),
+    /// Strict mode: the frame at the front is damaged. Boxed, so that the
+    /// step a successful read passes around stays a few words.
+    Fail(Box<Error>),
 }
 
 /// Finds the next frame in `bytes`. `eof` says no more bytes will come;
 /// `verify` checks a payload (for typed reads) once its checksum matched.
 /// The second value is why the first skipped byte was skipped.
+#[inline]
 pub(crate) fn scan<D, V>(
     deframer: &D,
     bytes: &[u8],
     eof: bool,
     recovery: Recovery,
     verify: &mut V,
-) -> (Step, Option<Error>)
+) -> (Step, Option<Box<Error>>)
 where
     D: Deframer + ?Sized,
     V: FnMut(&[u8]) -> Result<()>,
@@ -231,7 +233,7 @@ where
                         frame_len,
                         payload,
                     },
-                    Err(err) => Step::Fail(err),
+                    Err(err) => Step::Fail(Box::new(err)),
                 }
             }
             Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
@@ -239,15 +241,30 @@ where
                 total: needed,
             },
             Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
-            Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Error::UnexpectedEof),
-            Err(err) => Step::Fail(err),
+            Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Box::new(Error::UnexpectedEof)),
+            Err(err) => Step::Fail(Box::new(err)),
         };
         return (step, None);
     }
+    scan_skipping(deframer, bytes, eof, verify)
+}
 
+/// [`scan`] in [`Recovery::SkipCorrupted`] mode: tries every offset until
+/// a frame is intact.
+#[inline(never)]
+fn scan_skipping<D, V>(
+    deframer: &D,
+    bytes: &[u8],
+    eof: bool,
+    verify: &mut V,
+) -> (Step, Option<Box<Error>>)
+where
+    D: Deframer + ?Sized,
+    V: FnMut(&[u8]) -> Result<()>,
+{
     let mut first_error = None;
-    let reject = |err: Error, first_error: &mut Option<Error>| {
-        first_error.get_or_insert(err);
+    let reject = |err: Error, first_error: &mut Option<Box<Error>>| {
+        first_error.get_or_insert_with(|| Box::new(err));
     };
     let mut at = 0;
     loop {
@@ -302,7 +319,7 @@ pub(crate) enum Next {
     End,
     /// Strict mode: the frame at the front is damaged (the error carries
     /// its offset).
-    Fail(Error),
+    Fail(Box<Error>),
 }
 
 /// Applies a [`scan`] step to a reader's buffer, skipped regions and
@@ -313,9 +330,9 @@ pub(crate) fn apply_step(
     skips: &mut Skips,
     stats: &mut ReadStats,
     step: Step,
-    reason: Option<Error>,
+    reason: Option<Box<Error>>,
 ) -> Next {
-    let mut skip = |frames: &mut FrameBuf, n: usize, reason: Option<Error>| {
+    let mut skip = |frames: &mut FrameBuf, n: usize, reason: Option<Box<Error>>| {
         if n > 0 {
             skips.extend(frames.position(), n, reason);
             frames.consume(n);
@@ -344,7 +361,7 @@ pub(crate) fn apply_step(
             skips.finish(stats);
             Next::End
         }
-        Step::Fail(err) => Next::Fail(err.at_offset(frames.position())),
+        Step::Fail(err) => Next::Fail(Box::new((*err).at_offset(frames.position()))),
     }
 }
 

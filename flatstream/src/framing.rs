@@ -389,17 +389,27 @@ fn write_frame<C: Checksum, W: Write>(checksum: &C, writer: &mut W, payload: &[u
 }
 
 /// Checks a frame's declared payload length against the format and `limit`.
+#[inline]
 pub(crate) fn check_frame_len(len: usize, limit: usize) -> Result<()> {
-    if len == 0 {
-        Err(Error::invalid_frame(
-            "zero-length frame: a FlatBuffer is never empty (zeroed or damaged bytes?)",
-        ))
-    } else if len > limit {
-        Err(Error::invalid_frame(format!(
-            "frame length {len} exceeds the limit of {limit} bytes"
-        )))
+    if len == 0 || len > limit {
+        Err(frame_len_error(len, limit))
     } else {
         Ok(())
+    }
+}
+
+/// The error for a length [`check_frame_len`] refuses.
+#[cold]
+#[inline(never)]
+fn frame_len_error(len: usize, limit: usize) -> Error {
+    if len == 0 {
+        Error::invalid_frame(
+            "zero-length frame: a FlatBuffer is never empty (zeroed or damaged bytes?)",
+        )
+    } else {
+        Error::invalid_frame(format!(
+            "frame length {len} exceeds the limit of {limit} bytes"
+        ))
     }
 }
 

@@ -26,7 +26,7 @@ pub use crate::view::{Vector, VectorElement};
 
 use flatbuffers::{
     EndianScalar, FlatBufferBuilder, Follow, ForwardsUOffset, InvalidFlatbuffer, Push,
-    SimpleToVerifyInSlice, Table, TableVerifier, UnionWIPOffset, VOffsetT, Verifiable, Verifier,
+    SimpleToVerifyInSlice, TableVerifier, UnionWIPOffset, VOffsetT, Verifiable, Verifier,
     WIPOffset,
 };
 
@@ -82,7 +82,11 @@ pub trait Field: Sized + Schema {
     /// # Safety
     ///
     /// `table` must be a verified table whose `slot` holds this type.
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, default: Self::Default) -> Self::View<'a>;
+    unsafe fn get<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: Self::Default,
+    ) -> Self::View<'a>;
 
     /// Whether the field at `slot` holds a value.
     ///
@@ -90,7 +94,7 @@ pub trait Field: Sized + Schema {
     ///
     /// As [`get`](Self::get).
     #[inline]
-    unsafe fn present(table: &Table<'_>, slot: VOffsetT) -> bool {
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
         is_present(table, slot)
     }
 
@@ -149,6 +153,93 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> 
     }
 }
 
+/// A table inside a verified buffer, its vtable located once when the view
+/// is made, so each accessor is one vtable lookup and one read.
+#[derive(Clone, Copy)]
+pub struct ViewTable<'a> {
+    buf: &'a [u8],
+    loc: usize,
+    vtable: usize,
+    vtable_len: usize,
+}
+
+impl<'a> ViewTable<'a> {
+    /// The table at `loc`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a verified table.
+    #[inline(always)]
+    pub unsafe fn new(buf: &'a [u8], loc: usize) -> Self {
+        // SAFETY: per the caller, a table starts at `loc` with its soffset.
+        let soffset = unsafe { flatbuffers::read_scalar_at::<i32>(buf, loc) };
+        let vtable = (loc as isize).wrapping_sub(soffset as isize) as usize;
+        // SAFETY: verification checked the vtable's length prefix.
+        let vtable_len = usize::from(unsafe { flatbuffers::read_scalar_at::<u16>(buf, vtable) });
+        ViewTable {
+            buf,
+            loc,
+            vtable,
+            vtable_len,
+        }
+    }
+
+    /// The buffer the table is in.
+    #[inline(always)]
+    pub fn buf(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Where the table starts.
+    #[inline(always)]
+    pub fn loc(&self) -> usize {
+        self.loc
+    }
+
+    /// The vtable's entry for `slot`: the field's offset in the table, 0
+    /// when absent.
+    #[inline(always)]
+    pub fn slot_offset(&self, slot: VOffsetT) -> u16 {
+        let slot = usize::from(slot);
+        if slot < self.vtable_len {
+            let at = self.vtable + slot;
+            match self.buf.get(at..at + 2) {
+                Some(&[low, high]) => u16::from_le_bytes([low, high]),
+                _ => 0,
+            }
+        } else {
+            0
+        }
+    }
+
+    /// The field at `slot` read as a `T`, or `default` when absent.
+    ///
+    /// # Safety
+    ///
+    /// A present field at `slot` must hold a verified `T`.
+    #[inline(always)]
+    pub unsafe fn get<T: Follow<'a>>(
+        &self,
+        slot: VOffsetT,
+        default: Option<T::Inner>,
+    ) -> Option<T::Inner> {
+        match self.slot_offset(slot) {
+            0 => default,
+            // SAFETY: per the caller, the field holds a verified `T`.
+            offset => Some(unsafe { T::follow(self.buf, self.loc + usize::from(offset)) }),
+        }
+    }
+}
+
+impl fmt::Debug for ViewTable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ViewTable")
+            .field("loc", &self.loc)
+            .field("vtable", &self.vtable)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Follows to a position: `ForwardsUOffset<Position>` yields the absolute
 /// position an offset points to.
 struct Position;
@@ -170,15 +261,15 @@ impl Follow<'_> for Position {
 /// `table` must be a verified table whose `slot`, when present, holds an
 /// offset.
 #[inline]
-unsafe fn offset_target(table: &Table<'_>, slot: VOffsetT) -> Option<usize> {
+unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Option<usize> {
     // SAFETY: per the caller, the slot holds an in-bounds offset.
     unsafe { table.get::<ForwardsUOffset<Position>>(slot, None) }
 }
 
 /// Whether the field at `slot` is present in `table`.
 #[inline]
-pub fn is_present(table: &Table<'_>, slot: VOffsetT) -> bool {
-    table.vtable().get(slot) != 0
+pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+    table.slot_offset(slot) != 0
 }
 
 /// Verifies `payload` with the generated verifier of `T` and returns its
@@ -256,7 +347,7 @@ macro_rules! scalar_fields {
             }
 
             #[inline]
-            unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, default: $ty) -> $ty {
+            unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, default: $ty) -> $ty {
                 // SAFETY: per the caller, the slot holds a verified `$ty`.
                 unsafe { table.get::<$ty>(slot, Some(default)) }.unwrap_or(default)
             }
@@ -333,7 +424,7 @@ impl Field for String {
     }
 
     #[inline]
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, _default: ()) -> &'a str {
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a str {
         // SAFETY: per the caller, the slot holds a verified string offset.
         unsafe { table.get::<ForwardsUOffset<&str>>(slot, None) }.unwrap_or("")
     }
@@ -397,7 +488,7 @@ impl Field for Vec<u8> {
     }
 
     #[inline]
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, _default: ()) -> &'a [u8] {
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a [u8] {
         // SAFETY: per the caller, the slot holds a verified byte vector.
         unsafe { table.get::<ForwardsUOffset<&[u8]>>(slot, None) }.unwrap_or(&[])
     }
@@ -471,7 +562,7 @@ impl<T: VectorElement> Field for Vec<T> {
     }
 
     #[inline]
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, _default: ()) -> Vector<'a, T> {
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> Vector<'a, T> {
         // SAFETY: per the caller, the slot holds a verified vector offset.
         match unsafe { offset_target(table, slot) } {
             // SAFETY: the offset points to a verified vector of `T`.
@@ -553,7 +644,7 @@ impl<T: Field> Field for Option<T> {
     }
 
     #[inline]
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, _default: ()) -> Option<T::View<'a>> {
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> Option<T::View<'a>> {
         // SAFETY: forwarded to the caller.
         if unsafe { T::present(table, slot) } {
             // SAFETY: per the caller, the present slot holds a verified `T`.
@@ -633,13 +724,13 @@ impl<T: Field> Field for Box<T> {
     }
 
     #[inline]
-    unsafe fn get<'a>(table: &Table<'a>, slot: VOffsetT, default: T::Default) -> T::View<'a> {
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, default: T::Default) -> T::View<'a> {
         // SAFETY: forwarded to the caller.
         unsafe { T::get(table, slot, default) }
     }
 
     #[inline]
-    unsafe fn present(table: &Table<'_>, slot: VOffsetT) -> bool {
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
         // SAFETY: forwarded to the caller.
         unsafe { T::present(table, slot) }
     }
@@ -752,7 +843,7 @@ pub fn table_push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Of
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn table_get<'a, T: TableType>(table: &Table<'a>, slot: VOffsetT) -> T::View<'a> {
+pub unsafe fn table_get<'a, T: TableType>(table: &ViewTable<'a>, slot: VOffsetT) -> T::View<'a> {
     // SAFETY: per the caller, the slot holds a verified table offset.
     match unsafe { offset_target(table, slot) } {
         // SAFETY: the offset points to a verified table of `T`.
@@ -978,7 +1069,7 @@ pub fn enum_push_always<E: EnumType>(
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn enum_get<E: EnumType>(table: &Table<'_>, slot: VOffsetT, default: E) -> E {
+pub unsafe fn enum_get<E: EnumType>(table: &ViewTable<'_>, slot: VOffsetT, default: E) -> E {
     // SAFETY: per the caller, the slot holds a verified `E::Repr`.
     match unsafe { table.get::<E::Repr>(slot, None) } {
         Some(repr) => enum_from_stored(repr),
@@ -1397,8 +1488,8 @@ impl<T: FixedType> Verifiable for VerifyFixed<T> {
 /// The bytes of the inline field at `slot`, if present and in `table`'s
 /// buffer.
 #[inline]
-fn inline_bytes<'a>(table: &Table<'a>, slot: VOffsetT, size: usize) -> Option<&'a [u8]> {
-    let offset = table.vtable().get(slot);
+fn inline_bytes<'a>(table: &ViewTable<'a>, slot: VOffsetT, size: usize) -> Option<&'a [u8]> {
+    let offset = table.slot_offset(slot);
     if offset == 0 {
         return None;
     }
@@ -1415,7 +1506,7 @@ pub fn fixed_push<T: FixedType>(builder: &mut FlatBufferBuilder<'_>, slot: VOffs
 /// [`Field::get`] for fixed structs. Reads through bounds-checked slices,
 /// so it is safe; an absent struct reads as zeros.
 #[inline]
-pub fn fixed_get<T: FixedType>(table: &Table<'_>, slot: VOffsetT) -> T {
+pub fn fixed_get<T: FixedType>(table: &ViewTable<'_>, slot: VOffsetT) -> T {
     T::read_fixed(inline_bytes(table, slot, T::SIZE).unwrap_or(&[]))
 }
 
@@ -1582,7 +1673,7 @@ pub fn union_push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Un
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn union_present(table: &Table<'_>, slot: VOffsetT) -> bool {
+pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
     unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0) != 0
 }
@@ -1593,7 +1684,7 @@ pub unsafe fn union_present(table: &Table<'_>, slot: VOffsetT) -> bool {
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn union_get<'a, U: UnionType>(table: &Table<'a>, slot: VOffsetT) -> U::View<'a> {
+pub unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
     let tag = unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0);
     // SAFETY: per the caller, the next slot holds a verified table offset.
@@ -1706,7 +1797,7 @@ pub fn union_verify_variant<T: TableType>(
 /// The root of a message whose type is a union: a table holding the union
 /// in its first field (type tag in slot 0, table in slot 1).
 struct UnionRoot<'a, U> {
-    table: Table<'a>,
+    table: ViewTable<'a>,
     _union: PhantomData<U>,
 }
 
@@ -1725,7 +1816,7 @@ impl<'a, U> Follow<'a> for UnionRoot<'a, U> {
     unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
         UnionRoot {
             // SAFETY: the caller guarantees a table at `loc`.
-            table: unsafe { Table::new(buf, loc) },
+            table: unsafe { ViewTable::new(buf, loc) },
             _union: PhantomData,
         }
     }
@@ -1777,7 +1868,7 @@ pub fn union_root<'a, U: UnionType>(
     match checked {
         Ok(pos) => {
             // SAFETY: the table at `pos` was just verified.
-            let table = unsafe { Table::new(payload, pos) };
+            let table = unsafe { ViewTable::new(payload, pos) };
             // SAFETY: verified, union slot included.
             Ok(unsafe { union_get::<U>(&table, UNION_ROOT_SLOT) })
         }

@@ -228,7 +228,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
                 Next::Frame(payload) => return Ok(Some(payload)),
                 Next::Read(total) => eof = self.fill(total)?,
                 Next::End => return Ok(None),
-                Next::Fail(err) => return Err(err),
+                Next::Fail(err) => return Err(*err),
             }
         }
     }

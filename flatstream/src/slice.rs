@@ -174,13 +174,13 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
                 self.skips.finish(&mut self.stats);
                 Ok(None)
             }
-            Step::Fail(err) => Err(err.at_offset(self.position as u64)),
+            Step::Fail(err) => Err((*err).at_offset(self.position as u64)),
             // The whole stream is in the slice: the scanner never waits.
             Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(self.position as u64)),
         }
     }
 
-    fn skip(&mut self, n: usize, reason: Option<Error>) {
+    fn skip(&mut self, n: usize, reason: Option<Box<Error>>) {
         if n > 0 {
             self.skips.extend(self.position as u64, n, reason);
             self.position += n;

@@ -171,8 +171,7 @@ impl<'a> Checker<'a> {
         let (start, len) = self.vector(pos, 1, 1)?;
         self.within_limit()?;
         let end = start + len;
-        let text = self.buf.get(start..end).ok_or(Invalid)?;
-        if !is_utf8(text) {
+        if !is_utf8(self.buf, start, end) {
             return Err(Invalid);
         }
         if self.null_terminated && self.buf.get(end) != Some(&0) {
@@ -294,11 +293,46 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Whether `bytes` are UTF-8, with ASCII (most strings in messages) on
-/// the fast path.
+/// Whether `buf[start..end]` is UTF-8, with ASCII (most strings in
+/// messages) on a fast path: eight bytes at a time, the last word read
+/// whole and masked when the buffer extends past the string (it always
+/// does in a valid buffer: the NUL follows), so short strings cost one
+/// load and no loop.
 #[inline(always)]
-fn is_utf8(bytes: &[u8]) -> bool {
-    bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()
+fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Some(text) = buf.get(start..end) else {
+        return false;
+    };
+    let mut at = start;
+    while at + 8 <= end {
+        if word(buf, at) & HIGH != 0 {
+            return core::str::from_utf8(text).is_ok();
+        }
+        at += 8;
+    }
+    let tail = end - at;
+    if tail > 0 {
+        let high = if at + 8 <= buf.len() {
+            word(buf, at) & HIGH & (u64::MAX >> (64 - 8 * tail))
+        } else {
+            u64::from(buf[at..end].iter().any(|byte| *byte >= 0x80))
+        };
+        if high != 0 {
+            return core::str::from_utf8(text).is_ok();
+        }
+    }
+    true
+}
+
+/// The eight bytes at `at`, which the caller knows are in `buf`.
+#[inline(always)]
+fn word(buf: &[u8], at: usize) -> u64 {
+    match buf.get(at..at + 8) {
+        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or([0x80; 8])),
+        // Never taken for in-bounds reads; fails the ASCII test.
+        None => u64::MAX,
+    }
 }
 
 #[cfg(test)]
@@ -307,24 +341,39 @@ mod tests {
 
     #[test]
     fn utf8_agrees_with_core() {
-        let cases: [&[u8]; 9] = [
+        let cases: [&[u8]; 13] = [
             b"",
+            b"a",
+            b"seven!!",
             b"plain ascii text, longer than one word",
             "héllo wörld".as_bytes(),
+            "abcdefgé".as_bytes(),
             "日本語のテキスト".as_bytes(),
             &[0xff],
             &[b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', 0xc3],
+            &[b'a', b'b', b'c', 0x80],
             &[0xc3, 0x28],
             &[0xed, 0xa0, 0x80],       // a surrogate
             &[0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
         ];
         for case in cases {
-            assert_eq!(
-                is_utf8(case),
-                core::str::from_utf8(case).is_ok(),
-                "{case:?}"
-            );
+            let expected = core::str::from_utf8(case).is_ok();
+            // Alone in its buffer, then with bytes on both sides (ASCII and
+            // not), so the masked last word sees its neighbours.
+            assert_eq!(is_utf8(case, 0, case.len()), expected, "{case:?}");
+            for pad in [0x00u8, 0x41, 0xff] {
+                let mut buf = vec![pad; 3];
+                buf.extend_from_slice(case);
+                buf.extend_from_slice(&[pad; 9]);
+                let end = 3 + case.len();
+                assert_eq!(
+                    is_utf8(&buf, 3, end),
+                    expected,
+                    "{case:?} padded with {pad}"
+                );
+            }
         }
+        assert!(!is_utf8(b"abc", 2, 9), "out of bounds");
     }
 
     #[test]

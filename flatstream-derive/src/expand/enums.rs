@@ -138,7 +138,7 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
 
                 #[inline]
                 unsafe fn get(
-                    table: &#private::flatbuffers::Table<'_>,
+                    table: &#private::ViewTable<'_>,
                     slot: #private::flatbuffers::VOffsetT,
                     default: Self,
                 ) -> Self {

@@ -149,7 +149,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
 
                 #[inline]
                 unsafe fn get(
-                    table: &#private::flatbuffers::Table<'_>,
+                    table: &#private::ViewTable<'_>,
                     slot: #private::flatbuffers::VOffsetT,
                     _default: (),
                 ) -> Self {

@@ -47,7 +47,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #view {
                         // SAFETY: the caller guarantees a verified table of
                         // this type at `loc`.
-                        table: unsafe { #private::flatbuffers::Table::new(buf, loc) },
+                        table: unsafe { #private::ViewTable::new(buf, loc) },
                     }
                 }
 
@@ -296,7 +296,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
 
             #[inline]
             unsafe fn get<'a>(
-                table: &#private::flatbuffers::Table<'a>,
+                table: &#private::ViewTable<'a>,
                 slot: #private::flatbuffers::VOffsetT,
                 _default: (),
             ) -> #view<'a> {

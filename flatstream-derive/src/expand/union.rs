@@ -230,7 +230,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
 
                 #[inline]
                 unsafe fn get<'a>(
-                    table: &#private::flatbuffers::Table<'a>,
+                    table: &#private::ViewTable<'a>,
                     slot: #private::flatbuffers::VOffsetT,
                     _default: (),
                 ) -> #view<'a> {
@@ -240,7 +240,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
 
                 #[inline]
                 unsafe fn present(
-                    table: &#private::flatbuffers::Table<'_>,
+                    table: &#private::ViewTable<'_>,
                     slot: #private::flatbuffers::VOffsetT,
                 ) -> ::core::primitive::bool {
                     // SAFETY: forwarded to the caller.

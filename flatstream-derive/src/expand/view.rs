@@ -24,14 +24,14 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::marker::Copy)]
         #vis struct #view<'a> {
-            table: #private::flatbuffers::Table<'a>,
+            table: #private::ViewTable<'a>,
         }
     }
 }
 
 /// Reads a stored field straight from `table` (an expression of type
-/// `flatbuffers::Table`), spanned on the field's type so that a type that
-/// is not a field type is reported once, there. The `unsafe` block keeps
+/// `ViewTable`, its vtable located once), spanned on the field's type so
+/// that a type that is not a field type is reported once, there. The `unsafe` block keeps
 /// the macro's span, so `unsafe_code` lints see generated code, not the
 /// user's.
 fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {

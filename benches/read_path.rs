@@ -1,0 +1,224 @@
+//! Where the time of a verified read goes, step by step, for a ~128-byte
+//! log record and for a 64 KiB payload, every stream framed with XXH3.
+//!
+//! `cargo bench --bench read_path` (add `-- small/` or `-- 64KiB/` to
+//! filter). In each group, over the same in-memory stream:
+//! - `checksum`: XXH3 of every payload alone;
+//! - `deframe`: `SliceReader::read_message` — header, limit, XXH3;
+//! - `unchecked`: `read_unchecked` — the same plus making the view;
+//! - `verify`: the generated verifier alone on payloads already in memory;
+//! - `verified`: `read` — deframe, XXH3, verify — then every top-level
+//!   field of the view read;
+//! - `flatbuffers_root`: `read_message`, then `flatbuffers::root` on the
+//!   same view type, then the same fields: the read without the
+//!   generated verifier.
+//!
+//! Throughput is messages for `small/` and bytes for `64KiB/`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use flatstream::checksum::{Checksum, XxHash64};
+use flatstream::flatbuffers;
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+use flatstream::{SliceReader, StreamDeserialize, StreamSerialize, StreamWriter};
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// A log line as an agent ships it: about 128 bytes as a FlatBuffer.
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct LogRecord {
+    pub timestamp: u64,
+    pub level: Level,
+    pub host: String,
+    pub service: String,
+    pub message: String,
+    pub code: u16,
+    pub duration_us: u32,
+}
+
+/// A large payload with a little metadata.
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Chunk {
+    pub seq: u64,
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// A xorshift generator, so every run measures the same records.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn word(&mut self, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'a' + (self.next() % 26) as u8))
+            .collect()
+    }
+}
+
+fn log_records(count: usize) -> Vec<LogRecord> {
+    let mut rng = Seeded(0x9e37_79b9_7f4a_7c15);
+    (0..count)
+        .map(|i| LogRecord {
+            timestamp: 1_700_000_000_000_000 + i as u64 * 1_000,
+            level: [Level::Debug, Level::Info, Level::Warn, Level::Error][i % 4],
+            host: format!("node-{:04}.dc1", rng.next() % 1000),
+            service: rng.word(10),
+            message: format!(
+                "request {} served in {} us",
+                rng.word(16),
+                rng.next() % 10_000
+            ),
+            code: [200, 201, 404, 500][(rng.next() % 4) as usize],
+            duration_us: (rng.next() % 100_000) as u32,
+        })
+        .collect()
+}
+
+fn chunks(count: usize) -> Vec<Chunk> {
+    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
+    (0..count)
+        .map(|i| Chunk {
+            seq: i as u64,
+            name: format!("chunk-{i}"),
+            data: (0..64 * 1024).map(|_| rng.next() as u8).collect(),
+        })
+        .collect()
+}
+
+fn stream_of<T: StreamSerialize>(values: &[T]) -> Vec<u8> {
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+    writer.write_batch(values).unwrap();
+    writer.into_inner()
+}
+
+fn touch_log(view: LogRecordView<'_>) -> u64 {
+    view.timestamp()
+        + view.level() as u64
+        + view.host().len() as u64
+        + view.service().len() as u64
+        + view.message().len() as u64
+        + u64::from(view.code())
+        + u64::from(view.duration_us())
+}
+
+fn touch_chunk(view: ChunkView<'_>) -> u64 {
+    view.seq() + view.name().len() as u64 + view.data().len() as u64
+}
+
+/// The six measurements of one group, over `stream` of `T`.
+fn read_steps<T, F>(
+    group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    stream: &[u8],
+    touch: F,
+) where
+    T: StreamDeserialize,
+    for<'a> T::View<'a>: flatbuffers::Follow<'a, Inner = T::View<'a>> + flatbuffers::Verifiable,
+    F: for<'a> Fn(T::View<'a>) -> u64 + Copy,
+{
+    let deframer = ChecksumDeframer::new(XxHash64::new());
+    let reader = || SliceReader::<T, _>::new(black_box(stream), deframer);
+    let payloads: Vec<&[u8]> = {
+        let mut reader = reader();
+        std::iter::from_fn(|| reader.read_message().unwrap()).collect()
+    };
+
+    let verified = || {
+        let mut reader = reader();
+        let mut total = 0;
+        while let Some(view) = reader.read().unwrap() {
+            total += touch(view);
+        }
+        total
+    };
+    let through_root = || {
+        let mut reader = reader();
+        let mut total = 0;
+        while let Some(payload) = reader.read_message().unwrap() {
+            total += touch(flatbuffers::root::<T::View<'_>>(payload).unwrap());
+        }
+        total
+    };
+    // The two reads see the same values, and the stream is not empty.
+    let expected = verified();
+    assert!(expected > 0 && !payloads.is_empty());
+    assert_eq!(through_root(), expected);
+
+    group.bench_function("checksum", |b| {
+        b.iter(|| {
+            for payload in &payloads {
+                black_box(XxHash64::new().calculate(black_box(payload)));
+            }
+        })
+    });
+    group.bench_function("deframe", |b| {
+        b.iter(|| {
+            let mut reader = reader();
+            while let Some(payload) = reader.read_message().unwrap() {
+                black_box(payload);
+            }
+        })
+    });
+    group.bench_function("unchecked", |b| {
+        b.iter(|| {
+            let mut reader = reader();
+            // SAFETY: the stream was written above from valid values.
+            while let Some(view) = unsafe { reader.read_unchecked() }.unwrap() {
+                black_box(view);
+            }
+        })
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| {
+            for payload in &payloads {
+                black_box(T::view(black_box(payload)).unwrap());
+            }
+        })
+    });
+    group.bench_function("verified", |b| b.iter(verified));
+    group.bench_function("flatbuffers_root", |b| b.iter(through_root));
+}
+
+fn bench_small(c: &mut Criterion) {
+    let records = log_records(1000);
+    let stream = stream_of(&records);
+    // Each frame: 12 bytes of header and checksum, then the payload.
+    let average = stream.len() / records.len() - 12;
+    assert!((112..=144).contains(&average), "{average}-byte records");
+    let mut group = c.benchmark_group("small");
+    group.throughput(Throughput::Elements(records.len() as u64));
+    read_steps::<LogRecord, _>(&mut group, &stream, touch_log);
+    group.finish();
+}
+
+fn bench_large(c: &mut Criterion) {
+    let chunks = chunks(16);
+    let stream = stream_of(&chunks);
+    let payload_bytes: usize = {
+        let mut reader =
+            SliceReader::<Chunk, _>::new(&stream, ChecksumDeframer::new(XxHash64::new()));
+        std::iter::from_fn(|| reader.read_message().unwrap())
+            .map(<[u8]>::len)
+            .sum()
+    };
+    let mut group = c.benchmark_group("64KiB");
+    group.throughput(Throughput::Bytes(payload_bytes as u64));
+    read_steps::<Chunk, _>(&mut group, &stream, touch_chunk);
+    group.finish();
+}
+
+criterion_group!(benches, bench_small, bench_large);
+criterion_main!(benches);
