@@ -921,3 +921,45 @@ fn every_repr_round_trips_its_extremes() {
     assert_eq!(view.one_i64(), ReprI64::Min);
     assert_eq!(view.i64s().get(2), Some(ReprI64::Max));
 }
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Shelf {
+    pub names: Vec<String>,
+    pub boxes: Vec<Leaf>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Warehouse {
+    pub shelves: Vec<Shelf>,
+    pub labels: Vec<String>,
+}
+
+#[test]
+fn long_nested_vectors_of_tables_and_strings_round_trip() {
+    // Lengths on both sides of the 32 offsets gathered on the stack, nested
+    // so that the per-thread scratch holds several vectors' offsets at once.
+    for (shelves, per_shelf) in [(0, 0), (3, 32), (33, 2), (40, 45), (1, 100)] {
+        let warehouse = Warehouse {
+            shelves: (0..shelves)
+                .map(|s| Shelf {
+                    names: (0..per_shelf).map(|n| format!("{s}/{n}")).collect(),
+                    boxes: (0..per_shelf)
+                        .map(|n| Leaf {
+                            name: format!("box {s}.{n}"),
+                            value: n as f64,
+                            flag: Some(n % 2 == 0),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            labels: (0..shelves + per_shelf)
+                .map(|l| format!("label {l}"))
+                .collect(),
+        };
+        let mut builder = FlatBufferBuilder::new();
+        warehouse.serialize(&mut builder).unwrap();
+        let view = Warehouse::view(builder.finished_data()).unwrap();
+        assert_eq!(view.shelves().len(), shelves);
+        assert_eq!(Warehouse::from(view), warehouse);
+    }
+}

@@ -72,8 +72,9 @@ fn four_gib_header_is_refused_without_allocating() {
     assert_eq!(reader.read().unwrap(), Some("warm"));
     let (result, count, largest) = measure(|| reader.read().map(|v| v.map(str::len)));
     assert!(matches!(result, Err(Error::InvalidFrame { .. })));
-    // Formatting the error message is the only allocation.
-    assert!(count <= 2, "{count} allocations");
+    // Formatting the error message and boxing the error on its way out
+    // are the only allocations, none sized by the header.
+    assert!(count <= 3, "{count} allocations");
     assert!(largest < 1024, "allocated {largest} bytes");
 }
 
@@ -170,9 +171,13 @@ mod derived {
                 timestamp: i,
                 level: if i % 3 == 0 { Level::Warn } else { Level::Info },
                 source: format!("node-{i}"),
-                tags: (0..i % 5).map(|t| format!("tag{t}")).collect(),
+                // Every tenth event has vectors longer than the builder's
+                // on-stack offset buffer.
+                tags: (0..if i % 10 == 0 { 40 } else { i % 5 })
+                    .map(|t| format!("tag{t}"))
+                    .collect(),
                 values: (0..i % 7).map(|v| v as f32).collect(),
-                readings: (0..i % 4)
+                readings: (0..if i % 10 == 5 { 36 } else { i % 4 })
                     .map(|r| Reading {
                         sensor: format!("s{r}"),
                         value: r as f64,

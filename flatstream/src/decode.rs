@@ -361,7 +361,12 @@ pub(crate) fn apply_step(
             skips.finish(stats);
             Next::End
         }
-        Step::Fail(err) => Next::Fail(Box::new((*err).at_offset(frames.position()))),
+        Step::Fail(mut err) => {
+            // Reuses the box: the error only gains its offset.
+            let inner = core::mem::replace(&mut *err, Error::UnexpectedEof);
+            *err = inner.at_offset(frames.position());
+            Next::Fail(err)
+        }
     }
 }
 

@@ -904,9 +904,11 @@ pub fn table_build_vector<T: TableType>(
     build_offset_vector(items, builder, T::build)
 }
 
-/// Writes each item with `build`, then the vector of their offsets. The
-/// offsets of short vectors are gathered on the stack rather than in a
-/// fresh `Vec` (each item must be finished before the vector starts).
+/// Writes each item with `build`, then the vector of their offsets. Each
+/// item must be finished before the vector starts, so the offsets are
+/// gathered first: on the stack for short vectors, else on a per-thread
+/// scratch stack that keeps its capacity, so steady-state writing does not
+/// allocate whatever the vector's length (nested vectors stack up on it).
 pub fn build_offset_vector<T>(
     items: &[T],
     builder: &mut FlatBufferBuilder<'_>,
@@ -918,13 +920,26 @@ pub fn build_offset_vector<T>(
         for (offset, item) in offsets.iter_mut().zip(items) {
             *offset = build(item, builder);
         }
-        builder
+        return builder
             .create_vector(&offsets[..items.len()])
-            .as_union_value()
-    } else {
-        let offsets: Vec<Offset> = items.iter().map(|item| build(item, builder)).collect();
-        builder.create_vector(&offsets).as_union_value()
+            .as_union_value();
     }
+    std::thread_local! {
+        static SCRATCH: core::cell::RefCell<Vec<Offset>> = const {
+            core::cell::RefCell::new(Vec::new())
+        };
+    }
+    let base = SCRATCH.with(|scratch| scratch.borrow().len());
+    for item in items {
+        let offset = build(item, builder);
+        SCRATCH.with(|scratch| scratch.borrow_mut().push(offset));
+    }
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let vector = builder.create_vector(&scratch[base..]).as_union_value();
+        scratch.truncate(base);
+        vector
+    })
 }
 
 /// [`VectorElement::verify_vector`] for tables.
