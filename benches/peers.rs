@@ -50,6 +50,8 @@ use serde::Serialize;
 mod fb;
 #[path = "peers/log.rs"]
 mod log;
+#[path = "peers/mesh.rs"]
+mod mesh;
 
 type RkyvError = rkyv::rancor::Error;
 type Framer = ChecksumFramer<XxHash64>;
@@ -534,6 +536,7 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
 
 fn bench_peers(c: &mut Criterion) {
     bench_dataset::<log::Logs>(c);
+    bench_dataset::<mesh::Meshes>(c);
 }
 
 criterion_group!(benches, bench_peers);
