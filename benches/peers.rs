@@ -52,6 +52,8 @@ mod fb;
 mod log;
 #[path = "peers/mesh.rs"]
 mod mesh;
+#[path = "peers/minecraft_savedata.rs"]
+mod minecraft_savedata;
 
 type RkyvError = rkyv::rancor::Error;
 type Framer = ChecksumFramer<XxHash64>;
@@ -130,6 +132,15 @@ impl Seeded {
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
+    }
+
+    pub fn coin(&mut self) -> bool {
+        self.next_u64() & 1 == 1
+    }
+
+    /// `Some` half of the time.
+    pub fn maybe<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.coin().then(|| f(self))
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -537,6 +548,7 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
 fn bench_peers(c: &mut Criterion) {
     bench_dataset::<log::Logs>(c);
     bench_dataset::<mesh::Meshes>(c);
+    bench_dataset::<minecraft_savedata::Players>(c);
 }
 
 criterion_group!(benches, bench_peers);
