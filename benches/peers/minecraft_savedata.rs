@@ -625,6 +625,7 @@ impl<'a> RecipeBookFb<'a> {
     fn recipes(&self) -> Vector<'a, ForwardsUOffset<&'a str>> {
         self.0.required::<Strings<'a>>(Self::RECIPES)
     }
+    #[allow(clippy::wrong_self_convention)] // the field's name, as flatc names it
     fn to_be_displayed(&self) -> Vector<'a, ForwardsUOffset<&'a str>> {
         self.0.required::<Strings<'a>>(Self::TO_BE_DISPLAYED)
     }
@@ -1016,7 +1017,7 @@ pub struct Players;
 
 impl Dataset for Players {
     const NAME: &'static str = "minecraft_savedata";
-    const MESSAGES: usize = 200;
+    const MESSAGES: usize = 100;
     type Record = Player;
 
     fn generate(rng: &mut Seeded) -> Player {
@@ -1059,10 +1060,9 @@ impl Dataset for Players {
             d.add(vehicle.uuid().parts()[0]);
             touch_entity_fb(vehicle.entity(), d);
         }
-        for entity in [p.shoulder_entity_left(), p.shoulder_entity_right()] {
-            if let Some(entity) = entity {
-                touch_entity_fb(entity, d);
-            }
+        let shoulders = [p.shoulder_entity_left(), p.shoulder_entity_right()];
+        for entity in shoulders.into_iter().flatten() {
+            touch_entity_fb(entity, d);
         }
         d.add(p.seen_credits());
         let book = p.recipe_book();
@@ -1104,10 +1104,9 @@ impl Dataset for Players {
             d.add(vehicle.uuid().parts[0]);
             touch_entity_view(vehicle.entity(), d);
         }
-        for entity in [p.shoulder_entity_left(), p.shoulder_entity_right()] {
-            if let Some(entity) = entity {
-                touch_entity_view(entity, d);
-            }
+        let shoulders = [p.shoulder_entity_left(), p.shoulder_entity_right()];
+        for entity in shoulders.into_iter().flatten() {
+            touch_entity_view(entity, d);
         }
         d.add(p.seen_credits());
         let book = p.recipe_book();
@@ -1152,10 +1151,9 @@ impl Dataset for Players {
             d.add(vehicle.uuid.parts[0]);
             touch_entity_rkyv(&vehicle.entity, d);
         }
-        for entity in [&p.shoulder_entity_left, &p.shoulder_entity_right] {
-            if let Some(entity) = entity.as_ref() {
-                touch_entity_rkyv(entity, d);
-            }
+        let shoulders = [&p.shoulder_entity_left, &p.shoulder_entity_right];
+        for entity in shoulders.into_iter().filter_map(|entity| entity.as_ref()) {
+            touch_entity_rkyv(entity, d);
         }
         d.add(p.seen_credits);
         let book = &p.recipe_book;
