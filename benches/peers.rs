@@ -54,6 +54,8 @@ mod log;
 mod mesh;
 #[path = "peers/minecraft_savedata.rs"]
 mod minecraft_savedata;
+#[path = "peers/mk48.rs"]
+mod mk48;
 
 type RkyvError = rkyv::rancor::Error;
 type Framer = ChecksumFramer<XxHash64>;
@@ -549,6 +551,7 @@ fn bench_peers(c: &mut Criterion) {
     bench_dataset::<log::Logs>(c);
     bench_dataset::<mesh::Meshes>(c);
     bench_dataset::<minecraft_savedata::Players>(c);
+    bench_dataset::<mk48::Updates>(c);
 }
 
 criterion_group!(benches, bench_peers);
