@@ -1,0 +1,565 @@
+//! flatstream against its peers on datasets shaped like those of the
+//! public rust_serialization_benchmark (log, mesh, minecraft_savedata,
+//! mk48), streamed one record per message.
+//!
+//! `cargo bench --bench peers` (add `-- peers/log/` or `-- /read/` to
+//! filter). Every peer writes the same stream format, frames of
+//! `[u32 LE length][XXH3-64][payload]`, into a reused in-memory sink; only
+//! the payload differs:
+//!
+//! - `flatstream`: the derived type, `StreamWriter::write`;
+//! - `flatbuffers`: the same FlatBuffers message built and read by hand
+//!   the way `flatc`-generated Rust code does it (builder calls, `Follow`
+//!   and `Verifiable` impls), framed with `write_payload`; its bytes equal
+//!   the derive's;
+//! - `bincode` 1.x through serde, into a reused `Vec`;
+//! - `rkyv` 0.8 into a reused `AlignedVec`, read with validation.
+//!
+//! Groups, per dataset, all counted in messages:
+//! - `peers/<dataset>/write/<peer>` serializes and frames every record;
+//! - `peers/<dataset>/read/<peer>` checks each frame's checksum, verifies
+//!   the payload and touches every top-level field through the zero-copy
+//!   view (each element of a vector too); rkyv's payloads sit unaligned in
+//!   the stream, so each is first copied into a reused `AlignedVec`, as a
+//!   reader of such a stream must do;
+//! - `peers/<dataset>/owned/<peer>` decodes owned records: flatstream
+//!   through `StreamReader`'s owned iterator (which copies each frame into
+//!   its read buffer, as when reading a file), bincode from each payload
+//!   slice, rkyv from the aligned copy.
+//!
+//! The hand-written FlatBuffers builders gather the offsets of a vector of
+//! tables or strings in a fresh `Vec`, as code using flatc's output does;
+//! the derive gathers up to 32 on the stack.
+//!
+//! Before measuring, each dataset checks that every peer's stream decodes
+//! to the generated records, that the hand-written FlatBuffers bytes equal
+//! the derive's, and that the three views touch the same values (one
+//! digest). The bytes per message of each peer are printed to stderr.
+
+use std::fmt::Debug;
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use flatstream::checksum::XxHash64;
+use flatstream::flatbuffers::{FlatBufferBuilder, InvalidFlatbuffer};
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+use flatstream::{DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize};
+use rkyv::api::high::{HighDeserializer, HighSerializer, HighValidator};
+use rkyv::bytecheck::CheckBytes;
+use rkyv::ser::allocator::ArenaHandle;
+use rkyv::util::AlignedVec;
+use rkyv::Archived;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[macro_use]
+#[path = "peers/fb.rs"]
+mod fb;
+#[path = "peers/log.rs"]
+mod log;
+#[path = "peers/mesh.rs"]
+mod mesh;
+#[path = "peers/minecraft_savedata.rs"]
+mod minecraft_savedata;
+#[path = "peers/mk48.rs"]
+mod mk48;
+
+type RkyvError = rkyv::rancor::Error;
+type Framer = ChecksumFramer<XxHash64>;
+type Writer<T> = flatstream::StreamWriter<T, Vec<u8>, Framer>;
+
+fn deframer() -> ChecksumDeframer<XxHash64> {
+    ChecksumDeframer::new(XxHash64::new())
+}
+
+/// A dataset: its record type, how to generate records, and the code each
+/// peer needs that the derives do not write.
+pub trait Dataset {
+    /// The group name, `peers/<NAME>/...`.
+    const NAME: &'static str;
+    /// Messages per iteration.
+    const MESSAGES: usize;
+
+    type Record: StreamSerialize
+        + DecodeOwned
+        + Serialize
+        + DeserializeOwned
+        + rkyv::Archive<
+            Archived: for<'a> CheckBytes<HighValidator<'a, RkyvError>>
+                          + rkyv::Deserialize<Self::Record, HighDeserializer<RkyvError>>,
+        > + for<'a> rkyv::Serialize<HighSerializer<AlignedVec, ArenaHandle<'a>, RkyvError>>
+        + PartialEq
+        + Debug;
+
+    fn generate(rng: &mut Seeded) -> Self::Record;
+
+    /// Builds and finishes `record` with `FlatBufferBuilder` calls, as
+    /// flatc-generated code does.
+    fn build_flatbuffers(builder: &mut FlatBufferBuilder<'_>, record: &Self::Record);
+
+    /// Verifies `payload` with `flatbuffers::root` and the hand-written
+    /// view, then touches what the other views touch.
+    fn read_flatbuffers(payload: &[u8], digest: &mut Digest) -> Result<(), InvalidFlatbuffer>;
+
+    /// Touches the top-level fields through the derived view.
+    fn touch_view(view: <Self::Record as StreamDeserialize>::View<'_>, digest: &mut Digest);
+
+    /// Touches the same fields of the archived record.
+    fn touch_rkyv(archived: &Archived<Self::Record>, digest: &mut Digest);
+}
+
+// ---------------------------------------------------------------------------
+// Seeded data and the digest of what a read touched.
+
+/// A xorshift generator, so every run measures the same records.
+#[derive(Debug)]
+pub struct Seeded(u64);
+
+impl Seeded {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// In `0..bound`.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
+    }
+
+    /// In `low..high`.
+    pub fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low) as u64) as i64
+    }
+
+    /// In `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    pub fn coin(&mut self) -> bool {
+        self.next_u64() & 1 == 1
+    }
+
+    /// `Some` half of the time.
+    pub fn maybe<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.coin().then(|| f(self))
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Sums what a read touched, so the reads cannot be optimized away and
+/// the peers can be checked to have read the same values.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Digest(u64);
+
+impl Digest {
+    pub fn add(&mut self, value: impl Touch) {
+        self.0 = self.0.wrapping_add(value.bits());
+    }
+
+    /// `Some` adds one more than the value, so it differs from `None`.
+    pub fn opt(&mut self, value: Option<impl Touch>) {
+        if let Some(value) = value {
+            self.add(1u8);
+            self.add(value);
+        }
+    }
+}
+
+/// A value a read touches: scalars by their bits, strings and byte
+/// vectors by their length.
+pub trait Touch {
+    fn bits(self) -> u64;
+}
+
+macro_rules! touch_as_u64 {
+    ($($ty:ty),*) => {$(
+        impl Touch for $ty {
+            #[inline]
+            fn bits(self) -> u64 {
+                self as u64
+            }
+        }
+    )*};
+}
+touch_as_u64!(u8, u16, u32, u64, i8, i16, i32, i64, usize);
+
+impl Touch for bool {
+    #[inline]
+    fn bits(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Touch for f32 {
+    #[inline]
+    fn bits(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+
+impl Touch for f64 {
+    #[inline]
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Touch for &str {
+    #[inline]
+    fn bits(self) -> u64 {
+        self.len() as u64
+    }
+}
+
+impl Touch for &[u8] {
+    #[inline]
+    fn bits(self) -> u64 {
+        self.len() as u64
+    }
+}
+
+impl Touch for &rkyv::string::ArchivedString {
+    #[inline]
+    fn bits(self) -> u64 {
+        self.len() as u64
+    }
+}
+
+/// rkyv's archived scalars: little-endian wrappers.
+macro_rules! touch_archived {
+    ($($ty:ident),*) => {$(
+        impl Touch for rkyv::rend::$ty {
+            #[inline]
+            fn bits(self) -> u64 {
+                self.to_native().bits()
+            }
+        }
+        impl Touch for &rkyv::rend::$ty {
+            #[inline]
+            fn bits(self) -> u64 {
+                self.to_native().bits()
+            }
+        }
+    )*};
+}
+touch_archived!(u16_le, u32_le, u64_le, i16_le, i32_le, i64_le, f32_le, f64_le);
+
+// ---------------------------------------------------------------------------
+// Each peer's writer, reader and owned decoder, generic over the dataset.
+
+/// Calls `f` with each checksum-verified payload of `stream`.
+fn for_each_payload(stream: &[u8], mut f: impl FnMut(&[u8])) {
+    let mut reader = SliceReader::<(), _>::new(stream, deframer());
+    while let Some(payload) = reader.read_message().expect("an intact stream") {
+        f(payload);
+    }
+}
+
+fn write_flatstream<D: Dataset>(records: &[D::Record], sink: &mut Writer<D::Record>) {
+    sink.get_mut().clear();
+    for record in records {
+        sink.write(record).expect("writing to a Vec cannot fail");
+    }
+}
+
+fn write_flatbuffers<D: Dataset>(
+    records: &[D::Record],
+    builder: &mut FlatBufferBuilder<'static>,
+    sink: &mut Writer<D::Record>,
+) {
+    sink.get_mut().clear();
+    for record in records {
+        builder.reset();
+        D::build_flatbuffers(builder, record);
+        sink.write_payload(builder.finished_data())
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
+fn write_bincode<D: Dataset>(
+    records: &[D::Record],
+    scratch: &mut Vec<u8>,
+    sink: &mut Writer<D::Record>,
+) {
+    sink.get_mut().clear();
+    for record in records {
+        scratch.clear();
+        bincode::serialize_into(&mut *scratch, record).expect("bincode serializes any record");
+        sink.write_payload(scratch)
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
+fn write_rkyv<D: Dataset>(
+    records: &[D::Record],
+    scratch: &mut AlignedVec,
+    sink: &mut Writer<D::Record>,
+) {
+    sink.get_mut().clear();
+    for record in records {
+        let mut buffer = std::mem::take(scratch);
+        buffer.clear();
+        *scratch = rkyv::api::high::to_bytes_in::<_, RkyvError>(record, buffer)
+            .expect("rkyv serializes any record");
+        sink.write_payload(scratch)
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
+fn read_flatstream<D: Dataset>(stream: &[u8]) -> Digest {
+    let mut digest = Digest::default();
+    let mut reader = SliceReader::<D::Record, _>::new(stream, deframer());
+    while let Some(view) = reader.read().expect("an intact stream") {
+        D::touch_view(view, &mut digest);
+    }
+    digest
+}
+
+fn read_flatbuffers<D: Dataset>(stream: &[u8]) -> Digest {
+    let mut digest = Digest::default();
+    for_each_payload(stream, |payload| {
+        D::read_flatbuffers(payload, &mut digest).expect("a valid FlatBuffer");
+    });
+    digest
+}
+
+/// Copies `payload` into `aligned`, where rkyv can read it.
+fn align<'a>(aligned: &'a mut AlignedVec, payload: &[u8]) -> &'a [u8] {
+    aligned.clear();
+    aligned.extend_from_slice(payload);
+    aligned
+}
+
+fn read_rkyv<D: Dataset>(stream: &[u8], aligned: &mut AlignedVec) -> Digest {
+    let mut digest = Digest::default();
+    for_each_payload(stream, |payload| {
+        let archived = rkyv::access::<Archived<D::Record>, RkyvError>(align(aligned, payload))
+            .expect("a valid archive");
+        D::touch_rkyv(archived, &mut digest);
+    });
+    digest
+}
+
+fn owned_flatstream<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
+    for record in StreamReader::<D::Record, _, _>::new(stream, deframer()) {
+        f(record.expect("an intact stream"));
+    }
+}
+
+fn owned_bincode<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
+    for_each_payload(stream, |payload| {
+        f(bincode::deserialize(payload).expect("a valid bincode record"));
+    });
+}
+
+fn owned_rkyv<D: Dataset>(stream: &[u8], aligned: &mut AlignedVec, mut f: impl FnMut(D::Record)) {
+    for_each_payload(stream, |payload| {
+        let record = rkyv::from_bytes::<D::Record, RkyvError>(align(aligned, payload))
+            .expect("a valid archive");
+        f(record);
+    });
+}
+
+// ---------------------------------------------------------------------------
+
+/// The reused state of the writers and readers.
+struct Scratch<D: Dataset> {
+    sink: Writer<D::Record>,
+    builder: FlatBufferBuilder<'static>,
+    bincode: Vec<u8>,
+    rkyv: AlignedVec,
+}
+
+impl<D: Dataset> Scratch<D> {
+    fn new() -> Self {
+        Scratch {
+            sink: Writer::new(Vec::new(), ChecksumFramer::new(XxHash64::new())),
+            builder: FlatBufferBuilder::with_capacity(4096),
+            bincode: Vec::new(),
+            rkyv: AlignedVec::new(),
+        }
+    }
+
+    fn stream(&self) -> Vec<u8> {
+        self.sink.get_ref().clone()
+    }
+}
+
+/// Each peer's stream of the same records.
+struct Streams {
+    flatstream: Vec<u8>,
+    flatbuffers: Vec<u8>,
+    bincode: Vec<u8>,
+    rkyv: Vec<u8>,
+}
+
+fn payloads(stream: &[u8]) -> Vec<&[u8]> {
+    let mut reader = SliceReader::<(), _>::new(stream, deframer());
+    std::iter::from_fn(|| reader.read_message().expect("an intact stream")).collect()
+}
+
+fn collect_owned<D: Dataset>(decode: impl FnOnce(&mut dyn FnMut(D::Record))) -> Vec<D::Record> {
+    let mut records = Vec::new();
+    decode(&mut |record| records.push(record));
+    records
+}
+
+/// Writes the records with every peer and checks that each stream reads
+/// back as the records, so no benchmark below measures nothing.
+fn streams_checked<D: Dataset>(records: &[D::Record], scratch: &mut Scratch<D>) -> Streams {
+    write_flatstream::<D>(records, &mut scratch.sink);
+    let flatstream = scratch.stream();
+    write_flatbuffers::<D>(records, &mut scratch.builder, &mut scratch.sink);
+    let flatbuffers = scratch.stream();
+    write_bincode::<D>(records, &mut scratch.bincode, &mut scratch.sink);
+    let bincode = scratch.stream();
+    write_rkyv::<D>(records, &mut scratch.rkyv, &mut scratch.sink);
+    let rkyv = scratch.stream();
+
+    let name = D::NAME;
+    let (derived, by_hand) = (payloads(&flatstream), payloads(&flatbuffers));
+    assert_eq!(
+        derived.len(),
+        by_hand.len(),
+        "{name}: the message counts differ"
+    );
+    for (i, (derived, by_hand)) in derived.iter().zip(&by_hand).enumerate() {
+        assert_eq!(
+            by_hand, derived,
+            "{name}, message {i}: the hand-written FlatBuffers bytes differ from the derive's"
+        );
+    }
+    let owned = collect_owned::<D>(|f| owned_flatstream::<D>(&flatstream, f));
+    assert!(owned == records, "{name}: flatstream decodes other records");
+    let owned = collect_owned::<D>(|f| owned_bincode::<D>(&bincode, f));
+    assert!(owned == records, "{name}: bincode decodes other records");
+    let owned = collect_owned::<D>(|f| owned_rkyv::<D>(&rkyv, &mut scratch.rkyv, f));
+    assert!(owned == records, "{name}: rkyv decodes other records");
+
+    let digest = read_flatstream::<D>(&flatstream);
+    assert_ne!(
+        digest,
+        Digest::default(),
+        "{name}: the view touched nothing"
+    );
+    assert_eq!(
+        read_flatbuffers::<D>(&flatbuffers),
+        digest,
+        "{name}: the flatbuffers view touches other values"
+    );
+    assert_eq!(
+        read_rkyv::<D>(&rkyv, &mut scratch.rkyv),
+        digest,
+        "{name}: the rkyv view touches other values"
+    );
+
+    let per_message = |stream: &[u8]| stream.len() as f64 / records.len() as f64;
+    eprintln!(
+        "peers/{name}: bytes per message, frame header included: flatstream {:.0}, \
+         flatbuffers {:.0}, bincode {:.0}, rkyv {:.0}",
+        per_message(&flatstream),
+        per_message(&flatbuffers),
+        per_message(&bincode),
+        per_message(&rkyv),
+    );
+    Streams {
+        flatstream,
+        flatbuffers,
+        bincode,
+        rkyv,
+    }
+}
+
+fn bench_dataset<D: Dataset>(c: &mut Criterion) {
+    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
+    let records: Vec<D::Record> = (0..D::MESSAGES).map(|_| D::generate(&mut rng)).collect();
+    let mut scratch = Scratch::<D>::new();
+    let streams = streams_checked::<D>(&records, &mut scratch);
+    let Scratch {
+        mut sink,
+        mut builder,
+        bincode: mut bincode_scratch,
+        rkyv: mut rkyv_scratch,
+    } = scratch;
+    let messages = Throughput::Elements(records.len() as u64);
+    let name = D::NAME;
+
+    let mut group = c.benchmark_group(format!("peers/{name}/write"));
+    group.throughput(messages.clone());
+    group.bench_function("flatstream", |b| {
+        b.iter(|| {
+            write_flatstream::<D>(black_box(&records), &mut sink);
+            black_box(sink.get_ref().len())
+        })
+    });
+    group.bench_function("flatbuffers", |b| {
+        b.iter(|| {
+            write_flatbuffers::<D>(black_box(&records), &mut builder, &mut sink);
+            black_box(sink.get_ref().len())
+        })
+    });
+    group.bench_function("bincode", |b| {
+        b.iter(|| {
+            write_bincode::<D>(black_box(&records), &mut bincode_scratch, &mut sink);
+            black_box(sink.get_ref().len())
+        })
+    });
+    group.bench_function("rkyv", |b| {
+        b.iter(|| {
+            write_rkyv::<D>(black_box(&records), &mut rkyv_scratch, &mut sink);
+            black_box(sink.get_ref().len())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(format!("peers/{name}/read"));
+    group.throughput(messages.clone());
+    group.bench_function("flatstream", |b| {
+        b.iter(|| black_box(read_flatstream::<D>(black_box(&streams.flatstream))))
+    });
+    group.bench_function("flatbuffers", |b| {
+        b.iter(|| black_box(read_flatbuffers::<D>(black_box(&streams.flatbuffers))))
+    });
+    group.bench_function("rkyv", |b| {
+        b.iter(|| black_box(read_rkyv::<D>(black_box(&streams.rkyv), &mut rkyv_scratch)))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(format!("peers/{name}/owned"));
+    group.throughput(messages);
+    group.bench_function("flatstream", |b| {
+        b.iter(|| owned_flatstream::<D>(black_box(&streams.flatstream), |r| drop(black_box(r))))
+    });
+    group.bench_function("bincode", |b| {
+        b.iter(|| owned_bincode::<D>(black_box(&streams.bincode), |r| drop(black_box(r))))
+    });
+    group.bench_function("rkyv", |b| {
+        b.iter(|| {
+            owned_rkyv::<D>(black_box(&streams.rkyv), &mut rkyv_scratch, |r| {
+                drop(black_box(r))
+            })
+        })
+    });
+    group.finish();
+}
+
+fn bench_peers(c: &mut Criterion) {
+    bench_dataset::<log::Logs>(c);
+    bench_dataset::<mesh::Meshes>(c);
+    bench_dataset::<minecraft_savedata::Players>(c);
+    bench_dataset::<mk48::Updates>(c);
+}
+
+criterion_group!(benches, bench_peers);
+criterion_main!(benches);
