@@ -347,3 +347,63 @@ fn shadowed_prelude_fixed_structs_and_unions_round_trip() {
     assert_eq!(Payload::view(&bytes).unwrap(), message);
     assert!(flatstream::schema::<Holder>().contains("namespace hygiene;"));
 }
+
+/// Types declared by a `macro_rules!` macro: their field types carry the
+/// macro's hygiene, which must not hide the names the derive binds.
+macro_rules! declare_record {
+    ($name:ident, $point:ident, $kind:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(flatstream::StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $kind {
+            Low,
+            High,
+        }
+
+        #[derive(flatstream::StreamSerialize, Debug, Clone, Copy, PartialEq)]
+        #[flatstream(fixed)]
+        pub struct $point {
+            pub x: f32,
+            pub kind: $kind,
+        }
+
+        #[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
+        pub struct $name {
+            $(pub $field: $ty,)*
+        }
+    };
+}
+
+mod from_macro {
+    declare_record!(MacroRecord, MacroPoint, MacroKind {
+        id: u64,
+        name: String,
+        tags: Vec<String>,
+        kind: MacroKind,
+        point: MacroPoint,
+        points: Vec<MacroPoint>,
+        maybe: Option<MacroPoint>,
+    });
+}
+
+#[test]
+fn types_declared_by_a_macro_rules_macro_derive() {
+    use from_macro::{MacroKind, MacroPoint, MacroRecord};
+    let point = MacroPoint {
+        x: 2.5,
+        kind: MacroKind::High,
+    };
+    let record = MacroRecord {
+        id: 7,
+        name: "from a macro".into(),
+        tags: vec!["a".into(), "b".into()],
+        kind: MacroKind::High,
+        point,
+        points: vec![point; 3],
+        maybe: None,
+    };
+    let payload = payload_of(&record);
+    let view = MacroRecord::view(&payload).unwrap();
+    assert_eq!(view.name(), "from a macro");
+    assert_eq!(MacroRecord::from(view), record);
+    assert!(format!("{view:?}").contains("from a macro"));
+    assert!(flatstream::schema::<MacroRecord>().contains("table MacroRecord"));
+}

@@ -17,16 +17,19 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
     let name = ident.unraw_string();
     let explicit_ids = fields.iter().any(|field| field.attrs.id.is_some());
     let identifier = cx.file_identifier();
+    // Names the generated code binds, spanned at the call site so that a
+    // type spelled inside a `macro_rules!` macro cannot hide them.
+    let schema = quote!(schema);
     let lines = fields.iter().filter(|f| f.attrs.skip.is_none()).map(|field| {
         let ty = field.ty;
         let label = field.ident.unraw_string();
         let deprecated = field.attrs.deprecated.is_some();
         let describe = if fixed {
-            quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(schema))
+            quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(#schema))
         } else if field.is_stored() {
-            quote_spanned!(ty.span()=> <#ty as #private::Field>::schema_type(schema))
+            quote_spanned!(ty.span()=> <#ty as #private::Field>::schema_type(#schema))
         } else if classify(ty).is_ok() {
-            quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(schema))
+            quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe(#schema))
         } else {
             quote!(#private::TypeRef::opaque())
         };

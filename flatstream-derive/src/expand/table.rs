@@ -124,12 +124,16 @@ fn union_id_assertions(cx: &Cx<'_>, stored: &[&Field<'_>]) -> Vec<TokenStream> {
 /// ordered largest first (as flatc does, to save padding).
 fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let private = &cx.private;
+    // Spanned at the call site, so a field type spelled inside a
+    // `macro_rules!` macro cannot hide them.
+    let (this, builder) = (quote!(self), quote!(builder));
     let locals: Vec<_> = (0..stored.len())
         .map(|index| format_ident!("__field{}", index))
         .collect();
     let prepares = stored.iter().zip(&locals).map(|(field, local)| {
         let (field_trait, name) = (cx.field_trait(field), field.ident);
-        let prepare = quote_spanned!(field.ty.span()=> #field_trait::prepare(&self.#name, builder));
+        let prepare =
+            quote_spanned!(field.ty.span()=> #field_trait::prepare(&#this.#name, #builder));
         quote!(let #local = #prepare;)
     });
 
@@ -145,7 +149,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             let default = default_tokens(cx, field);
             let span = field.ty.span();
             let call =
-                quote_spanned!(span=> #field_trait::push(builder, #voffset, #local, #default));
+                quote_spanned!(span=> #field_trait::push(#builder, #voffset, #local, #default));
             let push = quote!(#call;);
             match field.kind.as_ref().and_then(Kind::width) {
                 Some(width) => {

@@ -70,10 +70,12 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     };
     let verifies = tables.iter().map(|(variant, ty, tag)| {
         let label = variant.unraw_string();
-        quote_spanned!(ty.span()=> #tag => #private::union_verify_variant::<#ty>(verifier, #label, pos))
+        let (verifier, pos) = (quote!(verifier), quote!(pos));
+        quote_spanned!(ty.span()=> #tag => #private::union_verify_variant::<#ty>(#verifier, #label, #pos))
     });
     let checks = tables.iter().map(|(_, ty, tag)| {
-        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(checker, pos))
+        let (checker, pos) = (quote!(checker), quote!(pos));
+        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(#checker, #pos))
     });
     let from_views = tables.iter().zip(&boxed).map(|((variant, ty, _), boxed)| {
         let table = table(ty);
@@ -96,7 +98,8 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let root_field = snake_case(&name);
     let schema_variants = tables.iter().map(|(variant, ty, _)| {
         let label = variant.unraw_string();
-        quote_spanned!(ty.span()=> (#label, <#ty as #private::Schema>::describe(schema)))
+        let schema = quote!(schema);
+        quote_spanned!(ty.span()=> (#label, <#ty as #private::Schema>::describe(#schema)))
     });
     let doc = format!(
         "A zero-copy view of a [`{name}`]: the variant read, holding the view \

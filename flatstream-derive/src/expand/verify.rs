@@ -18,8 +18,9 @@ pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let name = field.ident.unraw_string();
         let voffset = cx.voffset(field);
         let required = field.attrs.required.is_some();
+        let table = quote!(table);
         let visit = quote_spanned! {field.ty.span()=>
-            #field_trait::verify(table, #name, #voffset, #field_trait::REQUIRED || #required)
+            #field_trait::verify(#table, #name, #voffset, #field_trait::REQUIRED || #required)
         };
         quote!(let table = #visit?;)
     });
@@ -39,8 +40,9 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let field_trait = cx.field_trait(field);
         let voffset = cx.voffset(field);
         let required = field.attrs.required.is_some();
+        let (checker, table) = (quote!(checker), quote!(table));
         quote_spanned! {field.ty.span()=>
-            #field_trait::check(checker, &table, #voffset, #field_trait::REQUIRED || #required)?;
+            #field_trait::check(#checker, &#table, #voffset, #field_trait::REQUIRED || #required)?;
         }
     });
     quote! {

@@ -119,7 +119,8 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
         let field_trait = cx.field_trait(field);
         let label = field.ident.unraw_string();
         let read = read_field(cx, field, quote!(self.table));
-        let fmt = quote_spanned!(field.ty.span()=> #field_trait::fmt_view(value, f));
+        let (value, f) = (quote!(value), quote!(f));
+        let fmt = quote_spanned!(field.ty.span()=> #field_trait::fmt_view(#value, #f));
         quote! {
             // SAFETY: as in the accessor.
             let value = #read;
@@ -187,13 +188,14 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             true
         };
     }
+    let owned = quote!(owned);
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
         let read = read_field(cx, field, quote!(view.table));
         quote_spanned! {field.ty.span()=>
             // SAFETY: as in the accessor.
-            #field_trait::view_eq(#read, &owned.#name)
+            #field_trait::view_eq(#read, &#owned.#name)
         }
     });
     quote!(#(#comparisons)&&*)
