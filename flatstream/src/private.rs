@@ -1568,7 +1568,13 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
 /// [`VectorElement::read_element`] for fixed structs (bounds-checked).
 #[inline]
 pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
-    T::read_fixed(fixed_slice(buf, loc))
+    // Exactly `SIZE` bytes, so the reads of the fields inside need no
+    // bounds checks of their own.
+    let bytes = loc
+        .checked_add(T::SIZE)
+        .and_then(|end| buf.get(loc..end))
+        .unwrap_or(&[]);
+    T::read_fixed(bytes)
 }
 
 /// [`VectorElement::build_vector`] for fixed structs.
