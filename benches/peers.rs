@@ -24,7 +24,8 @@
 //!   reader of such a stream must do;
 //! - `peers/<dataset>/owned/<peer>` decodes owned records: flatstream
 //!   through `StreamReader`'s owned iterator (which copies each frame into
-//!   its read buffer, as when reading a file), bincode from each payload
+//!   its read buffer, as when reading a file) and, as `flatstream_slice`,
+//!   from `SliceReader` views like the others; bincode from each payload
 //!   slice, rkyv from the aligned copy.
 //!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
@@ -357,6 +358,15 @@ fn owned_flatstream<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
     }
 }
 
+/// Owned records from the payload slices, as bincode and rkyv read them:
+/// `SliceReader` views converted with `From`.
+fn owned_flatstream_slice<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
+    let mut reader = SliceReader::<D::Record, _>::new(stream, deframer());
+    while let Some(view) = reader.read().expect("an intact stream") {
+        f(D::Record::from_view(view));
+    }
+}
+
 fn owned_bincode<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
     for_each_payload(stream, |payload| {
         f(bincode::deserialize(payload).expect("a valid bincode record"));
@@ -442,6 +452,11 @@ fn streams_checked<D: Dataset>(records: &[D::Record], scratch: &mut Scratch<D>) 
     }
     let owned = collect_owned::<D>(|f| owned_flatstream::<D>(&flatstream, f));
     assert!(owned == records, "{name}: flatstream decodes other records");
+    let owned = collect_owned::<D>(|f| owned_flatstream_slice::<D>(&flatstream, f));
+    assert!(
+        owned == records,
+        "{name}: flatstream's slice reader decodes other records"
+    );
     let owned = collect_owned::<D>(|f| owned_bincode::<D>(&bincode, f));
     assert!(owned == records, "{name}: bincode decodes other records");
     let owned = collect_owned::<D>(|f| owned_rkyv::<D>(&rkyv, &mut scratch.rkyv, f));
@@ -540,6 +555,11 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
     group.throughput(messages);
     group.bench_function("flatstream", |b| {
         b.iter(|| owned_flatstream::<D>(black_box(&streams.flatstream), |r| drop(black_box(r))))
+    });
+    group.bench_function("flatstream_slice", |b| {
+        b.iter(|| {
+            owned_flatstream_slice::<D>(black_box(&streams.flatstream), |r| drop(black_box(r)))
+        })
     });
     group.bench_function("bincode", |b| {
         b.iter(|| owned_bincode::<D>(black_box(&streams.bincode), |r| drop(black_box(r))))

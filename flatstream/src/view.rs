@@ -107,6 +107,13 @@ pub trait VectorElement: Sized + crate::schema::Schema {
     fn element_to_owned(view: Self::View<'_>) -> Self;
 
     #[doc(hidden)]
+    /// Decodes a whole vector; scalars override it with one pass over the
+    /// bytes.
+    fn vector_to_vec(vector: &Vector<'_, Self>) -> Vec<Self> {
+        vector.iter().map(Self::element_to_owned).collect()
+    }
+
+    #[doc(hidden)]
     /// Whether an element view holds the same value as `owned`.
     fn element_eq(view: Self::View<'_>, owned: &Self) -> bool;
 
@@ -233,7 +240,17 @@ impl<'a, T: VectorElement> Vector<'a, T> {
 
     /// Decodes every element into an owned `Vec`.
     pub fn to_vec(&self) -> Vec<T> {
-        self.iter().map(T::element_to_owned).collect()
+        T::vector_to_vec(self)
+    }
+
+    /// The bytes of the elements, `WIDTH` each (empty when they are not
+    /// all in the buffer, which verification rules out).
+    #[inline]
+    fn element_bytes(&self) -> &'a [u8] {
+        self.len
+            .checked_mul(T::WIDTH)
+            .and_then(|size| self.buf.get(self.start..self.start.checked_add(size)?))
+            .unwrap_or(&[])
     }
 }
 
@@ -467,6 +484,14 @@ macro_rules! scalar_elements {
                 view
             }
 
+            fn vector_to_vec(vector: &Vector<'_, $ty>) -> Vec<$ty> {
+                vector
+                    .element_bytes()
+                    .chunks_exact(core::mem::size_of::<$ty>())
+                    .map(|bytes| <$ty as ScalarBytes>::from_le(bytes))
+                    .collect()
+            }
+
             #[inline]
             fn element_eq(view: $ty, owned: &$ty) -> bool {
                 view == *owned
@@ -477,6 +502,31 @@ macro_rules! scalar_elements {
             }
         }
     )*};
+}
+
+/// A scalar read from its little-endian bytes.
+trait ScalarBytes {
+    fn from_le(bytes: &[u8]) -> Self;
+}
+
+macro_rules! scalar_bytes {
+    ($($ty:ty),*) => {$(
+        impl ScalarBytes for $ty {
+            #[inline(always)]
+            fn from_le(bytes: &[u8]) -> $ty {
+                <$ty>::from_le_bytes(bytes.try_into().unwrap_or_default())
+            }
+        }
+    )*};
+}
+
+scalar_bytes!(i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+impl ScalarBytes for bool {
+    #[inline(always)]
+    fn from_le(bytes: &[u8]) -> bool {
+        bytes.first().is_some_and(|byte| *byte != 0)
+    }
 }
 
 scalar_elements!(bool, i8, u16, i16, u32, i32, u64, i64, f32, f64);
