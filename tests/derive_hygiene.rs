@@ -402,7 +402,12 @@ fn types_declared_by_a_macro_rules_macro_derive() {
     };
     let payload = payload_of(&record);
     let view = MacroRecord::view(&payload).unwrap();
-    assert_eq!(view.name(), "from a macro");
+    assert_eq!((view.id(), view.name()), (7, "from a macro"));
+    assert_eq!(view.tags().len(), 2);
+    assert_eq!(view.kind(), MacroKind::High);
+    assert_eq!(view.point(), point);
+    assert_eq!(view.points().len(), 3);
+    assert!(view.maybe().is_none());
     assert_eq!(MacroRecord::from(view), record);
     assert!(format!("{view:?}").contains("from a macro"));
     assert!(flatstream::schema::<MacroRecord>().contains("table MacroRecord"));
