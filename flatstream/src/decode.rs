@@ -79,7 +79,18 @@ impl Skips {
 
     /// Closes the current region, if any: counts it in `stats` and reports
     /// it to the callback.
+    #[inline]
     pub(crate) fn finish(&mut self, stats: &mut ReadStats) {
+        // Checked in place: taking the region out moves the whole of it,
+        // error included, on every frame.
+        if self.current.is_some() {
+            self.close(stats);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn close(&mut self, stats: &mut ReadStats) {
         if let Some(region) = self.current.take() {
             stats.skipped_regions += 1;
             stats.skipped_bytes += region.len;
