@@ -114,6 +114,36 @@ pub trait Field: Sized + Schema {
         required: bool,
     ) -> Checked;
 
+    /// Checks and decodes the field at `slot` in one pass, with exactly
+    /// the checks of [`check`](Self::check): `None` when the field is
+    /// absent (as [`present`](Self::present) sees it).
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Self>>;
+
+    /// The value of an absent field: what [`get`](Self::get) then
+    /// [`to_owned`](Self::to_owned) give for it.
+    fn absent(default: Self::Default) -> Self;
+
+    /// [`decode_present`](Self::decode_present), an absent field decoded
+    /// as [`absent`](Self::absent).
+    #[inline(always)]
+    fn decode(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+        default: Self::Default,
+    ) -> Checked<Self> {
+        match Self::decode_present(checker, table, slot, required)? {
+            Some(value) => Ok(value),
+            None => Ok(Self::absent(default)),
+        }
+    }
+
     /// Decodes a view into an owned value.
     fn to_owned(view: Self::View<'_>) -> Self;
 
@@ -372,6 +402,26 @@ macro_rules! scalar_fields {
                 checker.visit(table, slot, required, |checker, pos| checker.scalar::<$ty>(pos))
             }
 
+            #[inline(always)]
+            fn decode_present(
+                checker: &mut Checker<'_>,
+                table: &TableAt<'_>,
+                slot: VOffsetT,
+                required: bool,
+            ) -> Checked<Option<$ty>> {
+                checker.decode(table, slot, required, |checker, pos| {
+                    checker.scalar::<$ty>(pos)?;
+                    Ok(<$ty as LittleEndian>::from_le_slice(
+                        checker.slice(pos, core::mem::size_of::<$ty>()),
+                    ))
+                })
+            }
+
+            #[inline(always)]
+            fn absent(default: $ty) -> $ty {
+                default
+            }
+
             #[inline]
             fn to_owned(view: $ty) -> $ty {
                 view
@@ -387,6 +437,36 @@ macro_rules! scalar_fields {
             }
         }
     )*};
+}
+
+/// A scalar read from its little-endian bytes (zero when they are short,
+/// which a check before the read rules out).
+pub trait LittleEndian: Sized {
+    /// The value whose little-endian bytes start `bytes`.
+    fn from_le_slice(bytes: &[u8]) -> Self;
+}
+
+macro_rules! little_endian {
+    ($($ty:ty),*) => {$(
+        impl LittleEndian for $ty {
+            #[inline(always)]
+            fn from_le_slice(bytes: &[u8]) -> $ty {
+                match bytes.get(..core::mem::size_of::<$ty>()) {
+                    Some(bytes) => <$ty>::from_le_bytes(bytes.try_into().unwrap_or_default()),
+                    None => 0 as $ty,
+                }
+            }
+        }
+    )*};
+}
+
+little_endian!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+impl LittleEndian for bool {
+    #[inline(always)]
+    fn from_le_slice(bytes: &[u8]) -> bool {
+        bytes.first().is_some_and(|byte| *byte != 0)
+    }
 }
 
 scalar_fields! {
@@ -452,6 +532,24 @@ impl Field for String {
         })
     }
 
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<String>> {
+        checker.decode(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            checker.string_value(at).map(String::from)
+        })
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> String {
+        String::new()
+    }
+
     fn to_owned(view: &str) -> String {
         view.into()
     }
@@ -514,6 +612,25 @@ impl Field for Vec<u8> {
             let at = checker.offset(pos)?;
             checker.scalar_vector::<u8>(at).map(drop)
         })
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Vec<u8>>> {
+        checker.decode(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            let (start, len) = checker.scalar_vector::<u8>(at)?;
+            Ok(checker.slice(start, len).to_vec())
+        })
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> Vec<u8> {
+        Vec::new()
     }
 
     fn to_owned(view: &[u8]) -> Vec<u8> {
@@ -594,6 +711,24 @@ impl<T: VectorElement> Field for Vec<T> {
         })
     }
 
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Vec<T>>> {
+        checker.decode(table, slot, required, |checker, pos| {
+            let at = checker.offset(pos)?;
+            T::decode_vector(checker, at)
+        })
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> Vec<T> {
+        Vec::new()
+    }
+
     fn to_owned(view: Vector<'_, T>) -> Vec<T> {
         view.to_vec()
     }
@@ -672,6 +807,22 @@ impl<T: Field> Field for Option<T> {
         _required: bool,
     ) -> Checked {
         T::check(checker, table, slot, false)
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Option<T>>> {
+        let _ = required;
+        T::decode_present(checker, table, slot, false).map(Some)
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> Option<T> {
+        None
     }
 
     fn to_owned(view: Option<T::View<'_>>) -> Option<T> {
@@ -755,6 +906,21 @@ impl<T: Field> Field for Box<T> {
         T::check(checker, table, slot, required)
     }
 
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Box<T>>> {
+        T::decode_present(checker, table, slot, required).map(|value| value.map(Box::new))
+    }
+
+    #[inline(always)]
+    fn absent(default: T::Default) -> Box<T> {
+        Box::new(T::absent(default))
+    }
+
     fn to_owned(view: T::View<'_>) -> Box<T> {
         Box::new(T::to_owned(view))
     }
@@ -796,6 +962,9 @@ pub trait TableType: Sized {
 
     /// Checks the table at `pos` with the generated verifier.
     fn check_table(checker: &mut Checker<'_>, pos: usize) -> Checked;
+
+    /// Checks and decodes the table at `pos` in one pass.
+    fn decode_table(checker: &mut Checker<'_>, pos: usize) -> Checked<Self>;
 
     /// Decodes a view into an owned value.
     fn from_view(view: Self::View<'_>) -> Self;
@@ -904,6 +1073,48 @@ pub fn table_build_vector<T: TableType>(
     build_offset_vector(items, builder, T::build)
 }
 
+/// [`Field::decode_present`] for tables.
+#[inline(always)]
+pub fn table_decode_present<T: TableType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked<Option<T>> {
+    checker.decode(table, slot, required, |checker, pos| {
+        let at = checker.offset(pos)?;
+        T::decode_table(checker, at)
+    })
+}
+
+/// [`Field::absent`] for tables: every field at its default.
+#[inline]
+pub fn table_absent<T: TableType>() -> T {
+    T::from_view(table_empty_view::<T>())
+}
+
+/// [`VectorElement::decode_vector`] for tables.
+#[inline]
+pub fn table_decode_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
+    checker.offset_vector_decode(pos, T::decode_table)
+}
+
+/// Checks and decodes a whole message of `T` in one pass.
+#[inline]
+pub fn decode_root<T>(payload: &[u8], options: &flatbuffers::VerifierOptions) -> Result<T>
+where
+    T: TableType,
+    for<'a> T::View<'a>: Follow<'a, Inner = T::View<'a>> + Verifiable,
+{
+    let mut checker = Checker::new(payload, options);
+    let decoded = checker.offset(0).and_then(|pos| {
+        let value = T::decode_table(&mut checker, pos)?;
+        checker.finish()?;
+        Ok(value)
+    });
+    decoded.map_err(|Invalid| explain::<T::View<'_>>(payload, options))
+}
+
 /// Writes each item with `build`, then the vector of their offsets. Each
 /// item must be finished before the vector starts, so the offsets are
 /// gathered first: on the stack for short vectors, else on a per-thread
@@ -959,6 +1170,7 @@ pub fn table_verify_vector<T: TableType>(
 /// An integer type that can underlie a FlatBuffers enum.
 pub trait Repr:
     EndianScalar
+    + LittleEndian
     + for<'a> Follow<'a, Inner = Self>
     + Push<Output = Self>
     + SimpleToVerifyInSlice
@@ -1138,6 +1350,36 @@ pub fn enum_check_vector<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> 
         enum_check_value::<E>(checker, pos + 4 + index * width)?;
     }
     Ok(())
+}
+
+/// [`Field::decode_present`] for enums.
+#[inline(always)]
+pub fn enum_decode_present<E: EnumType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked<Option<E>> {
+    checker.decode(table, slot, required, |checker, pos| {
+        let value = E::Repr::check_read(checker, pos)?;
+        match E::from_repr(value) {
+            Some(value) => Ok(value),
+            None => Err(Invalid),
+        }
+    })
+}
+
+/// [`VectorElement::decode_vector`] for enums.
+#[inline]
+pub fn enum_decode_vector<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<E>> {
+    enum_check_vector::<E>(checker, pos)?;
+    let width = core::mem::size_of::<E::Repr>();
+    let len = checker.reread_len_unchecked(pos);
+    let bytes = checker.slice(pos + 4, len * width);
+    Ok(bytes
+        .chunks_exact(width)
+        .map(|bytes| enum_from_stored(E::Repr::from_le_slice(bytes)))
+        .collect())
 }
 
 /// [`FixedType::check_fixed`] for enums.
@@ -1553,6 +1795,39 @@ pub fn fixed_check<T: FixedType>(
     })
 }
 
+/// [`Field::decode_present`] for fixed structs.
+#[inline(always)]
+pub fn fixed_decode_present<T: FixedType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked<Option<T>> {
+    checker.decode(table, slot, required, |checker, pos| {
+        checker.range(pos, T::SIZE)?;
+        if T::CHECKED {
+            T::check_fixed(checker, pos)?;
+        }
+        Ok(T::read_fixed(checker.slice(pos, T::SIZE)))
+    })
+}
+
+/// [`Field::absent`] for fixed structs: zeros, as [`fixed_get`] reads it.
+#[inline]
+pub fn fixed_absent<T: FixedType>() -> T {
+    T::read_fixed(&[])
+}
+
+/// [`VectorElement::decode_vector`] for fixed structs.
+#[inline]
+pub fn fixed_decode_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
+    fixed_check_vector::<T>(checker, pos)?;
+    let len = checker.reread_len_unchecked(pos);
+    Ok((0..len)
+        .map(|index| T::read_fixed(checker.slice(pos + 4 + index * T::SIZE, T::SIZE)))
+        .collect())
+}
+
 /// [`VectorElement::check_vector`] for fixed structs.
 #[inline]
 pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
@@ -1644,6 +1919,10 @@ pub trait UnionType: Sized + 'static {
 
     /// [`verify_union`](Self::verify_union) for the generated verifier.
     fn check_union(tag: u8, checker: &mut Checker<'_>, pos: usize) -> Checked;
+
+    /// Checks and decodes the table at `pos` as the variant `tag` names,
+    /// a tag [`knows`](Self::knows).
+    fn decode_union(tag: u8, checker: &mut Checker<'_>, pos: usize) -> Checked<Self>;
 
     /// Decodes a view into an owned value.
     fn from_view(view: Self::View<'_>) -> Self;
@@ -1795,6 +2074,53 @@ pub fn union_check<U: UnionType>(
         },
         _ => Err(Invalid),
     }
+}
+
+/// [`Field::decode_present`] for unions, with the checks of
+/// [`union_check`]: `None` when absent or tagged 0, as
+/// [`union_present`] sees it.
+#[inline]
+pub fn union_decode_present<U: UnionType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked<Option<U>> {
+    let required = required && !U::HAS_OTHER;
+    let value = checker.field(table, slot + 2)?;
+    let tag = checker.field(table, slot)?;
+    match (tag, value) {
+        (None, None) if required => Err(Invalid),
+        (None, None) => Ok(None),
+        (Some(tag), Some(value)) => match checker.read_u8(tag)? {
+            0 if required => Err(Invalid),
+            0 => Ok(None),
+            tag if !U::knows(tag) => {
+                if U::HAS_OTHER {
+                    Ok(Some(union_absent::<U>()))
+                } else {
+                    Err(Invalid)
+                }
+            }
+            tag => U::decode_union(tag, checker, value).map(Some),
+        },
+        _ => Err(Invalid),
+    }
+}
+
+/// [`Field::absent`] for unions: what the view of an absent union decodes
+/// to (the `other` variant when there is one).
+#[inline]
+pub fn union_absent<U: UnionType>() -> U {
+    U::from_view(U::view_absent())
+}
+
+/// Checks and decodes the table the offset at `pos` points to as a `T`,
+/// for [`UnionType::decode_union`].
+#[inline]
+pub fn union_decode_variant<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked<T> {
+    let at = checker.offset(pos)?;
+    T::decode_table(checker, at)
 }
 
 /// Checks the table the offset at `pos` points to as a `T`, for

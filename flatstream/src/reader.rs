@@ -304,7 +304,16 @@ impl<T: DecodeOwned, R: Read, D: Deframer> Iterator for StreamReader<T, R, D> {
         if self.fused {
             return None;
         }
-        let next = self.read().map(|view| view.map(T::from_view));
+        // Checked and decoded in one pass; the payload's range is not
+        // needed afterwards.
+        let options = self.verifier.clone();
+        let mut decoded = None;
+        let next = self
+            .next_frame(|payload| {
+                decoded = Some(T::decode_with_options(payload, &options)?);
+                Ok(())
+            })
+            .map(|frame| frame.and(decoded));
         match next {
             Ok(Some(message)) => Some(Ok(message)),
             Ok(None) => {

@@ -97,6 +97,24 @@ pub trait StreamDeserialize {
         Self::view(payload)
     }
 
+    /// Verifies `payload` under `options` and decodes it into an owned
+    /// value.
+    ///
+    /// The provided implementation verifies, then converts the view; the
+    /// derive checks and decodes in one pass, with the same checks. The
+    /// owned-decoding iterator of [`StreamReader`](crate::StreamReader)
+    /// calls it.
+    ///
+    /// # Errors
+    ///
+    /// As [`view_with_options`](Self::view_with_options).
+    fn decode_with_options(payload: &[u8], options: &VerifierOptions) -> Result<Self>
+    where
+        Self: DecodeOwned,
+    {
+        Self::view_with_options(payload, options).map(Self::from_view)
+    }
+
     /// Returns the root view of `payload` without verifying it.
     ///
     /// # Safety

@@ -168,6 +168,12 @@ impl<'a> Checker<'a> {
     /// options waive it) the NUL after it.
     #[inline(always)]
     pub fn string(&mut self, pos: usize) -> Checked {
+        self.string_value(pos).map(drop)
+    }
+
+    /// [`string`](Self::string), returning the string.
+    #[inline(always)]
+    pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
         let (start, len) = self.vector(pos, 1, 1)?;
         self.within_limit()?;
         let end = start + len;
@@ -177,7 +183,56 @@ impl<'a> Checker<'a> {
         if self.null_terminated && self.buf.get(end) != Some(&0) {
             return Err(Invalid);
         }
-        Ok(())
+        let text = self.buf.get(start..end).ok_or(Invalid)?;
+        // SAFETY: `is_utf8` accepted exactly these bytes: ASCII, or what
+        // `core::str::from_utf8` accepts.
+        Ok(unsafe { core::str::from_utf8_unchecked(text) })
+    }
+
+    /// The `len` bytes at `start`, which a check has found in the buffer
+    /// (empty otherwise).
+    #[inline(always)]
+    pub fn slice(&self, start: usize, len: usize) -> &'a [u8] {
+        start
+            .checked_add(len)
+            .and_then(|end| self.buf.get(start..end))
+            .unwrap_or(&[])
+    }
+
+    /// Decodes a vector of offsets at `pos`, each element by `element` at
+    /// the position its offset points to, with the checks of
+    /// [`offset_vector`](Self::offset_vector).
+    #[inline(always)]
+    pub fn offset_vector_decode<T>(
+        &mut self,
+        pos: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<Vec<T>> {
+        let (start, len) = self.vector(pos, 4, 4)?;
+        // At most a quarter of the buffer's bytes, which are there.
+        let mut items = Vec::with_capacity(len);
+        for index in 0..len {
+            let target = self.offset(start + index * 4)?;
+            items.push(element(self, target)?);
+        }
+        Ok(items)
+    }
+
+    /// Decodes the field at `slot` with `present` when it is there;
+    /// `None` when absent, which fails only when `required`.
+    #[inline(always)]
+    pub fn decode<T>(
+        &mut self,
+        table: &TableAt<'_>,
+        slot: u16,
+        required: bool,
+        present: impl FnOnce(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<Option<T>> {
+        match self.field(table, slot)? {
+            Some(pos) => present(self, pos).map(Some),
+            None if required => Err(Invalid),
+            None => Ok(None),
+        }
     }
 
     /// A vector of offsets at `pos`, each element checked by `element`
@@ -284,6 +339,23 @@ impl<'a> Checker<'a> {
         let bytes = self.read::<T, N>(pos)?;
         self.charge(N);
         Ok(bytes)
+    }
+
+    /// The length prefix at `pos` of a vector already checked, without
+    /// charging it again.
+    #[inline(always)]
+    pub fn reread_len_unchecked(&self, pos: usize) -> usize {
+        match self.slice(pos, 4).try_into() {
+            Ok(bytes) => u32::from_le_bytes(bytes) as usize,
+            Err(_) => 0,
+        }
+    }
+
+    /// Fails when the apparent size is over the limit: the last check of a
+    /// whole buffer.
+    #[inline(always)]
+    pub fn finish(&self) -> Checked {
+        self.within_limit()
     }
 
     /// Charges the re-read of a vector's length prefix at `pos`.

@@ -107,6 +107,11 @@ pub trait VectorElement: Sized + crate::schema::Schema {
     fn element_to_owned(view: Self::View<'_>) -> Self;
 
     #[doc(hidden)]
+    /// Checks and decodes a vector whose length prefix is at `pos`, with
+    /// the checks of [`check_vector`](Self::check_vector).
+    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<Self>>;
+
+    #[doc(hidden)]
     /// Decodes a whole vector; scalars override it with one pass over the
     /// bytes.
     fn vector_to_vec(vector: &Vector<'_, Self>) -> Vec<Self> {
@@ -484,6 +489,16 @@ macro_rules! scalar_elements {
                 view
             }
 
+            #[inline]
+            fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<$ty>> {
+                let (start, len) = checker.scalar_vector::<$ty>(pos)?;
+                Ok(checker
+                    .slice(start, len * core::mem::size_of::<$ty>())
+                    .chunks_exact(core::mem::size_of::<$ty>())
+                    .map(|bytes| <$ty as ScalarBytes>::from_le(bytes))
+                    .collect())
+            }
+
             fn vector_to_vec(vector: &Vector<'_, $ty>) -> Vec<$ty> {
                 vector
                     .element_bytes()
@@ -554,6 +569,13 @@ impl VectorElement for String {
     #[inline]
     fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
         checker.offset_vector(pos, Checker::string)
+    }
+
+    #[inline]
+    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<String>> {
+        checker.offset_vector_decode(pos, |checker, at| {
+            checker.string_value(at).map(String::from)
+        })
     }
 
     fn element_to_owned(view: &str) -> String {

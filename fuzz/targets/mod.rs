@@ -346,6 +346,18 @@ pub fn verify_agrees(payload: &[u8], options: &VerifierOptions) {
         ours.as_ref().err(),
         reference.as_ref().err()
     );
+    // The one-pass owned decode accepts the same buffers and decodes what
+    // the view converts to.
+    let decoded = Everything::decode_with_options(payload, options);
+    assert_eq!(
+        decoded.is_ok(),
+        ours.is_ok(),
+        "{:?}",
+        decoded.as_ref().err()
+    );
+    if let (Ok(decoded), Ok(view)) = (&decoded, &ours) {
+        assert_eq!(payload_of(decoded), payload_of(&Everything::from(*view)));
+    }
     if let Ok(view) = ours {
         check_view(view);
     }

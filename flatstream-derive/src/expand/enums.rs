@@ -166,6 +166,21 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     #private::enum_check::<Self>(checker, table, slot, required)
                 }
 
+                #[inline(always)]
+                fn decode_present(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked<::core::option::Option<Self>> {
+                    #private::enum_decode_present::<Self>(checker, table, slot, required)
+                }
+
+                #[inline]
+                fn absent(default: Self) -> Self {
+                    default
+                }
+
                 #[inline]
                 fn to_owned(view: Self) -> Self {
                     view
@@ -267,6 +282,14 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::Checked {
                     #private::enum_check_vector::<Self>(checker, pos)
+                }
+
+                #[inline]
+                fn decode_vector(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked<::std::vec::Vec<Self>> {
+                    #private::enum_decode_vector::<Self>(checker, pos)
                 }
 
                 #[inline]

@@ -176,6 +176,21 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #private::fixed_check::<Self>(checker, table, slot, required)
                 }
 
+                #[inline(always)]
+                fn decode_present(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked<::core::option::Option<Self>> {
+                    #private::fixed_decode_present::<Self>(checker, table, slot, required)
+                }
+
+                #[inline]
+                fn absent((): ()) -> Self {
+                    #private::fixed_absent::<Self>()
+                }
+
                 #[inline]
                 fn to_owned(view: Self) -> Self {
                     view
@@ -221,6 +236,14 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::Checked {
                     #private::fixed_check_vector::<Self>(checker, pos)
+                }
+
+                #[inline]
+                fn decode_vector(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked<::std::vec::Vec<Self>> {
+                    #private::fixed_decode_vector::<Self>(checker, pos)
                 }
 
                 #[inline]

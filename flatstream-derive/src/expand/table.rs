@@ -17,6 +17,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let verify_impls = verify::view_traits(cx);
     let verify_body = verify::verify_body(cx, &stored);
     let check_body = verify::check_body(cx, &stored);
+    let decode_body = verify::decode_body(cx, fields);
     let build = build_fn(cx, &stored);
     let traits = trait_impls(cx);
     let schema = schema::table(cx, fields, false);
@@ -64,6 +65,14 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     pos: ::core::primitive::usize,
                 ) -> #private::Checked {
                     #check_body
+                }
+
+                #[inline]
+                fn decode_table(
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked<Self> {
+                    #decode_body
                 }
 
                 fn from_view(view: #view<'_>) -> Self {
@@ -255,6 +264,15 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             }
 
             #[inline]
+            fn decode_with_options(
+                payload: &[::core::primitive::u8],
+                options: &#private::flatbuffers::VerifierOptions,
+            ) -> #private::Result<Self> {
+                #check_identifier
+                #private::decode_root::<Self>(payload, options)
+            }
+
+            #[inline]
             unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
                 // SAFETY: the caller guarantees `payload` is a valid buffer
                 // of this type.
@@ -328,6 +346,21 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #private::table_check::<Self>(checker, table, slot, required)
             }
 
+            #[inline(always)]
+            fn decode_present(
+                checker: &mut #private::Checker<'_>,
+                table: &#private::TableAt<'_>,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::Checked<::core::option::Option<Self>> {
+                #private::table_decode_present::<Self>(checker, table, slot, required)
+            }
+
+            #[inline]
+            fn absent((): ()) -> Self {
+                #private::table_absent::<Self>()
+            }
+
             #[inline]
             fn to_owned(view: #view<'_>) -> Self {
                 <Self as #private::TableType>::from_view(view)
@@ -380,6 +413,14 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 pos: ::core::primitive::usize,
             ) -> #private::Checked {
                 #private::table_check_vector::<Self>(checker, pos)
+            }
+
+            #[inline]
+            fn decode_vector(
+                checker: &mut #private::Checker<'_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::Checked<::std::vec::Vec<Self>> {
+                #private::table_decode_vector::<Self>(checker, pos)
             }
 
             fn element_to_owned(view: #view<'_>) -> Self {

@@ -77,6 +77,15 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         let (checker, pos) = (quote!(checker), quote!(pos));
         quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(#checker, #pos))
     });
+    let decodes = tables.iter().zip(&boxed).map(|((variant, ty, tag), boxed)| {
+        let (checker, pos) = (quote!(checker), quote!(pos));
+        let decoded = quote_spanned!(ty.span()=> #private::union_decode_variant::<#ty>(#checker, #pos)?);
+        if *boxed {
+            quote!(#tag => ::core::result::Result::Ok(Self::#variant(#private::boxed(#decoded))))
+        } else {
+            quote!(#tag => ::core::result::Result::Ok(Self::#variant(#decoded)))
+        }
+    });
     let from_views = tables.iter().zip(&boxed).map(|((variant, ty, _), boxed)| {
         let table = table(ty);
         if *boxed {
@@ -177,6 +186,18 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     }
                 }
 
+                #[inline]
+                fn decode_union(
+                    tag: ::core::primitive::u8,
+                    checker: &mut #private::Checker<'_>,
+                    pos: ::core::primitive::usize,
+                ) -> #private::Checked<Self> {
+                    match tag {
+                        #(#decodes,)*
+                        _ => ::core::result::Result::Err(#private::Invalid),
+                    }
+                }
+
                 fn from_view(view: #view<'_>) -> Self {
                     match view {
                         #(#from_views,)*
@@ -268,6 +289,21 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     required: ::core::primitive::bool,
                 ) -> #private::Checked {
                     #private::union_check::<Self>(checker, table, slot, required)
+                }
+
+                #[inline(always)]
+                fn decode_present(
+                    checker: &mut #private::Checker<'_>,
+                    table: &#private::TableAt<'_>,
+                    slot: #private::flatbuffers::VOffsetT,
+                    required: ::core::primitive::bool,
+                ) -> #private::Checked<::core::option::Option<Self>> {
+                    #private::union_decode_present::<Self>(checker, table, slot, required)
+                }
+
+                #[inline]
+                fn absent((): ()) -> Self {
+                    #private::union_absent::<Self>()
                 }
 
                 #[inline]

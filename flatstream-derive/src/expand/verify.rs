@@ -53,6 +53,44 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     }
 }
 
+/// The body of `decode_table`: the checks of [`check_body`], in the same
+/// order, each field decoded as it is checked; fields not stored take
+/// their `Default`, as `From<View>` gives them.
+pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let private = &cx.private;
+    let (checker, table) = (quote!(checker), quote!(table));
+    let mut decodes = Vec::new();
+    let mut inits = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        let name = field.ident;
+        if field.is_stored() {
+            let local = quote::format_ident!("__decoded{}", index);
+            let field_trait = cx.field_trait(field);
+            let voffset = cx.voffset(field);
+            let required = field.attrs.required.is_some();
+            let default = super::table::default_tokens(cx, field);
+            decodes.push(quote_spanned! {field.ty.span()=>
+                let #local = #field_trait::decode(
+                    #checker,
+                    &#table,
+                    #voffset,
+                    #field_trait::REQUIRED || #required,
+                    #default,
+                )?;
+            });
+            inits.push(quote!(#name: #local));
+        } else {
+            inits.push(quote!(#name: ::core::default::Default::default()));
+        }
+    }
+    quote! {
+        let table = #private::Checker::enter_table(checker, pos)?;
+        #(#decodes)*
+        checker.leave_table();
+        ::core::result::Result::Ok(Self { #(#inits),* })
+    }
+}
+
 /// `Follow` and `Verifiable` for the view, so that `flatbuffers::root`
 /// can verify a buffer and hand out the view.
 pub fn view_traits(cx: &Cx<'_>) -> TokenStream {
