@@ -25,8 +25,8 @@
 //! - `peers/<dataset>/owned/<peer>` decodes owned records: flatstream
 //!   through `StreamReader`'s owned iterator (which copies each frame into
 //!   its read buffer, as when reading a file) and, as `flatstream_slice`,
-//!   from `SliceReader` views like the others; bincode from each payload
-//!   slice, rkyv from the aligned copy.
+//!   from each payload slice with `decode_with_options`, as bincode reads
+//!   its payload slices; rkyv from the aligned copy.
 //!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
 //! tables or strings in a fresh `Vec`, as code using flatc's output does;
@@ -359,12 +359,12 @@ fn owned_flatstream<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
 }
 
 /// Owned records from the payload slices, as bincode and rkyv read them:
-/// `SliceReader` views converted with `From`.
+/// `SliceReader::read_message`, then the one-pass checked decode.
 fn owned_flatstream_slice<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {
-    let mut reader = SliceReader::<D::Record, _>::new(stream, deframer());
-    while let Some(view) = reader.read().expect("an intact stream") {
-        f(D::Record::from_view(view));
-    }
+    let options = flatstream::VerifierOptions::default();
+    for_each_payload(stream, |payload| {
+        f(D::Record::decode_with_options(payload, &options).expect("a valid record"));
+    });
 }
 
 fn owned_bincode<D: Dataset>(stream: &[u8], mut f: impl FnMut(D::Record)) {

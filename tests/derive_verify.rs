@@ -327,3 +327,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn one_pass_owned_decode_agrees_with_view_and_from() {
+    use flatstream::VerifierOptions;
+    let options = VerifierOptions::default();
+    let payload = payload_of(&sample());
+    assert_eq!(
+        Outer::decode_with_options(&payload, &options).unwrap(),
+        Outer::from(Outer::view(&payload).unwrap())
+    );
+    // Every truncation and every byte flip: accepted by both or refused by
+    // both, with the same detailed error.
+    for cut in 0..payload.len() {
+        let short = &payload[..cut];
+        let decoded = Outer::decode_with_options(short, &options);
+        let viewed = Outer::view(short);
+        assert_eq!(decoded.is_ok(), viewed.is_ok(), "cut at {cut}");
+    }
+    for at in 0..payload.len() {
+        for bit in 0..8 {
+            let mut damaged = payload.clone();
+            damaged[at] ^= 1 << bit;
+            let decoded = Outer::decode_with_options(&damaged, &options);
+            match Outer::view(&damaged) {
+                Ok(view) => assert_eq!(decoded.unwrap(), Outer::from(view)),
+                Err(err) => assert_eq!(decoded.unwrap_err().to_string(), err.to_string()),
+            }
+        }
+    }
+    // Limits apply too.
+    let tight = VerifierOptions {
+        max_depth: 1,
+        ..VerifierOptions::default()
+    };
+    assert!(matches!(
+        Outer::decode_with_options(&payload, &tight),
+        Err(Error::Flatbuffers(InvalidFlatbuffer::DepthLimitReached))
+    ));
+    // An unknown enum value is refused in one pass as in two.
+    let tagged = payload_of(&TaggedV2 {
+        kind: KindV2::C,
+        kinds: vec![],
+    });
+    assert!(Tagged::decode_with_options(&tagged, &options).is_err());
+}
