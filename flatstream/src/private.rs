@@ -814,9 +814,8 @@ impl<T: Field> Field for Option<T> {
         checker: &mut Checker<'_>,
         table: &TableAt<'_>,
         slot: VOffsetT,
-        required: bool,
+        _required: bool,
     ) -> Checked<Option<Option<T>>> {
-        let _ = required;
         T::decode_present(checker, table, slot, false).map(Some)
     }
 
@@ -1317,12 +1316,14 @@ pub fn enum_verify<'v, 'o, 'b, E: EnumType>(
 
 /// Checks the discriminant at `pos`.
 #[inline(always)]
-fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked<E> {
     let value = E::Repr::check_read(checker, pos)?;
-    if E::HAS_OTHER || E::from_repr(value).is_some() {
-        Ok(())
-    } else {
-        Err(Invalid)
+    match E::from_repr(value) {
+        Some(value) => Ok(value),
+        // `from_repr` gives the `other` variant for unknown values; this
+        // keeps the rule, as `enum_from_stored` reads it, should it not.
+        None if E::HAS_OTHER => Ok(E::DEFAULT),
+        None => Err(Invalid),
     }
 }
 
@@ -1360,13 +1361,7 @@ pub fn enum_decode_present<E: EnumType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked<Option<E>> {
-    checker.decode(table, slot, required, |checker, pos| {
-        let value = E::Repr::check_read(checker, pos)?;
-        match E::from_repr(value) {
-            Some(value) => Ok(value),
-            None => Err(Invalid),
-        }
-    })
+    checker.decode(table, slot, required, enum_check_value::<E>)
 }
 
 /// [`VectorElement::decode_vector`] for enums.
@@ -1385,7 +1380,7 @@ pub fn enum_decode_vector<E: EnumType>(checker: &mut Checker<'_>, pos: usize) ->
 /// [`FixedType::check_fixed`] for enums.
 #[inline(always)]
 pub fn enum_check_fixed<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
-    enum_check_value::<E>(checker, pos)
+    enum_check_value::<E>(checker, pos).map(drop)
 }
 
 /// [`Field::fmt_view`] and [`VectorElement::fmt_element`] for enums: the
@@ -2044,48 +2039,20 @@ pub fn union_verify<'v, 'o, 'b, U: UnionType>(
     )
 }
 
-/// [`Field::check`] for unions: the tag and the table are both there or
-/// both absent, the tag is known (or the union has `other`), and the table
-/// checks as the tag's variant.
-#[inline]
-pub fn union_check<U: UnionType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked {
-    let required = required && !U::HAS_OTHER;
-    let value = checker.field(table, slot + 2)?;
-    let tag = checker.field(table, slot)?;
-    match (tag, value) {
-        (None, None) if required => Err(Invalid),
-        (None, None) => Ok(()),
-        (Some(tag), Some(value)) => match checker.read_u8(tag)? {
-            0 if required => Err(Invalid),
-            0 => Ok(()),
-            tag if !U::knows(tag) => {
-                if U::HAS_OTHER {
-                    Ok(())
-                } else {
-                    Err(Invalid)
-                }
-            }
-            tag => U::check_union(tag, checker, value),
-        },
-        _ => Err(Invalid),
-    }
-}
-
-/// [`Field::decode_present`] for unions, with the checks of
-/// [`union_check`]: `None` when absent or tagged 0, as
+/// The rules of a union field, shared by checking and decoding: the tag
+/// and the table are both there or both absent, the tag is known (or the
+/// union has `other`, whose value `other` gives), and the table passes
+/// `variant` as the tag's variant. `None` when absent or tagged 0, as
 /// [`union_present`] sees it.
-#[inline]
-pub fn union_decode_present<U: UnionType>(
+#[inline(always)]
+fn union_visit<U: UnionType, T>(
     checker: &mut Checker<'_>,
     table: &TableAt<'_>,
     slot: VOffsetT,
     required: bool,
-) -> Checked<Option<U>> {
+    other: impl FnOnce() -> T,
+    variant: impl FnOnce(u8, &mut Checker<'_>, usize) -> Checked<T>,
+) -> Checked<Option<T>> {
     let required = required && !U::HAS_OTHER;
     let value = checker.field(table, slot + 2)?;
     let tag = checker.field(table, slot)?;
@@ -2097,15 +2064,44 @@ pub fn union_decode_present<U: UnionType>(
             0 => Ok(None),
             tag if !U::knows(tag) => {
                 if U::HAS_OTHER {
-                    Ok(Some(union_absent::<U>()))
+                    Ok(Some(other()))
                 } else {
                     Err(Invalid)
                 }
             }
-            tag => U::decode_union(tag, checker, value).map(Some),
+            tag => variant(tag, checker, value).map(Some),
         },
         _ => Err(Invalid),
     }
+}
+
+/// [`Field::check`] for unions.
+#[inline]
+pub fn union_check<U: UnionType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked {
+    union_visit::<U, ()>(checker, table, slot, required, || (), U::check_union).map(drop)
+}
+
+/// [`Field::decode_present`] for unions.
+#[inline]
+pub fn union_decode_present<U: UnionType>(
+    checker: &mut Checker<'_>,
+    table: &TableAt<'_>,
+    slot: VOffsetT,
+    required: bool,
+) -> Checked<Option<U>> {
+    union_visit::<U, U>(
+        checker,
+        table,
+        slot,
+        required,
+        union_absent::<U>,
+        U::decode_union,
+    )
 }
 
 /// [`Field::absent`] for unions: what the view of an absent union decodes

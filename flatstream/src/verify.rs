@@ -241,14 +241,10 @@ impl<'a> Checker<'a> {
     pub fn offset_vector(
         &mut self,
         pos: usize,
-        mut element: impl FnMut(&mut Self, usize) -> Checked,
+        element: impl FnMut(&mut Self, usize) -> Checked,
     ) -> Checked {
-        let (start, len) = self.vector(pos, 4, 4)?;
-        for index in 0..len {
-            let target = self.offset(start + index * 4)?;
-            element(self, target)?;
-        }
-        Ok(())
+        // A `Vec<()>` never allocates.
+        self.offset_vector_decode(pos, element).map(drop)
     }
 
     /// Enters the table at `pos`: its vtable is in bounds and even-sized,
@@ -307,18 +303,14 @@ impl<'a> Checker<'a> {
     /// Checks the field at `slot` with `present` when it is there; an
     /// absent field fails only when `required`.
     #[inline(always)]
-    pub fn visit(
+    pub fn visit<T>(
         &mut self,
         table: &TableAt<'_>,
         slot: u16,
         required: bool,
-        present: impl FnOnce(&mut Self, usize) -> Checked,
+        present: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked {
-        match self.field(table, slot)? {
-            Some(pos) => present(self, pos),
-            None if required => Err(Invalid),
-            None => Ok(()),
-        }
+        self.decode(table, slot, required, present).map(drop)
     }
 
     /// The root table: `table` checks it at the position the offset at 0

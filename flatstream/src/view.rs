@@ -64,7 +64,7 @@ use core::marker::PhantomData;
 
 use flatbuffers::{FlatBufferBuilder, Follow, ForwardsUOffset, Verifiable, Verifier};
 
-use crate::__private::{Checked, Checker, Offset, VerifyResult};
+use crate::__private::{Checked, Checker, LittleEndian, Offset, VerifyResult};
 
 /// A type that can be an element of a FlatBuffers vector.
 ///
@@ -492,19 +492,11 @@ macro_rules! scalar_elements {
             #[inline]
             fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<$ty>> {
                 let (start, len) = checker.scalar_vector::<$ty>(pos)?;
-                Ok(checker
-                    .slice(start, len * core::mem::size_of::<$ty>())
-                    .chunks_exact(core::mem::size_of::<$ty>())
-                    .map(|bytes| <$ty as ScalarBytes>::from_le(bytes))
-                    .collect())
+                Ok(scalars_from_le(checker.slice(start, len * core::mem::size_of::<$ty>())))
             }
 
             fn vector_to_vec(vector: &Vector<'_, $ty>) -> Vec<$ty> {
-                vector
-                    .element_bytes()
-                    .chunks_exact(core::mem::size_of::<$ty>())
-                    .map(|bytes| <$ty as ScalarBytes>::from_le(bytes))
-                    .collect()
+                scalars_from_le(vector.element_bytes())
             }
 
             #[inline]
@@ -519,29 +511,14 @@ macro_rules! scalar_elements {
     )*};
 }
 
-/// A scalar read from its little-endian bytes.
-trait ScalarBytes {
-    fn from_le(bytes: &[u8]) -> Self;
-}
-
-macro_rules! scalar_bytes {
-    ($($ty:ty),*) => {$(
-        impl ScalarBytes for $ty {
-            #[inline(always)]
-            fn from_le(bytes: &[u8]) -> $ty {
-                <$ty>::from_le_bytes(bytes.try_into().unwrap_or_default())
-            }
-        }
-    )*};
-}
-
-scalar_bytes!(i8, u16, i16, u32, i32, u64, i64, f32, f64);
-
-impl ScalarBytes for bool {
-    #[inline(always)]
-    fn from_le(bytes: &[u8]) -> bool {
-        bytes.first().is_some_and(|byte| *byte != 0)
-    }
+/// The scalars whose little-endian bytes follow one another in `bytes`,
+/// in one pass.
+#[inline]
+fn scalars_from_le<T: LittleEndian>(bytes: &[u8]) -> Vec<T> {
+    bytes
+        .chunks_exact(core::mem::size_of::<T>())
+        .map(T::from_le_slice)
+        .collect()
 }
 
 scalar_elements!(bool, i8, u16, i16, u32, i32, u64, i64, f32, f64);
