@@ -399,7 +399,7 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked {
-                checker.visit(table, slot, required, |checker, pos| checker.scalar::<$ty>(pos))
+                checker.visit(table, slot, required, #[inline(always)] |checker, pos| checker.scalar::<$ty>(pos))
             }
 
             #[inline(always)]
@@ -409,7 +409,7 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked<Option<$ty>> {
-                checker.decode(table, slot, required, |checker, pos| {
+                checker.decode(table, slot, required, #[inline(always)] |checker, pos| {
                     checker.scalar::<$ty>(pos)?;
                     Ok(<$ty as LittleEndian>::from_le_slice(
                         checker.slice(pos, core::mem::size_of::<$ty>()),
@@ -526,10 +526,16 @@ impl Field for String {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            checker.string(at)
-        })
+        checker.visit(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                checker.string(at)
+            },
+        )
     }
 
     #[inline(always)]
@@ -539,10 +545,16 @@ impl Field for String {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<String>> {
-        checker.decode(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            checker.string_value(at).map(String::from)
-        })
+        checker.decode(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                checker.string_value(at).map(String::from)
+            },
+        )
     }
 
     #[inline(always)]
@@ -608,10 +620,16 @@ impl Field for Vec<u8> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            checker.scalar_vector::<u8>(at).map(drop)
-        })
+        checker.visit(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                checker.scalar_vector::<u8>(at).map(drop)
+            },
+        )
     }
 
     #[inline(always)]
@@ -621,11 +639,17 @@ impl Field for Vec<u8> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<Vec<u8>>> {
-        checker.decode(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            let (start, len) = checker.scalar_vector::<u8>(at)?;
-            Ok(checker.slice(start, len).to_vec())
-        })
+        checker.decode(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                let (start, len) = checker.scalar_vector::<u8>(at)?;
+                Ok(checker.slice(start, len).to_vec())
+            },
+        )
     }
 
     #[inline(always)]
@@ -705,10 +729,16 @@ impl<T: VectorElement> Field for Vec<T> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            T::check_vector(checker, at)
-        })
+        checker.visit(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                T::check_vector(checker, at)
+            },
+        )
     }
 
     #[inline(always)]
@@ -718,10 +748,16 @@ impl<T: VectorElement> Field for Vec<T> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<Vec<T>>> {
-        checker.decode(table, slot, required, |checker, pos| {
-            let at = checker.offset(pos)?;
-            T::decode_vector(checker, at)
-        })
+        checker.decode(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                T::decode_vector(checker, at)
+            },
+        )
     }
 
     #[inline(always)]
@@ -1039,10 +1075,16 @@ pub fn table_check<T: TableType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
-    checker.visit(table, slot, required, |checker, pos| {
-        let at = checker.offset(pos)?;
-        T::check_table(checker, at)
-    })
+    checker.visit(
+        table,
+        slot,
+        required,
+        #[inline(always)]
+        |checker, pos| {
+            let at = checker.offset(pos)?;
+            T::check_table(checker, at)
+        },
+    )
 }
 
 /// [`VectorElement::check_vector`] for tables.
@@ -1080,10 +1122,16 @@ pub fn table_decode_present<T: TableType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked<Option<T>> {
-    checker.decode(table, slot, required, |checker, pos| {
-        let at = checker.offset(pos)?;
-        T::decode_table(checker, at)
-    })
+    checker.decode(
+        table,
+        slot,
+        required,
+        #[inline(always)]
+        |checker, pos| {
+            let at = checker.offset(pos)?;
+            T::decode_table(checker, at)
+        },
+    )
 }
 
 /// [`Field::absent`] for tables: every field at its default.
@@ -1781,13 +1829,19 @@ pub fn fixed_check<T: FixedType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
-    checker.visit(table, slot, required, |checker, pos| {
-        checker.range(pos, T::SIZE)?;
-        if T::CHECKED {
-            T::check_fixed(checker, pos)?;
-        }
-        Ok(())
-    })
+    checker.visit(
+        table,
+        slot,
+        required,
+        #[inline(always)]
+        |checker, pos| {
+            checker.range(pos, T::SIZE)?;
+            if T::CHECKED {
+                T::check_fixed(checker, pos)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// [`Field::decode_present`] for fixed structs.
@@ -1798,13 +1852,19 @@ pub fn fixed_decode_present<T: FixedType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked<Option<T>> {
-    checker.decode(table, slot, required, |checker, pos| {
-        checker.range(pos, T::SIZE)?;
-        if T::CHECKED {
-            T::check_fixed(checker, pos)?;
-        }
-        Ok(T::read_fixed(checker.slice(pos, T::SIZE)))
-    })
+    checker.decode(
+        table,
+        slot,
+        required,
+        #[inline(always)]
+        |checker, pos| {
+            checker.range(pos, T::SIZE)?;
+            if T::CHECKED {
+                T::check_fixed(checker, pos)?;
+            }
+            Ok(T::read_fixed(checker.slice(pos, T::SIZE)))
+        },
+    )
 }
 
 /// [`Field::absent`] for fixed structs: zeros, as [`fixed_get`] reads it.

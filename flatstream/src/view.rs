@@ -545,14 +545,20 @@ impl VectorElement for String {
 
     #[inline]
     fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
-        checker.offset_vector(pos, Checker::string)
+        checker.offset_vector(
+            pos,
+            #[inline(always)]
+            |checker, at| checker.string(at),
+        )
     }
 
     #[inline]
     fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<String>> {
-        checker.offset_vector_decode(pos, |checker, at| {
-            checker.string_value(at).map(String::from)
-        })
+        checker.offset_vector_decode(
+            pos,
+            #[inline(always)]
+            |checker, at| checker.string_value(at).map(String::from),
+        )
     }
 
     fn element_to_owned(view: &str) -> String {
