@@ -358,9 +358,9 @@ impl<'a> Checker<'a> {
 }
 
 /// Whether `buf[start..end]` is UTF-8, with ASCII (most strings in
-/// messages) on a fast path: sixteen bytes at a time, then the last eight
-/// bytes of the string read whole (overlapping bytes already seen, which
-/// changes nothing for an ASCII test). A string shorter than eight bytes
+/// messages) on a fast path: sixteen bytes at a time, the last sixteen (or
+/// the first and last eight) read whole, overlapping bytes already seen,
+/// which changes nothing for an ASCII test. A string shorter than eight bytes
 /// is one word read past its end and masked: in a valid buffer the NUL and
 /// whatever follows are there to read.
 #[inline(always)]
@@ -369,25 +369,24 @@ fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
     let Some(text) = buf.get(start..end) else {
         return false;
     };
-    let high = if text.len() >= 8 {
-        let mut pairs = text.chunks_exact(16);
-        for pair in &mut pairs {
-            if (le_word(&pair[..8]) | le_word(&pair[8..])) & HIGH != 0 {
+    let len = text.len();
+    let high = if len > 16 {
+        let mut at = 0;
+        while at + 16 < len {
+            if (le_word(&text[at..]) | le_word(&text[at + 8..])) & HIGH != 0 {
                 return core::str::from_utf8(text).is_ok();
             }
+            at += 16;
         }
-        match pairs.remainder().len() {
-            0 => 0,
-            // The remainder's first word, and its last (which may overlap).
-            rest if rest > 8 => {
-                le_word(&text[text.len() - rest..]) | le_word(&text[text.len() - 8..])
-            }
-            _ => le_word(&text[text.len() - 8..]),
-        }
-    } else if text.is_empty() {
+        // The last sixteen bytes, overlapping some already seen.
+        le_word(&text[len - 16..]) | le_word(&text[len - 8..])
+    } else if len >= 8 {
+        // The first and the last eight bytes, overlapping when under 16.
+        le_word(text) | le_word(&text[len - 8..])
+    } else if len == 0 {
         0
     } else if let Some(word) = buf.get(start..start + 8) {
-        le_word(word) & (u64::MAX >> (64 - 8 * text.len()))
+        le_word(word) & (u64::MAX >> (64 - 8 * len))
     } else {
         // The string ends within eight bytes of the buffer's end: only a
         // damaged buffer, as the NUL is missing or the last byte.
