@@ -8,6 +8,9 @@
 //! reused `Vec`; both produce identical bytes, checked before measuring.
 //! `read/view/derive` verifies each payload and reads every field through
 //! the derived view; `read/owned/derive` decodes owned `Event`s.
+//! `write/paired`, `read/paired` and `verify/paired` run the two sides of
+//! each comparison interleaved and print their ratio (see
+//! `common/paired.rs`).
 
 use std::hint::black_box;
 
@@ -16,6 +19,10 @@ use flatstream::checksum::XxHash64;
 use flatstream::flatbuffers::{self, FlatBufferBuilder, TableFinishedWIPOffset, WIPOffset};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Framer};
 use flatstream::{SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter};
+
+#[path = "common/paired.rs"]
+mod paired;
+use paired::paired;
 
 /// Messages per iteration.
 const BATCH: usize = 100;
@@ -227,6 +234,34 @@ fn bench_write(c: &mut Criterion) {
             black_box(sink.len())
         })
     });
+    // The two interleaved, each with its own builder and sink.
+    let (mut builder_a, mut sink_a) = (FlatBufferBuilder::with_capacity(4096), sink.clone());
+    let (mut builder_b, mut sink_b) = (FlatBufferBuilder::with_capacity(4096), sink.clone());
+    paired(
+        &mut group,
+        "write",
+        "paired",
+        ("derive", || {
+            write_all(
+                black_box(&events),
+                &mut builder_a,
+                &mut sink_a,
+                &framer,
+                by_derive,
+            );
+            black_box(sink_a.len());
+        }),
+        ("handwritten", || {
+            write_all(
+                black_box(&events),
+                &mut builder_b,
+                &mut sink_b,
+                &framer,
+                event_by_hand,
+            );
+            black_box(sink_b.len());
+        }),
+    );
     group.finish();
 
     let mut group = c.benchmark_group("write/bytes");
@@ -330,6 +365,17 @@ fn bench_read(c: &mut Criterion) {
             }
         })
     });
+    paired(
+        &mut group,
+        "read",
+        "paired",
+        ("view/derive", || {
+            black_box(by_derive(reader()));
+        }),
+        ("view/flatbuffers_root", || {
+            black_box(by_flatbuffers_root(reader()));
+        }),
+    );
     group.finish();
 
     // Verification alone, on payloads already in memory.
@@ -339,20 +385,25 @@ fn bench_read(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("verify");
     group.throughput(Throughput::Elements(BATCH as u64));
-    group.bench_function("derive", |b| {
-        b.iter(|| {
-            for payload in &payloads {
-                black_box(Event::view(black_box(payload)).unwrap());
-            }
-        })
-    });
-    group.bench_function("flatbuffers", |b| {
-        b.iter(|| {
-            for payload in &payloads {
-                black_box(flatbuffers::root::<EventView<'_>>(black_box(payload)).unwrap());
-            }
-        })
-    });
+    let by_generated = || {
+        for payload in &payloads {
+            black_box(Event::view(black_box(payload)).unwrap());
+        }
+    };
+    let by_flatbuffers = || {
+        for payload in &payloads {
+            black_box(flatbuffers::root::<EventView<'_>>(black_box(payload)).unwrap());
+        }
+    };
+    group.bench_function("derive", |b| b.iter(by_generated));
+    group.bench_function("flatbuffers", |b| b.iter(by_flatbuffers));
+    paired(
+        &mut group,
+        "verify",
+        "paired",
+        ("derive", by_generated),
+        ("flatbuffers", by_flatbuffers),
+    );
     group.finish();
 }
 

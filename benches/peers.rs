@@ -28,6 +28,11 @@
 //!   from each payload slice with `decode_with_options`, as bincode reads
 //!   its payload slices; rkyv from the aligned copy.
 //!
+//! - `peers/<dataset>/paired/{write,read,owned}`: flatstream against
+//!   flatbuffers (write, read) and `flatstream_slice` against bincode
+//!   (owned), each pair run interleaved and its ratio printed (see
+//!   `common/paired.rs`): the figures to quote on a noisy machine.
+//!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
 //! tables or strings in a fresh `Vec`, as code using flatc's output does;
 //! the derive gathers up to 32 on the stack.
@@ -52,6 +57,10 @@ use rkyv::util::AlignedVec;
 use rkyv::Archived;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+#[path = "common/paired.rs"]
+mod paired;
+use paired::paired;
 
 #[macro_use]
 #[path = "peers/fb.rs"]
@@ -571,6 +580,46 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
             })
         })
     });
+    group.finish();
+
+    // The comparisons the targets name, each pair interleaved.
+    let group_name = format!("peers/{name}/paired");
+    let mut group = c.benchmark_group(&group_name);
+    group.throughput(Throughput::Elements(records.len() as u64));
+    let mut other = Scratch::<D>::new();
+    paired(
+        &mut group,
+        &group_name,
+        "write",
+        ("flatstream", || {
+            write_flatstream::<D>(black_box(&records), &mut sink);
+        }),
+        ("flatbuffers", || {
+            write_flatbuffers::<D>(black_box(&records), &mut other.builder, &mut other.sink);
+        }),
+    );
+    paired(
+        &mut group,
+        &group_name,
+        "read",
+        ("flatstream", || {
+            black_box(read_flatstream::<D>(black_box(&streams.flatstream)));
+        }),
+        ("flatbuffers", || {
+            black_box(read_flatbuffers::<D>(black_box(&streams.flatbuffers)));
+        }),
+    );
+    paired(
+        &mut group,
+        &group_name,
+        "owned",
+        ("flatstream_slice", || {
+            owned_flatstream_slice::<D>(black_box(&streams.flatstream), |r| drop(black_box(r)));
+        }),
+        ("bincode", || {
+            owned_bincode::<D>(black_box(&streams.bincode), |r| drop(black_box(r)));
+        }),
+    );
     group.finish();
 }
 

@@ -13,6 +13,11 @@
 //!   same view type, then the same fields: the read without the
 //!   generated verifier.
 //!
+//! - `paired/verified`, `paired/unchecked`, `paired/checksum`: `verified`
+//!   against `flatbuffers_root`, `unchecked` against `deframe`, `checksum`
+//!   against `verify`, each pair run
+//!   interleaved, their ratio printed (see `common/paired.rs`).
+//!
 //! Throughput is messages for `small/` and bytes for `64KiB/`.
 
 use std::hint::black_box;
@@ -22,6 +27,10 @@ use flatstream::checksum::{Checksum, XxHash64};
 use flatstream::flatbuffers;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{SliceReader, StreamDeserialize, StreamSerialize, StreamWriter};
+
+#[path = "common/paired.rs"]
+mod paired;
+use paired::paired;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -119,9 +128,10 @@ fn touch_chunk(view: ChunkView<'_>) -> u64 {
     view.seq() + view.name().len() as u64 + view.data().len() as u64
 }
 
-/// The six measurements of one group, over `stream` of `T`.
+/// The measurements of one group, over `stream` of `T`.
 fn read_steps<T, F>(
     group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
     stream: &[u8],
     touch: F,
 ) where
@@ -157,39 +167,60 @@ fn read_steps<T, F>(
     assert!(expected > 0 && !payloads.is_empty());
     assert_eq!(through_root(), expected);
 
-    group.bench_function("checksum", |b| {
-        b.iter(|| {
-            for payload in &payloads {
-                black_box(XxHash64::new().calculate(black_box(payload)));
-            }
-        })
-    });
-    group.bench_function("deframe", |b| {
-        b.iter(|| {
-            let mut reader = reader();
-            while let Some(payload) = reader.read_message().unwrap() {
-                black_box(payload);
-            }
-        })
-    });
-    group.bench_function("unchecked", |b| {
-        b.iter(|| {
-            let mut reader = reader();
-            // SAFETY: the stream was written above from valid values.
-            while let Some(view) = unsafe { reader.read_unchecked() }.unwrap() {
-                black_box(view);
-            }
-        })
-    });
-    group.bench_function("verify", |b| {
-        b.iter(|| {
-            for payload in &payloads {
-                black_box(T::view(black_box(payload)).unwrap());
-            }
-        })
-    });
+    let checksum = || {
+        for payload in &payloads {
+            black_box(XxHash64::new().calculate(black_box(payload)));
+        }
+    };
+    let verify = || {
+        for payload in &payloads {
+            black_box(T::view(black_box(payload)).unwrap());
+        }
+    };
+    group.bench_function("checksum", |b| b.iter(checksum));
+    let deframe = || {
+        let mut reader = reader();
+        while let Some(payload) = reader.read_message().unwrap() {
+            black_box(payload);
+        }
+    };
+    let unchecked = || {
+        let mut reader = reader();
+        // SAFETY: the stream was written above from valid values.
+        while let Some(view) = unsafe { reader.read_unchecked() }.unwrap() {
+            black_box(view);
+        }
+    };
+    group.bench_function("deframe", |b| b.iter(deframe));
+    group.bench_function("unchecked", |b| b.iter(unchecked));
+    group.bench_function("verify", |b| b.iter(verify));
     group.bench_function("verified", |b| b.iter(verified));
     group.bench_function("flatbuffers_root", |b| b.iter(through_root));
+    paired(
+        group,
+        name,
+        "paired/verified",
+        ("verified", || {
+            black_box(verified());
+        }),
+        ("flatbuffers_root", || {
+            black_box(through_root());
+        }),
+    );
+    paired(
+        group,
+        name,
+        "paired/unchecked",
+        ("unchecked", unchecked),
+        ("deframe", deframe),
+    );
+    paired(
+        group,
+        name,
+        "paired/checksum",
+        ("checksum", checksum),
+        ("verify", verify),
+    );
 }
 
 fn bench_small(c: &mut Criterion) {
@@ -200,7 +231,7 @@ fn bench_small(c: &mut Criterion) {
     assert!((112..=144).contains(&average), "{average}-byte records");
     let mut group = c.benchmark_group("small");
     group.throughput(Throughput::Elements(records.len() as u64));
-    read_steps::<LogRecord, _>(&mut group, &stream, touch_log);
+    read_steps::<LogRecord, _>(&mut group, "small", &stream, touch_log);
     group.finish();
 }
 
@@ -216,7 +247,7 @@ fn bench_large(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("64KiB");
     group.throughput(Throughput::Bytes(payload_bytes as u64));
-    read_steps::<Chunk, _>(&mut group, &stream, touch_chunk);
+    read_steps::<Chunk, _>(&mut group, "64KiB", &stream, touch_chunk);
     group.finish();
 }
 

@@ -9,7 +9,9 @@ ratios that hold from one day to the next.
     python3 benches/summarize.py --runs 5 read_path small/ --ratio verified:flatbuffers_root
     python3 benches/summarize.py peers --ratio flatstream:flatbuffers --ratio flatstream:bincode
 
-For every benchmark the table gives the median over runs of criterion's
+Interleaved pairs (`benches/common/paired.rs`) print their own ratio in
+each run; the last table gives the median of those over runs. For every
+benchmark the first table gives the median over runs of criterion's
 median, per element (ns/msg) or per byte (GB/s) as its throughput says,
 and each run's figure. `--ratio A:B` adds, for every group holding both
 function ids A and B, the median over runs of A's time divided by B's.
@@ -20,6 +22,7 @@ Run from the workspace root; the criterion options after `--` default to
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -34,7 +37,12 @@ def run_once(bench, bench_filter, criterion_args):
     if bench_filter:
         command.append(bench_filter)
     command += criterion_args
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    paired = {}
+    for line in output.splitlines():
+        found = PAIRED.match(line)
+        if found:
+            paired[found["id"]] = (found["names"], float(found["ratio"]))
     results = {}
     for root, _dirs, files in os.walk(os.path.join("target", "criterion")):
         if not root.endswith(os.sep + "new") or "estimates.json" not in files:
@@ -54,7 +62,11 @@ def run_once(bench, bench_filter, criterion_args):
         )
     if not results:
         sys.exit(f"no benchmark of `{bench}` matched `{bench_filter}`")
-    return results
+    return results, paired
+
+
+# What `benches/common/paired.rs` prints for each interleaved pair.
+PAIRED = re.compile(r"^paired (?P<id>\S+): (?P<names>.+?) = (?P<ratio>[0-9.]+)x")
 
 
 def figure(ns, throughput):
@@ -86,9 +98,12 @@ def main():
         sys.exit("--ratio takes two function ids: A:B")
 
     runs = []
+    paired_runs = []
     for index in range(args.runs):
         print(f"run {index + 1} of {args.runs}...", file=sys.stderr)
-        runs.append(run_once(args.bench, args.filter, criterion_args))
+        results, paired = run_once(args.bench, args.filter, criterion_args)
+        runs.append(results)
+        paired_runs.append(paired)
 
     ids = sorted(set().union(*runs))
     print(f"| benchmark | median of {args.runs} runs | runs |")
@@ -103,6 +118,17 @@ def main():
                 values.append(value)
         each = ", ".join(f"{v:.3g}" for v in values)
         print(f"| {full_id} | {statistics.median(values):.3g} {unit} | {each} |")
+
+    pair_ids = sorted(set().union(*paired_runs))
+    if pair_ids:
+        print("\n| interleaved pair | ratio, median of runs | runs |")
+        print("|---|---:|---|")
+        for pair_id in pair_ids:
+            found = [run[pair_id] for run in paired_runs if pair_id in run]
+            names = found[0][0]
+            each = ", ".join(f"{ratio:.2f}" for _names, ratio in found)
+            median = statistics.median(ratio for _names, ratio in found)
+            print(f"| {pair_id} ({names}) | {median:.2f}x | {each} |")
 
     for a, b in ratios:
         print(f"\n| group | {a} ÷ {b}, median | runs |")
