@@ -189,8 +189,8 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> 
 pub struct ViewTable<'a> {
     buf: &'a [u8],
     loc: usize,
-    vtable: usize,
-    vtable_len: usize,
+    /// The vtable, its length prefix included.
+    vtable: &'a [u8],
 }
 
 impl<'a> ViewTable<'a> {
@@ -203,15 +203,13 @@ impl<'a> ViewTable<'a> {
     pub unsafe fn new(buf: &'a [u8], loc: usize) -> Self {
         // SAFETY: per the caller, a table starts at `loc` with its soffset.
         let soffset = unsafe { flatbuffers::read_scalar_at::<i32>(buf, loc) };
-        let vtable = (loc as isize).wrapping_sub(soffset as isize) as usize;
+        let start = (loc as isize).wrapping_sub(soffset as isize) as usize;
         // SAFETY: verification checked the vtable's length prefix.
-        let vtable_len = usize::from(unsafe { flatbuffers::read_scalar_at::<u16>(buf, vtable) });
-        ViewTable {
-            buf,
-            loc,
-            vtable,
-            vtable_len,
-        }
+        let len = usize::from(unsafe { flatbuffers::read_scalar_at::<u16>(buf, start) });
+        // Verification checked the whole vtable is in the buffer (a wrapped
+        // end would make an empty range, never a wrong one).
+        let vtable = buf.get(start..start.wrapping_add(len)).unwrap_or(&[]);
+        ViewTable { buf, loc, vtable }
     }
 
     /// The buffer the table is in.
@@ -231,14 +229,9 @@ impl<'a> ViewTable<'a> {
     #[inline(always)]
     pub fn slot_offset(&self, slot: VOffsetT) -> u16 {
         let slot = usize::from(slot);
-        if slot < self.vtable_len {
-            let at = self.vtable + slot;
-            match self.buf.get(at..at + 2) {
-                Some(&[low, high]) => u16::from_le_bytes([low, high]),
-                _ => 0,
-            }
-        } else {
-            0
+        match self.vtable.get(slot..slot + 2) {
+            Some(&[low, high]) => u16::from_le_bytes([low, high]),
+            _ => 0,
         }
     }
 
@@ -265,7 +258,7 @@ impl fmt::Debug for ViewTable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ViewTable")
             .field("loc", &self.loc)
-            .field("vtable", &self.vtable)
+            .field("vtable_len", &self.vtable.len())
             .finish_non_exhaustive()
     }
 }
