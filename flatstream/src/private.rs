@@ -1800,7 +1800,19 @@ pub fn fixed_push<T: FixedType>(builder: &mut FlatBufferBuilder<'_>, slot: VOffs
 /// so it is safe; an absent struct reads as zeros.
 #[inline]
 pub fn fixed_get<T: FixedType>(table: &ViewTable<'_>, slot: VOffsetT) -> T {
-    T::read_fixed(inline_bytes(table, slot, T::SIZE).unwrap_or(&[]))
+    read_fixed_exact(inline_bytes(table, slot, T::SIZE))
+}
+
+/// Reads a `T` from exactly its `SIZE` bytes, or zeros when there are not
+/// (never, in a verified buffer). Reading only slices whose length is
+/// known to be `SIZE` lets the compiler drop the bounds checks of every
+/// field inside.
+#[inline(always)]
+fn read_fixed_exact<T: FixedType>(bytes: Option<&[u8]>) -> T {
+    match bytes {
+        Some(bytes) if bytes.len() == T::SIZE => T::read_fixed(bytes),
+        _ => fixed_absent(),
+    }
 }
 
 /// [`Field::verify`] for fixed structs.
@@ -1855,13 +1867,13 @@ pub fn fixed_decode_present<T: FixedType>(
             if T::CHECKED {
                 T::check_fixed(checker, pos)?;
             }
-            Ok(T::read_fixed(checker.slice(pos, T::SIZE)))
+            Ok(read_fixed_exact(Some(checker.slice(pos, T::SIZE))))
         },
     )
 }
 
 /// [`Field::absent`] for fixed structs: zeros, as [`fixed_get`] reads it.
-#[inline]
+#[cold]
 pub fn fixed_absent<T: FixedType>() -> T {
     T::read_fixed(&[])
 }
@@ -1871,8 +1883,14 @@ pub fn fixed_absent<T: FixedType>() -> T {
 pub fn fixed_decode_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
     fixed_check_vector::<T>(checker, pos)?;
     let len = checker.reread_len_unchecked(pos);
-    Ok((0..len)
-        .map(|index| T::read_fixed(checker.slice(pos + 4 + index * T::SIZE, T::SIZE)))
+    if T::SIZE == 0 {
+        // Zero-sized elements (empty arrays) take no bytes to read.
+        return Ok((0..len).map(|_| T::read_fixed(&[])).collect());
+    }
+    let elements = checker.slice(pos + 4, len * T::SIZE);
+    Ok(elements
+        .chunks_exact(T::SIZE)
+        .map(|bytes| read_fixed_exact(Some(bytes)))
         .collect())
 }
 
@@ -1893,11 +1911,7 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
 pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
     // Exactly `SIZE` bytes, so the reads of the fields inside need no
     // bounds checks of their own.
-    let bytes = loc
-        .checked_add(T::SIZE)
-        .and_then(|end| buf.get(loc..end))
-        .unwrap_or(&[]);
-    T::read_fixed(bytes)
+    read_fixed_exact(loc.checked_add(T::SIZE).and_then(|end| buf.get(loc..end)))
 }
 
 /// [`VectorElement::build_vector`] for fixed structs.
