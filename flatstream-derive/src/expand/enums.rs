@@ -9,6 +9,7 @@ use crate::ast::EnumDef;
 
 pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
+    let field_verification = cx.field_verification("enum");
     let repr = Ident::new(def.repr.name(), Span::call_site());
     let name = ident.unraw_string();
     let literal = |value: i128| match i64::try_from(value) {
@@ -146,35 +147,7 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     unsafe { #private::enum_get(table, slot, default) }
                 }
 
-                #[inline]
-                fn verify<'v, 'o, 'b>(
-                    verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
-                    name: &'static ::core::primitive::str,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
-                    #private::enum_verify::<Self>(verifier, name, slot, required)
-                }
-
-                #[inline(always)]
-                fn check(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked {
-                    #private::enum_check::<Self>(checker, table, slot, required)
-                }
-
-                #[inline(always)]
-                fn decode_present(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked<::core::option::Option<Self>> {
-                    #private::enum_decode_present::<Self>(checker, table, slot, required)
-                }
+                #field_verification
 
                 #[inline]
                 fn absent(default: Self) -> Self {

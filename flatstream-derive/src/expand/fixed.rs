@@ -11,6 +11,7 @@ use crate::ast::Field;
 
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
+    let field_verification = cx.field_verification("fixed");
     let name = ident.unraw_string();
     let fixed = |field: &Field<'_>| {
         let ty = field.ty;
@@ -156,35 +157,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #private::fixed_get::<Self>(table, slot)
                 }
 
-                #[inline]
-                fn verify<'v, 'o, 'b>(
-                    verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
-                    name: &'static ::core::primitive::str,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
-                    #private::fixed_verify::<Self>(verifier, name, slot, required)
-                }
-
-                #[inline(always)]
-                fn check(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked {
-                    #private::fixed_check::<Self>(checker, table, slot, required)
-                }
-
-                #[inline(always)]
-                fn decode_present(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked<::core::option::Option<Self>> {
-                    #private::fixed_decode_present::<Self>(checker, table, slot, required)
-                }
+                #field_verification
 
                 #[inline]
                 fn absent((): ()) -> Self {

@@ -71,6 +71,47 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `Field::verify`, `check` and `decode_present` of a derived type of
+    /// kind `kind` (`table`, `fixed`, `enum`, `union`): each forwards to
+    /// the runtime function of that kind (`table_verify::<Self>`, ...).
+    pub fn field_verification(&self, kind: &str) -> TokenStream {
+        let private = &self.private;
+        let verify = quote::format_ident!("{}_verify", kind);
+        let check = quote::format_ident!("{}_check", kind);
+        let decode_present = quote::format_ident!("{}_decode_present", kind);
+        quote! {
+            #[inline]
+            fn verify<'v, 'o, 'b>(
+                verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
+                name: &'static ::core::primitive::str,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
+                #private::#verify::<Self>(verifier, name, slot, required)
+            }
+
+            #[inline(always)]
+            fn check(
+                checker: &mut #private::Checker<'_>,
+                table: &#private::TableAt<'_>,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::Checked {
+                #private::#check::<Self>(checker, table, slot, required)
+            }
+
+            #[inline(always)]
+            fn decode_present(
+                checker: &mut #private::Checker<'_>,
+                table: &#private::TableAt<'_>,
+                slot: #private::flatbuffers::VOffsetT,
+                required: ::core::primitive::bool,
+            ) -> #private::Checked<::core::option::Option<Self>> {
+                #private::#decode_present::<Self>(checker, table, slot, required)
+            }
+        }
+    }
+
     /// The vtable offset of the field's (first) slot: a constant, plus two
     /// bytes for every earlier union.
     pub fn voffset(&self, field: &Field<'_>) -> TokenStream {

@@ -217,6 +217,7 @@ pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
 /// The public traits, each a thin layer over `TableType`.
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let field_verification = cx.field_verification("table");
     let identifier = cx.file_identifier();
     let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
         quote!(#private::keyed_build_vector(items, builder))
@@ -326,35 +327,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 unsafe { #private::table_get::<Self>(table, slot) }
             }
 
-            #[inline]
-            fn verify<'v, 'o, 'b>(
-                verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
-                name: &'static ::core::primitive::str,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
-                #private::table_verify::<Self>(verifier, name, slot, required)
-            }
-
-            #[inline(always)]
-            fn check(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked {
-                #private::table_check::<Self>(checker, table, slot, required)
-            }
-
-            #[inline(always)]
-            fn decode_present(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked<::core::option::Option<Self>> {
-                #private::table_decode_present::<Self>(checker, table, slot, required)
-            }
+            #field_verification
 
             #[inline]
             fn absent((): ()) -> Self {

@@ -12,6 +12,7 @@ use crate::ast::UnionVariant;
 
 pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let (ident, view, private, vis) = (cx.ident, &cx.view, &cx.private, cx.container.vis);
+    let field_verification = cx.field_verification("union");
     let name = ident.unraw_string();
     let tables: Vec<(&syn::Ident, &syn::Type, u8)> = variants
         .iter()
@@ -271,35 +272,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     unsafe { #private::union_present(table, slot) }
                 }
 
-                #[inline]
-                fn verify<'v, 'o, 'b>(
-                    verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
-                    name: &'static ::core::primitive::str,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
-                    #private::union_verify::<Self>(verifier, name, slot, required)
-                }
-
-                #[inline(always)]
-                fn check(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked {
-                    #private::union_check::<Self>(checker, table, slot, required)
-                }
-
-                #[inline(always)]
-                fn decode_present(
-                    checker: &mut #private::Checker<'_>,
-                    table: &#private::TableAt<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    required: ::core::primitive::bool,
-                ) -> #private::Checked<::core::option::Option<Self>> {
-                    #private::union_decode_present::<Self>(checker, table, slot, required)
-                }
+                #field_verification
 
                 #[inline]
                 fn absent((): ()) -> Self {
