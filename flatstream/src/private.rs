@@ -519,15 +519,12 @@ impl Field for String {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(
+        checker.visit_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
-                checker.string(at)
-            },
+            |checker, at| checker.string(at),
         )
     }
 
@@ -538,15 +535,12 @@ impl Field for String {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<String>> {
-        checker.decode(
+        checker.decode_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
-                checker.string_value(at).map(String::from)
-            },
+            |checker, at| checker.string_value(at).map(String::from),
         )
     }
 
@@ -613,15 +607,12 @@ impl Field for Vec<u8> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(
+        checker.visit_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
-                checker.scalar_vector::<u8>(at).map(drop)
-            },
+            |checker, at| checker.scalar_vector::<u8>(at).map(drop),
         )
     }
 
@@ -632,13 +623,12 @@ impl Field for Vec<u8> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<Vec<u8>>> {
-        checker.decode(
+        checker.decode_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
+            |checker, at| {
                 let (start, len) = checker.scalar_vector::<u8>(at)?;
                 Ok(checker.slice(start, len).to_vec())
             },
@@ -722,15 +712,12 @@ impl<T: VectorElement> Field for Vec<T> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked {
-        checker.visit(
+        checker.visit_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
-                T::check_vector(checker, at)
-            },
+            |checker, at| T::check_vector(checker, at),
         )
     }
 
@@ -741,15 +728,12 @@ impl<T: VectorElement> Field for Vec<T> {
         slot: VOffsetT,
         required: bool,
     ) -> Checked<Option<Vec<T>>> {
-        checker.decode(
+        checker.decode_offset(
             table,
             slot,
             required,
             #[inline(always)]
-            |checker, pos| {
-                let at = checker.offset(pos)?;
-                T::decode_vector(checker, at)
-            },
+            |checker, at| T::decode_vector(checker, at),
         )
     }
 
@@ -1068,15 +1052,12 @@ pub fn table_check<T: TableType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
-    checker.visit(
+    checker.visit_offset(
         table,
         slot,
         required,
         #[inline(always)]
-        |checker, pos| {
-            let at = checker.offset(pos)?;
-            T::check_table(checker, at)
-        },
+        |checker, at| T::check_table(checker, at),
     )
 }
 
@@ -1115,15 +1096,12 @@ pub fn table_decode_present<T: TableType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked<Option<T>> {
-    checker.decode(
+    checker.decode_offset(
         table,
         slot,
         required,
         #[inline(always)]
-        |checker, pos| {
-            let at = checker.offset(pos)?;
-            T::decode_table(checker, at)
-        },
+        |checker, at| T::decode_table(checker, at),
     )
 }
 

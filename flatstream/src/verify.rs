@@ -235,6 +235,41 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Decodes, with `target`, what the offset in the field at `slot`
+    /// points to (a string, vector or table); `None` when the field is
+    /// absent, which fails only when `required`.
+    #[inline(always)]
+    pub fn decode_offset<T>(
+        &mut self,
+        table: &TableAt<'_>,
+        slot: u16,
+        required: bool,
+        target: impl FnOnce(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<Option<T>> {
+        self.decode(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                let at = checker.offset(pos)?;
+                target(checker, at)
+            },
+        )
+    }
+
+    /// [`decode_offset`](Self::decode_offset) for checks alone.
+    #[inline(always)]
+    pub fn visit_offset(
+        &mut self,
+        table: &TableAt<'_>,
+        slot: u16,
+        required: bool,
+        target: impl FnOnce(&mut Self, usize) -> Checked,
+    ) -> Checked {
+        self.decode_offset(table, slot, required, target).map(drop)
+    }
+
     /// A vector of offsets at `pos`, each element checked by `element`
     /// at the position its offset points to.
     #[inline(always)]
