@@ -1817,14 +1817,19 @@ pub fn fixed_check<T: FixedType>(
         slot,
         required,
         #[inline(always)]
-        |checker, pos| {
-            checker.range(pos, T::SIZE)?;
-            if T::CHECKED {
-                T::check_fixed(checker, pos)?;
-            }
-            Ok(())
-        },
+        |checker, pos| fixed_check_at::<T>(checker, pos),
     )
+}
+
+/// The checks of a fixed struct stored at `pos`: its bytes in the buffer,
+/// and its enums known when it holds any.
+#[inline(always)]
+fn fixed_check_at<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+    checker.range(pos, T::SIZE)?;
+    if T::CHECKED {
+        T::check_fixed(checker, pos)?;
+    }
+    Ok(())
 }
 
 /// [`Field::decode_present`] for fixed structs.
@@ -1841,10 +1846,7 @@ pub fn fixed_decode_present<T: FixedType>(
         required,
         #[inline(always)]
         |checker, pos| {
-            checker.range(pos, T::SIZE)?;
-            if T::CHECKED {
-                T::check_fixed(checker, pos)?;
-            }
+            fixed_check_at::<T>(checker, pos)?;
             Ok(read_fixed_exact(Some(checker.slice(pos, T::SIZE))))
         },
     )
@@ -1863,7 +1865,7 @@ pub fn fixed_decode_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) 
     let len = checker.reread_len_unchecked(pos);
     if T::SIZE == 0 {
         // Zero-sized elements (empty arrays) take no bytes to read.
-        return Ok((0..len).map(|_| T::read_fixed(&[])).collect());
+        return Ok((0..len).map(|_| fixed_absent()).collect());
     }
     let elements = checker.slice(pos + 4, len * T::SIZE);
     Ok(elements
