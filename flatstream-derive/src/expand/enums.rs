@@ -10,6 +10,7 @@ use crate::ast::EnumDef;
 pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
     let field_verification = cx.field_verification("enum");
+    let vector_verification = cx.vector_verification("enum");
     let repr = Ident::new(def.repr.name(), Span::call_site());
     let name = ident.unraw_string();
     let literal = |value: i128| match i64::try_from(value) {
@@ -242,28 +243,7 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     #private::enum_build_vector(items, builder)
                 }
 
-                fn verify_vector(
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    #private::enum_verify_vector::<Self>(verifier, pos)
-                }
-
-                #[inline]
-                fn check_vector(
-                    checker: &mut #private::Checker<'_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::Checked {
-                    #private::enum_check_vector::<Self>(checker, pos)
-                }
-
-                #[inline]
-                fn decode_vector(
-                    checker: &mut #private::Checker<'_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::Checked<::std::vec::Vec<Self>> {
-                    #private::enum_decode_vector::<Self>(checker, pos)
-                }
+                #vector_verification
 
                 #[inline]
                 fn element_to_owned(view: Self) -> Self {

@@ -12,6 +12,7 @@ use crate::ast::Field;
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
     let field_verification = cx.field_verification("fixed");
+    let vector_verification = cx.vector_verification("fixed");
     let name = ident.unraw_string();
     let fixed = |field: &Field<'_>| {
         let ty = field.ty;
@@ -196,28 +197,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #private::fixed_build_vector(items, builder)
                 }
 
-                fn verify_vector(
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    #private::fixed_verify_vector::<Self>(verifier, pos)
-                }
-
-                #[inline]
-                fn check_vector(
-                    checker: &mut #private::Checker<'_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::Checked {
-                    #private::fixed_check_vector::<Self>(checker, pos)
-                }
-
-                #[inline]
-                fn decode_vector(
-                    checker: &mut #private::Checker<'_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::Checked<::std::vec::Vec<Self>> {
-                    #private::fixed_decode_vector::<Self>(checker, pos)
-                }
+                #vector_verification
 
                 #[inline]
                 fn element_to_owned(view: Self) -> Self {

@@ -112,6 +112,40 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `VectorElement::verify_vector`, `check_vector` and `decode_vector`
+    /// of a derived type of kind `kind`, forwarding to the runtime as
+    /// [`field_verification`](Self::field_verification) does.
+    pub fn vector_verification(&self, kind: &str) -> TokenStream {
+        let private = &self.private;
+        let verify = quote::format_ident!("{}_verify_vector", kind);
+        let check = quote::format_ident!("{}_check_vector", kind);
+        let decode = quote::format_ident!("{}_decode_vector", kind);
+        quote! {
+            fn verify_vector(
+                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::VerifyResult<()> {
+                #private::#verify::<Self>(verifier, pos)
+            }
+
+            #[inline]
+            fn check_vector(
+                checker: &mut #private::Checker<'_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::Checked {
+                #private::#check::<Self>(checker, pos)
+            }
+
+            #[inline]
+            fn decode_vector(
+                checker: &mut #private::Checker<'_>,
+                pos: ::core::primitive::usize,
+            ) -> #private::Checked<::std::vec::Vec<Self>> {
+                #private::#decode::<Self>(checker, pos)
+            }
+        }
+    }
+
     /// The vtable offset of the field's (first) slot: a constant, plus two
     /// bytes for every earlier union.
     pub fn voffset(&self, field: &Field<'_>) -> TokenStream {

@@ -218,6 +218,7 @@ pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let field_verification = cx.field_verification("table");
+    let vector_verification = cx.vector_verification("table");
     let identifier = cx.file_identifier();
     let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
         quote!(#private::keyed_build_vector(items, builder))
@@ -373,28 +374,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #build_vector
             }
 
-            fn verify_vector(
-                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::VerifyResult<()> {
-                #private::table_verify_vector::<Self>(verifier, pos)
-            }
-
-            #[inline]
-            fn check_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked {
-                #private::table_check_vector::<Self>(checker, pos)
-            }
-
-            #[inline]
-            fn decode_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked<::std::vec::Vec<Self>> {
-                #private::table_decode_vector::<Self>(checker, pos)
-            }
+            #vector_verification
 
             fn element_to_owned(view: #view<'_>) -> Self {
                 <Self as #private::TableType>::from_view(view)
