@@ -65,6 +65,22 @@ fn bytes_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
     builder.finished_data().to_vec()
 }
 
+/// Writes `values` with one `StreamWriter` (flatstream's encoder) and checks
+/// that each frame's payload is byte for byte what `serialize` builds with
+/// `FlatBufferBuilder`.
+fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
+    let mut writer = flatstream::StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
+    writer.write_batch(values).unwrap();
+    let stream = writer.into_inner();
+    let mut rest = &stream[..];
+    for (index, value) in values.iter().enumerate() {
+        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+        assert_eq!(rest[4..4 + len], bytes_of(value), "message {index} differs");
+        rest = &rest[4 + len..];
+    }
+    assert!(rest.is_empty());
+}
+
 fn envelope() -> Envelope {
     Envelope {
         seq: 7,
@@ -513,6 +529,15 @@ mod properties {
         }
 
         #[test]
+        fn writer_encodes_the_bytes_the_builder_does(
+            envelopes in proptest::collection::vec(envelope(), 1..5),
+            messages in proptest::collection::vec(message(), 1..5),
+        ) {
+            assert_writer_matches_builder(&envelopes);
+            assert_writer_matches_builder(&messages);
+        }
+
+        #[test]
         fn union_message_round_trips(value in message()) {
             let bytes = bytes_of(&value);
             prop_assert_eq!(Message::from(Message::view(&bytes).unwrap()), value);
@@ -656,4 +681,5 @@ fn keyed_vectors_are_sorted_and_searchable() {
     }
     assert!(view.sensors().lookup_by_key(&5).is_none());
     assert!(flatstream::schema::<Registry>().contains("  id: uint = 7 (key);"));
+    assert_writer_matches_builder(&[registry]);
 }

@@ -3,7 +3,7 @@
 
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::flatbuffers::FlatBufferBuilder;
-use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultFramer};
 use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter, Vector};
 use proptest::prelude::*;
 
@@ -386,6 +386,27 @@ fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
     builder.finished_data().to_vec()
 }
 
+/// Writes `values` with one `StreamWriter` (flatstream's encoder, which
+/// keeps the previous message's bytes in its buffer) and checks that each
+/// frame's payload is byte for byte what `serialize` builds with
+/// `FlatBufferBuilder`.
+fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
+    let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
+    writer.write_batch(values).unwrap();
+    let stream = writer.into_inner();
+    let mut rest = &stream[..];
+    for (index, value) in values.iter().enumerate() {
+        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+        assert_eq!(
+            rest[4..4 + len],
+            payload_of(value),
+            "message {index} differs"
+        );
+        rest = &rest[4 + len..];
+    }
+    assert!(rest.is_empty());
+}
+
 /// Writes `values` with `checksum`, reads them back as views and as owned
 /// values, and checks both against what was written.
 fn stream_round_trip<C: Checksum + Copy>(checksum: C, values: &[Everything]) {
@@ -418,6 +439,11 @@ proptest! {
         stream_round_trip(Crc32, &values);
         stream_round_trip(Crc64, &values);
         stream_round_trip(XxHash64, &values);
+    }
+
+    #[test]
+    fn writer_encodes_the_bytes_the_builder_does(values in prop::collection::vec(everything(), 1..6)) {
+        assert_writer_matches_builder(&values);
     }
 
     #[test]
@@ -961,5 +987,6 @@ fn long_nested_vectors_of_tables_and_strings_round_trip() {
         let view = Warehouse::view(builder.finished_data()).unwrap();
         assert_eq!(view.shelves().len(), shelves);
         assert_eq!(Warehouse::from(view), warehouse);
+        assert_writer_matches_builder(&[warehouse.clone(), warehouse]);
     }
 }

@@ -15,6 +15,8 @@ use std::ops::Range;
 use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
+use crate::encode::MessageBuilder;
+
 use crate::decode::{apply_step, scan, FrameBuf, Next, ReadStats, Recovery, SkippedRegion, Skips};
 #[cfg(doc)]
 use crate::error::Error;
@@ -59,7 +61,7 @@ use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 pub struct AsyncStreamWriter<T: ?Sized, W, F> {
     writer: W,
     framer: F,
-    builder: FlatBufferBuilder<'static>,
+    builder: MessageBuilder,
     scratch: Vec<u8>,
     messages: u64,
     bytes: u64,
@@ -69,11 +71,19 @@ pub struct AsyncStreamWriter<T: ?Sized, W, F> {
 impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     /// A writer of frames made by `framer` to `writer`.
     pub fn new(writer: W, framer: F) -> Self {
-        Self::with_builder(writer, framer, FlatBufferBuilder::new())
+        Self::with_message_builder(writer, framer, MessageBuilder::default())
     }
 
-    /// A writer that uses `builder` for every message.
+    /// A writer that serializes every message with `builder`.
+    ///
+    /// Without one ([`new`](Self::new)), derived types are written by
+    /// flatstream's own encoder, which lays out the same bytes as the
+    /// builder, faster.
     pub fn with_builder(writer: W, framer: F, builder: FlatBufferBuilder<'static>) -> Self {
+        Self::with_message_builder(writer, framer, MessageBuilder::with_builder(builder))
+    }
+
+    fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
         AsyncStreamWriter {
             writer,
             framer,
@@ -96,11 +106,9 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     where
         T: StreamSerialize,
     {
-        self.builder.reset();
-        message.serialize(&mut self.builder)?;
+        let payload = message.__serialize_message(&mut self.builder)?;
         self.scratch.clear();
-        self.framer
-            .frame_and_write(&mut self.scratch, self.builder.finished_data())?;
+        self.framer.frame_and_write(&mut self.scratch, payload)?;
         self.send_scratch().await
     }
 

@@ -6,7 +6,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use flatbuffers::{FlatBufferBuilder, VerifierOptions};
+use flatbuffers::VerifierOptions;
+
+use crate::encode::MessageBuilder;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::checksum::Checksum;
@@ -155,7 +157,7 @@ pub struct StreamCodec<T, C> {
     framer: ChecksumFramer<C>,
     deframer: ChecksumDeframer<C>,
     verifier: VerifierOptions,
-    builder: FlatBufferBuilder<'static>,
+    builder: MessageBuilder,
     /// Stream offset of the first byte the decoder has not consumed.
     position: u64,
     _message: PhantomData<fn() -> T>,
@@ -168,7 +170,7 @@ impl<T, C: Checksum + Clone> StreamCodec<T, C> {
             framer: ChecksumFramer::new(checksum.clone()),
             deframer: ChecksumDeframer::new(checksum),
             verifier: VerifierOptions::default(),
-            builder: FlatBufferBuilder::new(),
+            builder: MessageBuilder::default(),
             position: 0,
             _message: PhantomData,
         }
@@ -252,9 +254,7 @@ impl<T: StreamSerialize, C: Checksum> Encoder<&T> for StreamCodec<T, C> {
     type Error = Error;
 
     fn encode(&mut self, message: &T, dst: &mut BytesMut) -> Result<()> {
-        self.builder.reset();
-        message.serialize(&mut self.builder)?;
-        let payload = self.builder.finished_data();
+        let payload = message.__serialize_message(&mut self.builder)?;
         dst.reserve(LEN_SIZE + C::SIZE + payload.len());
         self.framer.frame_and_write(&mut dst.writer(), payload)
     }

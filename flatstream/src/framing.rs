@@ -55,6 +55,64 @@ pub trait Framer {
     /// [`Error::InvalidFrame`] for an empty payload or one longer than
     /// `u32::MAX` bytes; [`Error::Io`] when `writer` fails.
     fn frame_and_write<W: Write>(&self, writer: &mut W, payload: &[u8]) -> Result<()>;
+
+    /// The header [`frame_and_write`](Self::frame_and_write) writes before
+    /// `payload`, for a writer that places the payload after it itself
+    /// (saving a copy); `None` for a framer that frames otherwise.
+    #[doc(hidden)]
+    #[inline]
+    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
+        let _ = payload;
+        None
+    }
+}
+
+/// A frame's header: the payload length, then the checksum.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct FrameHeader {
+    bytes: [u8; MAX_HEADER_LEN],
+    len: usize,
+}
+
+impl FrameHeader {
+    /// The header of `payload` with `checksum`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFrame`] for an empty payload or one longer than
+    /// `u32::MAX` bytes.
+    #[inline]
+    fn new<C: Checksum>(checksum: &C, payload: &[u8]) -> Result<Self> {
+        let len = u32::try_from(payload.len()).map_err(|_| {
+            Error::invalid_frame(format!(
+                "payload of {} bytes exceeds the format's limit of {} bytes",
+                payload.len(),
+                u32::MAX
+            ))
+        })?;
+        if len == 0 {
+            return Err(Error::invalid_frame(
+                "refusing to write an empty payload: a finished FlatBuffer is never empty",
+            ));
+        }
+        let mut bytes = [0u8; MAX_HEADER_LEN];
+        bytes[..LEN_SIZE].copy_from_slice(&len.to_le_bytes());
+        if C::SIZE > 0 {
+            let sum = checksum.calculate(payload).to_le_bytes();
+            bytes[LEN_SIZE..LEN_SIZE + C::SIZE].copy_from_slice(&sum[..C::SIZE]);
+        }
+        Ok(FrameHeader {
+            bytes,
+            len: LEN_SIZE + C::SIZE,
+        })
+    }
+
+    /// The header's bytes.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// Reads one frame and leaves its verified payload in a buffer.
@@ -192,6 +250,11 @@ impl Framer for DefaultFramer {
     fn frame_and_write<W: Write>(&self, writer: &mut W, payload: &[u8]) -> Result<()> {
         write_frame(&NoChecksum, writer, payload)
     }
+
+    #[inline]
+    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
+        Some(FrameHeader::new(&NoChecksum, payload))
+    }
 }
 
 /// Frames with a checksum: `[u32 LE length][C::SIZE bytes checksum LE][payload]`.
@@ -228,6 +291,11 @@ impl<C: Checksum> Framer for ChecksumFramer<C> {
     #[inline]
     fn frame_and_write<W: Write>(&self, writer: &mut W, payload: &[u8]) -> Result<()> {
         write_frame(&self.checksum, writer, payload)
+    }
+
+    #[inline]
+    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
+        Some(FrameHeader::new(&self.checksum, payload))
     }
 }
 
@@ -364,26 +432,8 @@ impl<C: Checksum> Deframer for ChecksumDeframer<C> {
 
 /// Writes `[len][checksum][payload]` with two `write_all` calls.
 fn write_frame<C: Checksum, W: Write>(checksum: &C, writer: &mut W, payload: &[u8]) -> Result<()> {
-    let len = u32::try_from(payload.len()).map_err(|_| {
-        Error::invalid_frame(format!(
-            "payload of {} bytes exceeds the format's limit of {} bytes",
-            payload.len(),
-            u32::MAX
-        ))
-    })?;
-    if len == 0 {
-        return Err(Error::invalid_frame(
-            "refusing to write an empty payload: a finished FlatBuffer is never empty",
-        ));
-    }
-    let mut header = [0u8; MAX_HEADER_LEN];
-    let header_len = LEN_SIZE + C::SIZE;
-    header[..LEN_SIZE].copy_from_slice(&len.to_le_bytes());
-    if C::SIZE > 0 {
-        let sum = checksum.calculate(payload).to_le_bytes();
-        header[LEN_SIZE..header_len].copy_from_slice(&sum[..C::SIZE]);
-    }
-    writer.write_all(&header[..header_len])?;
+    let header = FrameHeader::new(checksum, payload)?;
+    writer.write_all(header.as_bytes())?;
     writer.write_all(payload)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod checksum;
 #[cfg(feature = "tokio")]
 mod codec;
 mod decode;
+mod encode;
 mod error;
 pub mod framing;
 mod reader;

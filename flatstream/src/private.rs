@@ -18,6 +18,7 @@ use core::marker::PhantomData;
 
 pub use flatbuffers;
 
+pub use crate::encode::{Builder, Encoder, MessageBuilder, Offset, WriteRoot};
 pub use crate::error::{Error, Result};
 pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
@@ -25,13 +26,9 @@ pub use crate::verify::{Checked, Checker, Invalid, TableAt};
 pub use crate::view::{Vector, VectorElement};
 
 use flatbuffers::{
-    EndianScalar, FlatBufferBuilder, Follow, ForwardsUOffset, InvalidFlatbuffer, Push,
-    SimpleToVerifyInSlice, TableVerifier, UnionWIPOffset, VOffsetT, Verifiable, Verifier,
-    WIPOffset,
+    EndianScalar, Follow, ForwardsUOffset, InvalidFlatbuffer, Push, SimpleToVerifyInSlice,
+    TableVerifier, VOffsetT, Verifiable, Verifier,
 };
-
-/// The offset of something already written to the builder.
-pub type Offset = WIPOffset<UnionWIPOffset>;
 
 /// What the `flatbuffers` verifier returns.
 pub type VerifyResult<T> = core::result::Result<T, InvalidFlatbuffer>;
@@ -63,19 +60,19 @@ pub trait Field: Sized + Schema {
     const SLOTS: u16 = 1;
 
     /// Writes what must precede the table (strings, vectors, sub-tables).
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Self::Prepared;
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Self::Prepared;
 
     /// Adds the prepared value to the table under construction, omitting
     /// it when it equals `default`.
-    fn push(
-        builder: &mut FlatBufferBuilder<'_>,
+    fn push<B: Builder>(
+        builder: &mut B,
         slot: VOffsetT,
         value: Self::Prepared,
         default: Self::Default,
     );
 
     /// Adds the prepared value to the table under construction.
-    fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Self::Prepared);
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Self::Prepared);
 
     /// Reads the field of `table` at `slot`.
     ///
@@ -355,17 +352,17 @@ macro_rules! scalar_fields {
             const WIDTH: usize = core::mem::size_of::<$ty>();
 
             #[inline]
-            fn prepare(&self, _builder: &mut FlatBufferBuilder<'_>) -> $ty {
+            fn prepare<B: Builder>(&self, _builder: &mut B) -> $ty {
                 *self
             }
 
             #[inline]
-            fn push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: $ty, default: $ty) {
+            fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: $ty, default: $ty) {
                 builder.push_slot::<$ty>(slot, value, default);
             }
 
             #[inline]
-            fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: $ty) {
+            fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: $ty) {
                 builder.push_slot_always::<$ty>(slot, value);
             }
 
@@ -470,7 +467,7 @@ scalar_fields! {
 
 /// Pushes an offset; offsets have no default.
 #[inline]
-fn push_offset(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset) {
+fn push_offset<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
     builder.push_slot_always::<Offset>(slot, value);
 }
 
@@ -482,17 +479,17 @@ impl Field for String {
     const WIDTH: usize = 4;
 
     #[inline]
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Offset {
-        builder.create_string(self).as_union_value()
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_string(self)
     }
 
     #[inline]
-    fn push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset, _default: ()) {
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
         push_offset(builder, slot, value);
     }
 
     #[inline]
-    fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset) {
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
         push_offset(builder, slot, value);
     }
 
@@ -570,17 +567,17 @@ impl Field for Vec<u8> {
     const WIDTH: usize = 4;
 
     #[inline]
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Offset {
-        builder.create_vector(self.as_slice()).as_union_value()
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_byte_vector(self)
     }
 
     #[inline]
-    fn push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset, _default: ()) {
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
         push_offset(builder, slot, value);
     }
 
     #[inline]
-    fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset) {
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
         push_offset(builder, slot, value);
     }
 
@@ -671,17 +668,17 @@ impl<T: VectorElement> Field for Vec<T> {
     const WIDTH: usize = 4;
 
     #[inline]
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Offset {
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Offset {
         T::build_vector(self, builder)
     }
 
     #[inline]
-    fn push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset, _default: ()) {
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
         push_offset(builder, slot, value);
     }
 
     #[inline]
-    fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset) {
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
         push_offset(builder, slot, value);
     }
 
@@ -764,26 +761,17 @@ impl<T: Field> Field for Option<T> {
     const SLOTS: u16 = T::SLOTS;
 
     #[inline]
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> Option<T::Prepared> {
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Option<T::Prepared> {
         self.as_ref().map(|value| value.prepare(builder))
     }
 
     #[inline]
-    fn push(
-        builder: &mut FlatBufferBuilder<'_>,
-        slot: VOffsetT,
-        value: Option<T::Prepared>,
-        _default: (),
-    ) {
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Option<T::Prepared>, _default: ()) {
         Self::push_always(builder, slot, value);
     }
 
     #[inline]
-    fn push_always(
-        builder: &mut FlatBufferBuilder<'_>,
-        slot: VOffsetT,
-        value: Option<T::Prepared>,
-    ) {
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Option<T::Prepared>) {
         // A present value is always written, even when it equals the
         // type's default: absence is what encodes `None`.
         if let Some(value) = value {
@@ -867,22 +855,17 @@ impl<T: Field> Field for Box<T> {
     const SLOTS: u16 = T::SLOTS;
 
     #[inline]
-    fn prepare(&self, builder: &mut FlatBufferBuilder<'_>) -> T::Prepared {
+    fn prepare<B: Builder>(&self, builder: &mut B) -> T::Prepared {
         T::prepare(self, builder)
     }
 
     #[inline]
-    fn push(
-        builder: &mut FlatBufferBuilder<'_>,
-        slot: VOffsetT,
-        value: T::Prepared,
-        default: T::Default,
-    ) {
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: T::Prepared, default: T::Default) {
         T::push(builder, slot, value, default);
     }
 
     #[inline]
-    fn push_always(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: T::Prepared) {
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: T::Prepared) {
         T::push_always(builder, slot, value);
     }
 
@@ -960,7 +943,7 @@ pub trait TableType: Sized {
     type View<'a>: Copy + fmt::Debug;
 
     /// Writes `self` as a table (children first) and returns its offset.
-    fn build(&self, builder: &mut FlatBufferBuilder<'_>) -> Offset;
+    fn build<B: Builder>(&self, builder: &mut B) -> Offset;
 
     /// The view of the table at `loc`.
     ///
@@ -983,6 +966,17 @@ pub trait TableType: Sized {
 
     /// Whether a view holds the same value as `owned`.
     fn view_eq(view: Self::View<'_>, owned: &Self) -> bool;
+}
+
+/// A derived struct written as a whole message.
+#[derive(Debug)]
+pub struct TableMessage<'a, T>(pub &'a T);
+
+impl<T: TableType> WriteRoot for TableMessage<'_, T> {
+    #[inline]
+    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
+        self.0.build(builder)
+    }
 }
 
 /// A buffer whose root is a table with no fields: every accessor of a view
@@ -1013,7 +1007,7 @@ impl<T: TableType> Verifiable for VerifyTable<T> {
 
 /// [`Field::push`] for tables.
 #[inline]
-pub fn table_push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: Offset) {
+pub fn table_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
     push_offset(builder, slot, value);
 }
 
@@ -1081,10 +1075,7 @@ pub unsafe fn table_read_element<T: TableType>(buf: &[u8], loc: usize) -> T::Vie
 }
 
 /// [`VectorElement::build_vector`] for tables.
-pub fn table_build_vector<T: TableType>(
-    items: &[T],
-    builder: &mut FlatBufferBuilder<'_>,
-) -> Offset {
+pub fn table_build_vector<T: TableType, B: Builder>(items: &[T], builder: &mut B) -> Offset {
     build_offset_vector(items, builder, T::build)
 }
 
@@ -1138,10 +1129,10 @@ where
 /// gathered first: on the stack for short vectors, else on a per-thread
 /// scratch stack that keeps its capacity, so steady-state writing does not
 /// allocate whatever the vector's length (nested vectors stack up on it).
-pub fn build_offset_vector<T>(
+pub fn build_offset_vector<T, B: Builder>(
     items: &[T],
-    builder: &mut FlatBufferBuilder<'_>,
-    mut build: impl FnMut(&T, &mut FlatBufferBuilder<'_>) -> Offset,
+    builder: &mut B,
+    mut build: impl FnMut(&T, &mut B) -> Offset,
 ) -> Offset {
     const ON_STACK: usize = 32;
     if items.len() <= ON_STACK {
@@ -1149,9 +1140,7 @@ pub fn build_offset_vector<T>(
         for (offset, item) in offsets.iter_mut().zip(items) {
             *offset = build(item, builder);
         }
-        return builder
-            .create_vector(&offsets[..items.len()])
-            .as_union_value();
+        return builder.create_vector(&offsets[..items.len()]);
     }
     std::thread_local! {
         static SCRATCH: core::cell::RefCell<Vec<Offset>> = const {
@@ -1289,22 +1278,13 @@ impl<E: EnumType> Verifiable for VerifyEnum<E> {
 
 /// [`Field::push`] for enums.
 #[inline]
-pub fn enum_push<E: EnumType>(
-    builder: &mut FlatBufferBuilder<'_>,
-    slot: VOffsetT,
-    value: E,
-    default: E,
-) {
+pub fn enum_push<E: EnumType, B: Builder>(builder: &mut B, slot: VOffsetT, value: E, default: E) {
     builder.push_slot::<E::Repr>(slot, value.to_repr(), default.to_repr());
 }
 
 /// [`Field::push_always`] for enums.
 #[inline]
-pub fn enum_push_always<E: EnumType>(
-    builder: &mut FlatBufferBuilder<'_>,
-    slot: VOffsetT,
-    value: E,
-) {
+pub fn enum_push_always<E: EnumType, B: Builder>(builder: &mut B, slot: VOffsetT, value: E) {
     builder.push_slot_always::<E::Repr>(slot, value.to_repr());
 }
 
@@ -1421,10 +1401,8 @@ pub unsafe fn enum_read_element<E: EnumType>(buf: &[u8], loc: usize) -> E {
 
 /// [`VectorElement::build_vector`] for enums.
 #[inline]
-pub fn enum_build_vector<E: EnumType>(items: &[E], builder: &mut FlatBufferBuilder<'_>) -> Offset {
-    builder
-        .create_vector_from_iter(items.iter().map(|item| item.to_repr()))
-        .as_union_value()
+pub fn enum_build_vector<E: EnumType, B: Builder>(items: &[E], builder: &mut B) -> Offset {
+    builder.create_vector_from_iter(items.iter().map(|item| item.to_repr()))
 }
 
 /// [`VectorElement::verify_vector`] for enums.
@@ -1468,11 +1446,8 @@ pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> 
 
 /// Finishes `builder` with `root`, writing `identifier` when there is one.
 #[inline]
-pub fn finish(builder: &mut FlatBufferBuilder<'_>, root: Offset, identifier: Option<&'static str>) {
-    match identifier {
-        Some(identifier) => builder.finish(root, Some(identifier)),
-        None => builder.finish_minimal(root),
-    }
+pub fn finish<B: Builder>(builder: &mut B, root: Offset, identifier: Option<&'static str>) {
+    builder.finish(root, identifier);
 }
 
 // ---------------------------------------------------------------------------
@@ -1770,7 +1745,7 @@ fn inline_bytes<'a>(table: &ViewTable<'a>, slot: VOffsetT, size: usize) -> Optio
 
 /// [`Field::push`] for fixed structs: always written.
 #[inline]
-pub fn fixed_push<T: FixedType>(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: T) {
+pub fn fixed_push<T: FixedType, B: Builder>(builder: &mut B, slot: VOffsetT, value: T) {
     builder.push_slot_always(slot, FixedPush(value));
 }
 
@@ -1896,13 +1871,8 @@ pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
 
 /// [`VectorElement::build_vector`] for fixed structs.
 #[inline]
-pub fn fixed_build_vector<T: FixedType>(
-    items: &[T],
-    builder: &mut FlatBufferBuilder<'_>,
-) -> Offset {
-    builder
-        .create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
-        .as_union_value()
+pub fn fixed_build_vector<T: FixedType, B: Builder>(items: &[T], builder: &mut B) -> Offset {
+    builder.create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
 }
 
 /// [`VectorElement::verify_vector`] for fixed structs: one range check for
@@ -1939,7 +1909,7 @@ pub trait UnionType: Sized + 'static {
     const HAS_OTHER: bool;
 
     /// Writes the variant's table; `None` for the `other` variant.
-    fn build_union(&self, builder: &mut FlatBufferBuilder<'_>) -> Option<(u8, Offset)>;
+    fn build_union<B: Builder>(&self, builder: &mut B) -> Option<(u8, Offset)>;
 
     /// The view of the table at `loc` with type tag `tag`: the `other`
     /// variant for unknown tags when there is one, else the first
@@ -1993,16 +1963,13 @@ impl fmt::Debug for UnionPrepared {
 
 /// [`Field::prepare`] for unions.
 #[inline]
-pub fn union_prepare<U: UnionType>(
-    value: &U,
-    builder: &mut FlatBufferBuilder<'_>,
-) -> UnionPrepared {
+pub fn union_prepare<U: UnionType, B: Builder>(value: &U, builder: &mut B) -> UnionPrepared {
     UnionPrepared(value.build_union(builder))
 }
 
 /// [`Field::push`] for unions: the tag at `slot`, the table at the next.
 #[inline]
-pub fn union_push(builder: &mut FlatBufferBuilder<'_>, slot: VOffsetT, value: UnionPrepared) {
+pub fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared) {
     if let Some((tag, offset)) = value.0 {
         builder.push_slot_always::<u8>(slot, tag);
         push_offset(builder, slot + 2, offset);
@@ -2225,16 +2192,27 @@ impl<U: UnionType> Verifiable for UnionRoot<'_, U> {
     }
 }
 
+/// A union written as a whole message: a root table holding it.
+#[derive(Debug)]
+pub struct UnionMessage<'a, U>(pub &'a U);
+
+impl<U: UnionType> WriteRoot for UnionMessage<'_, U> {
+    #[inline]
+    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
+        let prepared = union_prepare(self.0, builder);
+        let start = builder.start_table();
+        union_push(builder, UNION_ROOT_SLOT, prepared);
+        builder.end_table(start)
+    }
+}
+
 /// Writes `value` as a whole message: its root table, finished.
-pub fn union_serialize<U: UnionType>(
+pub fn union_serialize<U: UnionType, B: Builder>(
     value: &U,
-    builder: &mut FlatBufferBuilder<'_>,
+    builder: &mut B,
     identifier: Option<&'static str>,
 ) -> Result<()> {
-    let prepared = union_prepare(value, builder);
-    let start = builder.start_table();
-    union_push(builder, UNION_ROOT_SLOT, prepared);
-    let root = builder.end_table(start).as_union_value();
+    let root = UnionMessage(value).write_root(builder);
     finish(builder, root, identifier);
     Ok(())
 }
@@ -2354,10 +2332,7 @@ pub trait KeyedTable: TableType {
 
 /// [`VectorElement::build_vector`] for keyed tables: the items sorted by
 /// key (stably), as binary search needs.
-pub fn keyed_build_vector<T: KeyedTable>(
-    items: &[T],
-    builder: &mut FlatBufferBuilder<'_>,
-) -> Offset {
+pub fn keyed_build_vector<T: KeyedTable, B: Builder>(items: &[T], builder: &mut B) -> Offset {
     let mut order: Vec<&T> = items.iter().collect();
     order.sort_by(|a, b| a.owned_key().cmp(b.owned_key()));
     let offsets: Vec<Offset> = order.iter().map(|item| item.build(builder)).collect();

@@ -7,6 +7,7 @@
 
 use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
+use crate::encode::MessageBuilder;
 use crate::error::Result;
 
 /// A type that can be written as one FlatBuffers message.
@@ -44,6 +45,19 @@ pub trait StreamSerialize {
     ///
     /// Whatever the implementation reports; the derive never fails.
     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()>;
+
+    /// Serializes `self` for a writer and returns the finished buffer.
+    ///
+    /// Derived types write through flatstream's own encoder, which lays out
+    /// the same bytes as [`serialize`](Self::serialize) does, faster; other
+    /// implementations need not override it.
+    #[doc(hidden)]
+    #[inline]
+    fn __serialize_message<'b>(&self, out: &'b mut MessageBuilder) -> Result<&'b [u8]> {
+        let builder = out.builder();
+        self.serialize(builder)?;
+        Ok(builder.finished_data())
+    }
 }
 
 /// A type whose messages can be read back as zero-copy views.
@@ -152,11 +166,21 @@ impl StreamSerialize for str {
         builder.finish_minimal(root);
         Ok(())
     }
+
+    #[inline]
+    fn __serialize_message<'b>(&self, out: &'b mut MessageBuilder) -> Result<&'b [u8]> {
+        Ok(out.encode(self, None))
+    }
 }
 
 impl StreamSerialize for String {
     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
         self.as_str().serialize(builder)
+    }
+
+    #[inline]
+    fn __serialize_message<'b>(&self, out: &'b mut MessageBuilder) -> Result<&'b [u8]> {
+        self.as_str().__serialize_message(out)
     }
 }
 
@@ -164,11 +188,21 @@ impl<T: StreamSerialize + ?Sized> StreamSerialize for &T {
     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
         (**self).serialize(builder)
     }
+
+    #[inline]
+    fn __serialize_message<'b>(&self, out: &'b mut MessageBuilder) -> Result<&'b [u8]> {
+        (**self).__serialize_message(out)
+    }
 }
 
 impl<T: StreamSerialize + ?Sized> StreamSerialize for Box<T> {
     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
         (**self).serialize(builder)
+    }
+
+    #[inline]
+    fn __serialize_message<'b>(&self, out: &'b mut MessageBuilder) -> Result<&'b [u8]> {
+        (**self).__serialize_message(out)
     }
 }
 

@@ -62,9 +62,9 @@ use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 
-use flatbuffers::{FlatBufferBuilder, Follow, ForwardsUOffset, Verifiable, Verifier};
+use flatbuffers::{Follow, ForwardsUOffset, Verifiable, Verifier};
 
-use crate::__private::{Checked, Checker, LittleEndian, Offset, VerifyResult};
+use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset, VerifyResult};
 
 /// A type that can be an element of a FlatBuffers vector.
 ///
@@ -92,7 +92,7 @@ pub trait VectorElement: Sized + crate::schema::Schema {
 
     #[doc(hidden)]
     /// Writes `items` as a vector and returns its offset.
-    fn build_vector(items: &[Self], builder: &mut FlatBufferBuilder<'_>) -> Offset;
+    fn build_vector<B: Builder>(items: &[Self], builder: &mut B) -> Offset;
 
     #[doc(hidden)]
     /// Verifies a vector of this type whose length prefix is at `pos`.
@@ -470,8 +470,8 @@ macro_rules! scalar_elements {
             }
 
             #[inline]
-            fn build_vector(items: &[$ty], builder: &mut FlatBufferBuilder<'_>) -> Offset {
-                builder.create_vector(items).as_union_value()
+            fn build_vector<B: Builder>(items: &[$ty], builder: &mut B) -> Offset {
+                builder.create_vector(items)
             }
 
             #[inline]
@@ -533,9 +533,9 @@ impl VectorElement for String {
         unsafe { <ForwardsUOffset<&str> as Follow<'_>>::follow(buf, loc) }
     }
 
-    fn build_vector(items: &[String], builder: &mut FlatBufferBuilder<'_>) -> Offset {
+    fn build_vector<B: Builder>(items: &[String], builder: &mut B) -> Offset {
         crate::__private::build_offset_vector(items, builder, |item, builder| {
-            builder.create_string(item).as_union_value()
+            builder.create_string(item)
         })
     }
 

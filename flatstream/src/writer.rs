@@ -8,6 +8,8 @@ use std::path::Path;
 
 use flatbuffers::FlatBufferBuilder;
 
+use crate::encode::MessageBuilder;
+
 use crate::decode::Recovery;
 use crate::error::Result;
 use crate::framing::{Deframer, Framer};
@@ -45,7 +47,7 @@ const CONTIGUOUS_FRAME_LEN: usize = 256 * 1024;
 pub struct StreamWriter<T: ?Sized, W, F> {
     writer: W,
     framer: F,
-    builder: FlatBufferBuilder<'static>,
+    builder: MessageBuilder,
     scratch: Vec<u8>,
     messages: u64,
     bytes: u64,
@@ -55,12 +57,20 @@ pub struct StreamWriter<T: ?Sized, W, F> {
 impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     /// A writer of frames made by `framer` to `writer`.
     pub fn new(writer: W, framer: F) -> Self {
-        Self::with_builder(writer, framer, FlatBufferBuilder::new())
+        Self::with_message_builder(writer, framer, MessageBuilder::default())
     }
 
-    /// A writer that uses `builder` (for instance one made with
-    /// `FlatBufferBuilder::with_capacity`) for every message.
+    /// A writer that serializes every message with `builder` (one made with
+    /// `FlatBufferBuilder::with_capacity`, say, or with `force_defaults`).
+    ///
+    /// Without one ([`new`](Self::new)), derived types are written by
+    /// flatstream's own encoder, which lays out the same bytes as the
+    /// builder, faster.
     pub fn with_builder(writer: W, framer: F, builder: FlatBufferBuilder<'static>) -> Self {
+        Self::with_message_builder(writer, framer, MessageBuilder::with_builder(builder))
+    }
+
+    fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
         StreamWriter {
             writer,
             framer,
@@ -86,16 +96,27 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     where
         T: StreamSerialize,
     {
-        self.builder.reset();
-        message.serialize(&mut self.builder)?;
-        let payload = self.builder.finished_data();
-        write_payload_with(
-            &mut self.writer,
-            &self.framer,
-            &mut self.scratch,
-            payload,
-            &mut self.bytes,
-        )?;
+        message.__serialize_message(&mut self.builder)?;
+        let payload = self.builder.finished();
+        // A message in the encoder has room before it: the header goes
+        // there, and the frame reaches `W` without a copy to scratch.
+        let header = if self.builder.in_encoder() && payload.len() <= CONTIGUOUS_FRAME_LEN {
+            self.framer.__header(payload).transpose()?
+        } else {
+            None
+        };
+        if let Some(frame) = header.and_then(|header| self.builder.prepend(header.as_bytes())) {
+            self.writer.write_all(frame)?;
+            self.bytes += frame.len() as u64;
+        } else {
+            write_payload_with(
+                &mut self.writer,
+                &self.framer,
+                &mut self.scratch,
+                self.builder.finished(),
+                &mut self.bytes,
+            )?;
+        }
         self.messages += 1;
         Ok(())
     }

@@ -115,13 +115,13 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     ::core::mem::size_of::<::core::primitive::#repr>();
 
                 #[inline]
-                fn prepare(&self, _: &mut #private::flatbuffers::FlatBufferBuilder<'_>) -> Self {
+                fn prepare<__FlatstreamBuilder: #private::Builder>(&self, _: &mut __FlatstreamBuilder) -> Self {
                     *self
                 }
 
                 #[inline]
-                fn push(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: Self,
                     default: Self,
@@ -130,8 +130,8 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                 }
 
                 #[inline]
-                fn push_always(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push_always<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: Self,
                 ) {
@@ -236,9 +236,9 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     unsafe { #private::enum_read_element(buf, loc) }
                 }
 
-                fn build_vector(
+                fn build_vector<__FlatstreamBuilder: #private::Builder>(
                     items: &[Self],
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    builder: &mut __FlatstreamBuilder,
                 ) -> #private::Offset {
                     #private::enum_build_vector(items, builder)
                 }

@@ -126,13 +126,13 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 const REQUIRED: ::core::primitive::bool = true;
 
                 #[inline]
-                fn prepare(&self, _: &mut #private::flatbuffers::FlatBufferBuilder<'_>) -> Self {
+                fn prepare<__FlatstreamBuilder: #private::Builder>(&self, _: &mut __FlatstreamBuilder) -> Self {
                     *self
                 }
 
                 #[inline]
-                fn push(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: Self,
                     _default: (),
@@ -141,8 +141,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 }
 
                 #[inline]
-                fn push_always(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push_always<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: Self,
                 ) {
@@ -190,9 +190,9 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #private::fixed_read_element::<Self>(buf, loc)
                 }
 
-                fn build_vector(
+                fn build_vector<__FlatstreamBuilder: #private::Builder>(
                     items: &[Self],
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    builder: &mut __FlatstreamBuilder,
                 ) -> #private::Offset {
                     #private::fixed_build_vector(items, builder)
                 }

@@ -181,14 +181,14 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     }
     quote! {
         #[inline]
-        fn build(
+        fn build<__FlatstreamBuilder: #private::Builder>(
             &self,
-            builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            builder: &mut __FlatstreamBuilder,
         ) -> #private::Offset {
             #(#prepares)*
-            let start = builder.start_table();
+            let start = #private::Builder::start_table(builder);
             #(#pushes)*
-            builder.end_table(start).as_union_value()
+            #private::Builder::end_table(builder, start)
         }
     }
 }
@@ -244,6 +244,14 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #private::finish(builder, root, #identifier);
                 ::core::result::Result::Ok(())
             }
+
+            #[inline]
+            fn __serialize_message<'b>(
+                &self,
+                out: &'b mut #private::MessageBuilder,
+            ) -> #private::Result<&'b [::core::primitive::u8]> {
+                ::core::result::Result::Ok(out.encode(&#private::TableMessage(self), #identifier))
+            }
         }
 
         #[automatically_derived]
@@ -292,16 +300,16 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             const REQUIRED: ::core::primitive::bool = true;
 
             #[inline]
-            fn prepare(
+            fn prepare<__FlatstreamBuilder: #private::Builder>(
                 &self,
-                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                builder: &mut __FlatstreamBuilder,
             ) -> #private::Offset {
                 <Self as #private::TableType>::build(self, builder)
             }
 
             #[inline]
-            fn push(
-                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            fn push<__FlatstreamBuilder: #private::Builder>(
+                builder: &mut __FlatstreamBuilder,
                 slot: #private::flatbuffers::VOffsetT,
                 value: #private::Offset,
                 _default: (),
@@ -310,8 +318,8 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn push_always(
-                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+            fn push_always<__FlatstreamBuilder: #private::Builder>(
+                builder: &mut __FlatstreamBuilder,
                 slot: #private::flatbuffers::VOffsetT,
                 value: #private::Offset,
             ) {
@@ -367,9 +375,9 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 unsafe { #private::table_read_element::<Self>(buf, loc) }
             }
 
-            fn build_vector(
+            fn build_vector<__FlatstreamBuilder: #private::Builder>(
                 items: &[Self],
-                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                builder: &mut __FlatstreamBuilder,
             ) -> #private::Offset {
                 #build_vector
             }

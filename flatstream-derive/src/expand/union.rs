@@ -132,9 +132,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 const NAME: &'static ::core::primitive::str = #name;
                 const HAS_OTHER: ::core::primitive::bool = #has_other;
 
-                fn build_union(
+                fn build_union<__FlatstreamBuilder: #private::Builder>(
                     &self,
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    builder: &mut __FlatstreamBuilder,
                 ) -> ::core::option::Option<(::core::primitive::u8, #private::Offset)> {
                     match self {
                         #(#builds,)*
@@ -227,16 +227,16 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 const SLOTS: ::core::primitive::u16 = 2;
 
                 #[inline]
-                fn prepare(
+                fn prepare<__FlatstreamBuilder: #private::Builder>(
                     &self,
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                    builder: &mut __FlatstreamBuilder,
                 ) -> #private::UnionPrepared {
                     #private::union_prepare(self, builder)
                 }
 
                 #[inline]
-                fn push(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: #private::UnionPrepared,
                     _default: (),
@@ -245,8 +245,8 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 }
 
                 #[inline]
-                fn push_always(
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                fn push_always<__FlatstreamBuilder: #private::Builder>(
+                    builder: &mut __FlatstreamBuilder,
                     slot: #private::flatbuffers::VOffsetT,
                     value: #private::UnionPrepared,
                 ) {
@@ -302,6 +302,14 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
                 ) -> #private::Result<()> {
                     #private::union_serialize(self, builder, #identifier)
+                }
+
+                #[inline]
+                fn __serialize_message<'b>(
+                    &self,
+                    out: &'b mut #private::MessageBuilder,
+                ) -> #private::Result<&'b [::core::primitive::u8]> {
+                    ::core::result::Result::Ok(out.encode(&#private::UnionMessage(self), #identifier))
                 }
             }
 

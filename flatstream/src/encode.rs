@@ -1,0 +1,583 @@
+//! Writing FlatBuffers: the [`Builder`] operations derived code is written
+//! against, flatstream's own [`Encoder`], and the [`MessageBuilder`] the
+//! writers serialize each message with.
+//!
+//! Derived code is generic over [`Builder`], so the same code writes into a
+//! `flatbuffers::FlatBufferBuilder` (what [`StreamSerialize::serialize`]
+//! promises) and into [`Encoder`], which the writers use. The encoder lays
+//! out every byte as `FlatBufferBuilder` does (same alignment, padding,
+//! vtable sharing and root), so both produce identical buffers; it is
+//! faster because it knows what derived code needs: no nesting assertions,
+//! one capacity check per operation, byte slices copied in one go, and
+//! padding written as it goes instead of a buffer cleared on every reset.
+//!
+//! [`StreamSerialize::serialize`]: crate::StreamSerialize::serialize
+
+use core::cmp::Ordering;
+
+use flatbuffers::{
+    FlatBufferBuilder, Push, SOffsetT, UOffsetT, UnionWIPOffset, VOffsetT, WIPOffset,
+};
+
+/// The offset of something already written to the builder.
+pub type Offset = WIPOffset<UnionWIPOffset>;
+
+const UOFFSET: usize = core::mem::size_of::<UOffsetT>();
+
+/// The largest buffer a FlatBuffer can be: offsets are 32-bit and signed
+/// ones must reach across it.
+const MAX_BUFFER_LEN: usize = (1 << 31) - 1;
+
+/// The builder operations derived code uses.
+///
+/// Implemented by `FlatBufferBuilder`, which it forwards to, and by
+/// [`Encoder`]; both lay out the same bytes for the same calls.
+pub trait Builder {
+    /// Where a table under construction started.
+    type TableStart: Copy;
+
+    /// Adds `value` at `slot` of the table under construction unless it
+    /// equals `default`.
+    fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X);
+
+    /// Adds `value` at `slot` of the table under construction.
+    fn push_slot_always<X: Push>(&mut self, slot: VOffsetT, value: X);
+
+    /// Writes a string (length, bytes, zero terminator).
+    fn create_string(&mut self, text: &str) -> Offset;
+
+    /// Writes a byte vector.
+    fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset;
+
+    /// Writes a vector of `items`.
+    fn create_vector<T: Push + Copy>(&mut self, items: &[T]) -> Offset
+    where
+        T::Output: 'static;
+
+    /// Writes a vector of what `items` yields.
+    fn create_vector_from_iter<T: Push>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
+    ) -> Offset
+    where
+        T::Output: 'static;
+
+    /// Starts a table; its children must already be written.
+    fn start_table(&mut self) -> Self::TableStart;
+
+    /// Ends the table started at `start`: writes (or shares) its vtable.
+    fn end_table(&mut self, start: Self::TableStart) -> Offset;
+
+    /// Finishes the buffer with `root`, and `identifier` after the root
+    /// offset when there is one.
+    fn finish(&mut self, root: Offset, identifier: Option<&'static str>);
+}
+
+impl Builder for FlatBufferBuilder<'_> {
+    type TableStart = WIPOffset<flatbuffers::TableUnfinishedWIPOffset>;
+
+    #[inline]
+    fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X) {
+        FlatBufferBuilder::push_slot(self, slot, value, default);
+    }
+
+    #[inline]
+    fn push_slot_always<X: Push>(&mut self, slot: VOffsetT, value: X) {
+        FlatBufferBuilder::push_slot_always(self, slot, value);
+    }
+
+    #[inline]
+    fn create_string(&mut self, text: &str) -> Offset {
+        FlatBufferBuilder::create_string(self, text).as_union_value()
+    }
+
+    #[inline]
+    fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset {
+        FlatBufferBuilder::create_vector(self, bytes).as_union_value()
+    }
+
+    #[inline]
+    fn create_vector<T: Push + Copy>(&mut self, items: &[T]) -> Offset
+    where
+        T::Output: 'static,
+    {
+        FlatBufferBuilder::create_vector(self, items).as_union_value()
+    }
+
+    #[inline]
+    fn create_vector_from_iter<T: Push>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
+    ) -> Offset
+    where
+        T::Output: 'static,
+    {
+        FlatBufferBuilder::create_vector_from_iter(self, items).as_union_value()
+    }
+
+    #[inline]
+    fn start_table(&mut self) -> Self::TableStart {
+        FlatBufferBuilder::start_table(self)
+    }
+
+    #[inline]
+    fn end_table(&mut self, start: Self::TableStart) -> Offset {
+        FlatBufferBuilder::end_table(self, start).as_union_value()
+    }
+
+    #[inline]
+    fn finish(&mut self, root: Offset, identifier: Option<&'static str>) {
+        match identifier {
+            Some(identifier) => FlatBufferBuilder::finish(self, root, Some(identifier)),
+            None => FlatBufferBuilder::finish_minimal(self, root),
+        }
+    }
+}
+
+/// Writes FlatBuffers back to front, as `FlatBufferBuilder` does, into a
+/// buffer it keeps between messages.
+///
+/// `buf[head..]` holds what is written so far; offsets count from the end
+/// of `buf` ("used" bytes), as in `FlatBufferBuilder`, so `Push` impls and
+/// `WIPOffset`s work unchanged. Bytes below `head` are scratch: writes may
+/// spill zeros into them, which saves a call to `memset` for a few bytes
+/// of padding.
+#[derive(Debug, Default)]
+pub struct Encoder {
+    buf: Vec<u8>,
+    head: usize,
+    /// The largest alignment anything written needed; the root is aligned
+    /// to it.
+    min_align: usize,
+    /// For the table under construction, by slot: the used bytes after the
+    /// field, or 0 for a slot not written (every field is at least one
+    /// byte past the start, so 0 is never a position).
+    slots: Vec<UOffsetT>,
+    /// The length of the vtable of the table under construction: 4 bytes
+    /// of header, then up to its highest slot written.
+    vtable_len: usize,
+    /// The vtables written to this buffer (as used bytes after each), kept
+    /// sorted by their bytes so each new table can share an identical one.
+    vtables: Vec<UOffsetT>,
+    finished: bool,
+}
+
+/// Padding runs to at most this many bytes: the widest scalar (and so the
+/// widest alignment anything derived needs).
+const MAX_PADDING: usize = 8;
+
+impl Encoder {
+    /// An empty encoder; it grows to the largest message it writes.
+    pub fn new() -> Self {
+        let mut encoder = Self::default();
+        encoder.reset();
+        encoder
+    }
+
+    /// Forgets the message written, keeping the memory.
+    #[inline]
+    pub fn reset(&mut self) {
+        self.head = self.buf.len();
+        self.min_align = 1;
+        if self.vtable_len > 4 {
+            // A table left unfinished (a panic while building it).
+            self.slots.fill(0);
+        }
+        self.vtable_len = 4;
+        self.vtables.clear();
+        self.finished = false;
+    }
+
+    /// The finished buffer.
+    ///
+    /// # Panics
+    ///
+    /// If [`finish`](Builder::finish) was not called since the last reset.
+    #[inline]
+    pub fn finished_data(&self) -> &[u8] {
+        assert!(self.finished, "the encoder holds no finished buffer");
+        &self.buf[self.head..]
+    }
+
+    /// Writes `header` in front of the finished buffer and returns both.
+    #[inline]
+    fn prepend(&mut self, header: &[u8]) -> &[u8] {
+        self.reserve(header.len());
+        self.head -= header.len();
+        self.buf[self.head..self.head + header.len()].copy_from_slice(header);
+        &self.buf[self.head..]
+    }
+
+    /// Bytes written so far, counted from the end.
+    #[inline(always)]
+    fn used(&self) -> usize {
+        self.buf.len() - self.head
+    }
+
+    /// Makes room for `len` more bytes in front of `head`.
+    #[inline(always)]
+    fn reserve(&mut self, len: usize) {
+        if self.head < len {
+            self.grow(len);
+        }
+    }
+
+    /// Moves what is written to the end of a buffer at least twice as
+    /// large, with room for `len` more bytes.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, len: usize) {
+        let used = self.used();
+        let needed = used
+            .checked_add(len)
+            .filter(|&needed| needed <= MAX_BUFFER_LEN)
+            .unwrap_or_else(|| {
+                panic!("a FlatBuffer cannot exceed {MAX_BUFFER_LEN} bytes ({used} written, {len} more asked)")
+            });
+        let new_len = needed
+            .max(self.buf.len().saturating_mul(2))
+            .clamp(256, MAX_BUFFER_LEN);
+        let mut grown = vec![0; new_len];
+        grown[new_len - used..].copy_from_slice(&self.buf[self.head..]);
+        self.buf = grown;
+        self.head = new_len - used;
+    }
+
+    /// The zero bytes that make `used + len` a multiple of `alignment` (a
+    /// power of two); remembers the alignment for the root.
+    #[inline(always)]
+    fn padding(&mut self, len: usize, alignment: usize) -> usize {
+        self.min_align = self.min_align.max(alignment);
+        self.used().wrapping_add(len).wrapping_neg() & (alignment - 1)
+    }
+
+    /// Reserves `len` bytes plus `padding` and writes the padding as zeros
+    /// in front of `head`; the caller moves `head` past both.
+    #[inline(always)]
+    fn reserve_padded(&mut self, len: usize, padding: usize) {
+        if padding <= MAX_PADDING {
+            self.reserve(len + MAX_PADDING);
+            // Zeros for the padding, and spilling below it (scratch).
+            self.buf[self.head - MAX_PADDING..self.head].copy_from_slice(&[0; MAX_PADDING]);
+        } else {
+            self.reserve(len + padding);
+            self.buf[self.head - padding..self.head].fill(0);
+        }
+    }
+
+    /// Writes `value` aligned to its size; returns the used bytes after it.
+    #[inline(always)]
+    fn push<P: Push>(&mut self, value: P) -> usize {
+        let size = P::size();
+        let padding = self.padding(size, P::alignment().value());
+        self.reserve_padded(size + padding, padding);
+        self.head -= padding + size;
+        let (dst, rest) = self.buf[self.head..].split_at_mut(size);
+        // SAFETY: `dst` is `size` bytes long and the padding placed it at a
+        // multiple of `P::alignment()` from the end, as `Push` requires.
+        unsafe { value.push(dst, rest.len()) };
+        self.used()
+    }
+
+    /// Writes `bytes` with its length in front and zeros after it up to
+    /// `trailing` (a terminator and padding, at most four bytes), as strings
+    /// and byte vectors are laid out.
+    #[inline(always)]
+    fn push_prefixed(&mut self, bytes: &[u8], trailing: usize) -> Offset {
+        let total = UOFFSET + bytes.len() + trailing;
+        self.reserve(total);
+        let end = self.head;
+        self.head -= total;
+        let head = self.head;
+        // The zeros first: the bytes may overwrite the front of them.
+        self.buf[end - UOFFSET..end].copy_from_slice(&[0; UOFFSET]);
+        self.buf[head + UOFFSET..head + UOFFSET + bytes.len()].copy_from_slice(bytes);
+        // Lengths fit: the buffer cannot exceed `MAX_BUFFER_LEN`.
+        self.buf[head..head + UOFFSET].copy_from_slice(&(bytes.len() as UOffsetT).to_le_bytes());
+        Offset::new(self.used() as UOffsetT)
+    }
+
+    /// Writes a vector's length prefix; returns the vector's offset.
+    #[inline(always)]
+    fn push_len(&mut self, len: usize) -> Offset {
+        // Lengths fit: the buffer cannot exceed `MAX_BUFFER_LEN`.
+        Offset::new(self.push(len as UOffsetT) as UOffsetT)
+    }
+
+    /// Compares the vtable at `used` with `vtable`.
+    fn cmp_vtable(&self, used: UOffsetT, vtable: &[u8]) -> Ordering {
+        let at = self.buf.len() - used as usize;
+        let len = usize::from(u16::from_le_bytes([self.buf[at], self.buf[at + 1]]));
+        self.buf[at..at + len].cmp(vtable)
+    }
+
+    /// Makes `slots` long enough for `index`.
+    #[cold]
+    #[inline(never)]
+    fn grow_slots(&mut self, index: usize) {
+        self.slots.resize(index + 1, 0);
+    }
+}
+
+impl Builder for Encoder {
+    type TableStart = usize;
+
+    #[inline(always)]
+    fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X) {
+        if value != default {
+            self.push_slot_always(slot, value);
+        }
+    }
+
+    #[inline(always)]
+    fn push_slot_always<X: Push>(&mut self, slot: VOffsetT, value: X) {
+        let used = self.push(value);
+        // Slots are vtable byte offsets: 4, 6, 8...
+        let index = usize::from(slot / 2).wrapping_sub(2);
+        if index >= self.slots.len() {
+            self.grow_slots(index);
+        }
+        self.slots[index] = used as UOffsetT;
+        self.vtable_len = self.vtable_len.max(usize::from(slot) + 2);
+    }
+
+    #[inline]
+    fn create_string(&mut self, text: &str) -> Offset {
+        let bytes = text.as_bytes();
+        // A terminator, then padding to align the length prefix.
+        let padding = self.padding(bytes.len() + 1, UOFFSET);
+        self.push_prefixed(bytes, 1 + padding)
+    }
+
+    #[inline]
+    fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset {
+        let padding = self.padding(bytes.len(), UOFFSET);
+        self.push_prefixed(bytes, padding)
+    }
+
+    #[inline]
+    fn create_vector<T: Push + Copy>(&mut self, items: &[T]) -> Offset
+    where
+        T::Output: 'static,
+    {
+        let size = T::size();
+        let len = items.len() * size;
+        let padding = self.padding(len, T::alignment().value().max(UOFFSET));
+        self.reserve_padded(len + padding, padding);
+        self.head -= padding + len;
+        let mut after = self.used();
+        for (item, dst) in items
+            .iter()
+            .zip(self.buf[self.head..self.head + len].chunks_exact_mut(size))
+        {
+            after -= size;
+            // SAFETY: `dst` is `size` bytes at a multiple of `size` from
+            // the end past an alignment to `T::alignment()`.
+            unsafe { item.push(dst, after) };
+        }
+        self.push_len(items.len())
+    }
+
+    #[inline]
+    fn create_vector_from_iter<T: Push>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
+    ) -> Offset
+    where
+        T::Output: 'static,
+    {
+        let padding = self.padding(items.len() * T::size(), T::alignment().value().max(UOFFSET));
+        self.reserve_padded(padding, padding);
+        self.head -= padding;
+        let mut count = 0;
+        for item in items.rev() {
+            self.push(item);
+            count += 1;
+        }
+        self.push_len(count)
+    }
+
+    #[inline(always)]
+    fn start_table(&mut self) -> usize {
+        self.used()
+    }
+
+    fn end_table(&mut self, start: usize) -> Offset {
+        // The table begins with the offset to its vtable, filled in below.
+        let table = self.push::<SOffsetT>(0);
+        let vtable_len = self.vtable_len;
+        self.vtable_len = 4;
+        self.reserve(vtable_len);
+        self.head -= vtable_len;
+        let head = self.head;
+        let (header, entries) = self.buf[head..head + vtable_len].split_at_mut(4);
+        header[..2].copy_from_slice(&(vtable_len as VOffsetT).to_le_bytes());
+        // Tables fit their 16-bit vtable entries: FlatBuffers limits a
+        // table's inline size, and derived tables are far below it.
+        header[2..].copy_from_slice(&((table - start) as VOffsetT).to_le_bytes());
+        for (entry, slot) in entries.chunks_exact_mut(2).zip(&mut self.slots) {
+            let distance = if *slot == 0 {
+                0
+            } else {
+                (table - *slot as usize) as VOffsetT
+            };
+            *slot = 0;
+            entry.copy_from_slice(&distance.to_le_bytes());
+        }
+
+        let vtable = &self.buf[head..head + vtable_len];
+        let shared = match self
+            .vtables
+            .binary_search_by(|&old| self.cmp_vtable(old, vtable))
+        {
+            Ok(found) => {
+                self.head += vtable_len;
+                self.vtables[found]
+            }
+            Err(insert) => {
+                let used = self.used() as UOffsetT;
+                self.vtables.insert(insert, used);
+                used
+            }
+        };
+        let at = self.buf.len() - table;
+        let to_vtable = shared as SOffsetT - table as SOffsetT;
+        self.buf[at..at + 4].copy_from_slice(&to_vtable.to_le_bytes());
+        Offset::new(table as UOffsetT)
+    }
+
+    fn finish(&mut self, root: Offset, identifier: Option<&'static str>) {
+        self.vtables.clear();
+        let identifier = identifier.map_or(&[][..], str::as_bytes);
+        let padding = self.padding(UOFFSET + identifier.len(), self.min_align);
+        self.reserve_padded(padding + identifier.len(), padding);
+        self.head -= padding + identifier.len();
+        let head = self.head;
+        self.buf[head..head + identifier.len()].copy_from_slice(identifier);
+        self.push(root);
+        self.finished = true;
+    }
+}
+
+/// What the writers serialize each message with: derived types go through
+/// the [`Encoder`], other [`StreamSerialize`](crate::StreamSerialize)
+/// implementations through the `FlatBufferBuilder`.
+///
+/// A writer made with a builder of the caller's (`with_builder`) sends
+/// every message through it, so settings such as `force_defaults` apply.
+pub struct MessageBuilder {
+    pub(crate) builder: FlatBufferBuilder<'static>,
+    pub(crate) encoder: Encoder,
+    /// Whether derived types go through `builder` too.
+    pub(crate) builder_only: bool,
+    /// Whether the last message is in `encoder` (else in `builder`).
+    in_encoder: bool,
+}
+
+impl core::fmt::Debug for MessageBuilder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MessageBuilder")
+            .field("encoder", &self.encoder)
+            .field("builder_only", &self.builder_only)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MessageBuilder {
+    fn default() -> Self {
+        Self {
+            builder: FlatBufferBuilder::new(),
+            encoder: Encoder::new(),
+            builder_only: false,
+            in_encoder: false,
+        }
+    }
+}
+
+impl MessageBuilder {
+    /// Serializes every message through `builder`.
+    pub fn with_builder(builder: FlatBufferBuilder<'static>) -> Self {
+        Self {
+            builder,
+            encoder: Encoder::new(),
+            builder_only: true,
+            in_encoder: false,
+        }
+    }
+
+    /// Resets the `FlatBufferBuilder` and hands it out.
+    #[inline]
+    pub fn builder(&mut self) -> &mut FlatBufferBuilder<'static> {
+        self.builder.reset();
+        self.in_encoder = false;
+        &mut self.builder
+    }
+
+    /// The last message built.
+    ///
+    /// # Panics
+    ///
+    /// If no message was finished since the last reset.
+    #[inline]
+    pub(crate) fn finished(&self) -> &[u8] {
+        if self.in_encoder {
+            self.encoder.finished_data()
+        } else {
+            self.builder.finished_data()
+        }
+    }
+
+    /// Whether the last message is in the encoder.
+    #[inline]
+    pub(crate) fn in_encoder(&self) -> bool {
+        self.in_encoder
+    }
+
+    /// The last message with `header` in front of it, when it is in the
+    /// encoder, which has room there; `None` when it is in the builder.
+    #[inline]
+    pub(crate) fn prepend(&mut self, header: &[u8]) -> Option<&[u8]> {
+        if self.in_encoder {
+            Some(self.encoder.prepend(header))
+        } else {
+            None
+        }
+    }
+
+    /// Writes `root` with the encoder (or the builder, for a writer made
+    /// with one) and returns the finished buffer.
+    #[inline]
+    pub fn encode<R: WriteRoot + ?Sized>(
+        &mut self,
+        root: &R,
+        identifier: Option<&'static str>,
+    ) -> &[u8] {
+        if self.builder_only {
+            let builder = self.builder();
+            let offset = root.write_root(builder);
+            Builder::finish(builder, offset, identifier);
+            builder.finished_data()
+        } else {
+            self.in_encoder = true;
+            let encoder = &mut self.encoder;
+            encoder.reset();
+            let offset = root.write_root(encoder);
+            encoder.finish(offset, identifier);
+            encoder.finished_data()
+        }
+    }
+}
+
+/// Something a whole message can be built from: writes it and returns the
+/// offset of the root.
+pub trait WriteRoot {
+    /// Writes `self`; the caller finishes the buffer with the offset.
+    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset;
+}
+
+impl WriteRoot for str {
+    #[inline]
+    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_string(self)
+    }
+}
