@@ -10,7 +10,9 @@
 //! the derived view; `read/owned/derive` decodes owned `Event`s.
 //! `write/paired`, `read/paired` and `verify/paired` run the two sides of
 //! each comparison interleaved and print their ratio (see
-//! `common/paired.rs`).
+//! `common/paired.rs`); `write/writer` pairs `StreamWriter::write` (the
+//! derived type through flatstream's encoder) with the hand-written
+//! builder calls framed by the same writer.
 
 use std::hint::black_box;
 
@@ -192,6 +194,33 @@ fn write_all(
     }
 }
 
+/// Writes every event with `StreamWriter::write` into its emptied `Vec`.
+fn write_with_writer(
+    events: &[Event],
+    writer: &mut StreamWriter<Event, Vec<u8>, ChecksumFramer<XxHash64>>,
+) {
+    writer.get_mut().clear();
+    for event in events {
+        writer.write(event).expect("writing to a Vec cannot fail");
+    }
+}
+
+/// Builds every event by hand and frames it with the same writer.
+fn write_by_hand_with_writer(
+    events: &[Event],
+    builder: &mut FlatBufferBuilder<'static>,
+    writer: &mut StreamWriter<Event, Vec<u8>, ChecksumFramer<XxHash64>>,
+) {
+    writer.get_mut().clear();
+    for event in events {
+        builder.reset();
+        event_by_hand(builder, event);
+        writer
+            .write_payload(builder.finished_data())
+            .expect("writing to a Vec cannot fail");
+    }
+}
+
 fn by_derive(builder: &mut FlatBufferBuilder<'static>, event: &Event) {
     event.serialize(builder).expect("the derive never fails");
 }
@@ -260,6 +289,30 @@ fn bench_write(c: &mut Criterion) {
                 event_by_hand,
             );
             black_box(sink_b.len());
+        }),
+    );
+    // What users call: `StreamWriter::write`, whose encoder lays out the
+    // same bytes as the builder, against the hand-written builder calls
+    // framed by the same writer.
+    let mut writer_a = StreamWriter::new(Vec::with_capacity(sink.len()), framer.clone());
+    let mut writer_b = StreamWriter::new(Vec::with_capacity(sink.len()), framer.clone());
+    let mut builder_b = FlatBufferBuilder::with_capacity(4096);
+    write_with_writer(&events, &mut writer_a);
+    write_by_hand_with_writer(&events, &mut builder_b, &mut writer_b);
+    assert_eq!(
+        writer_a.get_ref(),
+        writer_b.get_ref(),
+        "the two writers must do the same work"
+    );
+    paired(
+        &mut group,
+        "write",
+        "writer",
+        ("stream_writer", || {
+            write_with_writer(black_box(&events), &mut writer_a);
+        }),
+        ("handwritten", || {
+            write_by_hand_with_writer(black_box(&events), &mut builder_b, &mut writer_b);
         }),
     );
     group.finish();

@@ -3,7 +3,9 @@
 
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::flatbuffers::FlatBufferBuilder;
-use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultFramer};
+use flatstream::framing::{
+    ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Framer,
+};
 use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter, Vector};
 use proptest::prelude::*;
 
@@ -989,4 +991,94 @@ fn long_nested_vectors_of_tables_and_strings_round_trip() {
         assert_eq!(Warehouse::from(view), warehouse);
         assert_writer_matches_builder(&[warehouse.clone(), warehouse]);
     }
+}
+
+// ---------------------------------------------------------------------------
+// The writer's encoder
+
+fn plain_leaf(name: &str, value: f64) -> Leaf {
+    Leaf {
+        name: name.into(),
+        value,
+        flag: None,
+    }
+}
+
+#[test]
+fn with_builder_sends_every_message_through_the_given_builder() {
+    // A leaf at its defaults: the encoder leaves `value` out, a builder
+    // told to force defaults writes it.
+    let values = [
+        plain_leaf("a", 0.0),
+        plain_leaf("b", 1.5),
+        plain_leaf("c", 0.0),
+    ];
+    let mut plain = StreamWriter::new(Vec::new(), DefaultFramer);
+    plain.write_batch(&values).unwrap();
+    let plain = plain.into_inner();
+
+    let mut builder = FlatBufferBuilder::new();
+    builder.force_defaults(true);
+    let mut forced = StreamWriter::with_builder(Vec::new(), DefaultFramer, builder);
+    forced.write_batch(&values).unwrap();
+    let forced = forced.into_inner();
+    assert!(forced.len() > plain.len(), "force_defaults was ignored");
+    for stream in [&plain, &forced] {
+        let reader = StreamReader::<Leaf, _, _>::new(&stream[..], DefaultDeframer::new());
+        let read: Vec<Leaf> = reader.collect::<Result<_, _>>().unwrap();
+        assert_eq!(read, values);
+    }
+
+    // A plain builder lays out the bytes the encoder does.
+    let mut built = StreamWriter::with_builder(Vec::new(), DefaultFramer, FlatBufferBuilder::new());
+    built.write_batch(&values).unwrap();
+    assert_eq!(built.into_inner(), plain);
+}
+
+/// Frames like `DefaultFramer` but does not tell the writer its header, so
+/// the writer frames through its scratch buffer.
+#[derive(Clone)]
+struct OpaqueFramer;
+
+impl Framer for OpaqueFramer {
+    fn frame_and_write<W: std::io::Write>(
+        &self,
+        writer: &mut W,
+        payload: &[u8],
+    ) -> flatstream::Result<()> {
+        DefaultFramer.frame_and_write(writer, payload)
+    }
+}
+
+#[test]
+fn framers_that_keep_their_header_to_themselves_frame_the_same_bytes() {
+    let values = [sample(), sample()];
+    let mut in_place = StreamWriter::new(Vec::new(), DefaultFramer);
+    in_place.write_batch(&values).unwrap();
+    let mut opaque = StreamWriter::new(Vec::new(), OpaqueFramer);
+    opaque.write_batch(&values).unwrap();
+    assert_eq!(opaque.bytes_written(), in_place.bytes_written());
+    assert_eq!(opaque.into_inner(), in_place.into_inner());
+}
+
+#[test]
+fn encoder_grows_for_a_large_message_and_stays_exact_after_it() {
+    // Small, then over the 256 KiB a frame is assembled in one piece up
+    // to, then small again in the grown buffer, whose stale bytes must not
+    // show through padding or vtables.
+    let big = Warehouse {
+        shelves: vec![Shelf {
+            names: vec!["x".repeat(300 * 1024)],
+            boxes: vec![plain_leaf("big", 2.0)],
+        }],
+        labels: vec!["l".into(); 3],
+    };
+    let small = Warehouse {
+        shelves: vec![Shelf {
+            names: vec!["n".into()],
+            boxes: vec![plain_leaf("a", 0.0), plain_leaf("bb", 1.0)],
+        }],
+        labels: vec![],
+    };
+    assert_writer_matches_builder(&[small.clone(), big, small.clone(), small]);
 }
