@@ -162,6 +162,10 @@ pub struct Encoder {
     finished: bool,
 }
 
+/// The alignment of every message's root: a table or a string, both
+/// aligned to their 4-byte length or vtable offset.
+const MIN_ALIGN: usize = 4;
+
 /// Padding runs to at most this many bytes: the widest scalar (and so the
 /// widest alignment anything derived needs).
 const MAX_PADDING: usize = 8;
@@ -178,7 +182,7 @@ impl Encoder {
     #[inline]
     pub fn reset(&mut self) {
         self.head = self.buf.len();
-        self.min_align = 1;
+        self.min_align = MIN_ALIGN;
         if self.vtable_len > 4 {
             // A table left unfinished (a panic while building it).
             self.slots.fill(0);
@@ -247,7 +251,13 @@ impl Encoder {
     /// power of two); remembers the alignment for the root.
     #[inline(always)]
     fn padding(&mut self, len: usize, alignment: usize) -> usize {
-        self.min_align = self.min_align.max(alignment);
+        // `alignment` is a constant where this inlines, so the branch
+        // folds away for everything aligned to 4 or less: `min_align`
+        // starts at 4, which every message reaches (its root is a table or
+        // a string, both aligned to 4).
+        if alignment > MIN_ALIGN {
+            self.min_align = self.min_align.max(alignment);
+        }
         self.used().wrapping_add(len).wrapping_neg() & (alignment - 1)
     }
 
@@ -426,17 +436,24 @@ impl Builder for Encoder {
         }
 
         let vtable = &self.buf[head..head + vtable_len];
-        let shared = match self
-            .vtables
-            .binary_search_by(|&old| self.cmp_vtable(old, vtable))
-        {
+        let found = if self.vtables.is_empty() {
+            Err(0)
+        } else {
+            self.vtables
+                .binary_search_by(|&old| self.cmp_vtable(old, vtable))
+        };
+        let shared = match found {
             Ok(found) => {
                 self.head += vtable_len;
                 self.vtables[found]
             }
             Err(insert) => {
                 let used = self.used() as UOffsetT;
-                self.vtables.insert(insert, used);
+                if insert == self.vtables.len() {
+                    self.vtables.push(used);
+                } else {
+                    self.vtables.insert(insert, used);
+                }
                 used
             }
         };
