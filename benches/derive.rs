@@ -294,8 +294,8 @@ fn bench_write(c: &mut Criterion) {
     // What users call: `StreamWriter::write`, whose encoder lays out the
     // same bytes as the builder, against the hand-written builder calls
     // framed by the same writer.
-    let mut writer_a = StreamWriter::new(Vec::with_capacity(sink.len()), framer.clone());
-    let mut writer_b = StreamWriter::new(Vec::with_capacity(sink.len()), framer.clone());
+    let mut writer_a = StreamWriter::new(Vec::with_capacity(sink.len()), framer);
+    let mut writer_b = StreamWriter::new(Vec::with_capacity(sink.len()), framer);
     let mut builder_b = FlatBufferBuilder::with_capacity(4096);
     write_with_writer(&events, &mut writer_a);
     write_by_hand_with_writer(&events, &mut builder_b, &mut writer_b);

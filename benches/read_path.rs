@@ -1,5 +1,7 @@
 //! Where the time of a verified read goes, step by step, for a ~128-byte
-//! log record and for a 64 KiB payload, every stream framed with XXH3.
+//! log record and for a 64 KiB payload, every stream framed with XXH3; and
+//! the write of the same log records (`small/write`: `StreamWriter::write`
+//! into a reused `Vec`).
 //!
 //! `cargo bench --bench read_path` (add `-- small/` or `-- 64KiB/` to
 //! filter). In each group, over the same in-memory stream:
@@ -223,6 +225,17 @@ fn read_steps<T, F>(
     );
 }
 
+/// Writes `records` into the writer's emptied `Vec`.
+fn write_records(
+    writer: &mut StreamWriter<LogRecord, Vec<u8>, ChecksumFramer<XxHash64>>,
+    records: &[LogRecord],
+) {
+    writer.get_mut().clear();
+    for record in records {
+        writer.write(record).expect("writing to a Vec cannot fail");
+    }
+}
+
 fn bench_small(c: &mut Criterion) {
     let records = log_records(1000);
     let stream = stream_of(&records);
@@ -232,6 +245,20 @@ fn bench_small(c: &mut Criterion) {
     let mut group = c.benchmark_group("small");
     group.throughput(Throughput::Elements(records.len() as u64));
     read_steps::<LogRecord, _>(&mut group, "small", &stream, touch_log);
+
+    // The same records written: `StreamWriter::write` into a reused `Vec`.
+    let mut writer = StreamWriter::new(
+        Vec::with_capacity(stream.len()),
+        ChecksumFramer::new(XxHash64::new()),
+    );
+    write_records(&mut writer, &records);
+    assert!(
+        writer.get_ref() == &stream,
+        "the writer must write the stream read above"
+    );
+    group.bench_function("write", |b| {
+        b.iter(|| write_records(&mut writer, black_box(&records)))
+    });
     group.finish();
 }
 

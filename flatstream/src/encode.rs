@@ -208,7 +208,7 @@ impl Encoder {
     fn prepend(&mut self, header: &[u8]) -> &[u8] {
         self.reserve(header.len());
         self.head -= header.len();
-        self.buf[self.head..self.head + header.len()].copy_from_slice(header);
+        copy_short(&mut self.buf[self.head..self.head + header.len()], header);
         &self.buf[self.head..]
     }
 
@@ -301,7 +301,10 @@ impl Encoder {
         let head = self.head;
         // The zeros first: the bytes may overwrite the front of them.
         self.buf[end - UOFFSET..end].copy_from_slice(&[0; UOFFSET]);
-        self.buf[head + UOFFSET..head + UOFFSET + bytes.len()].copy_from_slice(bytes);
+        copy_short(
+            &mut self.buf[head + UOFFSET..head + UOFFSET + bytes.len()],
+            bytes,
+        );
         // Lengths fit: the buffer cannot exceed `MAX_BUFFER_LEN`.
         self.buf[head..head + UOFFSET].copy_from_slice(&(bytes.len() as UOffsetT).to_le_bytes());
         Offset::new(self.used() as UOffsetT)
@@ -326,6 +329,30 @@ impl Encoder {
     #[inline(never)]
     fn grow_slots(&mut self, index: usize) {
         self.slots.resize(index + 1, 0);
+    }
+}
+
+/// `dst.copy_from_slice(src)`, without a call to `memcpy` for the short
+/// strings most messages hold: up to 32 bytes move as two overlapping
+/// words (or halves), each load and store inside the slices.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let len = src.len();
+    if len > 32 || dst.len() != len {
+        dst.copy_from_slice(src);
+    } else if len >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[len - 16..].copy_from_slice(&src[len - 16..]);
+    } else if len >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[len - 8..].copy_from_slice(&src[len - 8..]);
+    } else if len >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[len - 4..].copy_from_slice(&src[len - 4..]);
+    } else {
+        for (dst, src) in dst.iter_mut().zip(src) {
+            *dst = *src;
+        }
     }
 }
 
@@ -470,7 +497,7 @@ impl Builder for Encoder {
         self.reserve_padded(padding + identifier.len(), padding);
         self.head -= padding + identifier.len();
         let head = self.head;
-        self.buf[head..head + identifier.len()].copy_from_slice(identifier);
+        copy_short(&mut self.buf[head..head + identifier.len()], identifier);
         self.push(root);
         self.finished = true;
     }
@@ -596,5 +623,113 @@ impl WriteRoot for str {
     #[inline]
     fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
         builder.create_string(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_short_copies_every_length() {
+        let src: Vec<u8> = (1..=80).collect();
+        for len in 0..=src.len() {
+            let mut dst = vec![0xEE; len];
+            copy_short(&mut dst, &src[..len]);
+            assert_eq!(dst, src[..len], "length {len}");
+        }
+    }
+
+    #[test]
+    fn strings_match_the_builder_at_every_length_and_alignment() {
+        // Each string after a byte that shifts the alignment, so every
+        // padding length and copy path meets every starting offset.
+        let mut encoder = Encoder::new();
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLM";
+        for shift in 0..8u8 {
+            for len in 0..=text.len() {
+                let mut builder = FlatBufferBuilder::new();
+                encoder.reset();
+                for _ in 0..shift {
+                    builder.push(shift);
+                    encoder.push(shift);
+                }
+                let a = Builder::create_string(&mut builder, &text[..len]);
+                let b = encoder.create_string(&text[..len]);
+                Builder::finish(&mut builder, a, None);
+                encoder.finish(b, None);
+                assert_eq!(
+                    encoder.finished_data(),
+                    builder.finished_data(),
+                    "shift {shift}, length {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn finished_buffer_with_identifier_matches_the_builder() {
+        let mut builder = FlatBufferBuilder::new();
+        let mut encoder = Encoder::new();
+        let a = {
+            let start = Builder::start_table(&mut builder);
+            Builder::push_slot_always(&mut builder, 4, 7u64);
+            Builder::push_slot(&mut builder, 6, 0u16, 0);
+            Builder::end_table(&mut builder, start)
+        };
+        Builder::finish(&mut builder, a, Some("FSTM"));
+        let b = {
+            let start = encoder.start_table();
+            encoder.push_slot_always(4, 7u64);
+            encoder.push_slot(6, 0u16, 0);
+            encoder.end_table(start)
+        };
+        encoder.finish(b, Some("FSTM"));
+        assert_eq!(encoder.finished_data(), builder.finished_data());
+        assert_eq!(&encoder.finished_data()[4..8], b"FSTM");
+    }
+
+    /// Builds a table holding the fields of `mask` (bit `i`: slot
+    /// `4 + 2i`, a `u32` or, for odd `i`, a `u8`).
+    fn table<B: Builder>(builder: &mut B, mask: u32) -> Offset {
+        let start = builder.start_table();
+        for i in 0..6u16 {
+            if mask & (1 << i) != 0 {
+                if i % 2 == 0 {
+                    builder.push_slot_always(4 + 2 * i, mask * 31 + u32::from(i));
+                } else {
+                    builder.push_slot_always(4 + 2 * i, i as u8);
+                }
+            }
+        }
+        builder.end_table(start)
+    }
+
+    #[test]
+    fn vtables_are_shared_as_the_builder_shares_them() {
+        // 64 shapes in a scrambled order, then again: new vtables land
+        // everywhere in the sorted list, and the second round shares them.
+        let masks: Vec<u32> = (0..128).map(|i| (i * 37 + 11) % 64).collect();
+        let mut builder = FlatBufferBuilder::new();
+        let mut encoder = Encoder::new();
+        let mut roots = (None, None);
+        for &mask in &masks {
+            roots = (
+                Some(table(&mut builder, mask)),
+                Some(table(&mut encoder, mask)),
+            );
+        }
+        Builder::finish(&mut builder, roots.0.unwrap(), None);
+        encoder.finish(roots.1.unwrap(), None);
+        assert_eq!(encoder.finished_data(), builder.finished_data());
+        assert_eq!(builder.num_written_vtables(), 0, "cleared by finish");
+    }
+
+    #[test]
+    #[should_panic(expected = "no finished buffer")]
+    fn unfinished_encoder_has_no_data() {
+        let mut encoder = Encoder::new();
+        encoder.create_string("x");
+        let _ = encoder.finished_data();
     }
 }
