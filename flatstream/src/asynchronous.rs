@@ -26,9 +26,10 @@ use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 
 /// Writes a stream of `T` messages to an [`AsyncWrite`], framed by `F`.
 ///
-/// The async twin of [`StreamWriter`](crate::StreamWriter): it reuses one
-/// `FlatBufferBuilder` and one scratch buffer, and hands each frame to the
-/// writer in one `write_all`. Backpressure is the writer's: `write` waits
+/// The async twin of [`StreamWriter`](crate::StreamWriter): it reuses the
+/// same encoder (derived types) or `FlatBufferBuilder` (other types) and
+/// one scratch buffer, and hands each frame to the writer in one
+/// `write_all`. Backpressure is the writer's: `write` waits
 /// while a socket's send buffer is full, so a slow reader slows the writer
 /// down instead of filling memory.
 ///

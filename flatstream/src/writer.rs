@@ -16,17 +16,21 @@ use crate::framing::{Deframer, Framer};
 use crate::reader::StreamReader;
 use crate::serialize::StreamSerialize;
 
-/// Frames up to this size are assembled in scratch space and handed to the
-/// writer in one `write_all`; larger ones go straight through.
+/// Frames up to this size reach the writer in one `write_all` (assembled in
+/// front of the encoded payload, or in scratch space); larger ones go
+/// straight through.
 const CONTIGUOUS_FRAME_LEN: usize = 256 * 1024;
 
 /// Writes a stream of `T` messages to `W`, framed by `F`.
 ///
-/// The writer owns one `FlatBufferBuilder` and one scratch buffer and reuses
-/// both, so writing allocates nothing once they have grown to the largest
-/// message. Each frame of up to 256 KiB reaches `W` in a single `write_all`
-/// (header and payload contiguous), so a failing `BufWriter` flush never
-/// leaves half a header behind.
+/// Derived types are serialized by flatstream's own encoder, which lays out
+/// the bytes `FlatBufferBuilder` would, faster, and leaves room in front of
+/// the payload for the frame header; other [`StreamSerialize`]
+/// implementations get a reused `FlatBufferBuilder`. The writer reuses both
+/// and one scratch buffer, so writing allocates nothing once they have
+/// grown to the largest message. Each frame of up to 256 KiB reaches `W` in
+/// a single `write_all` (header and payload contiguous), so a failing
+/// `BufWriter` flush never leaves half a header behind.
 ///
 /// `T` is fixed by the first write (or by annotation); it may be unsized
 /// (`StreamWriter<str, _, _>`).

@@ -253,6 +253,17 @@ pub fn roundtrip(data: &[u8]) {
         .expect("writing to a Vec never fails");
     let bytes = writer.into_inner();
 
+    // The writer's encoder lays out the bytes `FlatBufferBuilder` does.
+    let mut raw = SliceReader::<Everything, _>::new(&bytes, ChecksumDeframer::new(XxHash64));
+    let written: Vec<Vec<u8>> =
+        std::iter::from_fn(|| raw.read_message().expect("an intact stream deframes"))
+            .map(<[u8]>::to_vec)
+            .collect();
+    assert_eq!(
+        written, expected,
+        "the encoder and FlatBufferBuilder disagree"
+    );
+
     let mut reader =
         StreamReader::<Everything, _, _>::new(&bytes[..], ChecksumDeframer::new(XxHash64));
     let mut read = Vec::new();
