@@ -1444,10 +1444,18 @@ pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> 
     }
 }
 
-/// Finishes `builder` with `root`, writing `identifier` when there is one.
+/// [`StreamSerialize::serialize`] for derived types: writes `message`
+/// (a [`TableMessage`] or [`UnionMessage`]) into `builder` and finishes it,
+/// writing `identifier` when there is one.
 #[inline]
-pub fn finish<B: Builder>(builder: &mut B, root: Offset, identifier: Option<&'static str>) {
-    builder.finish(root, identifier);
+pub fn serialize_message<R: WriteRoot>(
+    message: &R,
+    builder: &mut flatbuffers::FlatBufferBuilder<'_>,
+    identifier: Option<&'static str>,
+) -> Result<()> {
+    let root = message.write_root(builder);
+    Builder::finish(builder, root, identifier);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -2204,17 +2212,6 @@ impl<U: UnionType> WriteRoot for UnionMessage<'_, U> {
         union_push(builder, UNION_ROOT_SLOT, prepared);
         builder.end_table(start)
     }
-}
-
-/// Writes `value` as a whole message: its root table, finished.
-pub fn union_serialize<U: UnionType, B: Builder>(
-    value: &U,
-    builder: &mut B,
-    identifier: Option<&'static str>,
-) -> Result<()> {
-    let root = UnionMessage(value).write_root(builder);
-    finish(builder, root, identifier);
-    Ok(())
 }
 
 /// Verifies a whole-message union and returns its view.

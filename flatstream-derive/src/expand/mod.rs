@@ -182,6 +182,34 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `StreamSerialize` for the container, whose whole message `message`
+    /// (`TableMessage` or `UnionMessage` of `self`) writes: into the caller's
+    /// `FlatBufferBuilder`, or into the writers' encoder.
+    pub fn stream_serialize_impl(&self, message: TokenStream) -> TokenStream {
+        let (ident, private) = (self.ident, &self.private);
+        let identifier = self.file_identifier();
+        quote! {
+            #[automatically_derived]
+            impl #private::StreamSerialize for #ident {
+                #[inline]
+                fn serialize(
+                    &self,
+                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
+                ) -> #private::Result<()> {
+                    #private::serialize_message(&#message, builder, #identifier)
+                }
+
+                #[inline]
+                fn __serialize_message<'b>(
+                    &self,
+                    out: &'b mut #private::MessageBuilder,
+                ) -> #private::Result<&'b [::core::primitive::u8]> {
+                    ::core::result::Result::Ok(out.encode(&#message, #identifier))
+                }
+            }
+        }
+    }
+
     /// `<T as Field>`, spanned on the field's type so that an unsupported
     /// type is reported there.
     pub fn field_trait(&self, field: &Field<'_>) -> TokenStream {

@@ -219,7 +219,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let field_verification = cx.field_verification("table");
     let vector_verification = cx.vector_verification("table");
-    let identifier = cx.file_identifier();
+    let stream_serialize = cx.stream_serialize_impl(quote!(#private::TableMessage(self)));
     let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
         quote!(#private::keyed_build_vector(items, builder))
     } else {
@@ -233,26 +233,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
         None => quote!(),
     };
     quote! {
-        #[automatically_derived]
-        impl #private::StreamSerialize for #ident {
-            #[inline]
-            fn serialize(
-                &self,
-                builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
-            ) -> #private::Result<()> {
-                let root = <Self as #private::TableType>::build(self, builder);
-                #private::finish(builder, root, #identifier);
-                ::core::result::Result::Ok(())
-            }
-
-            #[inline]
-            fn __serialize_message<'b>(
-                &self,
-                out: &'b mut #private::MessageBuilder,
-            ) -> #private::Result<&'b [::core::primitive::u8]> {
-                ::core::result::Result::Ok(out.encode(&#private::TableMessage(self), #identifier))
-            }
-        }
+        #stream_serialize
 
         #[automatically_derived]
         impl #private::StreamDeserialize for #ident {

@@ -104,6 +104,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
 
     let namespace = cx.namespace();
     let identifier = cx.file_identifier();
+    let stream_serialize = cx.stream_serialize_impl(quote!(#private::UnionMessage(self)));
     let root_name = format!("{name}Root");
     let root_field = snake_case(&name);
     let schema_variants = tables.iter().map(|(variant, ty, _)| {
@@ -294,24 +295,7 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 }
             }
 
-            #[automatically_derived]
-            impl #private::StreamSerialize for #ident {
-                #[inline]
-                fn serialize(
-                    &self,
-                    builder: &mut #private::flatbuffers::FlatBufferBuilder<'_>,
-                ) -> #private::Result<()> {
-                    #private::union_serialize(self, builder, #identifier)
-                }
-
-                #[inline]
-                fn __serialize_message<'b>(
-                    &self,
-                    out: &'b mut #private::MessageBuilder,
-                ) -> #private::Result<&'b [::core::primitive::u8]> {
-                    ::core::result::Result::Ok(out.encode(&#private::UnionMessage(self), #identifier))
-                }
-            }
+            #stream_serialize
 
             #[automatically_derived]
             impl #private::StreamDeserialize for #ident {
