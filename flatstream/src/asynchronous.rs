@@ -107,9 +107,16 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     where
         T: StreamSerialize,
     {
-        let payload = message.__serialize_message(&mut self.builder)?;
+        message.__serialize_message(&mut self.builder)?;
+        if let Some(frame) = self.builder.frame_in_place(&self.framer, usize::MAX)? {
+            self.writer.write_all(frame).await?;
+            self.bytes += frame.len() as u64;
+            self.messages += 1;
+            return Ok(());
+        }
         self.scratch.clear();
-        self.framer.frame_and_write(&mut self.scratch, payload)?;
+        self.framer
+            .frame_and_write(&mut self.scratch, self.builder.finished())?;
         self.send_scratch().await
     }
 

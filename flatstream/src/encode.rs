@@ -19,6 +19,9 @@ use flatbuffers::{
     FlatBufferBuilder, Push, SOffsetT, UOffsetT, UnionWIPOffset, VOffsetT, WIPOffset,
 };
 
+use crate::error::Result;
+use crate::framing::Framer;
+
 /// The offset of something already written to the builder.
 pub type Offset = WIPOffset<UnionWIPOffset>;
 
@@ -571,21 +574,31 @@ impl MessageBuilder {
         }
     }
 
-    /// Whether the last message is in the encoder.
+    /// The last message framed by `framer`, header and payload contiguous,
+    /// when it is in the encoder (which has room in front of it), is at
+    /// most `limit` bytes, and `framer` tells its header; `None` when the
+    /// caller must frame it through scratch space.
+    ///
+    /// # Errors
+    ///
+    /// Those of the framer's header: an empty or oversized payload.
     #[inline]
-    pub(crate) fn in_encoder(&self) -> bool {
-        self.in_encoder
-    }
-
-    /// The last message with `header` in front of it, when it is in the
-    /// encoder, which has room there; `None` when it is in the builder.
-    #[inline]
-    pub(crate) fn prepend(&mut self, header: &[u8]) -> Option<&[u8]> {
-        if self.in_encoder {
-            Some(self.encoder.prepend(header))
-        } else {
-            None
+    pub(crate) fn frame_in_place<F: Framer>(
+        &mut self,
+        framer: &F,
+        limit: usize,
+    ) -> Result<Option<&[u8]>> {
+        if !self.in_encoder {
+            return Ok(None);
         }
+        let payload = self.encoder.finished_data();
+        if payload.len() > limit {
+            return Ok(None);
+        }
+        Ok(match framer.__header(payload).transpose()? {
+            Some(header) => Some(self.encoder.prepend(header.as_bytes())),
+            None => None,
+        })
     }
 
     /// Writes `root` with the encoder (or the builder, for a writer made

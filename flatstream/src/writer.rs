@@ -101,15 +101,10 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
         T: StreamSerialize,
     {
         message.__serialize_message(&mut self.builder)?;
-        let payload = self.builder.finished();
-        // A message in the encoder has room before it: the header goes
-        // there, and the frame reaches `W` without a copy to scratch.
-        let header = if self.builder.in_encoder() && payload.len() <= CONTIGUOUS_FRAME_LEN {
-            self.framer.__header(payload).transpose()?
-        } else {
-            None
-        };
-        if let Some(frame) = header.and_then(|header| self.builder.prepend(header.as_bytes())) {
+        if let Some(frame) = self
+            .builder
+            .frame_in_place(&self.framer, CONTIGUOUS_FRAME_LEN)?
+        {
             self.writer.write_all(frame)?;
             self.bytes += frame.len() as u64;
         } else {
