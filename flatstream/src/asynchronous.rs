@@ -15,9 +15,8 @@ use std::ops::Range;
 use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
-use crate::encode::MessageBuilder;
-
 use crate::decode::{apply_step, scan, FrameBuf, Next, ReadStats, Recovery, SkippedRegion, Skips};
+use crate::encode::MessageBuilder;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
@@ -109,10 +108,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     {
         message.__serialize_message(&mut self.builder)?;
         if let Some(frame) = self.builder.frame_in_place(&self.framer, usize::MAX)? {
-            self.writer.write_all(frame).await?;
-            self.bytes += frame.len() as u64;
-            self.messages += 1;
-            return Ok(());
+            return send_frame(&mut self.writer, frame, &mut self.bytes, &mut self.messages).await;
         }
         self.scratch.clear();
         self.framer
@@ -132,10 +128,13 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     }
 
     async fn send_scratch(&mut self) -> Result<()> {
-        self.writer.write_all(&self.scratch).await?;
-        self.bytes += self.scratch.len() as u64;
-        self.messages += 1;
-        Ok(())
+        send_frame(
+            &mut self.writer,
+            &self.scratch,
+            &mut self.bytes,
+            &mut self.messages,
+        )
+        .await
     }
 
     /// Flushes the underlying writer.
@@ -221,6 +220,19 @@ impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for AsyncStreamWriter<T
             .field("bytes", &self.bytes)
             .finish_non_exhaustive()
     }
+}
+
+/// Writes one whole frame to `writer` and counts it.
+async fn send_frame<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    frame: &[u8],
+    bytes: &mut u64,
+    messages: &mut u64,
+) -> Result<()> {
+    writer.write_all(frame).await?;
+    *bytes += frame.len() as u64;
+    *messages += 1;
+    Ok(())
 }
 
 /// Reads a stream of `T` messages from an [`AsyncRead`], deframed by `D`.

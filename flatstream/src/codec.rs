@@ -7,12 +7,11 @@ use std::marker::PhantomData;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use flatbuffers::VerifierOptions;
-
-use crate::encode::MessageBuilder;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::checksum::Checksum;
 use crate::decode::MIN_READ;
+use crate::encode::MessageBuilder;
 use crate::error::{Error, Result};
 use crate::framing::{ChecksumDeframer, ChecksumFramer, Deframer, FrameStatus, Framer, LEN_SIZE};
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};

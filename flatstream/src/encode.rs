@@ -513,10 +513,10 @@ impl Builder for Encoder {
 /// A writer made with a builder of the caller's (`with_builder`) sends
 /// every message through it, so settings such as `force_defaults` apply.
 pub struct MessageBuilder {
-    pub(crate) builder: FlatBufferBuilder<'static>,
-    pub(crate) encoder: Encoder,
+    builder: FlatBufferBuilder<'static>,
+    encoder: Encoder,
     /// Whether derived types go through `builder` too.
-    pub(crate) builder_only: bool,
+    builder_only: bool,
     /// Whether the last message is in `encoder` (else in `builder`).
     in_encoder: bool,
 }
@@ -623,6 +623,20 @@ impl MessageBuilder {
             encoder.finished_data()
         }
     }
+}
+
+/// [`StreamSerialize::serialize`](crate::StreamSerialize::serialize) for
+/// what the writers encode: writes `message` into `builder` and finishes
+/// it, writing `identifier` when there is one.
+#[inline]
+pub fn serialize_message<R: WriteRoot + ?Sized>(
+    message: &R,
+    builder: &mut FlatBufferBuilder<'_>,
+    identifier: Option<&'static str>,
+) -> Result<()> {
+    let root = message.write_root(builder);
+    Builder::finish(builder, root, identifier);
+    Ok(())
 }
 
 /// Something a whole message can be built from: writes it and returns the

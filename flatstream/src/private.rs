@@ -18,7 +18,7 @@ use core::marker::PhantomData;
 
 pub use flatbuffers;
 
-pub use crate::encode::{Builder, Encoder, MessageBuilder, Offset, WriteRoot};
+pub use crate::encode::{serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot};
 pub use crate::error::{Error, Result};
 pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
@@ -1442,20 +1442,6 @@ pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> 
             },
         ))
     }
-}
-
-/// [`StreamSerialize::serialize`] for derived types: writes `message`
-/// (a [`TableMessage`] or [`UnionMessage`]) into `builder` and finishes it,
-/// writing `identifier` when there is one.
-#[inline]
-pub fn serialize_message<R: WriteRoot>(
-    message: &R,
-    builder: &mut flatbuffers::FlatBufferBuilder<'_>,
-    identifier: Option<&'static str>,
-) -> Result<()> {
-    let root = message.write_root(builder);
-    Builder::finish(builder, root, identifier);
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------

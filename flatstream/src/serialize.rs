@@ -7,7 +7,7 @@
 
 use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
-use crate::encode::MessageBuilder;
+use crate::encode::{serialize_message, MessageBuilder};
 use crate::error::Result;
 
 /// A type that can be written as one FlatBuffers message.
@@ -162,9 +162,7 @@ where
 
 impl StreamSerialize for str {
     fn serialize(&self, builder: &mut FlatBufferBuilder<'_>) -> Result<()> {
-        let root = builder.create_string(self);
-        builder.finish_minimal(root);
-        Ok(())
+        serialize_message(self, builder, None)
     }
 
     #[inline]

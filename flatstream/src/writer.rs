@@ -8,9 +8,8 @@ use std::path::Path;
 
 use flatbuffers::FlatBufferBuilder;
 
-use crate::encode::MessageBuilder;
-
 use crate::decode::Recovery;
+use crate::encode::MessageBuilder;
 use crate::error::Result;
 use crate::framing::{Deframer, Framer};
 use crate::reader::StreamReader;
