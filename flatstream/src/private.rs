@@ -280,10 +280,38 @@ impl Follow<'_> for Position {
 ///
 /// `table` must be a verified table whose `slot`, when present, holds an
 /// offset.
-#[inline]
+#[inline(always)]
 unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Option<usize> {
     // SAFETY: per the caller, the slot holds an in-bounds offset.
     unsafe { table.get::<ForwardsUOffset<Position>>(slot, None) }
+}
+
+/// The bytes of the vector (a string's, without its NUL, or a `[u8]`'s)
+/// whose length prefix is at `loc`. Inlined, unlike the `flatbuffers`
+/// crate's `Follow` for `&str` and `&[u8]`.
+///
+/// # Safety
+///
+/// `buf` must hold a verified vector of bytes at `loc`.
+#[inline(always)]
+pub(crate) unsafe fn vector_bytes_at(buf: &[u8], loc: usize) -> &[u8] {
+    // SAFETY: per the caller, a length prefix is at `loc`.
+    let len = unsafe { flatbuffers::read_scalar_at::<u32>(buf, loc) } as usize;
+    let start = loc + 4;
+    // Verification found the bytes in the buffer; a range that is not
+    // (which only an unsound caller could cause) reads as empty.
+    buf.get(start..start.wrapping_add(len)).unwrap_or(&[])
+}
+
+/// The string whose length prefix is at `loc`.
+///
+/// # Safety
+///
+/// `buf` must hold a verified string at `loc`.
+#[inline(always)]
+pub(crate) unsafe fn str_at(buf: &[u8], loc: usize) -> &str {
+    // SAFETY: per the caller, a string verified as UTF-8 is at `loc`.
+    unsafe { core::str::from_utf8_unchecked(vector_bytes_at(buf, loc)) }
 }
 
 /// Whether the field at `slot` is present in `table`.
@@ -496,7 +524,11 @@ impl Field for String {
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a str {
         // SAFETY: per the caller, the slot holds a verified string offset.
-        unsafe { table.get::<ForwardsUOffset<&str>>(slot, None) }.unwrap_or("")
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a verified string.
+            Some(loc) => unsafe { str_at(table.buf(), loc) },
+            None => "",
+        }
     }
 
     #[inline]
@@ -584,7 +616,11 @@ impl Field for Vec<u8> {
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a [u8] {
         // SAFETY: per the caller, the slot holds a verified byte vector.
-        unsafe { table.get::<ForwardsUOffset<&[u8]>>(slot, None) }.unwrap_or(&[])
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a verified byte vector.
+            Some(loc) => unsafe { vector_bytes_at(table.buf(), loc) },
+            None => &[],
+        }
     }
 
     #[inline]

@@ -164,19 +164,31 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// Those of [`read_message`](Self::read_message), and
     /// [`Error::Flatbuffers`] when the payload is not a valid `T`
     /// ([`position`](Self::position) is then the frame's offset).
+    #[inline]
     pub fn read(&mut self) -> Result<Option<T::View<'_>>>
     where
         T: StreamDeserialize,
     {
-        let options = self.verifier.clone();
-        let payload =
-            self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))?;
+        let payload = self.next_verified()?;
         Ok(payload.map(|range| {
             let payload = self.frames.bytes(range);
-            // SAFETY: `next_frame` ran `T::view_with_options` on exactly
+            // SAFETY: `next_verified` ran `T::view_with_options` on exactly
             // these bytes and only returned their range if it succeeded.
             unsafe { T::view_unchecked(payload) }
         }))
+    }
+
+    /// The range of the next payload, verified as a `T`. Out of line, so
+    /// that `read`, which makes the view, inlines into the caller's loop
+    /// and the view reaches it in registers rather than through a copied
+    /// return value.
+    #[inline(never)]
+    fn next_verified(&mut self) -> Result<Option<Range<usize>>>
+    where
+        T: StreamDeserialize,
+    {
+        let options = self.verifier.clone();
+        self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
     }
 
     /// Reads the next message and returns its view without verifying the

@@ -115,16 +115,27 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     ///
     /// Those of [`read_message`](Self::read_message), and
     /// [`Error::Flatbuffers`] when a payload is not a valid `T`.
+    #[inline]
     pub fn read(&mut self) -> Result<Option<T::View<'a>>>
     where
         T: StreamDeserialize,
     {
-        let options = self.verifier.clone();
-        let payload =
-            self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))?;
-        // SAFETY: `next_frame` ran `T::view_with_options` on exactly this
-        // payload and only returned it if verification succeeded.
+        let payload = self.next_verified()?;
+        // SAFETY: `next_verified` ran `T::view_with_options` on exactly
+        // this payload and only returned it if verification succeeded.
         Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
+    }
+
+    /// The next payload, verified as a `T`. Out of line, so that `read`,
+    /// which makes the view, inlines into the caller's loop and the view
+    /// reaches it in registers rather than through a copied return value.
+    #[inline(never)]
+    fn next_verified(&mut self) -> Result<Option<&'a [u8]>>
+    where
+        T: StreamDeserialize,
+    {
+        let options = self.verifier.clone();
+        self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
     }
 
     /// Returns the next view without verifying the FlatBuffer; checksums

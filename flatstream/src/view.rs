@@ -62,7 +62,7 @@ use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 
-use flatbuffers::{Follow, ForwardsUOffset, Verifiable, Verifier};
+use flatbuffers::{ForwardsUOffset, Verifiable, Verifier};
 
 use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset, VerifyResult};
 
@@ -530,7 +530,10 @@ impl VectorElement for String {
     #[inline]
     unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
         // SAFETY: the caller guarantees a verified string offset at `loc`.
-        unsafe { <ForwardsUOffset<&str> as Follow<'_>>::follow(buf, loc) }
+        unsafe {
+            let target = loc + flatbuffers::read_scalar_at::<u32>(buf, loc) as usize;
+            crate::__private::str_at(buf, target)
+        }
     }
 
     fn build_vector<B: Builder>(items: &[String], builder: &mut B) -> Offset {
