@@ -1891,12 +1891,19 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
     Ok(())
 }
 
-/// [`VectorElement::read_element`] for fixed structs (bounds-checked).
-#[inline]
-pub fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
-    // Exactly `SIZE` bytes, so the reads of the fields inside need no
-    // bounds checks of their own.
-    read_fixed_exact(loc.checked_add(T::SIZE).and_then(|end| buf.get(loc..end)))
+/// [`VectorElement::read_element`] for fixed structs.
+///
+/// # Safety
+///
+/// `buf[loc..loc + T::SIZE]` must be in bounds, as every element of a
+/// verified vector is.
+#[inline(always)]
+pub unsafe fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
+    debug_assert!(loc.checked_add(T::SIZE).is_some_and(|end| end <= buf.len()));
+    // SAFETY: per the caller. Exactly `SIZE` bytes, so the reads of the
+    // fields inside need no bounds checks of their own, and a loop over
+    // the elements none at all.
+    T::read_fixed(unsafe { buf.get_unchecked(loc..loc + T::SIZE) })
 }
 
 /// [`VectorElement::build_vector`] for fixed structs.

@@ -187,7 +187,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
 
                 #[inline]
                 unsafe fn read_element(buf: &[::core::primitive::u8], loc: ::core::primitive::usize) -> Self {
-                    #private::fixed_read_element::<Self>(buf, loc)
+                    // SAFETY: per the caller, a verified element is at `loc`.
+                    unsafe { #private::fixed_read_element::<Self>(buf, loc) }
                 }
 
                 fn build_vector<__FlatstreamBuilder: #private::Builder>(
