@@ -122,7 +122,7 @@ impl Checksum for XxHash64 {
 
     #[inline]
     fn calculate(&self, payload: &[u8]) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(payload)
+        crate::xxh3::hash64(payload)
     }
 }
 

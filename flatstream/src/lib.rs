@@ -18,6 +18,8 @@ mod slice;
 mod verify;
 pub mod view;
 mod writer;
+#[cfg(feature = "xxhash")]
+mod xxh3;
 
 #[doc(hidden)]
 #[path = "private.rs"]
