@@ -424,7 +424,7 @@ impl<C: Checksum> Deframer for ChecksumDeframer<C> {
         read_frame(&self.checksum, self.max_frame_len, reader, buffer)
     }
 
-    #[inline]
+    #[inline(always)]
     fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
         decode_frame(&self.checksum, self.max_frame_len, bytes)
     }
@@ -477,7 +477,7 @@ fn parse_header<C: Checksum>(header: &[u8]) -> (usize, u64) {
 }
 
 /// Decodes the frame at the start of `bytes` without copying it.
-#[inline]
+#[inline(always)]
 fn decode_frame<C: Checksum>(
     checksum: &C,
     max_frame_len: usize,
