@@ -180,6 +180,23 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> 
     }
 }
 
+/// The little-endian `T` at `loc`, read without a bounds check: what
+/// views use to read a verified buffer, in which every read they make was
+/// checked to be in bounds.
+///
+/// # Safety
+///
+/// `buf[loc..loc + size_of::<T>()]` must be in bounds.
+#[inline(always)]
+pub(crate) unsafe fn read_at<T: EndianScalar>(buf: &[u8], loc: usize) -> T {
+    debug_assert!(loc
+        .checked_add(core::mem::size_of::<T::Scalar>())
+        .is_some_and(|end| end <= buf.len()));
+    // SAFETY: per the caller, the bytes are in bounds; `read_scalar` reads
+    // them unaligned.
+    unsafe { flatbuffers::read_scalar::<T>(buf.get_unchecked(loc..)) }
+}
+
 /// A table inside a verified buffer, its vtable located once when the view
 /// is made, so each accessor is one vtable lookup and one read.
 #[derive(Clone, Copy)]
@@ -199,10 +216,10 @@ impl<'a> ViewTable<'a> {
     #[inline(always)]
     pub unsafe fn new(buf: &'a [u8], loc: usize) -> Self {
         // SAFETY: per the caller, a table starts at `loc` with its soffset.
-        let soffset = unsafe { flatbuffers::read_scalar_at::<i32>(buf, loc) };
+        let soffset = unsafe { read_at::<i32>(buf, loc) };
         let start = (loc as isize).wrapping_sub(soffset as isize) as usize;
         // SAFETY: verification checked the vtable's length prefix.
-        let len = usize::from(unsafe { flatbuffers::read_scalar_at::<u16>(buf, start) });
+        let len = usize::from(unsafe { read_at::<u16>(buf, start) });
         // Verification checked the whole vtable is in the buffer (a wrapped
         // end would make an empty range, never a wrong one).
         let vtable = buf.get(start..start.wrapping_add(len)).unwrap_or(&[]);
@@ -232,22 +249,25 @@ impl<'a> ViewTable<'a> {
         }
     }
 
-    /// The field at `slot` read as a `T`, or `default` when absent.
+    /// Where the field at `slot` is, or `None` when absent.
+    #[inline(always)]
+    pub fn field_pos(&self, slot: VOffsetT) -> Option<usize> {
+        match self.slot_offset(slot) {
+            0 => None,
+            offset => Some(self.loc + usize::from(offset)),
+        }
+    }
+
+    /// The scalar field at `slot`, or `None` when absent.
     ///
     /// # Safety
     ///
     /// A present field at `slot` must hold a verified `T`.
     #[inline(always)]
-    pub unsafe fn get<T: Follow<'a>>(
-        &self,
-        slot: VOffsetT,
-        default: Option<T::Inner>,
-    ) -> Option<T::Inner> {
-        match self.slot_offset(slot) {
-            0 => default,
-            // SAFETY: per the caller, the field holds a verified `T`.
-            offset => Some(unsafe { T::follow(self.buf, self.loc + usize::from(offset)) }),
-        }
+    pub unsafe fn scalar<T: EndianScalar>(&self, slot: VOffsetT) -> Option<T> {
+        // SAFETY: per the caller, the field's bytes are in bounds.
+        self.field_pos(slot)
+            .map(|pos| unsafe { read_at::<T>(self.buf, pos) })
     }
 }
 
@@ -257,19 +277,6 @@ impl fmt::Debug for ViewTable<'_> {
             .field("loc", &self.loc)
             .field("vtable_len", &self.vtable.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// Follows to a position: `ForwardsUOffset<Position>` yields the absolute
-/// position an offset points to.
-struct Position;
-
-impl Follow<'_> for Position {
-    type Inner = usize;
-
-    #[inline]
-    unsafe fn follow(_buf: &[u8], loc: usize) -> usize {
-        loc
     }
 }
 
@@ -283,7 +290,20 @@ impl Follow<'_> for Position {
 #[inline(always)]
 unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Option<usize> {
     // SAFETY: per the caller, the slot holds an in-bounds offset.
-    unsafe { table.get::<ForwardsUOffset<Position>>(slot, None) }
+    table
+        .field_pos(slot)
+        .map(|pos| unsafe { uoffset_target(table.buf(), pos) })
+}
+
+/// The position the offset at `loc` points to.
+///
+/// # Safety
+///
+/// `buf[loc..loc + 4]` must be in bounds.
+#[inline(always)]
+pub(crate) unsafe fn uoffset_target(buf: &[u8], loc: usize) -> usize {
+    // SAFETY: per the caller.
+    loc + unsafe { read_at::<u32>(buf, loc) } as usize
 }
 
 /// The bytes of the vector (a string's, without its NUL, or a `[u8]`'s)
@@ -296,11 +316,11 @@ unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Option<usize> 
 #[inline(always)]
 pub(crate) unsafe fn vector_bytes_at(buf: &[u8], loc: usize) -> &[u8] {
     // SAFETY: per the caller, a length prefix is at `loc`.
-    let len = unsafe { flatbuffers::read_scalar_at::<u32>(buf, loc) } as usize;
+    let len = unsafe { read_at::<u32>(buf, loc) } as usize;
     let start = loc + 4;
-    // Verification found the bytes in the buffer; a range that is not
-    // (which only an unsound caller could cause) reads as empty.
-    buf.get(start..start.wrapping_add(len)).unwrap_or(&[])
+    debug_assert!(start.checked_add(len).is_some_and(|end| end <= buf.len()));
+    // SAFETY: verification found the bytes in the buffer.
+    unsafe { buf.get_unchecked(start..start + len) }
 }
 
 /// The string whose length prefix is at `loc`.
@@ -397,7 +417,7 @@ macro_rules! scalar_fields {
             #[inline]
             unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, default: $ty) -> $ty {
                 // SAFETY: per the caller, the slot holds a verified `$ty`.
-                unsafe { table.get::<$ty>(slot, Some(default)) }.unwrap_or(default)
+                unsafe { table.scalar::<$ty>(slot) }.unwrap_or(default)
             }
 
             #[inline]
@@ -1105,7 +1125,7 @@ pub fn table_check_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) -
 #[inline]
 pub unsafe fn table_read_element<T: TableType>(buf: &[u8], loc: usize) -> T::View<'_> {
     // SAFETY: per the caller, `loc` holds an in-bounds offset.
-    let target = unsafe { <ForwardsUOffset<Position> as Follow<'_>>::follow(buf, loc) };
+    let target = unsafe { uoffset_target(buf, loc) };
     // SAFETY: the offset points to a verified table of `T`.
     unsafe { T::view_at(buf, target) }
 }
@@ -1332,7 +1352,7 @@ pub fn enum_push_always<E: EnumType, B: Builder>(builder: &mut B, slot: VOffsetT
 #[inline]
 pub unsafe fn enum_get<E: EnumType>(table: &ViewTable<'_>, slot: VOffsetT, default: E) -> E {
     // SAFETY: per the caller, the slot holds a verified `E::Repr`.
-    match unsafe { table.get::<E::Repr>(slot, None) } {
+    match unsafe { table.scalar::<E::Repr>(slot) } {
         Some(repr) => enum_from_stored(repr),
         None => default,
     }
@@ -1432,7 +1452,7 @@ pub fn enum_fmt<E: EnumType>(value: E, f: &mut fmt::Formatter<'_>) -> fmt::Resul
 #[inline]
 pub unsafe fn enum_read_element<E: EnumType>(buf: &[u8], loc: usize) -> E {
     // SAFETY: per the caller, the value is in bounds.
-    enum_from_stored(unsafe { flatbuffers::read_scalar_at::<E::Repr>(buf, loc) })
+    enum_from_stored(unsafe { read_at::<E::Repr>(buf, loc) })
 }
 
 /// [`VectorElement::build_vector`] for enums.
@@ -2021,7 +2041,7 @@ pub fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepa
 #[inline]
 pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
-    unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0) != 0
+    unsafe { table.scalar::<u8>(slot) }.unwrap_or(0) != 0
 }
 
 /// [`Field::get`] for unions.
@@ -2032,7 +2052,7 @@ pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 #[inline]
 pub unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
-    let tag = unsafe { table.get::<u8>(slot, Some(0)) }.unwrap_or(0);
+    let tag = unsafe { table.scalar::<u8>(slot) }.unwrap_or(0);
     // SAFETY: per the caller, the next slot holds a verified table offset.
     match unsafe { offset_target(table, slot + 2) } {
         // SAFETY: verification checked the table against `tag`.

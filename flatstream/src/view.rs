@@ -187,7 +187,7 @@ impl<'a, T: VectorElement> Vector<'a, T> {
     pub unsafe fn from_raw(buf: &'a [u8], loc: usize) -> Self {
         // SAFETY: the caller guarantees a verified vector at `loc`, whose
         // four-byte length prefix is in bounds.
-        let len = unsafe { flatbuffers::read_scalar_at::<u32>(buf, loc) } as usize;
+        let len = unsafe { crate::__private::read_at::<u32>(buf, loc) } as usize;
         Vector {
             buf,
             start: loc + 4,
@@ -466,7 +466,7 @@ macro_rules! scalar_elements {
             #[inline]
             unsafe fn read_element(buf: &[u8], loc: usize) -> $ty {
                 // SAFETY: the caller guarantees a verified element at `loc`.
-                unsafe { flatbuffers::read_scalar_at::<$ty>(buf, loc) }
+                unsafe { crate::__private::read_at::<$ty>(buf, loc) }
             }
 
             #[inline]
@@ -531,7 +531,7 @@ impl VectorElement for String {
     unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
         // SAFETY: the caller guarantees a verified string offset at `loc`.
         unsafe {
-            let target = loc + flatbuffers::read_scalar_at::<u32>(buf, loc) as usize;
+            let target = crate::__private::uoffset_target(buf, loc);
             crate::__private::str_at(buf, target)
         }
     }
