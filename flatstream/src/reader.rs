@@ -203,16 +203,24 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// Every payload in the stream must be a valid `T`, for instance one
     /// written by a [`StreamWriter`](crate::StreamWriter) of `T` and
     /// guarded by a checksum, from a source the caller trusts.
+    #[inline]
     pub unsafe fn read_unchecked(&mut self) -> Result<Option<T::View<'_>>>
     where
         T: StreamDeserialize,
     {
-        let payload = self.next_frame(|_| Ok(()))?;
+        let payload = self.next_payload()?;
         Ok(payload.map(|range| {
             let payload = self.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
             unsafe { T::view_unchecked(payload) }
         }))
+    }
+
+    /// The range of the next payload, checksum-verified. Out of line, as
+    /// `next_verified` is.
+    #[inline(never)]
+    fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
+        self.next_frame(|_| Ok(()))
     }
 
     /// Finds the next intact frame, reading as needed, and returns its

@@ -150,13 +150,21 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     /// Every payload in the slice must be a valid `T`, for instance one
     /// written by a [`StreamWriter`](crate::StreamWriter) of `T` and
     /// guarded by a checksum, from a source the caller trusts.
+    #[inline]
     pub unsafe fn read_unchecked(&mut self) -> Result<Option<T::View<'a>>>
     where
         T: StreamDeserialize,
     {
-        let payload = self.next_frame(|_| Ok(()))?;
+        let payload = self.next_payload()?;
         // SAFETY: the caller guarantees every payload is a valid `T`.
         Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
+    }
+
+    /// [`read_message`](Self::read_message) out of line, for the readers
+    /// of views that inline into the caller's loop (see `next_verified`).
+    #[inline(never)]
+    fn next_payload(&mut self) -> Result<Option<&'a [u8]>> {
+        self.next_frame(|_| Ok(()))
     }
 
     fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<&'a [u8]>>
