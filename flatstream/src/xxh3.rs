@@ -80,9 +80,20 @@ fn fold_mul(a: u64, b: u64) -> u64 {
 
 /// The 16 bytes of `chunk`, keyed with two secret words and mixed.
 #[inline(always)]
-fn mix16(chunk: &[u8; 16], key_low: u64, key_high: u64) -> u64 {
-    let (low, high) = chunk.split_at(8);
-    fold_mul(read64(low, 0) ^ key_low, read64(high, 0) ^ key_high)
+fn mix16(chunk: &[u8], key_low: u64, key_high: u64) -> u64 {
+    fold_mul(read64(chunk, 0) ^ key_low, read64(chunk, 8) ^ key_high)
+}
+
+/// The secret word pairs keying `N` consecutive 16-byte chunks, from byte
+/// `start` of the secret on.
+const fn chunk_keys<const N: usize>(start: usize) -> [(u64, u64); N] {
+    let mut keys = [(0, 0); N];
+    let mut index = 0;
+    while index < N {
+        keys[index] = (secret(start + 16 * index), secret(start + 16 * index + 8));
+        index += 1;
+    }
+    keys
 }
 
 /// The 16 bytes of `input` at `at`.
@@ -176,58 +187,25 @@ fn upto128(input: &[u8]) -> u64 {
 /// 129 to 240 bytes: the first 128 in eight chunks, then the rest.
 #[inline(always)]
 fn upto240(input: &[u8]) -> u64 {
-    /// The secret words keying the chunks after the first eight, from
-    /// byte 3 of the secret on.
-    const LATER_KEYS: [(u64, u64); 7] = {
-        let mut keys = [(0, 0); 7];
-        let mut index = 0;
-        while index < 7 {
-            keys[index] = (secret(16 * index + 3), secret(16 * index + 11));
-            index += 1;
-        }
-        keys
-    };
+    /// The keys of the first eight chunks, from the secret's start.
+    const FIRST_KEYS: [(u64, u64); 8] = chunk_keys(0);
+    /// The keys of the chunks after them, from byte 3 of the secret on.
+    const LATER_KEYS: [(u64, u64); 7] = chunk_keys(3);
     let len = input.len();
     let Some((head, rest)) = input.split_first_chunk::<128>() else {
         return xxhash_rust::xxh3::xxh3_64(input);
     };
     let mut acc = (len as u64).wrapping_mul(PRIME64_1);
-    let mut first = [0u64; 8];
-    for (index, (word, chunk)) in first.iter_mut().zip(head.chunks_exact(16)).enumerate() {
-        *word = fold_mul(
-            read64(chunk, 0) ^ secret_word(16 * index),
-            read64(chunk, 8) ^ secret_word(16 * index + 8),
-        );
-    }
-    for word in first {
-        acc = acc.wrapping_add(word);
+    for (chunk, (key_low, key_high)) in head.chunks_exact(16).zip(FIRST_KEYS) {
+        acc = acc.wrapping_add(mix16(chunk, key_low, key_high));
     }
     acc = avalanche(acc);
     for (chunk, (key_low, key_high)) in rest.chunks_exact(16).zip(LATER_KEYS) {
-        acc = acc.wrapping_add(fold_mul(
-            read64(chunk, 0) ^ key_low,
-            read64(chunk, 8) ^ key_high,
-        ));
+        acc = acc.wrapping_add(mix16(chunk, key_low, key_high));
     }
     // The last 16 bytes, keyed from 17 bytes before the 136th.
     acc = acc.wrapping_add(mix16(chunk(input, len - 16), secret(119), secret(127)));
     avalanche(acc)
-}
-
-/// The secret word at `at`, from a table built at compile time so that a
-/// loop over chunks indexes constants.
-#[inline(always)]
-fn secret_word(at: usize) -> u64 {
-    const WORDS: [u64; 16] = {
-        let mut words = [0; 16];
-        let mut index = 0;
-        while index < 16 {
-            words[index] = secret(8 * index);
-            index += 1;
-        }
-        words
-    };
-    WORDS.get(at / 8).copied().unwrap_or(0)
 }
 
 #[cfg(test)]
