@@ -364,7 +364,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     /// # Errors
     ///
     /// Those of [`read_message`](Self::read_message), and
-    /// [`Error::Flatbuffers`] when the payload is not a valid `T`.
+    /// [`Error::Verification`] when the payload is not a valid `T`.
     pub async fn read(&mut self) -> Result<Option<T::View<'_>>>
     where
         T: StreamDeserialize,

@@ -36,7 +36,7 @@ impl<T: StreamDeserialize> Message<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::Flatbuffers`] when `payload` is not a valid `T`.
+    /// [`Error::Verification`] when `payload` is not a valid `T`.
     ///
     /// # Examples
     ///

@@ -43,14 +43,238 @@ pub enum Error {
         offset: Option<u64>,
     },
 
-    /// The payload failed FlatBuffers verification: it is not a valid buffer
-    /// of the type being read.
+    /// The payload failed the `flatbuffers` crate's verifier, in a
+    /// hand-written [`StreamDeserialize`](crate::StreamDeserialize)
+    /// implementation that reports through `?` on
+    /// `flatbuffers::root`. Derived types and `String` report
+    /// [`Error::Verification`] instead.
     #[error("payload failed FlatBuffers verification: {0}")]
     Flatbuffers(#[from] flatbuffers::InvalidFlatbuffer),
+
+    /// The payload is not a valid buffer of the type being read: the rule
+    /// it breaks, the byte offset in the payload and the field path
+    /// (`Order.fills[3].venue`).
+    #[error("payload failed verification: {0}")]
+    Verification(#[from] VerifyError),
 
     /// The stream ended inside a frame (a torn or truncated tail).
     #[error("unexpected end of stream inside a frame")]
     UnexpectedEof,
+}
+
+/// Why a payload is not a valid buffer of the type being read, where, and
+/// in which field.
+///
+/// Returned (inside [`Error::Verification`]) by the verifier of derived
+/// types, by [`StreamDeserialize::view`](crate::StreamDeserialize::view)
+/// and by every reader. Its `Display` reads
+/// `Order.fills[3].venue: string at byte 212 is not NUL-terminated`.
+///
+/// # Examples
+///
+/// ```
+/// use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifyErrorKind};
+///
+/// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+/// struct Fill { venue: String }
+///
+/// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+/// struct Order { fills: Vec<Fill> }
+///
+/// let order = Order { fills: vec![Fill { venue: "XNAS".into() }] };
+/// let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+/// order.serialize(&mut builder)?;
+/// let mut payload = builder.finished_data().to_vec();
+/// // Overwrite the NUL after "XNAS"; the string starts 8 bytes before it,
+/// // with its length.
+/// let nul = payload.windows(5).position(|w| w == b"XNAS\0").unwrap() + 4;
+/// payload[nul] = b'!';
+///
+/// let Err(Error::Verification(err)) = Order::view(&payload) else { panic!() };
+/// assert_eq!(err.path(), "Order.fills[0].venue");
+/// assert_eq!(err.kind(), &VerifyErrorKind::NotNulTerminated);
+/// assert_eq!(err.offset(), nul - 8);
+/// assert_eq!(
+///     err.to_string(),
+///     format!("Order.fills[0].venue: string at byte {} is not NUL-terminated", nul - 8)
+/// );
+/// # Ok::<(), flatstream::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyError {
+    kind: VerifyErrorKind,
+    offset: usize,
+    path: String,
+}
+
+impl VerifyError {
+    pub(crate) fn new(kind: VerifyErrorKind, offset: usize, path: String) -> Self {
+        VerifyError { kind, offset, path }
+    }
+
+    /// The rule the payload breaks.
+    pub fn kind(&self) -> &VerifyErrorKind {
+        &self.kind
+    }
+
+    /// The byte offset in the payload of what breaks it (for a string or
+    /// vector, of its length prefix; for a missing field, of its table).
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The path from the root type to the field: `Order.fills[3].venue`;
+    /// union variants in parentheses (`Envelope.body(Trade).price`); the
+    /// root type's name alone for the root itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use VerifyErrorKind::*;
+        let (path, at) = (&self.path, self.offset);
+        match &self.kind {
+            OutOfBounds { what, size, buf_len } => write!(
+                f,
+                "{path}: {what} at byte {at} ({size} bytes) ends past the end of the {buf_len}-byte buffer"
+            ),
+            Unaligned { what, align } => write!(
+                f,
+                "{path}: {what} at byte {at} is not aligned to {align} bytes"
+            ),
+            VtableOddLength { len } => write!(
+                f,
+                "{path}: vtable at byte {at} has an odd length of {len} bytes"
+            ),
+            NotUtf8 => write!(f, "{path}: string at byte {at} is not valid UTF-8"),
+            NotNulTerminated => write!(f, "{path}: string at byte {at} is not NUL-terminated"),
+            MissingRequiredField => write!(
+                f,
+                "{path}: required field is missing from the table at byte {at}"
+            ),
+            UnknownEnumValue { enum_name, value } => write!(
+                f,
+                "{path}: enum {enum_name} has no variant {value} (value at byte {at})"
+            ),
+            UnknownUnionTag { union_name, tag } => write!(
+                f,
+                "{path}: union {union_name} has no variant with tag {tag} (tag at byte {at})"
+            ),
+            InconsistentUnion { union_name, has_tag } => {
+                let (present, absent) = if *has_tag { ("type tag", "value") } else { ("value", "type tag") };
+                write!(
+                    f,
+                    "{path}: union {union_name} has a {present} but no {absent} in the table at byte {at}"
+                )
+            }
+            FileIdentifier { expected, found } => {
+                write!(f, "{path}: file identifier at byte {at} is ")?;
+                match found {
+                    Some(found) => write!(f, "{:?}", String::from_utf8_lossy(found))?,
+                    None => f.write_str("missing")?,
+                }
+                write!(f, ", expected {:?}", String::from_utf8_lossy(expected))
+            }
+            TooDeep { max_depth } => write!(
+                f,
+                "{path}: table at byte {at} is nested deeper than the limit of {max_depth}"
+            ),
+            TooManyTables { max_tables } => write!(
+                f,
+                "{path}: table at byte {at} is over the limit of {max_tables} tables"
+            ),
+            TooLarge { max_apparent_size } => write!(
+                f,
+                "{path}: apparent size is over the limit of {max_apparent_size} bytes (at byte {at})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// The rules a payload can break, with the numbers that go with each.
+/// The byte offset and the field path are on [`VerifyError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyErrorKind {
+    /// `what` (an offset, a scalar, a vtable, a vector's elements...) of
+    /// `size` bytes does not fit in the buffer's `buf_len` bytes.
+    OutOfBounds {
+        /// What was being read.
+        what: &'static str,
+        /// Its size in bytes.
+        size: usize,
+        /// The payload's length.
+        buf_len: usize,
+    },
+    /// `what` is not at a multiple of `align` from the buffer's start.
+    Unaligned {
+        /// What was being read.
+        what: &'static str,
+        /// The alignment it needs.
+        align: usize,
+    },
+    /// A vtable's length is odd.
+    VtableOddLength {
+        /// The length it claims.
+        len: usize,
+    },
+    /// A string is not valid UTF-8.
+    NotUtf8,
+    /// A string does not end with a NUL byte.
+    NotNulTerminated,
+    /// A required field (a non-optional table or fixed struct, a union
+    /// without `other`, or one marked `required`) is absent.
+    MissingRequiredField,
+    /// An enum field holds a value no variant has, and the enum has no
+    /// `#[flatstream(other)]` variant.
+    UnknownEnumValue {
+        /// The enum's name.
+        enum_name: &'static str,
+        /// The value stored.
+        value: i128,
+    },
+    /// A union's type tag names no variant, and the union has no
+    /// `#[flatstream(other)]` variant.
+    UnknownUnionTag {
+        /// The union's name.
+        union_name: &'static str,
+        /// The tag stored.
+        tag: u8,
+    },
+    /// A union field has its type tag without its value, or the reverse.
+    InconsistentUnion {
+        /// The union's name.
+        union_name: &'static str,
+        /// Whether the tag is the one present.
+        has_tag: bool,
+    },
+    /// The buffer does not carry the type's file identifier.
+    FileIdentifier {
+        /// The identifier of the type.
+        expected: [u8; 4],
+        /// The four bytes found, or `None` when the buffer is too short.
+        found: Option<[u8; 4]>,
+    },
+    /// Tables are nested deeper than `VerifierOptions::max_depth`.
+    TooDeep {
+        /// The limit.
+        max_depth: usize,
+    },
+    /// The buffer has more tables than `VerifierOptions::max_tables`.
+    TooManyTables {
+        /// The limit.
+        max_tables: usize,
+    },
+    /// The bytes verification looked at add up to more than
+    /// `VerifierOptions::max_apparent_size`.
+    TooLarge {
+        /// The limit.
+        max_apparent_size: usize,
+    },
 }
 
 /// `Result` with flatstream's [`Error`].

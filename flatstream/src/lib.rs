@@ -15,6 +15,7 @@ mod reader;
 pub mod schema;
 mod serialize;
 mod slice;
+mod unchecked;
 mod verify;
 pub mod view;
 mod writer;
@@ -32,7 +33,7 @@ pub use asynchronous::{AsyncStreamReader, AsyncStreamWriter};
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use codec::{Message, StreamCodec};
 pub use decode::{ReadStats, Recovery, SkippedRegion};
-pub use error::{Error, Result};
+pub use error::{Error, Result, VerifyError, VerifyErrorKind};
 pub use reader::StreamReader;
 pub use schema::schema;
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};

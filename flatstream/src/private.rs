@@ -8,10 +8,19 @@
 //! [`EnumType`]; their `Field` and `VectorElement` impls forward to the
 //! generic `table_*` and `enum_*` functions below.
 //!
-//! Verification runs twice over: the generated verifier (`check_*`, over
-//! [`Checker`]) decides, and on failure the `flatbuffers::Verifier` path
-//! (`verify_*`) runs for the detailed error. The two implement the same
-//! rules; the differential tests keep them in step.
+//! Verification is one set of rules, in [`Checker`]: the generated
+//! `check_*` functions decide and, on failure, explain (the rule, the byte
+//! offset and the field path); the one-pass owned decode (`decode_*`) goes
+//! through the same checks.
+//!
+//! Views read verified buffers without bounds checks (through
+//! `crate::unchecked`), so the traits that say how a type is checked and
+//! read are `unsafe trait`s: [`Field`], [`TableType`], [`EnumType`],
+//! [`FixedType`], [`UnionType`] and [`VectorElement`]. The derive writes
+//! `unsafe impl`s whose checks it generates from the same field list as the
+//! reads; a hand-written implementation takes on the same obligation. A
+//! view holds a [`VerifiedTable<'a, T>`], which only `unsafe` code makes, so
+//! safe code cannot point a view of one type at a table of another.
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -19,28 +28,33 @@ use core::marker::PhantomData;
 pub use flatbuffers;
 
 pub use crate::encode::{serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot};
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
 pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
 pub use crate::verify::{Checked, Checker, Invalid, TableAt};
 pub use crate::view::{Vector, VectorElement};
 
-use flatbuffers::{
-    EndianScalar, Follow, ForwardsUOffset, InvalidFlatbuffer, Push, SimpleToVerifyInSlice,
-    TableVerifier, VOffsetT, Verifiable, Verifier,
-};
+use flatbuffers::{EndianScalar, Push, VOffsetT};
 
-/// What the `flatbuffers` verifier returns.
-pub type VerifyResult<T> = core::result::Result<T, InvalidFlatbuffer>;
+use crate::unchecked::{bytes_at, read_at, str_at, uoffset_target, vector_bytes_at};
 
 /// How values of a Rust type are stored in, read from and verified in a
 /// table slot.
+///
+/// # Safety
+///
+/// Views read fields without bounds checks. An implementation must make
+/// [`get`](Self::get) and [`present`](Self::present) read only bytes that
+/// [`check`](Self::check) (and [`decode_present`](Self::decode_present),
+/// which must accept exactly the same tables) found in bounds, aligned and
+/// valid for this type, for every table `check` accepts; and `SLOTS` must
+/// be the number of slots `check` and `get` use.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a field type flatstream can store",
     label = "unsupported field type",
     note = "derive `StreamSerialize` on `{Self}`, or use a supported type: bool, u8..u64, i8..i64, f32, f64, String, Vec<u8>, Vec<T>, Box<T>, Option<T>, derived structs and unit enums"
 )]
-pub trait Field: Sized + Schema {
+pub unsafe trait Field: Sized + Schema {
     /// What is left after the first build phase (children written): the
     /// value itself for scalars, an offset for everything else.
     type Prepared: Copy;
@@ -94,14 +108,6 @@ pub trait Field: Sized + Schema {
     unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
         is_present(table, slot)
     }
-
-    /// Verifies the field at `slot`.
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>>;
 
     /// Checks the field at `slot` with the generated verifier.
     fn check(
@@ -178,23 +184,6 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> 
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (self.0)(f)
     }
-}
-
-/// The little-endian `T` at `loc`, read without a bounds check: what
-/// views use to read a verified buffer, in which every read they make was
-/// checked to be in bounds.
-///
-/// # Safety
-///
-/// `buf[loc..loc + size_of::<T>()]` must be in bounds.
-#[inline(always)]
-pub(crate) unsafe fn read_at<T: EndianScalar>(buf: &[u8], loc: usize) -> T {
-    debug_assert!(loc
-        .checked_add(core::mem::size_of::<T::Scalar>())
-        .is_some_and(|end| end <= buf.len()));
-    // SAFETY: per the caller, the bytes are in bounds; `read_scalar` reads
-    // them unaligned.
-    unsafe { flatbuffers::read_scalar::<T>(buf.get_unchecked(loc..)) }
 }
 
 /// A table inside a verified buffer, its vtable located once when the view
@@ -280,6 +269,55 @@ impl fmt::Debug for ViewTable<'_> {
     }
 }
 
+/// A table that was verified as a `T`: what a derived view holds.
+///
+/// Only `unsafe` code makes one ([`new`](Self::new)), and the type
+/// parameter keeps it a `T`'s: a view of one type cannot be re-targeted at
+/// a table verified as another, even by code in the module that derives
+/// both.
+pub struct VerifiedTable<'a, T: ?Sized> {
+    table: ViewTable<'a>,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: ?Sized> VerifiedTable<'a, T> {
+    /// The table at `loc`, verified as a `T`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a table that `T`'s checks accepted (or that
+    /// is otherwise known to be valid for `T`).
+    #[inline(always)]
+    pub unsafe fn new(buf: &'a [u8], loc: usize) -> Self {
+        VerifiedTable {
+            // SAFETY: per the caller, a verified table is at `loc`.
+            table: unsafe { ViewTable::new(buf, loc) },
+            _type: PhantomData,
+        }
+    }
+
+    /// The table, to read `T`'s fields from with [`Field::get`].
+    #[inline(always)]
+    pub fn table(&self) -> &ViewTable<'a> {
+        &self.table
+    }
+}
+
+impl<T: ?Sized> Clone for VerifiedTable<'_, T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for VerifiedTable<'_, T> {}
+
+impl<T: ?Sized> fmt::Debug for VerifiedTable<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.table, f)
+    }
+}
+
 /// The absolute position of what the offset field at `slot` points to, or
 /// `None` when the field is absent.
 ///
@@ -295,45 +333,6 @@ unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Option<usize> 
         .map(|pos| unsafe { uoffset_target(table.buf(), pos) })
 }
 
-/// The position the offset at `loc` points to.
-///
-/// # Safety
-///
-/// `buf[loc..loc + 4]` must be in bounds.
-#[inline(always)]
-pub(crate) unsafe fn uoffset_target(buf: &[u8], loc: usize) -> usize {
-    // SAFETY: per the caller.
-    loc + unsafe { read_at::<u32>(buf, loc) } as usize
-}
-
-/// The bytes of the vector (a string's, without its NUL, or a `[u8]`'s)
-/// whose length prefix is at `loc`. Inlined, unlike the `flatbuffers`
-/// crate's `Follow` for `&str` and `&[u8]`.
-///
-/// # Safety
-///
-/// `buf` must hold a verified vector of bytes at `loc`.
-#[inline(always)]
-pub(crate) unsafe fn vector_bytes_at(buf: &[u8], loc: usize) -> &[u8] {
-    // SAFETY: per the caller, a length prefix is at `loc`.
-    let len = unsafe { read_at::<u32>(buf, loc) } as usize;
-    let start = loc + 4;
-    debug_assert!(start.checked_add(len).is_some_and(|end| end <= buf.len()));
-    // SAFETY: verification found the bytes in the buffer.
-    unsafe { buf.get_unchecked(start..start + len) }
-}
-
-/// The string whose length prefix is at `loc`.
-///
-/// # Safety
-///
-/// `buf` must hold a verified string at `loc`.
-#[inline(always)]
-pub(crate) unsafe fn str_at(buf: &[u8], loc: usize) -> &str {
-    // SAFETY: per the caller, a string verified as UTF-8 is at `loc`.
-    unsafe { core::str::from_utf8_unchecked(vector_bytes_at(buf, loc)) }
-}
-
 /// Whether the field at `slot` is present in `table`.
 #[inline]
 pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
@@ -342,57 +341,53 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 
 /// Verifies `payload` with the generated verifier of `T` and returns its
 /// root view.
+///
+/// # Errors
+///
+/// [`Error::Verification`] with the rule, offset and path of the first
+/// problem found.
 #[inline]
-pub fn root<'a, T>(payload: &'a [u8], options: &flatbuffers::VerifierOptions) -> Result<T::View<'a>>
-where
-    T: TableType,
-    T::View<'a>: Follow<'a, Inner = T::View<'a>> + Verifiable + 'a,
-{
+pub fn root<'a, T: TableType>(
+    payload: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+) -> Result<T::View<'a>> {
     let mut checker = Checker::new(payload, options);
     match checker.root(T::check_table) {
-        // SAFETY: the generated verifier accepted the table at `pos`.
-        Ok(pos) => Ok(unsafe { T::view_at(payload, pos) }),
-        Err(Invalid) => Err(explain::<T::View<'a>>(payload, options)),
+        // SAFETY: the checks of `T` accepted the table at `pos`.
+        Ok((pos, ())) => Ok(unsafe { T::view_at(payload, pos) }),
+        Err(_) => Err(checker.into_error(T::NAME).into()),
     }
 }
 
-/// The detailed error for a buffer the generated verifier refused: the
-/// `flatbuffers` verifier's, which applies the same rules.
-#[cold]
-#[inline(never)]
-fn explain<'a, V>(payload: &'a [u8], options: &flatbuffers::VerifierOptions) -> Error
-where
-    V: Follow<'a> + Verifiable + 'a,
-{
-    match flatbuffers::root_with_opts::<V>(options, payload) {
-        Err(err) => Error::Flatbuffers(err),
-        Ok(_) => {
-            debug_assert!(false, "the two verifiers disagree on a buffer");
-            Error::Flatbuffers(InvalidFlatbuffer::MissingRequiredField {
-                required: "a buffer the generated verifier accepts".into(),
-                error_trace: Default::default(),
-            })
-        }
-    }
-}
-
-/// Returns the root of `payload` without verifying it.
+/// Returns the root view of `payload` without verifying it.
 ///
 /// # Safety
 ///
-/// `payload` must be a valid buffer whose root is a `V`.
+/// `payload` must be a valid buffer whose root is a `T`.
 #[inline]
-pub unsafe fn root_unchecked<'a, V>(payload: &'a [u8]) -> V
-where
-    V: Follow<'a, Inner = V> + 'a,
-{
-    // SAFETY: forwarded to the caller.
-    unsafe { flatbuffers::root_unchecked::<V>(payload) }
+pub unsafe fn root_unchecked<T: TableType>(payload: &[u8]) -> T::View<'_> {
+    // SAFETY: per the caller, the root offset is there and points to a
+    // table of `T`.
+    unsafe { T::view_at(payload, uoffset_target(payload, 0)) }
+}
+
+/// Verifies a `String` message and returns the string.
+pub(crate) fn string_root<'a>(
+    payload: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+) -> Result<&'a str> {
+    let mut checker = Checker::new(payload, options);
+    match checker.root(Checker::string_value) {
+        Ok((_, text)) => Ok(text),
+        Err(_) => Err(checker.into_error("string").into()),
+    }
 }
 
 macro_rules! scalar_fields {
     ($($ty:ty = $zero:expr),* $(,)?) => {$(
-        impl Field for $ty {
+        // SAFETY: `get` reads the `$ty` at the field, whose bytes `check`
+        // (`Checker::scalar::<$ty>`) found in bounds.
+        unsafe impl Field for $ty {
             type Prepared = $ty;
             type View<'a> = $ty;
             type Default = $ty;
@@ -418,16 +413,6 @@ macro_rules! scalar_fields {
             unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, default: $ty) -> $ty {
                 // SAFETY: per the caller, the slot holds a verified `$ty`.
                 unsafe { table.scalar::<$ty>(slot) }.unwrap_or(default)
-            }
-
-            #[inline]
-            fn verify<'v, 'o, 'b>(
-                verifier: TableVerifier<'v, 'o, 'b>,
-                name: &'static str,
-                slot: VOffsetT,
-                required: bool,
-            ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-                verifier.visit_field::<$ty>(name, slot, required)
             }
 
             #[inline(always)]
@@ -519,7 +504,10 @@ fn push_offset<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
     builder.push_slot_always::<Offset>(slot, value);
 }
 
-impl Field for String {
+// SAFETY: `get` follows the field's offset and reads the string there,
+// which `check` checked: the offset (`Checker::offset`), then the string's
+// length, bytes, UTF-8 and terminator (`Checker::string`).
+unsafe impl Field for String {
     type Prepared = Offset;
     type View<'a> = &'a str;
     type Default = ();
@@ -549,16 +537,6 @@ impl Field for String {
             Some(loc) => unsafe { str_at(table.buf(), loc) },
             None => "",
         }
-    }
-
-    #[inline]
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-        verifier.visit_field::<ForwardsUOffset<&str>>(name, slot, required)
     }
 
     #[inline(always)]
@@ -611,7 +589,9 @@ impl Field for String {
     }
 }
 
-impl Field for Vec<u8> {
+// SAFETY: `get` follows the field's offset and reads the bytes there,
+// which `check` found in bounds (`Checker::scalar_vector::<u8>`).
+unsafe impl Field for Vec<u8> {
     type Prepared = Offset;
     type View<'a> = &'a [u8];
     type Default = ();
@@ -641,16 +621,6 @@ impl Field for Vec<u8> {
             Some(loc) => unsafe { vector_bytes_at(table.buf(), loc) },
             None => &[],
         }
-    }
-
-    #[inline]
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-        verifier.visit_field::<ForwardsUOffset<flatbuffers::Vector<'_, u8>>>(name, slot, required)
     }
 
     #[inline(always)]
@@ -706,17 +676,11 @@ impl Field for Vec<u8> {
     }
 }
 
-/// Verifies a vector of `T` through [`VectorElement::verify_vector`].
-struct VerifyVector<T>(PhantomData<T>);
-
-impl<T: VectorElement> Verifiable for VerifyVector<T> {
-    #[inline]
-    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        T::verify_vector(verifier, pos)
-    }
-}
-
-impl<T: VectorElement> Field for Vec<T> {
+// SAFETY: `get` follows the field's offset to a vector whose elements only
+// `T::read_element` reads; `check` checks the offset and then the vector
+// with `T::check_vector`, which `VectorElement`'s contract ties to
+// `read_element`.
+unsafe impl<T: VectorElement> Field for Vec<T> {
     type Prepared = Offset;
     type View<'a> = Vector<'a, T>;
     type Default = ();
@@ -746,16 +710,6 @@ impl<T: VectorElement> Field for Vec<T> {
             Some(loc) => unsafe { Vector::from_raw(table.buf(), loc) },
             None => Vector::empty(),
         }
-    }
-
-    #[inline]
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-        verifier.visit_field::<ForwardsUOffset<VerifyVector<T>>>(name, slot, required)
     }
 
     #[inline(always)]
@@ -808,7 +762,9 @@ impl<T: VectorElement> Field for Vec<T> {
     }
 }
 
-impl<T: Field> Field for Option<T> {
+// SAFETY: reads through `T::present` and `T::get` what `T::check` checked,
+// in the same slots.
+unsafe impl<T: Field> Field for Option<T> {
     type Prepared = Option<T::Prepared>;
     type View<'a> = Option<T::View<'a>>;
     type Default = ();
@@ -844,16 +800,6 @@ impl<T: Field> Field for Option<T> {
         } else {
             None
         }
-    }
-
-    #[inline]
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        _required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-        T::verify(verifier, name, slot, false)
     }
 
     #[inline(always)]
@@ -901,7 +847,8 @@ impl<T: Field> Field for Option<T> {
     }
 }
 
-impl<T: Field> Field for Box<T> {
+// SAFETY: forwards every check and read to `T`.
+unsafe impl<T: Field> Field for Box<T> {
     type Prepared = T::Prepared;
     type View<'a> = T::View<'a>;
     type Default = T::Default;
@@ -935,16 +882,6 @@ impl<T: Field> Field for Box<T> {
     unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
         // SAFETY: forwarded to the caller.
         unsafe { T::present(table, slot) }
-    }
-
-    #[inline]
-    fn verify<'v, 'o, 'b>(
-        verifier: TableVerifier<'v, 'o, 'b>,
-        name: &'static str,
-        slot: VOffsetT,
-        required: bool,
-    ) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-        T::verify(verifier, name, slot, required)
     }
 
     #[inline(always)]
@@ -989,14 +926,24 @@ impl<T: Field> Field for Box<T> {
 // Derived structs: FlatBuffers tables.
 
 /// A derived struct, stored as a FlatBuffers table.
+///
+/// # Safety
+///
+/// [`view_at`](Self::view_at) must make a view that reads only what
+/// [`check_table`](Self::check_table) checked for every table it accepts,
+/// and [`decode_table`](Self::decode_table) must accept exactly the tables
+/// `check_table` accepts.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a derived table",
     label = "not a derived struct",
     note = "each variant of a union holds one struct deriving `StreamSerialize` (a table, not a `fixed` struct)"
 )]
-pub trait TableType: Sized {
+pub unsafe trait TableType: Sized {
     /// The derived view.
     type View<'a>: Copy + fmt::Debug;
+
+    /// The struct's name, which starts the path of a verification error.
+    const NAME: &'static str;
 
     /// Writes `self` as a table (children first) and returns its offset.
     fn build<B: Builder>(&self, builder: &mut B) -> Offset;
@@ -1007,9 +954,6 @@ pub trait TableType: Sized {
     ///
     /// `buf[loc..]` must hold a verified table of this type.
     unsafe fn view_at(buf: &[u8], loc: usize) -> Self::View<'_>;
-
-    /// Verifies the table at `pos`, for the detailed error.
-    fn verify_table(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
 
     /// Checks the table at `pos` with the generated verifier.
     fn check_table(checker: &mut Checker<'_>, pos: usize) -> Checked;
@@ -1051,16 +995,6 @@ pub fn table_empty_view<'a, T: TableType>() -> T::View<'a> {
     unsafe { T::view_at(EMPTY_TABLE, 8) }
 }
 
-/// Verifies a table through [`TableType::verify_table`].
-struct VerifyTable<T>(PhantomData<T>);
-
-impl<T: TableType> Verifiable for VerifyTable<T> {
-    #[inline]
-    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        T::verify_table(verifier, pos)
-    }
-}
-
 /// [`Field::push`] for tables.
 #[inline]
 pub fn table_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
@@ -1081,17 +1015,6 @@ pub unsafe fn table_get<'a, T: TableType>(table: &ViewTable<'a>, slot: VOffsetT)
         Some(loc) => unsafe { T::view_at(table.buf(), loc) },
         None => table_empty_view::<T>(),
     }
-}
-
-/// [`Field::verify`] for tables.
-#[inline]
-pub fn table_verify<'v, 'o, 'b, T: TableType>(
-    verifier: TableVerifier<'v, 'o, 'b>,
-    name: &'static str,
-    slot: VOffsetT,
-    required: bool,
-) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-    verifier.visit_field::<ForwardsUOffset<VerifyTable<T>>>(name, slot, required)
 }
 
 /// [`Field::check`] for tables.
@@ -1164,20 +1087,22 @@ pub fn table_decode_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) 
     checker.offset_vector_decode(pos, T::decode_table)
 }
 
-/// Checks and decodes a whole message of `T` in one pass.
+/// Checks and decodes a whole message of `T` in one pass, with the checks
+/// [`root`] makes.
+///
+/// # Errors
+///
+/// As [`root`].
 #[inline]
-pub fn decode_root<T>(payload: &[u8], options: &flatbuffers::VerifierOptions) -> Result<T>
-where
-    T: TableType,
-    for<'a> T::View<'a>: Follow<'a, Inner = T::View<'a>> + Verifiable,
-{
+pub fn decode_root<T: TableType>(
+    payload: &[u8],
+    options: &flatbuffers::VerifierOptions,
+) -> Result<T> {
     let mut checker = Checker::new(payload, options);
-    let decoded = checker.offset(0).and_then(|pos| {
-        let value = T::decode_table(&mut checker, pos)?;
-        checker.finish()?;
-        Ok(value)
-    });
-    decoded.map_err(|Invalid| explain::<T::View<'_>>(payload, options))
+    match checker.root(T::decode_table) {
+        Ok((_, value)) => Ok(value),
+        Err(_) => Err(checker.into_error(T::NAME).into()),
+    }
 }
 
 /// Writes each item with `build`, then the vector of their offsets. Each
@@ -1216,51 +1141,36 @@ pub fn build_offset_vector<T, B: Builder>(
     })
 }
 
-/// [`VectorElement::verify_vector`] for tables.
-#[inline]
-pub fn table_verify_vector<T: TableType>(
-    verifier: &mut Verifier<'_, '_>,
-    pos: usize,
-) -> VerifyResult<()> {
-    <flatbuffers::Vector<'_, ForwardsUOffset<VerifyTable<T>>> as Verifiable>::run_verifier(
-        verifier, pos,
-    )
-}
-
 // ---------------------------------------------------------------------------
 // Derived unit enums: FlatBuffers enums.
 
-/// An integer type that can underlie a FlatBuffers enum.
-pub trait Repr:
-    EndianScalar
-    + LittleEndian
-    + for<'a> Follow<'a, Inner = Self>
-    + Push<Output = Self>
-    + SimpleToVerifyInSlice
-    + Verifiable
-    + PartialEq
-    + Copy
-    + fmt::Display
-    + 'static
-{
-    /// Reads the value at `pos`, checking that it is in the buffer.
-    fn read_checked(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<Self>;
+mod sealed {
+    /// Keeps [`Repr`](super::Repr) to the integer types flatstream lists:
+    /// views read an enum as `size_of::<Repr>()` bytes that its check found.
+    pub trait Sealed {}
+}
 
-    /// [`read_checked`](Self::read_checked) for the generated verifier.
+/// An integer type that can underlie a FlatBuffers enum. Sealed: the
+/// integers are all there is.
+pub trait Repr:
+    sealed::Sealed + EndianScalar + LittleEndian + Push<Output = Self> + PartialEq + Copy + 'static
+{
+    /// Reads the value at `pos`, checking that it is aligned and in the
+    /// buffer.
     fn check_read(checker: &mut Checker<'_>, pos: usize) -> Checked<Self>;
+
+    /// The value, for errors.
+    fn widen(self) -> i128;
 }
 
 macro_rules! reprs {
     ($($ty:ty),*) => {$(
+        impl sealed::Sealed for $ty {}
+
         impl Repr for $ty {
-            #[inline]
-            fn read_checked(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<$ty> {
-                verifier.in_buffer::<$ty>(pos)?;
-                let mut bytes = [0; core::mem::size_of::<$ty>()];
-                for (i, byte) in bytes.iter_mut().enumerate() {
-                    *byte = verifier.get_u8(pos + i)?;
-                }
-                Ok(<$ty>::from_le_bytes(bytes))
+            #[inline(always)]
+            fn widen(self) -> i128 {
+                i128::from(self)
             }
 
             #[inline(always)]
@@ -1276,6 +1186,11 @@ macro_rules! reprs {
 reprs!(u8, i8, u16, i16, u32, i32, u64, i64);
 
 /// A derived unit enum, stored as its discriminant.
+///
+/// A safe trait: the `enum_*` functions read and check an enum as its
+/// sealed [`Repr`] alone, so no implementation can make them read what
+/// they did not check. (The enum's `Field`, `VectorElement` and
+/// `FixedType` impls, which are `unsafe`, carry the obligation.)
 pub trait EnumType: Copy + 'static {
     /// The underlying integer type, from `#[repr]` (`u8` without one).
     type Repr: Repr;
@@ -1298,38 +1213,11 @@ pub trait EnumType: Copy + 'static {
     fn variant_name(self) -> &'static str;
 }
 
-/// The verification error for a discriminant no variant has. The
-/// `flatbuffers` error type has no variant for it; a missing required
-/// "field" reads as: "Missing required field `enum Kind has no variant 3`",
-/// followed by the path to the field.
-fn unknown_enum<E: EnumType>(value: E::Repr) -> InvalidFlatbuffer {
-    InvalidFlatbuffer::MissingRequiredField {
-        required: format!("enum {} has no variant {value}", E::NAME).into(),
-        error_trace: Default::default(),
-    }
-}
-
 /// Converts a verified (or, behind the unchecked path, any) discriminant.
 /// Unknown values read as the default rather than failing.
 #[inline]
 fn enum_from_stored<E: EnumType>(repr: E::Repr) -> E {
     E::from_repr(repr).unwrap_or(E::DEFAULT)
-}
-
-/// Verifies an enum value, refusing unknown discriminants unless the enum
-/// has an `other` variant.
-struct VerifyEnum<E>(PhantomData<E>);
-
-impl<E: EnumType> Verifiable for VerifyEnum<E> {
-    #[inline]
-    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        let value = E::Repr::read_checked(verifier, pos)?;
-        if E::HAS_OTHER || E::from_repr(value).is_some() {
-            Ok(())
-        } else {
-            Err(unknown_enum::<E>(value))
-        }
-    }
 }
 
 /// [`Field::push`] for enums.
@@ -1358,17 +1246,6 @@ pub unsafe fn enum_get<E: EnumType>(table: &ViewTable<'_>, slot: VOffsetT, defau
     }
 }
 
-/// [`Field::verify`] for enums.
-#[inline]
-pub fn enum_verify<'v, 'o, 'b, E: EnumType>(
-    verifier: TableVerifier<'v, 'o, 'b>,
-    name: &'static str,
-    slot: VOffsetT,
-    required: bool,
-) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-    verifier.visit_field::<VerifyEnum<E>>(name, slot, required)
-}
-
 /// Checks the discriminant at `pos`.
 #[inline(always)]
 fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Checked<E> {
@@ -1378,7 +1255,13 @@ fn enum_check_value<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> Check
         // `from_repr` gives the `other` variant for unknown values; this
         // keeps the rule, as `enum_from_stored` reads it, should it not.
         None if E::HAS_OTHER => Ok(E::DEFAULT),
-        None => Err(Invalid),
+        None => Err(checker.fail(
+            VerifyErrorKind::UnknownEnumValue {
+                enum_name: E::NAME,
+                value: value.widen(),
+            },
+            pos,
+        )),
     }
 }
 
@@ -1403,7 +1286,8 @@ pub fn enum_check_vector<E: EnumType>(checker: &mut Checker<'_>, pos: usize) -> 
     let len = checker.reread_len(pos)?;
     let width = core::mem::size_of::<E::Repr>();
     for index in 0..len {
-        enum_check_value::<E>(checker, pos + 4 + index * width)?;
+        let checked = enum_check_value::<E>(checker, pos + 4 + index * width);
+        checker.in_element(checked, index)?;
     }
     Ok(())
 }
@@ -1461,43 +1345,23 @@ pub fn enum_build_vector<E: EnumType, B: Builder>(items: &[E], builder: &mut B) 
     builder.create_vector_from_iter(items.iter().map(|item| item.to_repr()))
 }
 
-/// [`VectorElement::verify_vector`] for enums.
-pub fn enum_verify_vector<E: EnumType>(
-    verifier: &mut Verifier<'_, '_>,
-    pos: usize,
-) -> VerifyResult<()> {
-    <flatbuffers::Vector<'_, E::Repr> as Verifiable>::run_verifier(verifier, pos)?;
-    if E::HAS_OTHER {
-        return Ok(());
-    }
-    let len = verifier.get_uoffset(pos)? as usize;
-    let width = core::mem::size_of::<E::Repr>();
-    for index in 0..len {
-        let value = E::Repr::read_checked(verifier, pos + 4 + index * width)?;
-        if E::from_repr(value).is_none() {
-            return Err(unknown_enum::<E>(value));
-        }
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------
 // Root views with verifier options and file identifiers.
 
 /// Checks that `payload` carries the four-byte `identifier` after its root
-/// offset.
+/// offset; `root` names the message type in the error.
 #[inline]
-pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> {
+pub fn check_identifier(payload: &[u8], identifier: &'static str, root: &str) -> Result<()> {
     if payload.get(4..8) == Some(identifier.as_bytes()) {
-        Ok(())
-    } else {
-        Err(Error::Flatbuffers(
-            InvalidFlatbuffer::MissingRequiredField {
-                required: format!("file identifier \"{identifier}\"").into(),
-                error_trace: Default::default(),
-            },
-        ))
+        return Ok(());
     }
+    let mut expected = [0; 4];
+    for (to, from) in expected.iter_mut().zip(identifier.bytes()) {
+        *to = from;
+    }
+    let found = payload.get(4..8).and_then(|bytes| bytes.try_into().ok());
+    let kind = VerifyErrorKind::FileIdentifier { expected, found };
+    Err(VerifyError::new(kind, 4, root.into()).into())
 }
 
 // ---------------------------------------------------------------------------
@@ -1505,6 +1369,10 @@ pub fn check_identifier(payload: &[u8], identifier: &'static str) -> Result<()> 
 
 /// A value with a fixed inline layout: a scalar, a derived unit enum or a
 /// `#[flatstream(fixed)]` struct.
+///
+/// A safe trait: views read fixed structs through bounds-checked slices of
+/// `SIZE` bytes, and vectors of them through `fixed_read_element`, whose
+/// bounds come from the same `SIZE` that `fixed_check_vector` checked.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a fixed struct",
     label = "not a fixed-layout type",
@@ -1526,10 +1394,8 @@ pub trait FixedType: Copy + 'static {
     /// zero (which verification rules out).
     fn read_fixed(bytes: &[u8]) -> Self;
 
-    /// Verifies the value at `pos`, whose `SIZE` bytes are in the buffer.
-    fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
-
-    /// [`verify_fixed`](Self::verify_fixed) for the generated verifier.
+    /// Checks the value at `pos`, whose `SIZE` bytes are in the buffer
+    /// (its enums, when it holds any without `other`).
     fn check_fixed(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     /// Whether two values are equal, field by field.
@@ -1599,11 +1465,6 @@ macro_rules! fixed_scalars {
                 }
             }
 
-            #[inline]
-            fn verify_fixed(_: &mut Verifier<'_, '_>, _: usize) -> VerifyResult<()> {
-                Ok(())
-            }
-
             #[inline(always)]
             fn check_fixed(_: &mut Checker<'_>, _: usize) -> Checked {
                 Ok(())
@@ -1640,11 +1501,6 @@ impl FixedType for bool {
         bytes.first().is_some_and(|byte| *byte != 0)
     }
 
-    #[inline]
-    fn verify_fixed(_: &mut Verifier<'_, '_>, _: usize) -> VerifyResult<()> {
-        Ok(())
-    }
-
     #[inline(always)]
     fn check_fixed(_: &mut Checker<'_>, _: usize) -> Checked {
         Ok(())
@@ -1678,17 +1534,11 @@ impl<T: FixedType, const N: usize> FixedType for [T; N] {
         core::array::from_fn(|index| T::read_fixed(fixed_slice(bytes, index * T::SIZE)))
     }
 
-    fn verify_fixed(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        for index in 0..N {
-            T::verify_fixed(verifier, pos + index * T::SIZE)?;
-        }
-        Ok(())
-    }
-
     #[inline]
     fn check_fixed(checker: &mut Checker<'_>, pos: usize) -> Checked {
         for index in 0..N {
-            T::check_fixed(checker, pos + index * T::SIZE)?;
+            let checked = T::check_fixed(checker, pos + index * T::SIZE);
+            checker.in_element(checked, index)?;
         }
         Ok(())
     }
@@ -1731,15 +1581,6 @@ where
     }
 }
 
-/// [`FixedType::verify_fixed`] for enums.
-#[inline]
-pub fn enum_verify_fixed<E: EnumType>(
-    verifier: &mut Verifier<'_, '_>,
-    pos: usize,
-) -> VerifyResult<()> {
-    <VerifyEnum<E> as Verifiable>::run_verifier(verifier, pos)
-}
-
 /// Pushes a fixed value with its size and alignment.
 struct FixedPush<T>(T);
 
@@ -1763,21 +1604,6 @@ impl<T: FixedType> Push for FixedPush<T> {
     #[inline]
     fn alignment() -> flatbuffers::PushAlignment {
         flatbuffers::PushAlignment::new(T::ALIGN)
-    }
-}
-
-/// Verifies a fixed value: its bytes are in the buffer, then whatever
-/// [`FixedType::verify_fixed`] checks.
-struct VerifyFixed<T>(PhantomData<T>);
-
-impl<T: FixedType> Verifiable for VerifyFixed<T> {
-    #[inline]
-    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        verifier.range_in_buffer(pos, T::SIZE)?;
-        if T::CHECKED {
-            T::verify_fixed(verifier, pos)?;
-        }
-        Ok(())
     }
 }
 
@@ -1818,17 +1644,6 @@ fn read_fixed_exact<T: FixedType>(bytes: Option<&[u8]>) -> T {
     }
 }
 
-/// [`Field::verify`] for fixed structs.
-#[inline]
-pub fn fixed_verify<'v, 'o, 'b, T: FixedType>(
-    verifier: TableVerifier<'v, 'o, 'b>,
-    name: &'static str,
-    slot: VOffsetT,
-    required: bool,
-) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-    verifier.visit_field::<VerifyFixed<T>>(name, slot, required)
-}
-
 /// [`Field::check`] for fixed structs.
 #[inline(always)]
 pub fn fixed_check<T: FixedType>(
@@ -1850,7 +1665,7 @@ pub fn fixed_check<T: FixedType>(
 /// and its enums known when it holds any.
 #[inline(always)]
 fn fixed_check_at<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
-    checker.range(pos, T::SIZE)?;
+    checker.range("fixed struct", pos, T::SIZE)?;
     if T::CHECKED {
         T::check_fixed(checker, pos)?;
     }
@@ -1905,7 +1720,8 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
     let (start, len) = checker.vector(pos, T::SIZE, 1)?;
     if T::CHECKED {
         for index in 0..len {
-            T::check_fixed(checker, start + index * T::SIZE)?;
+            let checked = T::check_fixed(checker, start + index * T::SIZE);
+            checker.in_element(checked, index)?;
         }
     }
     Ok(())
@@ -1919,11 +1735,10 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
 /// verified vector is.
 #[inline(always)]
 pub unsafe fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
-    debug_assert!(loc.checked_add(T::SIZE).is_some_and(|end| end <= buf.len()));
     // SAFETY: per the caller. Exactly `SIZE` bytes, so the reads of the
     // fields inside need no bounds checks of their own, and a loop over
     // the elements none at all.
-    T::read_fixed(unsafe { buf.get_unchecked(loc..loc + T::SIZE) })
+    T::read_fixed(unsafe { bytes_at(buf, loc, T::SIZE) })
 }
 
 /// [`VectorElement::build_vector`] for fixed structs.
@@ -1932,31 +1747,20 @@ pub fn fixed_build_vector<T: FixedType, B: Builder>(items: &[T], builder: &mut B
     builder.create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
 }
 
-/// [`VectorElement::verify_vector`] for fixed structs: one range check for
-/// the whole vector; elements are looked into only when they hold enums
-/// that need checking.
-pub fn fixed_verify_vector<T: FixedType>(
-    verifier: &mut Verifier<'_, '_>,
-    pos: usize,
-) -> VerifyResult<()> {
-    verifier.is_aligned::<u32>(pos)?;
-    let len = verifier.get_uoffset(pos)? as usize;
-    let start = pos.saturating_add(4);
-    verifier.range_in_buffer(start, len.saturating_mul(T::SIZE))?;
-    if T::CHECKED {
-        for index in 0..len {
-            T::verify_fixed(verifier, start + index * T::SIZE)?;
-        }
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------
 // Unions: enums whose variants each hold one derived table.
 
 /// A derived union: a type tag (`1..` in declaration order, 0 for none)
 /// and a table.
-pub trait UnionType: Sized + 'static {
+///
+/// # Safety
+///
+/// For every tag that [`knows`](Self::knows) accepts,
+/// [`view_union`](Self::view_union) must read only what
+/// [`check_union`](Self::check_union) checked for that tag, and
+/// [`decode_union`](Self::decode_union) must accept what `check_union`
+/// accepts. Views call `view_union` for known tags only.
+pub unsafe trait UnionType: Sized + 'static {
     /// The derived view enum.
     type View<'a>: Copy + fmt::Debug;
     /// The union's name, for error messages.
@@ -1983,10 +1787,9 @@ pub trait UnionType: Sized + 'static {
     /// Whether the union knows `tag`.
     fn knows(tag: u8) -> bool;
 
-    /// Verifies the table at `pos` as the variant `tag` names.
-    fn verify_union(tag: u8, verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
-
-    /// [`verify_union`](Self::verify_union) for the generated verifier.
+    /// Checks the value of a union whose tag is `tag` (a tag
+    /// [`knows`](Self::knows)): the offset at `pos` and the table it
+    /// points to, as the variant `tag` names.
     fn check_union(tag: u8, checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     /// Checks and decodes the table at `pos` as the variant `tag` names,
@@ -2044,70 +1847,27 @@ pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     unsafe { table.scalar::<u8>(slot) }.unwrap_or(0) != 0
 }
 
-/// [`Field::get`] for unions.
+/// [`Field::get`] for unions. The value slot is read only for a tag the
+/// union knows: for tag 0 and unknown tags (which verification lets
+/// through to the `other` variant) it was never checked.
 ///
 /// # Safety
 ///
 /// As [`Field::get`].
 #[inline]
 pub unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
-    // SAFETY: per the caller, the slot holds a verified `u8` tag.
+    // SAFETY: per the caller, the slot, when present, holds a verified
+    // `u8` tag.
     let tag = unsafe { table.scalar::<u8>(slot) }.unwrap_or(0);
-    // SAFETY: per the caller, the next slot holds a verified table offset.
+    if tag == 0 || !U::knows(tag) {
+        return U::view_absent();
+    }
+    // SAFETY: `union_visit` checked the value's offset for a known tag.
     match unsafe { offset_target(table, slot + 2) } {
-        // SAFETY: verification checked the table against `tag`.
-        Some(loc) if tag != 0 => unsafe { U::view_union(tag, table.buf(), loc) },
-        _ => U::view_absent(),
+        // SAFETY: `union_visit` checked the table as `tag`'s variant.
+        Some(loc) => unsafe { U::view_union(tag, table.buf(), loc) },
+        None => U::view_absent(),
     }
-}
-
-/// The error for a union tag no variant has, or a required union that is
-/// absent.
-fn union_error<U: UnionType>(tag: u8) -> InvalidFlatbuffer {
-    let required = if tag == 0 {
-        format!("union {} has no value", U::NAME)
-    } else {
-        format!("union {} has no variant {tag}", U::NAME)
-    };
-    InvalidFlatbuffer::MissingRequiredField {
-        required: required.into(),
-        error_trace: Default::default(),
-    }
-}
-
-/// [`Field::verify`] for unions.
-#[inline]
-pub fn union_verify<'v, 'o, 'b, U: UnionType>(
-    verifier: TableVerifier<'v, 'o, 'b>,
-    name: &'static str,
-    slot: VOffsetT,
-    required: bool,
-) -> VerifyResult<TableVerifier<'v, 'o, 'b>> {
-    let required = required && !U::HAS_OTHER;
-    verifier.visit_union::<u8, _>(
-        name,
-        slot,
-        name,
-        slot + 2,
-        required,
-        |tag, verifier, pos| {
-            if tag == 0 {
-                return if required {
-                    Err(union_error::<U>(0))
-                } else {
-                    Ok(())
-                };
-            }
-            if !U::knows(tag) {
-                return if U::HAS_OTHER {
-                    Ok(())
-                } else {
-                    Err(union_error::<U>(tag))
-                };
-            }
-            U::verify_union(tag, verifier, pos)
-        },
-    )
 }
 
 /// The rules of a union field, shared by checking and decoding: the tag
@@ -2125,24 +1885,33 @@ fn union_visit<U: UnionType, T>(
     variant: impl FnOnce(u8, &mut Checker<'_>, usize) -> Checked<T>,
 ) -> Checked<Option<T>> {
     let required = required && !U::HAS_OTHER;
-    let value = checker.field(table, slot + 2)?;
-    let tag = checker.field(table, slot)?;
+    let value = checker.field(table, slot + 2);
+    let tag = checker.field(table, slot);
+    let table_pos = Checker::table_pos(table);
     match (tag, value) {
-        (None, None) if required => Err(Invalid),
+        (None, None) if required => {
+            Err(checker.fail(VerifyErrorKind::MissingRequiredField, table_pos))
+        }
         (None, None) => Ok(None),
-        (Some(tag), Some(value)) => match checker.read_u8(tag)? {
-            0 if required => Err(Invalid),
+        (Some(tag_pos), Some(value)) => match checker.read_u8("union type tag", tag_pos)? {
+            0 if required => Err(checker.fail(VerifyErrorKind::MissingRequiredField, table_pos)),
             0 => Ok(None),
             tag if !U::knows(tag) => {
                 if U::HAS_OTHER {
                     Ok(Some(other()))
                 } else {
-                    Err(Invalid)
+                    Err(union_unknown_tag::<U>(checker, tag, tag_pos))
                 }
             }
             tag => variant(tag, checker, value).map(Some),
         },
-        _ => Err(Invalid),
+        (tag, _) => Err(checker.fail(
+            VerifyErrorKind::InconsistentUnion {
+                union_name: U::NAME,
+                has_tag: tag.is_some(),
+            },
+            table_pos,
+        )),
     }
 }
 
@@ -2182,72 +1951,46 @@ pub fn union_absent<U: UnionType>() -> U {
     U::from_view(U::view_absent())
 }
 
+/// The error for a union tag `tag`, at `pos`, that `U` does not know.
+#[cold]
+pub fn union_unknown_tag<U: UnionType>(checker: &mut Checker<'_>, tag: u8, pos: usize) -> Invalid {
+    let kind = VerifyErrorKind::UnknownUnionTag {
+        union_name: U::NAME,
+        tag,
+    };
+    checker.fail(kind, pos)
+}
+
 /// Checks and decodes the table the offset at `pos` points to as a `T`,
-/// for [`UnionType::decode_union`].
+/// the variant `variant`, for [`UnionType::decode_union`].
 #[inline]
-pub fn union_decode_variant<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked<T> {
-    let at = checker.offset(pos)?;
-    T::decode_table(checker, at)
-}
-
-/// Checks the table the offset at `pos` points to as a `T`, for
-/// [`UnionType::check_union`].
-#[inline]
-pub fn union_check_variant<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
-    let at = checker.offset(pos)?;
-    T::check_table(checker, at)
-}
-
-/// Verifies the table at `pos` as a `T`, for [`UnionType::verify_union`].
-#[inline]
-pub fn union_verify_variant<T: TableType>(
-    verifier: &mut Verifier<'_, '_>,
-    name: &'static str,
+pub fn union_decode_variant<T: TableType>(
+    checker: &mut Checker<'_>,
     pos: usize,
-) -> VerifyResult<()> {
-    verifier.verify_union_variant::<ForwardsUOffset<VerifyTable<T>>>(name, pos)
+    variant: &'static str,
+) -> Checked<T> {
+    let decoded = checker
+        .offset(pos)
+        .and_then(|at| T::decode_table(checker, at));
+    checker.in_variant(decoded, variant)
 }
 
-/// The root of a message whose type is a union: a table holding the union
-/// in its first field (type tag in slot 0, table in slot 1).
-struct UnionRoot<'a, U> {
-    table: ViewTable<'a>,
-    _union: PhantomData<U>,
-}
-
-impl<U> Clone for UnionRoot<'_, U> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<U> Copy for UnionRoot<'_, U> {}
-
-impl<'a, U> Follow<'a> for UnionRoot<'a, U> {
-    type Inner = UnionRoot<'a, U>;
-
-    #[inline]
-    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-        UnionRoot {
-            // SAFETY: the caller guarantees a table at `loc`.
-            table: unsafe { ViewTable::new(buf, loc) },
-            _union: PhantomData,
-        }
-    }
+/// Checks the table the offset at `pos` points to as a `T`, the variant
+/// `variant`, for [`UnionType::check_union`].
+#[inline]
+pub fn union_check_variant<T: TableType>(
+    checker: &mut Checker<'_>,
+    pos: usize,
+    variant: &'static str,
+) -> Checked {
+    let checked = checker
+        .offset(pos)
+        .and_then(|at| T::check_table(checker, at));
+    checker.in_variant(checked, variant)
 }
 
 /// The slot of the union in its root table.
 const UNION_ROOT_SLOT: VOffsetT = 4;
-
-impl<U: UnionType> Verifiable for UnionRoot<'_, U> {
-    #[inline]
-    fn run_verifier(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        let table = verifier.visit_table(pos)?;
-        let table = union_verify::<U>(table, U::NAME, UNION_ROOT_SLOT, true)?;
-        table.finish();
-        Ok(())
-    }
-}
 
 /// A union written as a whole message: a root table holding it.
 #[derive(Debug)]
@@ -2270,7 +2013,7 @@ pub fn union_root<'a, U: UnionType>(
     identifier: Option<&'static str>,
 ) -> Result<U::View<'a>> {
     if let Some(identifier) = identifier {
-        check_identifier(payload, identifier)?;
+        check_identifier(payload, identifier, U::NAME)?;
     }
     let mut checker = Checker::new(payload, options);
     let checked = checker.root(|checker, pos| {
@@ -2280,13 +2023,13 @@ pub fn union_root<'a, U: UnionType>(
         Ok(())
     });
     match checked {
-        Ok(pos) => {
+        Ok((pos, ())) => {
             // SAFETY: the table at `pos` was just verified.
             let table = unsafe { ViewTable::new(payload, pos) };
             // SAFETY: verified, union slot included.
             Ok(unsafe { union_get::<U>(&table, UNION_ROOT_SLOT) })
         }
-        Err(Invalid) => Err(explain::<UnionRoot<'a, U>>(payload, options)),
+        Err(_) => Err(checker.into_error(U::NAME).into()),
     }
 }
 
@@ -2296,10 +2039,11 @@ pub fn union_root<'a, U: UnionType>(
 ///
 /// `payload` must be a valid message of `U`.
 pub unsafe fn union_root_unchecked<U: UnionType>(payload: &[u8]) -> U::View<'_> {
-    // SAFETY: per the caller, `payload` is valid.
-    let root = unsafe { flatbuffers::root_unchecked::<UnionRoot<'_, U>>(payload) };
+    // SAFETY: per the caller, `payload` is valid: its root offset is there
+    // and points to the root table.
+    let table = unsafe { ViewTable::new(payload, uoffset_target(payload, 0)) };
     // SAFETY: per the caller, the union slot holds a valid union.
-    unsafe { union_get::<U>(&root.table, UNION_ROOT_SLOT) }
+    unsafe { union_get::<U>(&table, UNION_ROOT_SLOT) }
 }
 
 /// Whether any flag is set (a `const` `||` over a list).

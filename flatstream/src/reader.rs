@@ -162,7 +162,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// # Errors
     ///
     /// Those of [`read_message`](Self::read_message), and
-    /// [`Error::Flatbuffers`] when the payload is not a valid `T`
+    /// [`Error::Verification`] when the payload is not a valid `T`
     /// ([`position`](Self::position) is then the frame's offset).
     #[inline]
     pub fn read(&mut self) -> Result<Option<T::View<'_>>>
@@ -424,7 +424,7 @@ mod tests {
             .unwrap();
         bytes.extend(stream_of(&["after"]));
         let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
-        assert!(matches!(reader.read(), Err(Error::Flatbuffers(_))));
+        assert!(matches!(reader.read(), Err(Error::Verification(_))));
         assert_eq!(reader.position(), 0);
         reader.set_recovery(Recovery::SkipCorrupted);
         assert_eq!(reader.read().unwrap(), Some("after"));

@@ -89,8 +89,9 @@ pub trait StreamDeserialize {
     ///
     /// # Errors
     ///
-    /// [`Error::Flatbuffers`](crate::Error::Flatbuffers) when `payload` is
-    /// not a valid buffer of this type.
+    /// [`Error::Verification`](crate::Error::Verification) (for derived
+    /// types and `String`) when `payload` is not a valid buffer of this
+    /// type, with the rule it breaks, the byte offset and the field path.
     fn view(payload: &[u8]) -> Result<Self::View<'_>>;
 
     /// Verifies `payload` under `options` (depth, table count and size
@@ -131,11 +132,19 @@ pub trait StreamDeserialize {
 
     /// Returns the root view of `payload` without verifying it.
     ///
+    /// The readers call it on payloads that
+    /// [`view_with_options`](Self::view_with_options) accepted, to hand out
+    /// the view without verifying twice. An implementation must therefore
+    /// be sound for every payload that `view` or `view_with_options` (under
+    /// any options) accepts: if its `view` accepts less strictly than its
+    /// `view_unchecked` reads, the `unsafe` code inside `view_unchecked` is
+    /// at fault. An implementation without `unsafe` code is always sound.
+    ///
     /// # Safety
     ///
     /// `payload` must be a valid buffer of this type, for instance one that
-    /// [`view`](Self::view) has accepted before. Anything else is undefined
-    /// behaviour.
+    /// [`view`](Self::view) or [`view_with_options`](Self::view_with_options)
+    /// has accepted before. Anything else is undefined behaviour.
     unsafe fn view_unchecked(payload: &[u8]) -> Self::View<'_>;
 }
 
@@ -208,16 +217,17 @@ impl StreamDeserialize for String {
     type View<'a> = &'a str;
 
     fn view(payload: &[u8]) -> Result<&str> {
-        Ok(flatbuffers::root::<&str>(payload)?)
+        Self::view_with_options(payload, &VerifierOptions::default())
     }
 
     fn view_with_options<'a>(payload: &'a [u8], options: &VerifierOptions) -> Result<&'a str> {
-        Ok(flatbuffers::root_with_opts::<&str>(options, payload)?)
+        crate::__private::string_root(payload, options)
     }
 
     unsafe fn view_unchecked(payload: &[u8]) -> &str {
-        // SAFETY: the caller guarantees `payload` is a valid string buffer.
-        unsafe { flatbuffers::root_unchecked::<&str>(payload) }
+        // SAFETY: the caller guarantees `payload` is a valid string buffer:
+        // a root offset to a length-prefixed UTF-8 string in bounds.
+        unsafe { crate::unchecked::str_at(payload, crate::unchecked::uoffset_target(payload, 0)) }
     }
 }
 
@@ -253,10 +263,12 @@ mod tests {
         let mut bytes = serialize("abc");
         let at = bytes.len() - 2; // last character before the terminator
         bytes[at] = 0xff;
-        assert!(matches!(
-            String::view(&bytes),
-            Err(crate::Error::Flatbuffers(_))
-        ));
+        let Err(crate::Error::Verification(err)) = String::view(&bytes) else {
+            panic!("bad UTF-8 accepted");
+        };
+        assert_eq!(err.kind(), &crate::VerifyErrorKind::NotUtf8);
+        assert_eq!(err.path(), "string");
+        assert_eq!(err.offset(), 4);
     }
 
     #[test]
@@ -274,10 +286,16 @@ mod tests {
     fn string_view_rejects_offset_out_of_bounds() {
         let mut bytes = serialize("abc");
         bytes[0] = 200;
-        assert!(matches!(
-            String::view(&bytes),
-            Err(crate::Error::Flatbuffers(_))
-        ));
+        let Err(crate::Error::Verification(err)) = String::view(&bytes) else {
+            panic!("offset out of bounds accepted");
+        };
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "string: string length at byte 200 (4 bytes) ends past the end of the {}-byte buffer",
+                bytes.len()
+            )
+        );
         assert!(String::view(&[1, 0]).is_err());
         assert!(String::view(&[]).is_err());
     }

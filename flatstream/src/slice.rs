@@ -114,7 +114,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     /// # Errors
     ///
     /// Those of [`read_message`](Self::read_message), and
-    /// [`Error::Flatbuffers`] when a payload is not a valid `T`.
+    /// [`Error::Verification`] when a payload is not a valid `T`.
     #[inline]
     pub fn read(&mut self) -> Result<Option<T::View<'a>>>
     where

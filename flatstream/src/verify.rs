@@ -1,29 +1,38 @@
-//! The verifier behind derived types: the same checks as the `flatbuffers`
-//! crate's `Verifier`, specialised per message type.
+//! The verifier behind derived types: one set of rules that decides and,
+//! when a buffer breaks one, explains which, where and in which field.
 //!
 //! `#[derive(StreamSerialize)]` generates, for every table, a function that
 //! visits its fields in order with their slots as constants, so each check
-//! is inlined and a failure is a one-byte [`Invalid`] instead of the
-//! `flatbuffers` error with its trace. When a buffer fails, the reader runs
-//! the `flatbuffers` verifier over it once more, on the cold path, for the
-//! detailed error — the two must agree, which the differential tests and
-//! fuzz targets check on random and damaged buffers.
+//! is inlined and the way to a failure costs one byte of `Result`. The
+//! failing check records what it found ([`Checker::fail`]: the rule, with
+//! its numbers, and the byte offset) and each enclosing field, vector
+//! element and union variant adds itself to the path on the way out, on the
+//! cold path only; [`Checker::into_error`] turns that into a
+//! [`VerifyError`]. The same checks serve the views and the one-pass owned
+//! decode: the `flatbuffers` crate's verifier is not used by flatstream,
+//! only by its tests, as an independent oracle.
 //!
-//! Every rule of `flatbuffers::Verifier` is kept, with its numbers: offsets
-//! and lengths in bounds (saturating arithmetic, as there), scalars and
-//! offsets aligned relative to the buffer start, strings valid UTF-8 and
+//! The rules are those of FlatBuffers' verifier, with its numbers: offsets
+//! and lengths in bounds (saturating arithmetic), scalars and offsets
+//! aligned relative to the buffer start, strings valid UTF-8 and
 //! NUL-terminated, vtables even-sized and in bounds, and the depth, table
-//! count and "apparent size" limits of [`VerifierOptions`], charged for the
-//! same bytes as there so that a limit accepts and refuses the same buffers.
+//! count and "apparent size" limits of [`VerifierOptions`]. On top of them,
+//! flatstream's own: unknown enum values and union tags are refused unless
+//! the type has an `other` variant, a union's tag and value are both there
+//! or both absent, and tables and fixed structs that are not `Option`s are
+//! required.
 
 use core::mem::{align_of, size_of};
 
 use flatbuffers::VerifierOptions;
 
-/// A buffer failed verification. Carries nothing: the detailed error comes
-/// from the `flatbuffers` verifier, run again on the failing buffer.
+use crate::error::{VerifyError, VerifyErrorKind};
+
+/// A buffer failed verification; what and where is recorded in the
+/// [`Checker`] that found it. Only the checker makes one, when it records
+/// the failure, so an `Err` always has an explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Invalid;
+pub struct Invalid(());
 
 /// What every check returns.
 pub type Checked<T = ()> = core::result::Result<T, Invalid>;
@@ -34,6 +43,28 @@ pub struct TableAt<'a> {
     pos: usize,
     vtable: &'a [u8],
 }
+
+/// One step of the path to a failure.
+#[derive(Debug)]
+enum Segment {
+    Field(&'static str),
+    Element(usize),
+    Variant(&'static str),
+}
+
+/// The first failure of a buffer, and the path to it, innermost first.
+#[derive(Debug)]
+struct Failure {
+    kind: VerifyErrorKind,
+    offset: usize,
+    path: Vec<Segment>,
+}
+
+/// How one vector-like thing is named in errors: its length prefix, then
+/// its elements.
+type Names = (&'static str, &'static str);
+const VECTOR: Names = ("vector length", "vector elements");
+const STRING: Names = ("string length", "string bytes");
 
 /// The verification state of one buffer.
 #[derive(Debug)]
@@ -51,6 +82,10 @@ pub struct Checker<'a> {
     max_size: usize,
     /// Whether strings must end with a NUL byte.
     null_terminated: bool,
+    /// The limits, for errors.
+    max_depth: usize,
+    max_tables: usize,
+    failure: Option<Box<Failure>>,
 }
 
 impl<'a> Checker<'a> {
@@ -64,6 +99,9 @@ impl<'a> Checker<'a> {
             size: 0,
             max_size: options.max_apparent_size,
             null_terminated: !options.ignore_missing_null_terminator,
+            max_depth: options.max_depth,
+            max_tables: options.max_tables,
+            failure: None,
         }
     }
 
@@ -73,28 +111,120 @@ impl<'a> Checker<'a> {
         self.buf
     }
 
+    /// Records that the buffer breaks the rule `kind` at byte `offset`,
+    /// unless a failure is recorded already, and returns the `Invalid` to
+    /// propagate.
+    #[cold]
+    #[inline(never)]
+    pub fn fail(&mut self, kind: VerifyErrorKind, offset: usize) -> Invalid {
+        if self.failure.is_none() {
+            self.failure = Some(Box::new(Failure {
+                kind,
+                offset,
+                path: Vec::new(),
+            }));
+        }
+        Invalid(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_segment(&mut self, segment: Segment) -> Invalid {
+        if let Some(failure) = &mut self.failure {
+            failure.path.push(segment);
+        }
+        Invalid(())
+    }
+
+    /// `result`, with the field `name` added to the path of a failure.
+    #[inline(always)]
+    pub fn in_field<T>(&mut self, result: Checked<T>, name: &'static str) -> Checked<T> {
+        result.map_err(|_| self.push_segment(Segment::Field(name)))
+    }
+
+    /// `result`, with the vector element `index` added to the path of a
+    /// failure.
+    #[inline(always)]
+    pub fn in_element<T>(&mut self, result: Checked<T>, index: usize) -> Checked<T> {
+        result.map_err(|_| self.push_segment(Segment::Element(index)))
+    }
+
+    /// `result`, with the union variant `name` added to the path of a
+    /// failure.
+    #[inline(always)]
+    pub fn in_variant<T>(&mut self, result: Checked<T>, name: &'static str) -> Checked<T> {
+        result.map_err(|_| self.push_segment(Segment::Variant(name)))
+    }
+
+    /// The error for the failure recorded, its path starting at `root`
+    /// (the root type's name).
+    #[cold]
+    #[inline(never)]
+    pub fn into_error(self, root: &str) -> VerifyError {
+        let mut path = String::from(root);
+        let Some(failure) = self.failure else {
+            debug_assert!(false, "a check failed without recording why");
+            return VerifyError::new(VerifyErrorKind::MissingRequiredField, 0, path);
+        };
+        for segment in failure.path.iter().rev() {
+            match segment {
+                Segment::Field(name) => {
+                    path.push('.');
+                    path.push_str(name);
+                }
+                Segment::Element(index) => path.push_str(&format!("[{index}]")),
+                Segment::Variant(name) => path.push_str(&format!("({name})")),
+            }
+        }
+        VerifyError::new(failure.kind, failure.offset, path)
+    }
+
     /// Counts `size` bytes towards the apparent size.
     #[inline(always)]
     fn charge(&mut self, size: usize) {
         self.size = self.size.saturating_add(size);
     }
 
-    /// Fails once the apparent size is over the limit.
+    /// Fails once the apparent size is over the limit; `at` locates the
+    /// check.
     #[inline(always)]
-    fn within_limit(&self) -> Checked {
+    fn within_limit(&mut self, at: usize) -> Checked {
         if self.size > self.max_size {
-            Err(Invalid)
+            let max_apparent_size = self.max_size;
+            Err(self.fail(VerifyErrorKind::TooLarge { max_apparent_size }, at))
         } else {
             Ok(())
         }
     }
 
+    /// The error for `what`, `size` bytes at `pos`, not in the buffer.
+    #[cold]
+    #[inline(never)]
+    fn out_of_bounds(&mut self, what: &'static str, pos: usize, size: usize) -> Invalid {
+        let buf_len = self.buf.len();
+        self.fail(
+            VerifyErrorKind::OutOfBounds {
+                what,
+                size,
+                buf_len,
+            },
+            pos,
+        )
+    }
+
+    /// The error for `what` at `pos` not aligned to `align`.
+    #[cold]
+    #[inline(never)]
+    fn unaligned(&mut self, what: &'static str, pos: usize, align: usize) -> Invalid {
+        self.fail(VerifyErrorKind::Unaligned { what, align }, pos)
+    }
+
     /// `pos..pos + size` lies in the buffer (saturating, as `flatbuffers`
-    /// does), charged.
+    /// does), charged; `what` names it in errors.
     #[inline(always)]
-    pub fn range(&mut self, pos: usize, size: usize) -> Checked {
+    pub fn range(&mut self, what: &'static str, pos: usize, size: usize) -> Checked {
         if pos.saturating_add(size) > self.buf.len() {
-            return Err(Invalid);
+            return Err(self.out_of_bounds(what, pos, size));
         }
         self.charge(size);
         Ok(())
@@ -103,14 +233,17 @@ impl<'a> Checker<'a> {
     /// The `N` bytes of a `T` at `pos`: aligned to `T` and in the buffer,
     /// charged.
     #[inline(always)]
-    fn read<T, const N: usize>(&mut self, pos: usize) -> Checked<[u8; N]> {
+    fn read<T, const N: usize>(&mut self, what: &'static str, pos: usize) -> Checked<[u8; N]> {
         if pos % align_of::<T>() != 0 {
-            return Err(Invalid);
+            return Err(self.unaligned(what, pos, align_of::<T>()));
         }
-        let end = pos.checked_add(N).ok_or(Invalid)?;
-        let bytes: [u8; N] = match self.buf.get(pos..end) {
-            Some(bytes) => bytes.try_into().map_err(|_| Invalid)?,
-            None => return Err(Invalid),
+        let bytes: [u8; N] = match pos
+            .checked_add(N)
+            .and_then(|end| self.buf.get(pos..end))
+            .and_then(|bytes| bytes.try_into().ok())
+        {
+            Some(bytes) => bytes,
+            None => return Err(self.out_of_bounds(what, pos, N)),
         };
         self.charge(N);
         Ok(bytes)
@@ -119,28 +252,29 @@ impl<'a> Checker<'a> {
     /// A scalar field or element of type `T` at `pos`.
     #[inline(always)]
     pub fn scalar<T>(&mut self, pos: usize) -> Checked {
+        let what = core::any::type_name::<T>();
         if pos % align_of::<T>() != 0 {
-            return Err(Invalid);
+            return Err(self.unaligned(what, pos, align_of::<T>()));
         }
-        self.range(pos, size_of::<T>())
+        self.range(what, pos, size_of::<T>())
     }
 
     /// The byte at `pos`, in the buffer, charged.
     #[inline(always)]
-    pub fn read_u8(&mut self, pos: usize) -> Checked<u8> {
-        self.read::<u8, 1>(pos).map(|[byte]| byte)
+    pub fn read_u8(&mut self, what: &'static str, pos: usize) -> Checked<u8> {
+        self.read::<u8, 1>(what, pos).map(|[byte]| byte)
     }
 
     /// The `u32` at `pos`, aligned and in the buffer, charged.
     #[inline(always)]
-    fn read_u32(&mut self, pos: usize) -> Checked<u32> {
-        self.read::<u32, 4>(pos).map(u32::from_le_bytes)
+    fn read_u32(&mut self, what: &'static str, pos: usize) -> Checked<u32> {
+        self.read::<u32, 4>(what, pos).map(u32::from_le_bytes)
     }
 
     /// The offset at `pos`: returns the position it points to.
     #[inline(always)]
     pub fn offset(&mut self, pos: usize) -> Checked<usize> {
-        let offset = self.read_u32(pos)? as usize;
+        let offset = self.read_u32("offset", pos)? as usize;
         Ok(offset.saturating_add(pos))
     }
 
@@ -149,12 +283,23 @@ impl<'a> Checker<'a> {
     /// and how many there are.
     #[inline(always)]
     pub fn vector(&mut self, pos: usize, width: usize, align: usize) -> Checked<(usize, usize)> {
-        let len = self.read_u32(pos)? as usize;
+        self.vector_named(VECTOR, pos, width, align)
+    }
+
+    #[inline(always)]
+    fn vector_named(
+        &mut self,
+        (len_name, elements_name): Names,
+        pos: usize,
+        width: usize,
+        align: usize,
+    ) -> Checked<(usize, usize)> {
+        let len = self.read_u32(len_name, pos)? as usize;
         let start = pos.saturating_add(4);
         if start % align != 0 {
-            return Err(Invalid);
+            return Err(self.unaligned(elements_name, start, align));
         }
-        self.range(start, len.saturating_mul(width))?;
+        self.range(elements_name, start, len.saturating_mul(width))?;
         Ok((start, len))
     }
 
@@ -174,19 +319,21 @@ impl<'a> Checker<'a> {
     /// [`string`](Self::string), returning the string.
     #[inline(always)]
     pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
-        let (start, len) = self.vector(pos, 1, 1)?;
-        self.within_limit()?;
+        let (start, len) = self.vector_named(STRING, pos, 1, 1)?;
+        self.within_limit(pos)?;
         let end = start + len;
         if !is_utf8(self.buf, start, end) {
-            return Err(Invalid);
+            return Err(self.fail(VerifyErrorKind::NotUtf8, pos));
         }
         if self.null_terminated && self.buf.get(end) != Some(&0) {
-            return Err(Invalid);
+            return Err(self.fail(VerifyErrorKind::NotNulTerminated, pos));
         }
-        let text = self.buf.get(start..end).ok_or(Invalid)?;
-        // SAFETY: `is_utf8` accepted exactly these bytes: ASCII, or what
-        // `core::str::from_utf8` accepts.
-        Ok(unsafe { core::str::from_utf8_unchecked(text) })
+        match self.buf.get(start..end) {
+            // SAFETY: `is_utf8` accepted exactly these bytes: ASCII, or
+            // what `core::str::from_utf8` accepts.
+            Some(text) => Ok(unsafe { core::str::from_utf8_unchecked(text) }),
+            None => Err(self.out_of_bounds(STRING.1, start, len)),
+        }
     }
 
     /// The `len` bytes at `start`, which a check has found in the buffer
@@ -212,8 +359,10 @@ impl<'a> Checker<'a> {
         // At most a quarter of the buffer's bytes, which are there.
         let mut items = Vec::with_capacity(len);
         for index in 0..len {
-            let target = self.offset(start + index * 4)?;
-            items.push(element(self, target)?);
+            let item = self
+                .offset(start + index * 4)
+                .and_then(|target| element(self, target));
+            items.push(self.in_element(item, index)?);
         }
         Ok(items)
     }
@@ -228,9 +377,9 @@ impl<'a> Checker<'a> {
         required: bool,
         present: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked<Option<T>> {
-        match self.field(table, slot)? {
+        match self.field(table, slot) {
             Some(pos) => present(self, pos).map(Some),
-            None if required => Err(Invalid),
+            None if required => Err(self.fail(VerifyErrorKind::MissingRequiredField, table.pos)),
             None => Ok(None),
         }
     }
@@ -287,7 +436,7 @@ impl<'a> Checker<'a> {
     /// limits. Pair with [`leave_table`](Self::leave_table).
     #[inline(always)]
     pub fn enter_table(&mut self, pos: usize) -> Checked<TableAt<'a>> {
-        let soffset = i32::from_le_bytes(self.read::<i32, 4>(pos)?);
+        let soffset = i32::from_le_bytes(self.read::<i32, 4>("table", pos)?);
         let vtable = if soffset > 0 {
             pos.checked_sub(soffset.unsigned_abs() as usize)
         } else {
@@ -295,20 +444,45 @@ impl<'a> Checker<'a> {
         };
         let vtable = match vtable {
             Some(vtable) if vtable < self.buf.len() => vtable,
-            _ => return Err(Invalid),
+            _ => {
+                let at = vtable.unwrap_or(pos);
+                return Err(self.out_of_bounds("vtable", at, 2));
+            }
         };
-        let vtable_len = usize::from(u16::from_le_bytes(self.read::<u16, 2>(vtable)?));
+        let vtable_len = usize::from(u16::from_le_bytes(
+            self.read::<u16, 2>("vtable length", vtable)?,
+        ));
         // `vtable` is even, so this is "`vtable_len` is even".
         if vtable_len % 2 != 0 {
-            return Err(Invalid);
+            return Err(self.fail(VerifyErrorKind::VtableOddLength { len: vtable_len }, vtable));
         }
-        let end = vtable.checked_add(vtable_len).ok_or(Invalid)?;
-        let vtable = self.buf.get(vtable..end).ok_or(Invalid)?;
+        let table_vtable = match vtable
+            .checked_add(vtable_len)
+            .and_then(|end| self.buf.get(vtable..end))
+        {
+            Some(bytes) => bytes,
+            None => return Err(self.out_of_bounds("vtable", vtable, vtable_len)),
+        };
         self.charge(vtable_len);
-        self.within_limit()?;
-        self.tables_left = self.tables_left.checked_sub(1).ok_or(Invalid)?;
-        self.depth_left = self.depth_left.checked_sub(1).ok_or(Invalid)?;
-        Ok(TableAt { pos, vtable })
+        self.within_limit(pos)?;
+        match self.tables_left.checked_sub(1) {
+            Some(left) => self.tables_left = left,
+            None => {
+                let max_tables = self.max_tables;
+                return Err(self.fail(VerifyErrorKind::TooManyTables { max_tables }, pos));
+            }
+        }
+        match self.depth_left.checked_sub(1) {
+            Some(left) => self.depth_left = left,
+            None => {
+                let max_depth = self.max_depth;
+                return Err(self.fail(VerifyErrorKind::TooDeep { max_depth }, pos));
+            }
+        }
+        Ok(TableAt {
+            pos,
+            vtable: table_vtable,
+        })
     }
 
     /// Leaves the table entered last.
@@ -321,18 +495,24 @@ impl<'a> Checker<'a> {
     /// vtable says it is absent. Slots are even, as is the vtable, so an
     /// entry below the vtable's length is aligned and inside it.
     #[inline(always)]
-    pub fn field(&mut self, table: &TableAt<'_>, slot: u16) -> Checked<Option<usize>> {
+    pub fn field(&mut self, table: &TableAt<'_>, slot: u16) -> Option<usize> {
         let slot = usize::from(slot);
         debug_assert!(slot % 2 == 0, "slots are even");
         let entry = match table.vtable.get(slot..slot + 2) {
             Some(&[low, high]) => u16::from_le_bytes([low, high]),
-            _ => return Ok(None),
+            _ => return None,
         };
         self.charge(2);
         if entry == 0 {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(table.pos.saturating_add(usize::from(entry))))
+        Some(table.pos.saturating_add(usize::from(entry)))
+    }
+
+    /// The position of `table`, for errors about it.
+    #[inline(always)]
+    pub fn table_pos(table: &TableAt<'_>) -> usize {
+        table.pos
     }
 
     /// Checks the field at `slot` with `present` when it is there; an
@@ -348,14 +528,21 @@ impl<'a> Checker<'a> {
         self.decode(table, slot, required, present).map(drop)
     }
 
-    /// The root table: `table` checks it at the position the offset at 0
-    /// points to, which is returned.
-    #[inline]
-    pub fn root(&mut self, table: impl FnOnce(&mut Self, usize) -> Checked) -> Checked<usize> {
-        let pos = self.offset(0)?;
-        table(self, pos)?;
-        self.within_limit()?;
-        Ok(pos)
+    /// The root: `root` checks (or decodes) what the offset at 0 points
+    /// to, then the apparent size of the whole buffer is held to its
+    /// limit. Returns the root's position and what `root` returned.
+    #[inline(always)]
+    pub fn root<T>(
+        &mut self,
+        root: impl FnOnce(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<(usize, T)> {
+        let pos = match self.read_u32("root offset", 0) {
+            Ok(offset) => offset as usize,
+            Err(invalid) => return Err(invalid),
+        };
+        let value = root(self, pos)?;
+        self.within_limit(pos)?;
+        Ok((pos, value))
     }
 
     /// A discriminant of type `T` (`N` bytes) at `pos`, charged as the
@@ -363,7 +550,7 @@ impl<'a> Checker<'a> {
     /// own): returns its bytes.
     #[inline(always)]
     pub fn discriminant<T, const N: usize>(&mut self, pos: usize) -> Checked<[u8; N]> {
-        let bytes = self.read::<T, N>(pos)?;
+        let bytes = self.read::<T, N>(core::any::type_name::<T>(), pos)?;
         self.charge(N);
         Ok(bytes)
     }
@@ -378,17 +565,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Fails when the apparent size is over the limit: the last check of a
-    /// whole buffer.
-    #[inline(always)]
-    pub fn finish(&self) -> Checked {
-        self.within_limit()
-    }
-
     /// Charges the re-read of a vector's length prefix at `pos`.
     #[inline(always)]
     pub fn reread_len(&mut self, pos: usize) -> Checked<usize> {
-        self.read_u32(pos).map(|len| len as usize)
+        self.read_u32(VECTOR.0, pos).map(|len| len as usize)
     }
 }
 
@@ -529,17 +709,43 @@ mod tests {
         };
         let mut checker = Checker::new(&buf, &options);
         assert_eq!(checker.scalar::<u64>(0), Ok(()));
-        assert_eq!(checker.within_limit(), Ok(()));
+        assert_eq!(checker.within_limit(0), Ok(()));
         assert_eq!(checker.scalar::<u8>(8), Ok(()));
-        assert_eq!(checker.within_limit(), Err(Invalid));
+        assert!(checker.within_limit(8).is_err());
+        let err = checker.into_error("Root");
+        assert_eq!(
+            err.kind(),
+            &VerifyErrorKind::TooLarge {
+                max_apparent_size: 8
+            }
+        );
+        assert_eq!(err.offset(), 8);
     }
 
     #[test]
     fn ranges_saturate_instead_of_wrapping() {
         let buf = [0u8; 16];
         let mut checker = Checker::new(&buf, &VerifierOptions::default());
-        assert_eq!(checker.scalar::<u32>(usize::MAX - 3), Err(Invalid));
+        assert!(checker.scalar::<u32>(usize::MAX - 3).is_err());
         assert_eq!(checker.vector(12, 8, 4), Ok((16, 0)));
-        assert_eq!(checker.scalar::<u32>(2), Err(Invalid), "unaligned");
+        let err = checker.into_error("Root");
+        assert_eq!(
+            err.kind(),
+            &VerifyErrorKind::OutOfBounds {
+                what: "u32",
+                size: 4,
+                buf_len: 16
+            }
+        );
+        assert_eq!(err.offset(), usize::MAX - 3);
+        let mut checker = Checker::new(&buf, &VerifierOptions::default());
+        assert!(checker.scalar::<u32>(2).is_err(), "unaligned");
+        assert_eq!(
+            checker.into_error("Root").kind(),
+            &VerifyErrorKind::Unaligned {
+                what: "u32",
+                align: 4
+            }
+        );
     }
 }

@@ -62,9 +62,8 @@ use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 
-use flatbuffers::{ForwardsUOffset, Verifiable, Verifier};
-
-use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset, VerifyResult};
+use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset};
+use crate::unchecked::{read_at, str_at, uoffset_target};
 
 /// A type that can be an element of a FlatBuffers vector.
 ///
@@ -73,7 +72,16 @@ use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset, VerifyRe
 /// `#[derive(StreamSerialize)]` for structs and unit enums. Its methods are
 /// an implementation detail of the derive: implement the trait by deriving
 /// it, not by hand.
-pub trait VectorElement: Sized + crate::schema::Schema {
+///
+/// # Safety
+///
+/// [`Vector`] reads element `i` with [`read_element`](Self::read_element)
+/// at `4 + i * WIDTH` past the length prefix, without bounds checks. For
+/// every vector that [`check_vector`](Self::check_vector) accepts, those
+/// reads must stay within what it checked; and
+/// [`decode_vector`](Self::decode_vector) must accept exactly the vectors
+/// `check_vector` accepts.
+pub unsafe trait VectorElement: Sized + crate::schema::Schema {
     /// What reading one element returns: the value itself for scalars and
     /// enums, `&'a str` for strings, the view for derived structs.
     type View<'a>: Copy;
@@ -95,11 +103,7 @@ pub trait VectorElement: Sized + crate::schema::Schema {
     fn build_vector<B: Builder>(items: &[Self], builder: &mut B) -> Offset;
 
     #[doc(hidden)]
-    /// Verifies a vector of this type whose length prefix is at `pos`.
-    fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()>;
-
-    #[doc(hidden)]
-    /// [`verify_vector`](Self::verify_vector) for the generated verifier.
+    /// Checks a vector of this type whose length prefix is at `pos`.
     fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
     #[doc(hidden)]
@@ -187,7 +191,7 @@ impl<'a, T: VectorElement> Vector<'a, T> {
     pub unsafe fn from_raw(buf: &'a [u8], loc: usize) -> Self {
         // SAFETY: the caller guarantees a verified vector at `loc`, whose
         // four-byte length prefix is in bounds.
-        let len = unsafe { crate::__private::read_at::<u32>(buf, loc) } as usize;
+        let len = unsafe { read_at::<u32>(buf, loc) } as usize;
         Vector {
             buf,
             start: loc + 4,
@@ -459,24 +463,22 @@ impl<T: VectorElement> FusedIterator for Iter<'_, T> {}
 
 macro_rules! scalar_elements {
     ($($ty:ty),*) => {$(
-        impl VectorElement for $ty {
+        // SAFETY: `read_element` reads one `$ty` at `4 + i * WIDTH`, inside
+        // the `len * size_of::<$ty>()` bytes `Checker::scalar_vector`
+        // checked.
+        unsafe impl VectorElement for $ty {
             type View<'a> = $ty;
             const WIDTH: usize = core::mem::size_of::<$ty>();
 
             #[inline]
             unsafe fn read_element(buf: &[u8], loc: usize) -> $ty {
                 // SAFETY: the caller guarantees a verified element at `loc`.
-                unsafe { crate::__private::read_at::<$ty>(buf, loc) }
+                unsafe { read_at::<$ty>(buf, loc) }
             }
 
             #[inline]
             fn build_vector<B: Builder>(items: &[$ty], builder: &mut B) -> Offset {
                 builder.create_vector(items)
-            }
-
-            #[inline]
-            fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-                <flatbuffers::Vector<'_, $ty> as Verifiable>::run_verifier(verifier, pos)
             }
 
             #[inline(always)]
@@ -523,7 +525,9 @@ fn scalars_from_le<T: LittleEndian>(bytes: &[u8]) -> Vec<T> {
 
 scalar_elements!(bool, i8, u16, i16, u32, i32, u64, i64, f32, f64);
 
-impl VectorElement for String {
+// SAFETY: `read_element` follows the offset at `4 + i * 4` to a string;
+// `check_vector` checked each offset (`offset_vector`) and each string.
+unsafe impl VectorElement for String {
     type View<'a> = &'a str;
     const WIDTH: usize = 4;
 
@@ -531,8 +535,8 @@ impl VectorElement for String {
     unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
         // SAFETY: the caller guarantees a verified string offset at `loc`.
         unsafe {
-            let target = crate::__private::uoffset_target(buf, loc);
-            crate::__private::str_at(buf, target)
+            let target = uoffset_target(buf, loc);
+            str_at(buf, target)
         }
     }
 
@@ -540,10 +544,6 @@ impl VectorElement for String {
         crate::__private::build_offset_vector(items, builder, |item, builder| {
             builder.create_string(item)
         })
-    }
-
-    fn verify_vector(verifier: &mut Verifier<'_, '_>, pos: usize) -> VerifyResult<()> {
-        <flatbuffers::Vector<'_, ForwardsUOffset<&str>> as Verifiable>::run_verifier(verifier, pos)
     }
 
     #[inline]

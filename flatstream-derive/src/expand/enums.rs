@@ -105,8 +105,10 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                 }
             }
 
+            // SAFETY: `get` (`enum_get`) reads the `Repr` at the slot, which
+            // `check` (`enum_check`) read and checked at the same slot.
             #[automatically_derived]
-            impl #private::Field for #ident {
+            unsafe impl #private::Field for #ident {
                 type Prepared = Self;
                 type View<'a> = Self;
                 type Default = Self;
@@ -186,13 +188,6 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                     <Self as #private::EnumFixed>::repr_read(bytes)
                 }
 
-                fn verify_fixed(
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    #private::enum_verify_fixed::<Self>(verifier, pos)
-                }
-
                 #[inline(always)]
                 fn check_fixed(
                     checker: &mut #private::Checker<'_>,
@@ -221,8 +216,11 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                 }
             }
 
+            // SAFETY: `read_element` reads one `Repr` at `4 + i * WIDTH`,
+            // `WIDTH` being its size, inside the bytes `check_vector`
+            // (`enum_check_vector`) checked.
             #[automatically_derived]
-            impl #private::VectorElement for #ident {
+            unsafe impl #private::VectorElement for #ident {
                 type View<'a> = Self;
                 const WIDTH: ::core::primitive::usize =
                     ::core::mem::size_of::<::core::primitive::#repr>();

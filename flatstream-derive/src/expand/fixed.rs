@@ -39,19 +39,13 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         let (name, fixed) = (field.ident, fixed(field));
         quote!(#name: #fixed::read_fixed(#private::fixed_slice(bytes, #offset)))
     });
-    let verifies = fields.iter().zip(&offsets).map(|(field, offset)| {
-        let fixed = fixed(field);
-        quote! {
-            if #fixed::CHECKED {
-                #fixed::verify_fixed(verifier, pos + #offset)?;
-            }
-        }
-    });
     let checks = fields.iter().zip(&offsets).map(|(field, offset)| {
         let fixed = fixed(field);
+        let label = field.ident.unraw_string();
         quote! {
             if #fixed::CHECKED {
-                #fixed::check_fixed(checker, pos + #offset)?;
+                let checked = #fixed::check_fixed(checker, pos + #offset);
+                checker.in_field(checked, #label)?;
             }
         }
     });
@@ -87,15 +81,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     Self { #(#reads,)* }
                 }
 
-                fn verify_fixed(
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    let _ = (&verifier, pos);
-                    #(#verifies)*
-                    ::core::result::Result::Ok(())
-                }
-
                 #[inline]
                 fn check_fixed(
                     checker: &mut #private::Checker<'_>,
@@ -116,8 +101,10 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 }
             }
 
+            // SAFETY: `get` (`fixed_get`) reads the struct through a
+            // bounds-checked slice; nothing is read unchecked.
             #[automatically_derived]
-            impl #private::Field for #ident {
+            unsafe impl #private::Field for #ident {
                 type Prepared = Self;
                 type View<'a> = Self;
                 type Default = ();
@@ -180,8 +167,11 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 }
             }
 
+            // SAFETY: `read_element` reads `SIZE` bytes at `4 + i * WIDTH`,
+            // `WIDTH` being `SIZE`, inside the `len * SIZE` bytes that
+            // `check_vector` (`fixed_check_vector`) checked.
             #[automatically_derived]
-            impl #private::VectorElement for #ident {
+            unsafe impl #private::VectorElement for #ident {
                 type View<'a> = Self;
                 const WIDTH: ::core::primitive::usize = __LAYOUT.1;
 

@@ -71,25 +71,14 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// `Field::verify`, `check` and `decode_present` of a derived type of
-    /// kind `kind` (`table`, `fixed`, `enum`, `union`): each forwards to
-    /// the runtime function of that kind (`table_verify::<Self>`, ...).
+    /// `Field::check` and `decode_present` of a derived type of kind
+    /// `kind` (`table`, `fixed`, `enum`, `union`): each forwards to the
+    /// runtime function of that kind (`table_check::<Self>`, ...).
     pub fn field_verification(&self, kind: &str) -> TokenStream {
         let private = &self.private;
-        let verify = quote::format_ident!("{}_verify", kind);
         let check = quote::format_ident!("{}_check", kind);
         let decode_present = quote::format_ident!("{}_decode_present", kind);
         quote! {
-            #[inline]
-            fn verify<'v, 'o, 'b>(
-                verifier: #private::flatbuffers::TableVerifier<'v, 'o, 'b>,
-                name: &'static ::core::primitive::str,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::VerifyResult<#private::flatbuffers::TableVerifier<'v, 'o, 'b>> {
-                #private::#verify::<Self>(verifier, name, slot, required)
-            }
-
             #[inline(always)]
             fn check(
                 checker: &mut #private::Checker<'_>,
@@ -112,22 +101,14 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// `VectorElement::verify_vector`, `check_vector` and `decode_vector`
-    /// of a derived type of kind `kind`, forwarding to the runtime as
+    /// `VectorElement::check_vector` and `decode_vector` of a derived type
+    /// of kind `kind`, forwarding to the runtime as
     /// [`field_verification`](Self::field_verification) does.
     pub fn vector_verification(&self, kind: &str) -> TokenStream {
         let private = &self.private;
-        let verify = quote::format_ident!("{}_verify_vector", kind);
         let check = quote::format_ident!("{}_check_vector", kind);
         let decode = quote::format_ident!("{}_decode_vector", kind);
         quote! {
-            fn verify_vector(
-                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::VerifyResult<()> {
-                #private::#verify::<Self>(verifier, pos)
-            }
-
             #[inline]
             fn check_vector(
                 checker: &mut #private::Checker<'_>,

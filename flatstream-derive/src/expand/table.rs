@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Lit;
 
+use super::verify::UnrawString;
 use super::{schema, verify, view, Cx};
 use crate::ast::{Field, Kind};
 
@@ -14,8 +15,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let stored: Vec<&Field<'_>> = fields.iter().filter(|f| f.is_stored()).collect();
     let view_struct = view::view_struct(cx);
     let view_impls = view::view_impls(cx, fields, &stored);
-    let verify_impls = verify::view_traits(cx);
-    let verify_body = verify::verify_body(cx, &stored);
     let check_body = verify::check_body(cx, &stored);
     let decode_body = verify::decode_body(cx, fields);
     let build = build_fn(cx, &stored);
@@ -25,6 +24,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let union_ids = union_id_assertions(cx, &stored);
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let name = ident.unraw_string();
     let from_view = view::from_view_body(cx, fields);
     let view_eq = view::view_eq_body(cx, &stored);
     quote! {
@@ -32,11 +32,15 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
 
         const _: () = {
             #view_impls
-            #verify_impls
 
+            // SAFETY: `view_at` makes a view whose accessors read each
+            // stored field through `Field::get` at the slot that
+            // `check_table` checked with `Field::check` of the same type,
+            // and `decode_table` makes the same checks, in the same order.
             #[automatically_derived]
-            impl #private::TableType for #ident {
+            unsafe impl #private::TableType for #ident {
                 type View<'a> = #view<'a>;
+                const NAME: &'static ::core::primitive::str = #name;
 
                 #build
 
@@ -48,15 +52,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #view {
                         // SAFETY: the caller guarantees a verified table of
                         // this type at `loc`.
-                        table: unsafe { #private::ViewTable::new(buf, loc) },
+                        table: unsafe { #private::VerifiedTable::new(buf, loc) },
                     }
-                }
-
-                fn verify_table(
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    #verify_body
                 }
 
                 #[inline]
@@ -228,7 +225,7 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let check_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
             let value = &identifier.value;
-            quote!(#private::check_identifier(payload, #value)?;)
+            quote!(#private::check_identifier(payload, #value, <Self as #private::TableType>::NAME)?;)
         }
         None => quote!(),
     };
@@ -267,12 +264,15 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
                 // SAFETY: the caller guarantees `payload` is a valid buffer
                 // of this type.
-                unsafe { #private::root_unchecked::<#view<'_>>(payload) }
+                unsafe { #private::root_unchecked::<Self>(payload) }
             }
         }
 
+        // SAFETY: `get` reads the table the field's offset points to as a
+        // view of `Self`; `check` (`table_check`) checked the offset and
+        // the table with `Self`'s `check_table`.
         #[automatically_derived]
-        impl #private::Field for #ident {
+        unsafe impl #private::Field for #ident {
             type Prepared = #private::Offset;
             type View<'a> = #view<'a>;
             type Default = ();
@@ -342,8 +342,11 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             }
         }
 
+        // SAFETY: `read_element` follows the offset at `4 + i * 4` to a
+        // table read as `Self`; `check_vector` (`table_check_vector`)
+        // checked every offset and table with `Self`'s `check_table`.
         #[automatically_derived]
-        impl #private::VectorElement for #ident {
+        unsafe impl #private::VectorElement for #ident {
             type View<'a> = #view<'a>;
             const WIDTH: ::core::primitive::usize = 4;
 

@@ -69,18 +69,15 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         }
         (None, None) => quote!(::core::unreachable!()),
     };
-    let verifies = tables.iter().map(|(variant, ty, tag)| {
+    let checks = tables.iter().map(|(variant, ty, tag)| {
         let label = variant.unraw_string();
-        let (verifier, pos) = (quote!(verifier), quote!(pos));
-        quote_spanned!(ty.span()=> #tag => #private::union_verify_variant::<#ty>(#verifier, #label, #pos))
-    });
-    let checks = tables.iter().map(|(_, ty, tag)| {
         let (checker, pos) = (quote!(checker), quote!(pos));
-        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(#checker, #pos))
+        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(#checker, #pos, #label))
     });
     let decodes = tables.iter().zip(&boxed).map(|((variant, ty, tag), boxed)| {
+        let label = variant.unraw_string();
         let (checker, pos) = (quote!(checker), quote!(pos));
-        let decoded = quote_spanned!(ty.span()=> #private::union_decode_variant::<#ty>(#checker, #pos)?);
+        let decoded = quote_spanned!(ty.span()=> #private::union_decode_variant::<#ty>(#checker, #pos, #label)?);
         if *boxed {
             quote!(#tag => ::core::result::Result::Ok(Self::#variant(#private::boxed(#decoded))))
         } else {
@@ -127,8 +124,12 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
         }
 
         const _: () = {
+            // SAFETY: `view_union` reads, for each tag `knows`, the table
+            // of the variant that tag names, which `check_union` checked
+            // (offset and table, with the variant's `check_table`) for the
+            // same tag; `decode_union` makes the same checks.
             #[automatically_derived]
-            impl #private::UnionType for #ident {
+            unsafe impl #private::UnionType for #ident {
                 type View<'a> = #view<'a>;
                 const NAME: &'static ::core::primitive::str = #name;
                 const HAS_OTHER: ::core::primitive::bool = #has_other;
@@ -165,17 +166,6 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     (1..=#count).contains(&tag)
                 }
 
-                fn verify_union(
-                    tag: ::core::primitive::u8,
-                    verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::VerifyResult<()> {
-                    match tag {
-                        #(#verifies,)*
-                        _ => ::core::result::Result::Ok(()),
-                    }
-                }
-
                 #[inline]
                 fn check_union(
                     tag: ::core::primitive::u8,
@@ -184,7 +174,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 ) -> #private::Checked {
                     match tag {
                         #(#checks,)*
-                        _ => ::core::result::Result::Ok(()),
+                        _ => ::core::result::Result::Err(
+                            #private::union_unknown_tag::<Self>(checker, tag, pos),
+                        ),
                     }
                 }
 
@@ -196,7 +188,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 ) -> #private::Checked<Self> {
                     match tag {
                         #(#decodes,)*
-                        _ => ::core::result::Result::Err(#private::Invalid),
+                        _ => ::core::result::Result::Err(
+                            #private::union_unknown_tag::<Self>(checker, tag, pos),
+                        ),
                     }
                 }
 
@@ -217,8 +211,11 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 }
             }
 
+            // SAFETY: `get` (`union_get`) reads the tag, then the value
+            // only for a tag the union knows; `check` (`union_check`)
+            // checked the tag, and the value as the tag's variant.
             #[automatically_derived]
-            impl #private::Field for #ident {
+            unsafe impl #private::Field for #ident {
                 type Prepared = #private::UnionPrepared;
                 type View<'a> = #view<'a>;
                 type Default = ();

@@ -1,7 +1,7 @@
-//! Verification: the generated `TableType::verify_table` and the
-//! `flatbuffers` traits that let `flatbuffers::root` verify and follow a
-//! view. A generated verifier that skips the `flatbuffers` machinery can
-//! replace `verify_body` alone.
+//! Verification: the generated `TableType::check_table`, which checks a
+//! table field by field with the runtime's `Checker` and names the field
+//! on the way out of a failure, and `decode_table`, which decodes with the
+//! same checks.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -9,28 +9,6 @@ use syn::spanned::Spanned;
 
 use super::Cx;
 use crate::ast::Field;
-
-/// The body of `verify_table`: visit the table, then every stored field.
-/// Deprecated fields are never read, so they are not verified either.
-pub fn verify_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
-    let visits = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
-        let name = field.ident.unraw_string();
-        let voffset = cx.voffset(field);
-        let required = field.attrs.required.is_some();
-        let table = quote!(table);
-        let visit = quote_spanned! {field.ty.span()=>
-            #field_trait::verify(#table, #name, #voffset, #field_trait::REQUIRED || #required)
-        };
-        quote!(let table = #visit?;)
-    });
-    quote! {
-        let table = verifier.visit_table(pos)?;
-        #(#visits)*
-        table.finish();
-        ::core::result::Result::Ok(())
-    }
-}
 
 /// The body of `check_table`, the generated verifier: enter the table,
 /// check every stored field with its slot as a constant, leave.
@@ -41,8 +19,13 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let voffset = cx.voffset(field);
         let required = field.attrs.required.is_some();
         let (checker, table) = (quote!(checker), quote!(table));
-        quote_spanned! {field.ty.span()=>
-            #field_trait::check(#checker, &#table, #voffset, #field_trait::REQUIRED || #required)?;
+        let name = field.ident.unraw_string();
+        let check = quote_spanned! {field.ty.span()=>
+            #field_trait::check(#checker, &#table, #voffset, #field_trait::REQUIRED || #required)
+        };
+        quote! {
+            let checked = #check;
+            checker.in_field(checked, #name)?;
         }
     });
     quote! {
@@ -69,14 +52,19 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             let voffset = cx.voffset(field);
             let required = field.attrs.required.is_some();
             let default = super::table::default_tokens(cx, field);
-            decodes.push(quote_spanned! {field.ty.span()=>
-                let #local = #field_trait::decode(
+            let label = name.unraw_string();
+            let decode = quote_spanned! {field.ty.span()=>
+                #field_trait::decode(
                     #checker,
                     &#table,
                     #voffset,
                     #field_trait::REQUIRED || #required,
                     #default,
-                )?;
+                )
+            };
+            decodes.push(quote! {
+                let decoded = #decode;
+                let #local = checker.in_field(decoded, #label)?;
             });
             inits.push(quote!(#name: #local));
         } else {
@@ -88,35 +76,6 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         #(#decodes)*
         checker.leave_table();
         ::core::result::Result::Ok(Self { #(#inits),* })
-    }
-}
-
-/// `Follow` and `Verifiable` for the view, so that `flatbuffers::root`
-/// can verify a buffer and hand out the view.
-pub fn view_traits(cx: &Cx<'_>) -> TokenStream {
-    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
-    quote! {
-        #[automatically_derived]
-        impl<'a> #private::flatbuffers::Follow<'a> for #view<'a> {
-            type Inner = #view<'a>;
-
-            #[inline]
-            unsafe fn follow(buf: &'a [::core::primitive::u8], loc: ::core::primitive::usize) -> #view<'a> {
-                // SAFETY: the caller guarantees a valid table at `loc`.
-                unsafe { <#ident as #private::TableType>::view_at(buf, loc) }
-            }
-        }
-
-        #[automatically_derived]
-        impl #private::flatbuffers::Verifiable for #view<'_> {
-            #[inline]
-            fn run_verifier(
-                verifier: &mut #private::flatbuffers::Verifier<'_, '_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::VerifyResult<()> {
-                <#ident as #private::TableType>::verify_table(verifier, pos)
-            }
-        }
     }
 }
 

@@ -24,7 +24,7 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::marker::Copy)]
         #vis struct #view<'a> {
-            table: #private::ViewTable<'a>,
+            table: #private::VerifiedTable<'a, #ident>,
         }
     }
 }
@@ -38,7 +38,8 @@ fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream
     let field_trait = cx.field_trait(field);
     let voffset = cx.voffset(field);
     let default = default_tokens(cx, field);
-    let read = quote_spanned!(field.ty.span()=> #field_trait::get(&#table, #voffset, #default));
+    let read =
+        quote_spanned!(field.ty.span()=> #field_trait::get(#table.table(), #voffset, #default));
     quote!(unsafe { #read })
 }
 
@@ -108,9 +109,10 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
             #(#docs)*
             #[inline]
             #vis fn #name(&self) -> #returns {
-                // SAFETY: a view is only made from a verified buffer (or
-                // through an `unsafe` unchecked constructor whose caller
-                // vouches for it), in which this slot holds this type.
+                // SAFETY: `self.table` is a `VerifiedTable` of this struct,
+                // which only `unsafe` code makes, from a table this
+                // struct's checks accepted (or one its caller vouches
+                // for); those checks checked this slot as this type.
                 #read
             }
         }

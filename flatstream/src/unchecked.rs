@@ -1,0 +1,119 @@
+//! Reads without bounds checks: the only place flatstream reads a buffer
+//! without checking that the bytes are there.
+//!
+//! Views are fast because every read they make was checked in bounds by the
+//! verifier ([`Checker`](crate::verify::Checker)) when the buffer was
+//! accepted, so reading it again need not check. The functions here are
+//! `unsafe`, each with the condition its caller must meet; debug builds
+//! assert it. Every caller reaches them only with a buffer that the checker
+//! accepted as the type being read (or through an `unsafe` unchecked
+//! constructor whose caller vouches for that), and reads only what the
+//! checker checked for that type:
+//!
+//! | caller (in `__private` unless named) | reads | checked by |
+//! |---|---|---|
+//! | `ViewTable::new` | the table's soffset, its vtable's length | `Checker::enter_table` |
+//! | `ViewTable::scalar` (scalar, bool and enum fields: `Field::get`, `enum_get`, `union_get`'s tag) | the field's bytes | `Checker::scalar` / `discriminant` through `Field::check` |
+//! | `offset_target` (`String`, `Vec<u8>`, `Vec<T>`, table and union `Field::get`) | the field's offset | `Checker::offset` in `decode_offset` / `union_visit` |
+//! | `root_offset` (`root_unchecked`, `union_root_unchecked`, `root`) | the root offset | `Checker::root` |
+//! | `str_at`, `vector_bytes_at` (`String` and `Vec<u8>` fields, `String` elements and roots) | a length prefix and the bytes after it | `Checker::string_value`, `scalar_vector::<u8>` |
+//! | `view::Vector::from_raw` | a vector's length prefix | `Checker::vector` in every `check_vector` |
+//! | `VectorElement::read_element` of scalars and enums (`view.rs`, `enum_read_element`) | one element | `Checker::vector` over `len * WIDTH` bytes |
+//! | `table_read_element`, `String`'s `read_element` | one element's offset | `Checker::offset_vector_decode` |
+//! | `fixed_read_element` (`bytes_at`) | one fixed struct's `SIZE` bytes | `fixed_check_vector` |
+//!
+//! Which type a buffer was checked as is carried by the view's type
+//! ([`VerifiedTable<'a, T>`](crate::__private::VerifiedTable)), whose
+//! constructor is `unsafe`; the traits that say how a type is checked and
+//! read (`Field`, `VectorElement`, `TableType`, `FixedType`, `EnumType`,
+//! `UnionType`) are `unsafe trait`s, so an implementation that checks less
+//! than it reads is its implementor's `unsafe`, never safe code's.
+
+use flatbuffers::EndianScalar;
+
+/// Whether `len` bytes at `loc` are in `buf` (for the debug assertions).
+#[inline(always)]
+fn in_bounds(buf: &[u8], loc: usize, len: usize) -> bool {
+    loc.checked_add(len).is_some_and(|end| end <= buf.len())
+}
+
+/// The little-endian `T` at `loc`.
+///
+/// # Safety
+///
+/// `buf[loc..loc + size_of::<T>()]` must be in bounds.
+#[inline(always)]
+pub(crate) unsafe fn read_at<T: EndianScalar>(buf: &[u8], loc: usize) -> T {
+    debug_assert!(in_bounds(buf, loc, core::mem::size_of::<T::Scalar>()));
+    // SAFETY: per the caller, the bytes are in bounds; `read_scalar` reads
+    // them unaligned.
+    unsafe { flatbuffers::read_scalar::<T>(buf.get_unchecked(loc..)) }
+}
+
+/// The position the offset at `loc` points to.
+///
+/// # Safety
+///
+/// `buf[loc..loc + 4]` must be in bounds.
+#[inline(always)]
+pub(crate) unsafe fn uoffset_target(buf: &[u8], loc: usize) -> usize {
+    // SAFETY: per the caller.
+    loc + unsafe { read_at::<u32>(buf, loc) } as usize
+}
+
+/// The `len` bytes at `loc`.
+///
+/// # Safety
+///
+/// `buf[loc..loc + len]` must be in bounds.
+#[inline(always)]
+pub(crate) unsafe fn bytes_at(buf: &[u8], loc: usize, len: usize) -> &[u8] {
+    debug_assert!(in_bounds(buf, loc, len));
+    // SAFETY: per the caller.
+    unsafe { buf.get_unchecked(loc..loc + len) }
+}
+
+/// The bytes of the vector (a string's, without its NUL, or a `[u8]`'s)
+/// whose length prefix is at `loc`.
+///
+/// # Safety
+///
+/// The four bytes at `loc` must be in bounds, and as many bytes after them
+/// as they say.
+#[inline(always)]
+pub(crate) unsafe fn vector_bytes_at(buf: &[u8], loc: usize) -> &[u8] {
+    // SAFETY: per the caller, a length prefix is at `loc`.
+    let len = unsafe { read_at::<u32>(buf, loc) } as usize;
+    // SAFETY: per the caller, the bytes follow it.
+    unsafe { bytes_at(buf, loc + 4, len) }
+}
+
+/// The string whose length prefix is at `loc`.
+///
+/// # Safety
+///
+/// As [`vector_bytes_at`], and the bytes must be UTF-8.
+#[inline(always)]
+pub(crate) unsafe fn str_at(buf: &[u8], loc: usize) -> &str {
+    // SAFETY: per the caller, the bytes are in bounds and UTF-8.
+    unsafe { core::str::from_utf8_unchecked(vector_bytes_at(buf, loc)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_in_bounds_read_little_endian() {
+        let buf = [8, 0, 0, 0, 3, 0, 0, 0, b'a', b'b', b'c', 0];
+        // SAFETY: every read below is inside the 12 bytes.
+        unsafe {
+            assert_eq!(read_at::<u32>(&buf, 0), 8);
+            assert_eq!(uoffset_target(&buf, 0), 8);
+            assert_eq!(read_at::<u16>(&buf, 4), 3);
+            assert_eq!(vector_bytes_at(&buf, 4), b"abc");
+            assert_eq!(str_at(&buf, 4), "abc");
+            assert_eq!(bytes_at(&buf, 8, 4), b"abc\0");
+        }
+    }
+}
