@@ -176,3 +176,91 @@ fn verifier_differential_sees_both_outcomes() {
         "tight limits refused only {tight_refused}"
     );
 }
+
+/// The schema the oracle's slots and struct layout were read from. A change
+/// here means `fuzz/targets/oracle.rs` must be rewritten to match.
+const ORACLE_SCHEMA: &str = "// FlatBuffers schema written by flatstream::schema.
+
+table Leaf {
+  name: string;
+  value: double;
+  flag: bool = null;
+}
+
+enum Level : ubyte {
+  Debug = 0,
+  Info = 1,
+  Warn = 2,
+  Error = 3
+}
+
+enum Mode : short {
+  Off = -1,
+  Unknown = 0,
+  On = 1
+}
+
+struct Point {
+  level: Level;
+  x: int;
+  corners: [ushort:3];
+  weight: double;
+}
+
+table Node {
+  children: [Leaf];
+  mode: Mode;
+}
+
+union Shape {
+  Leaf,
+  Node
+}
+
+table Everything {
+  flag: bool;
+  byte: ubyte;
+  signed_byte: byte;
+  short: ushort;
+  signed_short: short;
+  int: uint;
+  signed_int: int;
+  long: ulong;
+  signed_long: long;
+  single: float;
+  double: double;
+  text: string;
+  bytes: [ubyte];
+  flags: [bool];
+  shorts: [short];
+  longs: [ulong];
+  doubles: [double];
+  texts: [string];
+  leaf: Leaf (required);
+  boxed: Leaf (required);
+  leaves: [Leaf];
+  level: Level;
+  levels: [Level];
+  mode: Mode;
+  maybe_int: uint = null;
+  maybe_double: double = null;
+  maybe_text: string;
+  maybe_bytes: [ubyte];
+  maybe_leaf: Leaf;
+  maybe_leaves: [Leaf];
+  maybe_level: Level = null;
+  maybe_texts: [string];
+  point: Point (required);
+  points: [Point];
+  maybe_point: Point;
+  shape: Shape (required);
+  maybe_shape: Shape;
+}
+
+root_type Everything;
+";
+
+#[test]
+fn oracle_layout_is_the_schema() {
+    assert_eq!(flatstream::schema::<Everything>(), ORACLE_SCHEMA);
+}
