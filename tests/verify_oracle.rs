@@ -285,7 +285,7 @@ impl Rng {
     }
 
     fn kind(&mut self) -> Kind {
-        if self.next() % 2 == 0 {
+        if self.next() & 1 == 0 {
             Kind::A
         } else {
             Kind::B
@@ -307,7 +307,7 @@ impl Rng {
             inners: (0..self.below(3)).map(|_| self.inner()).collect(),
             kinds: (0..self.below(4)).map(|_| self.kind()).collect(),
             names: (0..self.below(3)).map(|_| self.text()).collect(),
-            maybe: (depth > 0 && self.next() % 2 == 0).then(|| Box::new(self.outer(depth - 1))),
+            maybe: (depth > 0 && self.next() & 1 == 0).then(|| Box::new(self.outer(depth - 1))),
             blob: (0..self.below(6)).map(|_| self.next() as u8).collect(),
         }
     }
