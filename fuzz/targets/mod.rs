@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
 use flatstream::flatbuffers::{self, FlatBufferBuilder, VerifierOptions};
@@ -301,11 +303,11 @@ pub fn roundtrip(data: &[u8]) {
     }
 }
 
-/// Differential verification: the generated verifier and the `flatbuffers`
-/// verifier (through the same view's `Verifiable` impl) must accept and
-/// refuse the same buffers — random bytes, or a valid message with a few
-/// bytes changed — under default or tight limits; an accepted buffer must
-/// read completely.
+/// Differential verification: flatstream's generated verifier and the
+/// hand-written oracle of `oracle.rs` (over the `flatbuffers` crate's
+/// `Verifier`) must accept and refuse the same buffers — random bytes, or a
+/// valid message with a few bytes changed — under default or tight limits;
+/// an accepted buffer must read completely.
 pub fn verify(data: &[u8]) {
     let mut input = Unstructured::new(data);
     let Ok(select) = u8::arbitrary(&mut input) else {
@@ -345,18 +347,63 @@ pub fn verify(data: &[u8]) {
     verify_agrees(&payload, &options);
 }
 
-/// Both verifiers on `payload` under `options`.
+/// What the oracle says of `payload` under `options`, charging as `C`.
+pub fn oracle_verdict<C: oracle::Charging>(
+    payload: &[u8],
+    options: &VerifierOptions,
+) -> Result<(), flatbuffers::InvalidFlatbuffer> {
+    flatbuffers::root_with_opts::<oracle::Everything<'_, C>>(options, payload).map(drop)
+}
+
+/// flatstream's verifier and the oracle on `payload` under `options`.
+///
+/// Depth, table count, UTF-8 and NUL rules are compared exactly. The two
+/// charge the apparent size a few bytes apart (`oracle::APPARENT_SIZE_SLACK`),
+/// so under a size limit flatstream must accept whatever the oracle accepts
+/// with that much less room, and refuse whatever it refuses with that much
+/// more; without one (the default 2 GiB), exactly what the oracle accepts.
 pub fn verify_agrees(payload: &[u8], options: &VerifierOptions) {
-    type View<'a> = <Everything as StreamDeserialize>::View<'a>;
     let ours = Everything::view_with_options(payload, options);
-    let reference = flatbuffers::root_with_opts::<View<'_>>(options, payload);
-    assert_eq!(
-        ours.is_ok(),
-        reference.is_ok(),
-        "generated verifier: {:?}, flatbuffers verifier: {:?}",
-        ours.as_ref().err(),
-        reference.as_ref().err()
-    );
+    let exact = oracle_verdict::<oracle::Flatc>(payload, options);
+    let (below, above) = oracle::APPARENT_SIZE_SLACK;
+    if options.max_apparent_size >= VerifierOptions::default().max_apparent_size {
+        assert_eq!(
+            ours.is_ok(),
+            exact.is_ok(),
+            "flatstream: {:?}, oracle: {:?}",
+            ours.as_ref().err(),
+            exact.as_ref().err()
+        );
+    } else {
+        let with = |limit: usize| VerifierOptions {
+            max_apparent_size: limit,
+            ..options.clone()
+        };
+        let roomier = oracle_verdict::<oracle::Flatc>(
+            payload,
+            &with(options.max_apparent_size.saturating_add(below)),
+        );
+        if ours.is_ok() {
+            assert!(roomier.is_ok(), "flatstream accepts, oracle: {roomier:?}");
+        }
+        if let Some(tighter) = options.max_apparent_size.checked_sub(above) {
+            let tighter = oracle_verdict::<oracle::Flatc>(payload, &with(tighter));
+            if tighter.is_ok() {
+                assert!(ours.is_ok(), "flatstream: {:?}, oracle accepts", ours.err());
+            }
+        }
+        // Where the verdicts differ it is the size limit, nothing else.
+        if ours.is_ok() != exact.is_ok() {
+            assert!(
+                matches!(
+                    exact,
+                    Ok(()) | Err(flatbuffers::InvalidFlatbuffer::ApparentSizeTooLarge)
+                ),
+                "flatstream: {:?}, oracle: {exact:?}",
+                ours.as_ref().err()
+            );
+        }
+    }
     // The one-pass owned decode accepts the same buffers and decodes what
     // the view converts to.
     let decoded = Everything::decode_with_options(payload, options);
