@@ -2,8 +2,8 @@
 //! enum values and missing tables are errors, and no byte pattern makes a
 //! view panic or read out of bounds.
 
-use flatstream::flatbuffers::{self, FlatBufferBuilder, InvalidFlatbuffer, Table, VOffsetT};
-use flatstream::{Error, StreamDeserialize, StreamSerialize};
+use flatstream::flatbuffers::{self, FlatBufferBuilder, Table, VOffsetT};
+use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifyError, VerifyErrorKind};
 use proptest::prelude::*;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,9 +117,9 @@ fn set_u32(payload: &mut [u8], at: usize, value: u32) {
     payload[at..at + 4].copy_from_slice(&value.to_le_bytes());
 }
 
-fn assert_invalid(payload: &[u8]) -> InvalidFlatbuffer {
+fn assert_invalid(payload: &[u8]) -> VerifyError {
     match Outer::view(payload) {
-        Err(Error::Flatbuffers(err)) => err,
+        Err(Error::Verification(err)) => err,
         Err(other) => panic!("wrong error: {other}"),
         Ok(view) => panic!("accepted a damaged payload: {view:?}"),
     }
@@ -136,17 +136,20 @@ fn nested_offsets_outside_the_buffer_are_rejected() {
     let clean = payload_of(&sample());
     // Every offset field of the root: the table, the vectors, the string
     // vector, the optional table and the bytes.
+    let names = ["", "inner", "inners", "kinds", "names", "maybe", "blob"];
     for id in [1, 2, 3, 4, 5, 6] {
         for bad in [clean.len() as u32, u32::MAX - 3, 0x7fff_fff0] {
             let mut payload = clean.clone();
-            set_u32(&mut payload, field_position(&clean, id), bad);
+            let at = field_position(&clean, id);
+            set_u32(&mut payload, at, bad);
             let err = assert_invalid(&payload);
+            // The error names the field and where its target would be.
+            assert_eq!(err.path(), format!("Outer.{}", names[usize::from(id)]));
+            assert_eq!(err.offset(), at.saturating_add(bad as usize), "{err}");
             assert!(
                 matches!(
-                    err,
-                    InvalidFlatbuffer::RangeOutOfBounds { .. }
-                        | InvalidFlatbuffer::SignedOffsetOutOfBounds { .. }
-                        | InvalidFlatbuffer::Unaligned { .. }
+                    err.kind(),
+                    VerifyErrorKind::OutOfBounds { buf_len, .. } if *buf_len == clean.len()
                 ),
                 "field {id}, offset {bad}: {err}"
             );
@@ -162,11 +165,42 @@ fn offsets_inside_a_vector_of_tables_are_checked() {
     // The first element's offset sits right after the length.
     let mut payload = clean.clone();
     set_u32(&mut payload, start + 4, 0x00ff_fff0);
-    assert_invalid(&payload);
+    let err = assert_invalid(&payload);
+    assert_eq!(err.path(), "Outer.inners[0]");
+    assert_eq!(err.offset(), start + 4 + 0x00ff_fff0);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Outer.inners[0]: table at byte {} (4 bytes) ends past the end of the {}-byte buffer",
+            start + 4 + 0x00ff_fff0,
+            clean.len()
+        )
+    );
     // A length far past the end.
-    let mut payload = clean;
+    let mut payload = clean.clone();
     set_u32(&mut payload, start, 1 << 28);
-    assert_invalid(&payload);
+    let err = assert_invalid(&payload);
+    assert_eq!(err.path(), "Outer.inners");
+    assert_eq!(
+        err.kind(),
+        &VerifyErrorKind::OutOfBounds {
+            what: "vector elements",
+            size: 4 << 28,
+            buf_len: clean.len()
+        }
+    );
+    assert_eq!(err.offset(), start + 4);
+    // The label of the second element, "y", not terminated.
+    let mut payload = clean;
+    let label = payload
+        .windows(6)
+        .position(|window| window == [1, 0, 0, 0, b'y', 0])
+        .unwrap();
+    payload[label + 5] = b'!';
+    let err = assert_invalid(&payload);
+    assert_eq!(err.kind(), &VerifyErrorKind::NotNulTerminated);
+    assert_eq!(err.path(), "Outer.inners[1].label");
+    assert_eq!(err.offset(), label);
 }
 
 #[test]
@@ -176,11 +210,22 @@ fn unknown_enum_value_without_other_is_a_verification_error() {
         kinds: vec![],
     };
     let payload = payload_of(&newer);
-    let err = Tagged::view(&payload).unwrap_err();
-    let message = err.to_string();
-    assert!(matches!(err, Error::Flatbuffers(_)), "{err:?}");
-    assert!(message.contains("Kind"), "{message}");
-    assert!(message.contains('3'), "{message}");
+    let Err(Error::Verification(err)) = Tagged::view(&payload) else {
+        panic!("unknown enum value accepted");
+    };
+    assert_eq!(
+        err.kind(),
+        &VerifyErrorKind::UnknownEnumValue {
+            enum_name: "Kind",
+            value: 3
+        }
+    );
+    assert_eq!(err.path(), "Tagged.kind");
+    assert!(
+        err.to_string()
+            .starts_with("Tagged.kind: enum Kind has no variant 3 (value at byte "),
+        "{err}"
+    );
 
     // The same inside a vector.
     let newer = TaggedV2 {
@@ -188,7 +233,10 @@ fn unknown_enum_value_without_other_is_a_verification_error() {
         kinds: vec![KindV2::A, KindV2::C],
     };
     let payload = payload_of(&newer);
-    assert!(matches!(Tagged::view(&payload), Err(Error::Flatbuffers(_))));
+    let Err(Error::Verification(err)) = Tagged::view(&payload) else {
+        panic!("unknown enum value in a vector accepted");
+    };
+    assert_eq!(err.path(), "Tagged.kinds[1]");
 
     // With an `other` variant, the value is accepted and mapped.
     let view = OpenTagged::view(&payload).unwrap();
@@ -223,10 +271,10 @@ fn missing_nested_table_is_a_verification_error() {
     let root = builder.end_table(start);
     builder.finish_minimal(root);
     let err = assert_invalid(builder.finished_data());
-    assert!(
-        matches!(&err, InvalidFlatbuffer::MissingRequiredField { required, .. } if required == "inner"),
-        "{err}"
-    );
+    assert_eq!(err.kind(), &VerifyErrorKind::MissingRequiredField);
+    assert_eq!(err.path(), "Outer.inner");
+    let root = u32::from_le_bytes(builder.finished_data()[..4].try_into().unwrap()) as usize;
+    assert_eq!(err.offset(), root, "the table missing the field");
     // SAFETY: not a valid `Outer`, but the unchecked path still reads the
     // missing table as an empty one rather than reading out of bounds; this
     // is relied on only to show the fallback, never in real code.
@@ -296,10 +344,12 @@ fn nesting_past_the_verifier_depth_limit_is_rejected() {
         };
     }
     let payload = payload_of(&outer);
-    assert!(matches!(
-        Outer::view(&payload),
-        Err(Error::Flatbuffers(InvalidFlatbuffer::DepthLimitReached))
-    ));
+    let err = assert_invalid(&payload);
+    assert_eq!(err.kind(), &VerifyErrorKind::TooDeep { max_depth: 64 });
+    // 64 nested tables are allowed, the root and 63 `maybe`s; the first
+    // table below them is the last one's `inner`.
+    let expected = format!("Outer{}.inner", ".maybe".repeat(63));
+    assert_eq!(err.path(), expected);
 }
 
 proptest! {
@@ -361,10 +411,13 @@ fn one_pass_owned_decode_agrees_with_view_and_from() {
         max_depth: 1,
         ..VerifierOptions::default()
     };
-    assert!(matches!(
-        Outer::decode_with_options(&payload, &tight),
-        Err(Error::Flatbuffers(InvalidFlatbuffer::DepthLimitReached))
-    ));
+    match Outer::decode_with_options(&payload, &tight) {
+        Err(Error::Verification(err)) => {
+            assert_eq!(err.kind(), &VerifyErrorKind::TooDeep { max_depth: 1 });
+            assert_eq!(err.path(), "Outer.inner");
+        }
+        other => panic!("depth limit not applied: {other:?}"),
+    }
     // An unknown enum value is refused in one pass as in two.
     let tagged = payload_of(&TaggedV2 {
         kind: KindV2::C,

@@ -248,5 +248,11 @@ fn valid_frame_with_wrong_payload_type_fails_verification() {
     .unwrap();
     let (texts, err) = read_all(XxHash64, &bytes[..]);
     assert!(texts.is_empty());
-    assert!(matches!(err, Some(Error::Flatbuffers(_))), "{err:?}");
+    let Some(Error::Verification(err)) = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        err.to_string(),
+        "string: string length at byte 16 (4 bytes) ends past the end of the 8-byte buffer"
+    );
 }
