@@ -1,7 +1,7 @@
 //! Fixed structs (FlatBuffers structs) and unions: layout, round trips,
 //! verification and the reader's verifier options.
 
-use flatstream::{StreamDeserialize, StreamSerialize};
+use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifyErrorKind};
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
@@ -193,10 +193,30 @@ fn unknown_union_tag_fails_verification() {
     assert_eq!(bytes[at], 1);
     bytes[at] = 9;
     assert!(Message::view(&bytes).is_err());
-    bytes[at] = 2; // a known tag, but the table is a Trade, not a Quote
-    assert!(Message::view(&bytes).is_ok() || Message::view(&bytes).is_err());
+    let Err(Error::Verification(err)) = Message::view(&bytes) else {
+        panic!("unknown tag accepted");
+    };
+    assert_eq!(
+        err.kind(),
+        &VerifyErrorKind::UnknownUnionTag {
+            union_name: "Message",
+            tag: 9
+        }
+    );
+    assert_eq!((err.path(), err.offset()), ("Message", at));
+    // A known tag, but the table is a Trade, not a Quote: it is checked as
+    // a Quote, whose `ask` (an f64 in slot 1) the Trade's 4-byte `size`
+    // cannot hold.
+    bytes[at] = 2;
+    let Err(Error::Verification(err)) = Message::view(&bytes) else {
+        panic!("a Trade read as a Quote");
+    };
+    assert_eq!(err.path(), "Message(Quote).ask", "{err}");
     bytes[at] = 0; // a tag of none with a value present
-    assert!(Message::view(&bytes).is_err());
+    let Err(Error::Verification(err)) = Message::view(&bytes) else {
+        panic!("tag 0 accepted");
+    };
+    assert_eq!(err.kind(), &VerifyErrorKind::MissingRequiredField);
 }
 
 /// Where slot `id` of the root table is stored.
