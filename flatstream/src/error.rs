@@ -101,7 +101,14 @@ pub enum Error {
 /// # Ok::<(), flatstream::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifyError {
+pub struct VerifyError(
+    /// Boxed, so that carrying it costs `Result`s on the read path one
+    /// word.
+    Box<VerifyErrorInner>,
+);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VerifyErrorInner {
     kind: VerifyErrorKind,
     offset: usize,
     path: String,
@@ -109,33 +116,33 @@ pub struct VerifyError {
 
 impl VerifyError {
     pub(crate) fn new(kind: VerifyErrorKind, offset: usize, path: String) -> Self {
-        VerifyError { kind, offset, path }
+        VerifyError(Box::new(VerifyErrorInner { kind, offset, path }))
     }
 
     /// The rule the payload breaks.
     pub fn kind(&self) -> &VerifyErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The byte offset in the payload of what breaks it (for a string or
     /// vector, of its length prefix; for a missing field, of its table).
     pub fn offset(&self) -> usize {
-        self.offset
+        self.0.offset
     }
 
     /// The path from the root type to the field: `Order.fills[3].venue`;
     /// union variants in parentheses (`Envelope.body(Trade).price`); the
     /// root type's name alone for the root itself.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 }
 
 impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use VerifyErrorKind::*;
-        let (path, at) = (&self.path, self.offset);
-        match &self.kind {
+        let (path, at) = (&self.0.path, self.0.offset);
+        match &self.0.kind {
             OutOfBounds { what, size, buf_len } => write!(
                 f,
                 "{path}: {what} at byte {at} ({size} bytes) ends past the end of the {buf_len}-byte buffer"
@@ -362,6 +369,15 @@ mod tests {
     fn offset_is_not_overwritten() {
         let err = Error::invalid_frame("x").at_offset(7).at_offset(9);
         assert_eq!(err.offset(), Some(7));
+    }
+
+    #[test]
+    fn errors_stay_small() {
+        // Every read returns a `Result<_, Error>`: a verification error
+        // with its path costs it no more than the other variants do.
+        assert_eq!(core::mem::size_of::<VerifyError>(), 8);
+        let largest_before = core::mem::size_of::<flatbuffers::InvalidFlatbuffer>() + 8;
+        assert!(core::mem::size_of::<Error>() <= largest_before);
     }
 
     #[test]

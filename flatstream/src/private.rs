@@ -1952,8 +1952,8 @@ pub fn union_absent<U: UnionType>() -> U {
 }
 
 /// The error for a union tag `tag`, at `pos`, that `U` does not know.
-#[cold]
-pub fn union_unknown_tag<U: UnionType>(checker: &mut Checker<'_>, tag: u8, pos: usize) -> Invalid {
+#[inline(always)]
+pub fn union_unknown_tag<U: UnionType>(checker: &Checker<'_>, tag: u8, pos: usize) -> Invalid {
     let kind = VerifyErrorKind::UnknownUnionTag {
         union_name: U::NAME,
         tag,

@@ -8,7 +8,9 @@
 //! its numbers, and the byte offset) and each enclosing field, vector
 //! element and union variant adds itself to the path on the way out, on the
 //! cold path only; [`Checker::into_error`] turns that into a
-//! [`VerifyError`]. The same checks serve the views and the one-pass owned
+//! [`VerifyError`]. The record is kept per thread, not in the checker, so
+//! that the calls that make it never see the checker: the checks' state
+//! stays in registers on the way to success. The same checks serve the views and the one-pass owned
 //! decode: the `flatbuffers` crate's verifier is not used by flatstream,
 //! only by its tests, as an independent oracle.
 //!
@@ -52,12 +54,66 @@ enum Segment {
     Variant(&'static str),
 }
 
-/// The first failure of a buffer, and the path to it, innermost first.
+/// The failure of a buffer, and the path to it, innermost first.
 #[derive(Debug)]
 struct Failure {
     kind: VerifyErrorKind,
     offset: usize,
     path: Vec<Segment>,
+}
+
+std::thread_local! {
+    /// The failure the last failing check on this thread found: written
+    /// when a check fails (every `Invalid` is made there), extended on the
+    /// way out, taken by `Checker::into_error`.
+    static FAILURE: core::cell::RefCell<Option<Failure>> = const {
+        core::cell::RefCell::new(None)
+    };
+}
+
+/// Records a failure, replacing any earlier one that was never reported.
+#[cold]
+#[inline(never)]
+fn record(kind: VerifyErrorKind, offset: usize) -> Invalid {
+    let failure = Failure {
+        kind,
+        offset,
+        path: Vec::new(),
+    };
+    FAILURE.with(|slot| *slot.borrow_mut() = Some(failure));
+    Invalid(())
+}
+
+/// Adds a step to the path of the failure recorded.
+#[cold]
+#[inline(never)]
+fn push_segment(segment: Segment) -> Invalid {
+    FAILURE.with(|slot| {
+        if let Some(failure) = slot.borrow_mut().as_mut() {
+            failure.path.push(segment);
+        }
+    });
+    Invalid(())
+}
+
+/// The error for `what`, `size` bytes at `pos`, not in a buffer of
+/// `buf_len` bytes.
+#[cold]
+#[inline(never)]
+fn out_of_bounds(what: &'static str, pos: usize, size: usize, buf_len: usize) -> Invalid {
+    let kind = VerifyErrorKind::OutOfBounds {
+        what,
+        size,
+        buf_len,
+    };
+    record(kind, pos)
+}
+
+/// The error for `what` at `pos` not aligned to `align`.
+#[cold]
+#[inline(never)]
+fn unaligned(what: &'static str, pos: usize, align: usize) -> Invalid {
+    record(VerifyErrorKind::Unaligned { what, align }, pos)
 }
 
 /// How one vector-like thing is named in errors: its length prefix, then
@@ -85,7 +141,6 @@ pub struct Checker<'a> {
     /// The limits, for errors.
     max_depth: usize,
     max_tables: usize,
-    failure: Option<Box<Failure>>,
 }
 
 impl<'a> Checker<'a> {
@@ -101,7 +156,6 @@ impl<'a> Checker<'a> {
             null_terminated: !options.ignore_missing_null_terminator,
             max_depth: options.max_depth,
             max_tables: options.max_tables,
-            failure: None,
         }
     }
 
@@ -112,57 +166,39 @@ impl<'a> Checker<'a> {
     }
 
     /// Records that the buffer breaks the rule `kind` at byte `offset`,
-    /// unless a failure is recorded already, and returns the `Invalid` to
-    /// propagate.
-    #[cold]
-    #[inline(never)]
-    pub fn fail(&mut self, kind: VerifyErrorKind, offset: usize) -> Invalid {
-        if self.failure.is_none() {
-            self.failure = Some(Box::new(Failure {
-                kind,
-                offset,
-                path: Vec::new(),
-            }));
-        }
-        Invalid(())
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn push_segment(&mut self, segment: Segment) -> Invalid {
-        if let Some(failure) = &mut self.failure {
-            failure.path.push(segment);
-        }
-        Invalid(())
+    /// and returns the `Invalid` to propagate.
+    #[inline(always)]
+    pub fn fail(&self, kind: VerifyErrorKind, offset: usize) -> Invalid {
+        record(kind, offset)
     }
 
     /// `result`, with the field `name` added to the path of a failure.
     #[inline(always)]
-    pub fn in_field<T>(&mut self, result: Checked<T>, name: &'static str) -> Checked<T> {
-        result.map_err(|_| self.push_segment(Segment::Field(name)))
+    pub fn in_field<T>(&self, result: Checked<T>, name: &'static str) -> Checked<T> {
+        result.map_err(|_| push_segment(Segment::Field(name)))
     }
 
     /// `result`, with the vector element `index` added to the path of a
     /// failure.
     #[inline(always)]
-    pub fn in_element<T>(&mut self, result: Checked<T>, index: usize) -> Checked<T> {
-        result.map_err(|_| self.push_segment(Segment::Element(index)))
+    pub fn in_element<T>(&self, result: Checked<T>, index: usize) -> Checked<T> {
+        result.map_err(|_| push_segment(Segment::Element(index)))
     }
 
     /// `result`, with the union variant `name` added to the path of a
     /// failure.
     #[inline(always)]
-    pub fn in_variant<T>(&mut self, result: Checked<T>, name: &'static str) -> Checked<T> {
-        result.map_err(|_| self.push_segment(Segment::Variant(name)))
+    pub fn in_variant<T>(&self, result: Checked<T>, name: &'static str) -> Checked<T> {
+        result.map_err(|_| push_segment(Segment::Variant(name)))
     }
 
     /// The error for the failure recorded, its path starting at `root`
-    /// (the root type's name).
+    /// (the root type's name). Call it once a check returned `Invalid`.
     #[cold]
     #[inline(never)]
-    pub fn into_error(self, root: &str) -> VerifyError {
+    pub fn into_error(&self, root: &str) -> VerifyError {
         let mut path = String::from(root);
-        let Some(failure) = self.failure else {
+        let Some(failure) = FAILURE.with(|slot| slot.borrow_mut().take()) else {
             debug_assert!(false, "a check failed without recording why");
             return VerifyError::new(VerifyErrorKind::MissingRequiredField, 0, path);
         };
@@ -188,7 +224,7 @@ impl<'a> Checker<'a> {
     /// Fails once the apparent size is over the limit; `at` locates the
     /// check.
     #[inline(always)]
-    fn within_limit(&mut self, at: usize) -> Checked {
+    fn within_limit(&self, at: usize) -> Checked {
         if self.size > self.max_size {
             let max_apparent_size = self.max_size;
             Err(self.fail(VerifyErrorKind::TooLarge { max_apparent_size }, at))
@@ -198,25 +234,15 @@ impl<'a> Checker<'a> {
     }
 
     /// The error for `what`, `size` bytes at `pos`, not in the buffer.
-    #[cold]
-    #[inline(never)]
-    fn out_of_bounds(&mut self, what: &'static str, pos: usize, size: usize) -> Invalid {
-        let buf_len = self.buf.len();
-        self.fail(
-            VerifyErrorKind::OutOfBounds {
-                what,
-                size,
-                buf_len,
-            },
-            pos,
-        )
+    #[inline(always)]
+    fn out_of_bounds(&self, what: &'static str, pos: usize, size: usize) -> Invalid {
+        out_of_bounds(what, pos, size, self.buf.len())
     }
 
     /// The error for `what` at `pos` not aligned to `align`.
-    #[cold]
-    #[inline(never)]
-    fn unaligned(&mut self, what: &'static str, pos: usize, align: usize) -> Invalid {
-        self.fail(VerifyErrorKind::Unaligned { what, align }, pos)
+    #[inline(always)]
+    fn unaligned(&self, what: &'static str, pos: usize, align: usize) -> Invalid {
+        unaligned(what, pos, align)
     }
 
     /// `pos..pos + size` lies in the buffer (saturating, as `flatbuffers`
