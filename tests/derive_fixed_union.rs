@@ -385,8 +385,32 @@ fn file_identifier_is_written_and_checked() {
     assert_eq!(&bytes[4..8], b"EVT1");
     assert_eq!(Tagged::view(&bytes).unwrap().n(), 5);
     let other = bytes_of(&Untagged { n: 5 });
-    assert!(Tagged::view(&other).is_err());
-    assert!(Tagged::view_with_options(&other, &Default::default()).is_err());
+    let found: [u8; 4] = other[4..8].try_into().unwrap();
+    for result in [
+        Tagged::view(&other).map(drop),
+        Tagged::view_with_options(&other, &Default::default()).map(drop),
+        Tagged::decode_with_options(&other, &Default::default()).map(drop),
+    ] {
+        let Err(Error::Verification(err)) = result else {
+            panic!("a buffer without the identifier accepted");
+        };
+        assert_eq!(
+            err.kind(),
+            &VerifyErrorKind::FileIdentifier {
+                expected: *b"EVT1",
+                found: Some(found)
+            }
+        );
+        assert_eq!((err.path(), err.offset()), ("Tagged", 4));
+    }
+    // Too short to hold one.
+    let Err(Error::Verification(err)) = Tagged::view(&[4, 0, 0, 0]) else {
+        panic!("a 4-byte buffer accepted");
+    };
+    assert_eq!(
+        err.to_string(),
+        "Tagged: file identifier at byte 4 is missing, expected \"EVT1\""
+    );
     // A reader without the identifier still reads the table.
     assert_eq!(Untagged::view(&bytes).unwrap().n(), 5);
 }
@@ -459,7 +483,14 @@ fn union_messages_carry_their_file_identifier() {
         price: 1.0,
         size: 2,
     }));
-    assert!(TaggedMessage::view(&untagged).is_err());
+    let Err(Error::Verification(err)) = TaggedMessage::view(&untagged) else {
+        panic!("a union message without the identifier accepted");
+    };
+    assert!(
+        matches!(err.kind(), VerifyErrorKind::FileIdentifier { expected, .. } if expected == b"MSG1"),
+        "{err}"
+    );
+    assert_eq!(err.path(), "TaggedMessage");
     assert!(flatstream::schema::<TaggedMessage>()
         .ends_with("root_type TaggedMessageRoot;\nfile_identifier \"MSG1\";\n"));
 }
@@ -702,4 +733,100 @@ fn keyed_vectors_are_sorted_and_searchable() {
     assert!(view.sensors().lookup_by_key(&5).is_none());
     assert!(flatstream::schema::<Registry>().contains("  id: uint = 7 (key);"));
     assert_writer_matches_builder(&[registry]);
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct OpenHolder {
+    pub kind: Forward,
+    pub maybe: Option<Forward>,
+}
+
+/// A `OpenHolder` whose `kind` union has type tag `tag` and a value slot that
+/// points past the end of the 20-byte buffer; `maybe` absent.
+fn holder_with_dangling_value(tag: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    bytes.extend(12u32.to_le_bytes()); // root offset: the table at 12
+    bytes.extend(8u16.to_le_bytes()); // vtable at 4: 8 bytes long,
+    bytes.extend(8u16.to_le_bytes()); // a table of 8 bytes,
+    bytes.extend(4u16.to_le_bytes()); // the tag at table + 4,
+    bytes.extend(8u16.to_le_bytes()); // the value at table + 8 = 20: past the end
+    bytes.extend(8i32.to_le_bytes()); // table at 12: its vtable is 8 bytes before
+    bytes.extend([tag, 0, 0, 0]);
+    assert_eq!(bytes.len(), 20);
+    bytes
+}
+
+#[test]
+fn union_value_slot_is_never_read_for_tag_zero_or_unknown_tags() {
+    // Tag 0 and unknown tags never name a table, so the value slot is not
+    // checked; the view must then not read it either (it lies past the
+    // end of the buffer here).
+    for tag in [0, 2, 9, 255] {
+        let bytes = holder_with_dangling_value(tag);
+        let view =
+            OpenHolder::view(&bytes).expect("no variant is read, so nothing is out of bounds");
+        assert!(matches!(view.kind(), ForwardView::Unknown));
+        assert!(view.maybe().is_none());
+        let owned = OpenHolder::from(view);
+        assert_eq!(owned.kind, Forward::Unknown);
+        assert_eq!(
+            OpenHolder::decode_with_options(&bytes, &Default::default()).unwrap(),
+            owned
+        );
+        let _ = format!("{view:?}");
+    }
+    // A known tag makes the value slot count: past the end, it is refused.
+    let bytes = holder_with_dangling_value(1);
+    let Err(Error::Verification(err)) = OpenHolder::view(&bytes) else {
+        panic!("a dangling union value accepted");
+    };
+    assert_eq!(err.path(), "OpenHolder.kind(Trade)");
+    assert_eq!(
+        err.kind(),
+        &VerifyErrorKind::OutOfBounds {
+            what: "offset",
+            size: 4,
+            buf_len: 20
+        }
+    );
+    assert_eq!(err.offset(), 20);
+}
+
+#[test]
+fn union_errors_name_the_variant_in_the_path() {
+    let mut bytes = bytes_of(&Message::Quote(Quote {
+        bid: 1.0,
+        ask: 2.0,
+        venue: "XLON".into(),
+    }));
+    let nul = bytes.windows(5).position(|w| w == b"XLON\0").unwrap() + 4;
+    bytes[nul] = b'?';
+    let Err(Error::Verification(err)) = Message::view(&bytes) else {
+        panic!("an unterminated string accepted");
+    };
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Message(Quote).venue: string at byte {} is not NUL-terminated",
+            nul - 8
+        )
+    );
+
+    // A type tag without its value.
+    let mut bytes = holder_with_dangling_value(1);
+    bytes[10] = 0; // the value's vtable entry: absent
+    let Err(Error::Verification(err)) = OpenHolder::view(&bytes) else {
+        panic!("a union tag without a value accepted");
+    };
+    assert_eq!(
+        err.kind(),
+        &VerifyErrorKind::InconsistentUnion {
+            union_name: "Forward",
+            has_tag: true
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "OpenHolder.kind: union Forward has a type tag but no value in the table at byte 12"
+    );
 }
