@@ -32,7 +32,7 @@
 //! expects `Either`: refused, or accepted and read without touching a byte
 //! outside the payload.
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug, Display};
 
 use flatstream::checksum::XxHash64;
 use flatstream::framing::{
@@ -295,7 +295,7 @@ fn reflexive<T: PartialEq>(a: &T, b: &T) -> bool {
 }
 
 /// Reads `view` completely; `decoded` is what `decode_with_options` gave.
-fn read_view<T: Subject>(name: &str, view: T::View<'_>, decoded: Option<&T>) -> T
+fn read_view<T: Subject>(name: &dyn Display, view: T::View<'_>, decoded: Option<&T>) -> T
 where
     for<'a> T::View<'a>: Debug + PartialEq<T>,
 {
@@ -313,6 +313,30 @@ where
         }
     }
     owned
+}
+
+/// A case's name, the type and the bytes, formatted only on failure.
+struct Label<'a, T> {
+    name: &'a str,
+    payload: &'a [u8],
+    _type: core::marker::PhantomData<fn() -> T>,
+}
+
+impl<'a, T> Label<'a, T> {
+    fn new(name: &'a str, payload: &'a [u8]) -> Self {
+        Label {
+            name,
+            payload,
+            _type: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> Display for Label<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ty = std::any::type_name::<T>();
+        write!(f, "{ty} / {} / {:02x?}", self.name, self.payload)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,7 +362,7 @@ fn check<T: Subject>(name: &str, payload: &[u8], expect: Expect) -> bool
 where
     for<'a> T::View<'a>: Debug + PartialEq<T>,
 {
-    let name = format!("{} / {name} / {payload:02x?}", std::any::type_name::<T>());
+    let name = &Label::<T>::new(name, payload);
     let viewed = T::view(payload);
     let decoded = T::decode_with_options(payload, &VerifierOptions::default());
     let accepted = viewed.is_ok();
@@ -359,7 +383,7 @@ where
         "{name}: view_with_options disagrees"
     );
     if let Ok(view) = viewed {
-        read_view::<T>(&name, view, decoded.as_ref().ok());
+        read_view::<T>(name, view, decoded.as_ref().ok());
     }
     // The same bytes at an odd address.
     let mut shifted = vec![0xA5u8; payload.len() + 1];
@@ -367,11 +391,11 @@ where
     match T::view(&shifted[1..]) {
         Ok(view) => {
             assert!(accepted, "{name}: accepted only at an odd address");
-            read_view::<T>(&name, view, None);
+            read_view::<T>(name, view, None);
         }
         Err(_) => assert!(!accepted, "{name}: refused only at an odd address"),
     }
-    through_streams::<T>(&name, payload, accepted);
+    through_streams::<T>(name, payload, accepted);
     accepted
 }
 
@@ -384,6 +408,7 @@ where
     if !cfg!(miri) {
         return check::<T>(name, payload, expect);
     }
+    let name = &Label::<T>::new(name, payload);
     let viewed = T::view(payload);
     let decoded = T::decode_with_options(payload, &VerifierOptions::default());
     assert_eq!(
@@ -411,7 +436,7 @@ fn framed<F: Framer>(framer: &F, payload: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Reads `payload`, framed, back through every reader.
-fn through_streams<T: Subject>(name: &str, payload: &[u8], accepted: bool)
+fn through_streams<T: Subject>(name: &dyn Display, payload: &[u8], accepted: bool)
 where
     for<'a> T::View<'a>: Debug + PartialEq<T>,
 {
@@ -419,7 +444,14 @@ where
         assert!(payload.is_empty(), "{name}: the framer refused it");
         return;
     };
-    read_stream::<T, _>(name, &plain, DefaultDeframer::default(), payload, accepted);
+    // Under Miri, one framing per payload, alternating with its length.
+    let odd = payload.len() % 2 == 1;
+    if !cfg!(miri) || !odd {
+        read_stream::<T, _>(name, &plain, DefaultDeframer::default(), payload, accepted);
+    }
+    if cfg!(miri) && !odd {
+        return;
+    }
     let summed = framed(&ChecksumFramer::new(XxHash64::new()), payload).unwrap();
     read_stream::<T, _>(
         name,
@@ -431,7 +463,7 @@ where
 }
 
 fn read_stream<T: Subject, D: Deframer + Clone>(
-    name: &str,
+    name: &dyn Display,
     stream: &[u8],
     deframer: D,
     payload: &[u8],
@@ -736,18 +768,28 @@ macro_rules! table_cases_for {
 
 #[test]
 fn roots_and_vtables() {
+    // The root table is found the same way for every type: under Miri, a
+    // type of each shape of slots (scalar, offset, table, fixed, union).
+    table_cases_for! {
+        SU64: 1, false; SStr: 1, false; SU32s: 1, false; STable: 1, true;
+        OTables: 1, false; SDims: 1, true; SShape: 2, true; OOpen: 2, false;
+        Shape: 2, true; Open: 2, false;
+    }
+    if cfg!(miri) {
+        return;
+    }
     table_cases_for! {
         SBool: 1, false; SU8: 1, false; SI8: 1, false; SU16: 1, false; SI16: 1, false;
-        SU32: 1, false; SI32: 1, false; SU64: 1, false; SI64: 1, false; SF32: 1, false;
-        SF64: 1, false; SStr: 1, false; SBytes: 1, false; SU32s: 1, false; SU64s: 1, false;
-        SBools: 1, false; SStrs: 1, false; STable: 1, true; SBox: 1, true;
+        SU32: 1, false; SI32: 1, false; SI64: 1, false; SF32: 1, false;
+        SF64: 1, false; SBytes: 1, false; SU64s: 1, false;
+        SBools: 1, false; SStrs: 1, false; SBox: 1, true;
         STables: 1, false; SColor: 1, false; SShade: 1, false; SColors: 1, false;
-        SShades: 1, false; SDims: 1, true; SDimss: 1, false; SShape: 2, true;
+        SShades: 1, false; SDimss: 1, false;
         SOpen: 2, false; OBool: 1, false; OU16: 1, false; OU64: 1, false; OF64: 1, false;
         OStr: 1, false; OBytes: 1, false; OU32s: 1, false; OBools: 1, false;
-        OStrs: 1, false; OTable: 1, false; OBox: 1, false; OTables: 1, false;
+        OStrs: 1, false; OTable: 1, false; OBox: 1, false;
         OColor: 1, false; OShade: 1, false; OColors: 1, false; ODims: 1, false;
-        ODimss: 1, false; OShape: 2, false; OOpen: 2, false; Shape: 2, true; Open: 2, false;
+        ODimss: 1, false; OShape: 2, false;
     }
 }
 
@@ -1674,12 +1716,12 @@ fn union_message_with_other() {
 }
 
 #[test]
-fn optional_union_field() {
+fn union_field_optional() {
     union_cases(false, true).run::<OShape>();
 }
 
 #[test]
-fn optional_union_field_with_other() {
+fn union_field_optional_with_other() {
     union_cases(true, true).run::<OOpen>();
 }
 
