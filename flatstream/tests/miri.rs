@@ -1,0 +1,563 @@
+//! The unsafe read and write paths on valid data, small enough for Miri:
+//! views of every field kind through every reader (verified and
+//! unchecked), vectors of every element kind, keyed lookups, unions, the
+//! writer's encoder on messages of many shapes, and `String` messages.
+//! Under Miri (see the README) every read is checked for bounds, alignment
+//! and provenance; natively these are plain round trips.
+
+use std::fmt::Debug;
+
+use flatstream::checksum::XxHash64;
+use flatstream::framing::{
+    ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Deframer, Framer,
+};
+use flatstream::{
+    DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
+};
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum Level {
+    Debug = 1,
+    Info = 2,
+    Warn = 300,
+    #[flatstream(other)]
+    Unknown = 0,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    X,
+    Y,
+    Z,
+}
+
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Inner {
+    pub flag: bool,
+    pub axis: Axis,
+    pub steps: [u16; 3],
+}
+
+/// `inner` at 0..8, `big` at 8, `xs` at 16..28: size 32, alignment 8.
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq)]
+#[flatstream(fixed)]
+pub struct Frame {
+    pub inner: Inner,
+    pub big: u64,
+    pub xs: [f32; 3],
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub sensor: String,
+    pub value: f64,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Note {
+    pub text: String,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub enum Body {
+    Reading(Reading),
+    Note(Note),
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub enum Forward {
+    Reading(Reading),
+    #[flatstream(other)]
+    Unknown,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Node {
+    pub depth: u32,
+    pub child: Option<Box<Node>>,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Sensor {
+    #[flatstream(key)]
+    pub id: u32,
+    pub label: String,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Named {
+    #[flatstream(key)]
+    pub name: String,
+    pub weight: i16,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct All {
+    pub ok: bool,
+    pub a: u8,
+    pub b: i8,
+    pub c: u16,
+    pub d: i16,
+    pub e: u32,
+    pub f: i32,
+    pub g: u64,
+    pub h: i64,
+    pub i: f32,
+    pub j: f64,
+    pub text: String,
+    pub raw: Vec<u8>,
+    pub shorts: Vec<i16>,
+    pub longs: Vec<u64>,
+    pub floats: Vec<f64>,
+    pub flags: Vec<bool>,
+    pub words: Vec<String>,
+    pub reading: Reading,
+    pub boxed: Box<Reading>,
+    pub readings: Vec<Reading>,
+    pub level: Level,
+    pub axis: Axis,
+    pub levels: Vec<Level>,
+    pub axes: Vec<Axis>,
+    pub frame: Frame,
+    pub frames: Vec<Frame>,
+    pub body: Body,
+    pub forward: Forward,
+    pub maybe_body: Option<Body>,
+    pub maybe_forward: Option<Forward>,
+    pub node: Node,
+    pub sensors: Vec<Sensor>,
+    pub named: Vec<Named>,
+    pub opt_bool: Option<bool>,
+    pub opt_i64: Option<i64>,
+    pub opt_text: Option<String>,
+    pub opt_raw: Option<Vec<u8>>,
+    pub opt_words: Option<Vec<String>>,
+    pub opt_reading: Option<Reading>,
+    pub opt_readings: Option<Vec<Reading>>,
+    pub opt_level: Option<Level>,
+    pub opt_frame: Option<Frame>,
+    pub opt_frames: Option<Vec<Frame>>,
+}
+
+fn frame(n: u32) -> Frame {
+    Frame {
+        inner: Inner {
+            flag: n % 2 == 0,
+            axis: [Axis::X, Axis::Y, Axis::Z][n as usize % 3],
+            steps: [n as u16, 2, u16::MAX],
+        },
+        big: u64::from(n) << 40,
+        xs: [n as f32, -0.5, 1e-3],
+    }
+}
+
+fn reading(n: u32) -> Reading {
+    Reading {
+        sensor: format!("sensor-{n}"),
+        value: f64::from(n) / 4.0,
+    }
+}
+
+fn node(depth: u32) -> Node {
+    Node {
+        depth,
+        child: (depth > 0).then(|| Box::new(node(depth - 1))),
+    }
+}
+
+/// A value with every field kind; `n` varies the contents and sizes.
+fn all(n: u32) -> All {
+    let count = (n % 4) as usize;
+    All {
+        ok: n % 2 == 1,
+        a: n as u8,
+        b: -(n as i8),
+        c: 1000 + n as u16,
+        d: -1000,
+        e: n.wrapping_mul(2_654_435_761),
+        f: i32::MIN + n as i32,
+        g: u64::MAX - u64::from(n),
+        h: -(i64::from(n) << 33),
+        i: 0.1 * n as f32,
+        j: f64::from(n) * 1e100,
+        text: "é€😀 text ".repeat(count + 1),
+        raw: (0..n as u8 * 3).collect(),
+        shorts: (0..count as i16).map(|x| x - 7).collect(),
+        longs: vec![u64::from(n); count],
+        floats: vec![0.5, -1.25],
+        flags: (0..count + 3).map(|x| x % 3 == 0).collect(),
+        words: (0..count).map(|x| "w".repeat(x)).collect(),
+        reading: reading(n),
+        boxed: Box::new(reading(n + 1)),
+        readings: (0..count as u32 + 1).map(reading).collect(),
+        level: [Level::Debug, Level::Info, Level::Warn][n as usize % 3],
+        axis: Axis::Z,
+        levels: vec![Level::Warn, Level::Debug],
+        axes: vec![Axis::Y; count],
+        frame: frame(n),
+        frames: (0..count as u32).map(frame).collect(),
+        body: if n % 2 == 0 {
+            Body::Reading(reading(7))
+        } else {
+            Body::Note(Note { text: "n".into() })
+        },
+        forward: if n % 2 == 0 {
+            Forward::Unknown
+        } else {
+            Forward::Reading(reading(8))
+        },
+        maybe_body: (n % 3 != 0).then(|| Body::Note(Note { text: "m".into() })),
+        maybe_forward: (n % 3 == 1).then(|| Forward::Reading(reading(9))),
+        node: node(n % 5),
+        sensors: [5, 1, 9, 3]
+            .into_iter()
+            .take(count + 1)
+            .map(|id| Sensor {
+                id,
+                label: format!("s{id}"),
+            })
+            .collect(),
+        named: ["kiwi", "apple", "fig"]
+            .into_iter()
+            .map(|name| Named {
+                name: name.into(),
+                weight: name.len() as i16,
+            })
+            .collect(),
+        opt_bool: (n % 2 == 0).then_some(false),
+        opt_i64: (n % 3 == 0).then_some(-5),
+        opt_text: (n % 2 == 1).then(|| "opt".into()),
+        opt_raw: (n % 2 == 0).then(Vec::new),
+        opt_words: (n % 2 == 1).then(|| vec!["α".into(), "".into()]),
+        opt_reading: (n % 2 == 0).then(|| reading(10)),
+        opt_readings: (n % 3 == 2).then(|| vec![reading(11)]),
+        opt_level: (n % 2 == 1).then_some(Level::Unknown),
+        opt_frame: (n % 2 == 0).then(|| frame(12)),
+        opt_frames: (n % 2 == 1).then(|| vec![frame(13), frame(14)]),
+    }
+}
+
+/// Every accessor of `view`, checked against `value`.
+fn check_all(view: AllView<'_>, value: &All) {
+    assert!(!format!("{view:?}").is_empty());
+    assert_eq!(view.ok(), value.ok);
+    assert_eq!(
+        (view.a(), view.b(), view.c(), view.d()),
+        (value.a, value.b, value.c, value.d)
+    );
+    assert_eq!(
+        (view.e(), view.f(), view.g(), view.h()),
+        (value.e, value.f, value.g, value.h)
+    );
+    assert_eq!((view.i(), view.j()), (value.i, value.j));
+    assert_eq!(view.text(), value.text);
+    assert_eq!(view.raw(), &value.raw[..]);
+    assert_eq!(view.shorts().to_vec(), value.shorts);
+    assert_eq!(view.longs().iter().collect::<Vec<_>>(), value.longs);
+    assert_eq!(view.floats().iter().rev().collect::<Vec<_>>(), [-1.25, 0.5]);
+    assert_eq!(view.flags().to_vec(), value.flags);
+    assert_eq!(view.words().iter().collect::<Vec<&str>>(), value.words);
+    assert_eq!(view.words().last(), value.words.last().map(String::as_str));
+    assert_eq!(view.reading().sensor(), value.reading.sensor);
+    assert_eq!(view.boxed().value(), value.boxed.value);
+    for (index, reading) in value.readings.iter().enumerate() {
+        let got = view.readings().get(index).unwrap();
+        assert_eq!(
+            (got.sensor(), got.value()),
+            (&reading.sensor[..], reading.value)
+        );
+    }
+    assert!(view.readings().get(value.readings.len()).is_none());
+    assert_eq!(view.level(), value.level);
+    assert_eq!(view.axis(), value.axis);
+    assert_eq!(view.levels().to_vec(), value.levels);
+    assert_eq!(view.axes().first(), value.axes.first().copied());
+    assert_eq!(view.frame(), value.frame);
+    assert_eq!(view.frames().to_vec(), value.frames);
+    assert_eq!(view.frames().last(), value.frames.last().copied());
+    assert_eq!(view.body(), value.body);
+    assert_eq!(view.forward(), value.forward);
+    assert_eq!(view.maybe_body().is_some(), value.maybe_body.is_some());
+    assert_eq!(
+        view.maybe_forward().is_some(),
+        value.maybe_forward.is_some()
+    );
+    let mut depth = view.node();
+    while let Some(child) = depth.child() {
+        assert_eq!(child.depth() + 1, depth.depth());
+        depth = child;
+    }
+    assert_eq!(depth.depth(), 0);
+    assert_eq!(view.sensors().len(), value.sensors.len());
+    for sensor in &value.sensors {
+        let found = view.sensors().lookup_by_key(&sensor.id).unwrap();
+        assert_eq!(found.label(), sensor.label);
+    }
+    assert!(view.sensors().lookup_by_key(&4).is_none());
+    assert!(view.sensors().lookup_by_key(&u32::MAX).is_none());
+    for named in &value.named {
+        let found = view.named().lookup_by_key(&named.name[..]).unwrap();
+        assert_eq!(found.weight(), named.weight);
+    }
+    assert!(view.named().lookup_by_key("banana").is_none());
+    assert!(view.named().lookup_by_key("").is_none());
+    assert_eq!(
+        view.named().iter().map(|n| n.name()).collect::<Vec<_>>(),
+        ["apple", "fig", "kiwi"]
+    );
+    assert_eq!(view.opt_bool(), value.opt_bool);
+    assert_eq!(view.opt_i64(), value.opt_i64);
+    assert_eq!(view.opt_text(), value.opt_text.as_deref());
+    assert_eq!(view.opt_raw(), value.opt_raw.as_deref());
+    assert_eq!(view.opt_words().map(|w| w.to_vec()), value.opt_words);
+    assert_eq!(
+        view.opt_reading().map(|r| r.value()),
+        value.opt_reading.as_ref().map(|r| r.value)
+    );
+    assert_eq!(view.opt_readings().map(|r| r.to_vec()), value.opt_readings);
+    assert_eq!(view.opt_level(), value.opt_level);
+    assert_eq!(view.opt_frame(), value.opt_frame);
+    assert_eq!(view.opt_frames().map(|f| f.to_vec()), value.opt_frames);
+}
+
+/// Keyed vectors are stored sorted: what reading gives back.
+fn sorted(mut value: All) -> All {
+    value.sensors.sort_by_key(|s| s.id);
+    value.named.sort_by(|a, b| a.name.cmp(&b.name));
+    value
+}
+
+fn write<T: StreamSerialize, F: Framer>(framer: F, values: &[T]) -> Vec<u8> {
+    let mut writer = StreamWriter::new(Vec::new(), framer);
+    for value in values {
+        writer.write(value).unwrap();
+    }
+    writer.write_batch(values).unwrap();
+    writer.into_inner()
+}
+
+/// Reads `stream` (holding `values` twice) back through every reader.
+fn read_back<T, D>(stream: &[u8], deframer: D, values: &[T], check: impl Fn(T::View<'_>, &T))
+where
+    T: StreamDeserialize + DecodeOwned + Debug + PartialEq,
+    D: Deframer + Clone,
+{
+    let expected: Vec<&T> = values.iter().chain(values).collect();
+    let mut slice = SliceReader::<T, D>::new(stream, deframer.clone());
+    let mut views = Vec::new();
+    while let Some(view) = slice.read().unwrap() {
+        views.push(view);
+    }
+    // Slice views outlive the reading.
+    assert_eq!(views.len(), expected.len());
+    for (view, value) in views.into_iter().zip(&expected) {
+        check(view, value);
+    }
+    let mut reader = StreamReader::<T, _, D>::new(stream, deframer.clone());
+    for value in &expected {
+        check(reader.read().unwrap().unwrap(), value);
+    }
+    assert!(reader.read().unwrap().is_none());
+    let mut unchecked = StreamReader::<T, _, D>::new(stream, deframer.clone());
+    let mut slice_unchecked = SliceReader::<T, D>::new(stream, deframer.clone());
+    for value in &expected {
+        // SAFETY: the stream was just written by a `StreamWriter` of `T`.
+        check(
+            unsafe { unchecked.read_unchecked() }.unwrap().unwrap(),
+            value,
+        );
+        // SAFETY: as above.
+        check(
+            unsafe { slice_unchecked.read_unchecked() }
+                .unwrap()
+                .unwrap(),
+            value,
+        );
+    }
+    let owned: Vec<T> = StreamReader::<T, _, D>::new(stream, deframer.clone())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(owned.iter().collect::<Vec<_>>(), expected);
+    // At an odd address.
+    let mut shifted = vec![0u8; stream.len() + 1];
+    shifted[1..].copy_from_slice(stream);
+    let decoded: Vec<T> = SliceReader::<T, D>::new(&shifted[1..], deframer)
+        .map(|view| T::from_view(view.unwrap()))
+        .collect();
+    assert_eq!(decoded.iter().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn every_field_kind_through_every_reader() {
+    // Under Miri, one value with empty vectors and absent options and one
+    // with the most of both.
+    let ns: &[u32] = if cfg!(miri) {
+        &[0, 3]
+    } else {
+        &[0, 1, 2, 3, 4, 5]
+    };
+    let values: Vec<All> = ns.iter().copied().map(all).collect();
+    let expected: Vec<All> = values.iter().cloned().map(sorted).collect();
+    let check = |view: AllView<'_>, value: &All| {
+        check_all(view, value);
+        assert!(view == *value);
+        assert_eq!(All::from(view), *value);
+    };
+    let plain = write(DefaultFramer, &values);
+    read_back(&plain, DefaultDeframer::default(), &expected, check);
+    let summed = write(ChecksumFramer::new(XxHash64::new()), &values);
+    read_back(
+        &summed,
+        ChecksumDeframer::new(XxHash64::new()),
+        &expected,
+        check,
+    );
+}
+
+#[test]
+fn the_encoder_lays_out_what_the_builder_does() {
+    // Each frame's payload, byte for byte, against `serialize` into a
+    // `FlatBufferBuilder`.
+    let values: Vec<All> = (0..3).map(all).collect();
+    let stream = write(DefaultFramer, &values);
+    let mut rest = &stream[..];
+    for value in values.iter().chain(&values) {
+        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+        value.serialize(&mut builder).unwrap();
+        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+        assert_eq!(&rest[4..4 + len], builder.finished_data());
+        rest = &rest[4 + len..];
+    }
+    assert!(rest.is_empty());
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq, Default)]
+pub struct Empty {}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Blob {
+    pub bytes: Vec<u8>,
+    pub words: Vec<u32>,
+    pub text: String,
+}
+
+#[test]
+fn messages_of_many_shapes() {
+    // Empty tables, defaults only, deep nesting and a few KiB.
+    let empties = write(DefaultFramer, &[Empty {}, Empty::default()]);
+    read_back(
+        &empties,
+        DefaultDeframer::default(),
+        &[Empty {}, Empty {}],
+        |v, e| assert!(v == *e),
+    );
+    let nodes = [node(0), node(1), node(12)];
+    let stream = write(ChecksumFramer::new(XxHash64::new()), &nodes);
+    read_back(
+        &stream,
+        ChecksumDeframer::new(XxHash64::new()),
+        &nodes,
+        |v, n| {
+            assert!(v == *n);
+            assert_eq!(Node::from(v), *n);
+        },
+    );
+    let sizes: &[usize] = if cfg!(miri) {
+        &[0, 7, 3000]
+    } else {
+        &[0, 1, 3, 7, 255, 1024, 3000, 100_000]
+    };
+    let blobs: Vec<Blob> = sizes
+        .iter()
+        .copied()
+        .map(|size| Blob {
+            bytes: (0..size).map(|x| x as u8).collect(),
+            words: (0..size as u32 / 4).collect(),
+            text: "x".repeat(size),
+        })
+        .collect();
+    let stream = write(DefaultFramer, &blobs);
+    read_back(&stream, DefaultDeframer::default(), &blobs, |v, b| {
+        assert_eq!(v.bytes(), &b.bytes[..]);
+        assert_eq!(v.words().to_vec(), b.words);
+        assert_eq!(v.words().iter().next_back(), b.words.last().copied());
+        assert_eq!(v.text(), b.text);
+    });
+}
+
+#[test]
+fn unions_every_way() {
+    let bodies = [
+        Body::Reading(reading(1)),
+        Body::Note(Note { text: "".into() }),
+        Body::Note(Note { text: "ü".into() }),
+    ];
+    let stream = write(DefaultFramer, &bodies);
+    read_back(&stream, DefaultDeframer::default(), &bodies, |v, b| {
+        assert!(v == *b);
+        match (v, b) {
+            (BodyView::Reading(r), Body::Reading(o)) => assert_eq!(r.sensor(), o.sensor),
+            (BodyView::Note(n), Body::Note(o)) => assert_eq!(n.text(), o.text),
+            _ => panic!("wrong variant"),
+        }
+    });
+    let forwards = [Forward::Reading(reading(2)), Forward::Unknown];
+    let stream = write(ChecksumFramer::new(XxHash64::new()), &forwards);
+    read_back(
+        &stream,
+        ChecksumDeframer::new(XxHash64::new()),
+        &forwards,
+        |v, f| assert!(v == *f),
+    );
+    // A `Body::Note` read as a `Forward`, which knows no variant 2.
+    let notes = write(DefaultFramer, &[Body::Note(Note { text: "x".into() })]);
+    let mut reader = SliceReader::<Forward, _>::new(&notes, DefaultDeframer::default());
+    assert!(matches!(reader.read().unwrap(), Some(ForwardView::Unknown)));
+}
+
+#[test]
+fn string_messages() {
+    let texts = ["", "a", "héllo wörld", "\u{10FFFF}", &"long ".repeat(300)];
+    let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+    let stream = write(ChecksumFramer::new(XxHash64::new()), &texts[..]);
+    read_back(
+        &stream,
+        ChecksumDeframer::new(XxHash64::new()),
+        &owned,
+        |v, t| assert_eq!(v, t),
+    );
+    let stream = write(DefaultFramer, &owned);
+    read_back(&stream, DefaultDeframer::default(), &owned, |v, t| {
+        assert_eq!(v, t)
+    });
+    for text in &owned {
+        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+        text.serialize(&mut builder).unwrap();
+        assert_eq!(String::view(builder.finished_data()).unwrap(), text);
+    }
+}
+
+#[test]
+fn vectors_to_vec_and_back() {
+    let value = all(3);
+    let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+    value.serialize(&mut builder).unwrap();
+    let view = All::view(builder.finished_data()).unwrap();
+    let readings: Vec<Reading> = view.readings().to_vec();
+    assert_eq!(readings, value.readings);
+    let readings: Vec<Reading> = view.readings().into();
+    assert_eq!(readings, value.readings);
+    assert!(view.readings() == value.readings);
+    assert!(value.readings == view.readings());
+    assert_eq!(view.words().to_vec(), value.words);
+    assert_eq!(view.levels().iter().len(), 2);
+    let mut iter = view.frames().iter();
+    assert_eq!(iter.next_back(), value.frames.last().copied());
+    assert_eq!(iter.len(), value.frames.len() - 1);
+    assert_eq!(
+        format!("{:?}", view.frames()),
+        format!("{:?}", value.frames)
+    );
+}
