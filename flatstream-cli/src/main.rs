@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DEFAULT_MAX_FRAME_LEN};
-use flatstream::{Error, Recovery, SkippedRegion, StreamReader, StreamWriter};
+use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Files at least this large get a progress bar (on a terminal).
@@ -168,7 +168,7 @@ fn dispatch<C: Checksum + Copy>(checksum: C, format: Format, command: Command) -
 
 /// A reader of raw frames from `path`, with a progress bar for big files.
 struct Source<C> {
-    reader: StreamReader<(), File, ChecksumDeframer<C>>,
+    reader: FrameReader<File, ChecksumDeframer<C>>,
     progress: ProgressBar,
     len: u64,
 }
@@ -197,7 +197,7 @@ impl<C: Checksum> Source<C> {
         } else {
             ProgressBar::hidden()
         };
-        let mut reader = StreamReader::new(file, deframer).with_recovery(recovery);
+        let mut reader = FrameReader::new(file, deframer).with_recovery(recovery);
         if let Some(regions) = regions {
             reader = reader.with_skip_callback(regions.callback());
         }

@@ -1,27 +1,30 @@
-//! [`AsyncStreamWriter`] and [`AsyncStreamReader`]: the writer and reader
-//! over tokio's [`AsyncWrite`] and [`AsyncRead`], for sockets, pipes and
-//! async files.
+//! The async readers and writer, over tokio's [`AsyncRead`] and
+//! [`AsyncWrite`], for sockets, pipes and async files: [`AsyncFrameReader`]
+//! (untyped frames), [`AsyncStreamReader`] (typed, and a
+//! [`Stream`](futures_core::Stream) of owned values) and
+//! [`AsyncStreamWriter`].
 //!
-//! They write and read exactly the bytes [`StreamWriter`](crate::StreamWriter)
-//! and [`StreamReader`](crate::StreamReader) do, with the same rules: clean
-//! EOF only on a frame boundary, lengths checked against the limit before
-//! any memory is reserved, checksums, FlatBuffers verification and
-//! [`Recovery`].
+//! They read and write exactly the bytes the blocking readers and writer
+//! do, through the same core: the reader's scanning, recovery and counters
+//! ([`ReadState`]), the writer's framing and counters ([`FrameSink`]).
 
 use std::fmt;
+use std::future::poll_fn;
+use std::io::ErrorKind;
 use std::marker::PhantomData;
 use std::ops::Range;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use flatbuffers::{FlatBufferBuilder, VerifierOptions};
+use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use flatbuffers::FlatBufferBuilder;
 
-use crate::decode::{apply_step, scan, FrameBuf, Next, ReadStats, Recovery, SkippedRegion, Skips};
+use crate::decode::{read_settings, verifier_setting, FrameBuf, ReadState, Step};
 use crate::encode::MessageBuilder;
-#[cfg(doc)]
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
+use crate::sink::{writer_accessors, FrameSink};
 
 /// Writes a stream of `T` messages to an [`AsyncWrite`], framed by `F`.
 ///
@@ -59,12 +62,7 @@ use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub struct AsyncStreamWriter<T: ?Sized, W, F> {
-    writer: W,
-    framer: F,
-    builder: MessageBuilder,
-    scratch: Vec<u8>,
-    messages: u64,
-    bytes: u64,
+    sink: FrameSink<W, F>,
     _message: PhantomData<fn(&T)>,
 }
 
@@ -85,12 +83,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
 
     fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
         AsyncStreamWriter {
-            writer,
-            framer,
-            builder,
-            scratch: Vec::new(),
-            messages: 0,
-            bytes: 0,
+            sink: FrameSink::new(writer, framer, builder),
             _message: PhantomData,
         }
     }
@@ -106,14 +99,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     where
         T: StreamSerialize,
     {
-        message.__serialize_message(&mut self.builder)?;
-        if let Some(frame) = self.builder.frame_in_place(&self.framer, usize::MAX)? {
-            return send_frame(&mut self.writer, frame, &mut self.bytes, &mut self.messages).await;
-        }
-        self.scratch.clear();
-        self.framer
-            .frame_and_write(&mut self.scratch, self.builder.finished())?;
-        self.send_scratch().await
+        self.sink.write_async(message).await
     }
 
     /// Writes an already finished FlatBuffer as one frame, as is.
@@ -122,19 +108,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     ///
     /// As [`write`](Self::write).
     pub async fn write_payload(&mut self, payload: &[u8]) -> Result<()> {
-        self.scratch.clear();
-        self.framer.frame_and_write(&mut self.scratch, payload)?;
-        self.send_scratch().await
-    }
-
-    async fn send_scratch(&mut self) -> Result<()> {
-        send_frame(
-            &mut self.writer,
-            &self.scratch,
-            &mut self.bytes,
-            &mut self.messages,
-        )
-        .await
+        self.sink.write_payload_async(payload).await
     }
 
     /// Flushes the underlying writer.
@@ -143,7 +117,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     ///
     /// [`Error::Io`] if the flush fails.
     pub async fn flush(&mut self) -> Result<()> {
-        self.writer.flush().await?;
+        self.sink.writer.flush().await?;
         Ok(())
     }
 
@@ -154,18 +128,8 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     ///
     /// [`Error::Io`] if the flush or the shutdown fails.
     pub async fn shutdown(&mut self) -> Result<()> {
-        self.writer.shutdown().await?;
+        self.sink.writer.shutdown().await?;
         Ok(())
-    }
-
-    /// Messages written so far.
-    pub fn messages_written(&self) -> u64 {
-        self.messages
-    }
-
-    /// Bytes handed to the underlying writer so far, headers included.
-    pub fn bytes_written(&self) -> u64 {
-        self.bytes
     }
 }
 
@@ -188,57 +152,158 @@ impl<T, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
 }
 
 impl<T: ?Sized, W, F> AsyncStreamWriter<T, W, F> {
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.writer
-    }
-
-    /// The underlying writer, mutably. Writing to it directly breaks the
-    /// stream unless whole frames are written.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.writer
-    }
-
-    /// The framer.
-    pub fn framer(&self) -> &F {
-        &self.framer
-    }
-
-    /// Returns the underlying writer. Call [`flush`](Self::flush) first if
-    /// it buffers: this does not flush.
-    pub fn into_inner(self) -> W {
-        self.writer
-    }
+    writer_accessors!(sink);
 }
 
 impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for AsyncStreamWriter<T, W, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncStreamWriter")
-            .field("writer", &self.writer)
-            .field("framer", &self.framer)
-            .field("messages", &self.messages)
-            .field("bytes", &self.bytes)
+        self.sink.debug("AsyncStreamWriter", f)
+    }
+}
+
+/// Reads frames from an [`AsyncRead`], deframed by `D`, and hands out
+/// their payloads, checksum-verified but not interpreted: the async twin
+/// of [`FrameReader`](crate::FrameReader), and the core of
+/// [`AsyncStreamReader`].
+///
+/// Reads are cancel-safe: bytes are only consumed once a whole frame is
+/// returned (or, in skip mode, once damaged bytes are counted as
+/// skipped), so a read can sit in `tokio::select!` and a later read
+/// carries on where it stopped.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub struct AsyncFrameReader<R, D> {
+    reader: R,
+    frames: FrameBuf,
+    state: ReadState<D>,
+}
+
+impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
+    /// A reader of frames from `reader`, deframed by `deframer`.
+    pub fn new(reader: R, deframer: D) -> Self {
+        AsyncFrameReader {
+            reader,
+            frames: FrameBuf::default(),
+            state: ReadState::new(deframer),
+        }
+    }
+
+    /// Reads the next frame and returns its payload, checksum-verified but
+    /// not interpreted, borrowing the reader's buffer.
+    ///
+    /// Returns `Ok(None)` at a clean end of stream.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFrame`] (a length over the limit among them, refused
+    /// before any allocation), [`Error::ChecksumMismatch`] (both with the
+    /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
+    pub async fn read_message(&mut self) -> Result<Option<&[u8]>> {
+        let payload = poll_fn(|cx| self.poll_next_frame(cx, &mut |_| Ok(()))).await?;
+        Ok(payload.map(|range| self.frames.bytes(range)))
+    }
+
+    /// Finds the next intact frame whose payload `verify` accepts, reading
+    /// as needed, and returns the payload's range in the buffer.
+    fn poll_next_frame<V>(
+        &mut self,
+        cx: &mut Context<'_>,
+        verify: &mut V,
+    ) -> Poll<Result<Option<Range<usize>>>>
+    where
+        V: FnMut(&[u8]) -> Result<()>,
+    {
+        let mut eof = false;
+        loop {
+            let head = self.frames.head();
+            let position = self.frames.position();
+            match self.state.step(self.frames.unread(), position, eof, verify) {
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    self.frames.consume(skip + frame_len);
+                    return Poll::Ready(Ok(Some(head + payload.start..head + payload.end)));
+                }
+                Step::NeedMore { skip, total } => {
+                    self.frames.consume(skip);
+                    eof = ready!(self.poll_fill(cx, total))?;
+                }
+                Step::End { skip } => {
+                    self.frames.consume(skip);
+                    return Poll::Ready(Ok(None));
+                }
+                Step::Fail(err) => return Poll::Ready(Err(*err)),
+            }
+        }
+    }
+
+    /// Reads more bytes so that `total` could be unread. Returns whether the
+    /// reader is at EOF. Cancel-safe: bytes count once `commit` has run.
+    fn poll_fill(&mut self, cx: &mut Context<'_>, total: usize) -> Poll<Result<bool>> {
+        loop {
+            let mut spare = ReadBuf::new(self.frames.spare(total));
+            match ready!(Pin::new(&mut self.reader).poll_read(cx, &mut spare)) {
+                Ok(()) => {
+                    let n = spare.filled().len();
+                    self.frames.commit(n);
+                    return Poll::Ready(Ok(n == 0));
+                }
+                Err(err) if err.kind() == ErrorKind::Interrupted => {}
+                Err(err) => return Poll::Ready(Err(Error::Io(err))),
+            }
+        }
+    }
+}
+
+impl<R, D> AsyncFrameReader<R, D> {
+    read_settings!(D; state);
+
+    /// Byte offset in the stream of the next frame to read (after an error
+    /// in strict mode: of the damaged frame).
+    pub fn position(&self) -> u64 {
+        self.frames.position()
+    }
+
+    /// Bytes read from the underlying reader but not yet returned.
+    pub fn buffered(&self) -> &[u8] {
+        self.frames.unread()
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
+    /// The underlying reader, mutably. Reading from it directly skips bytes
+    /// the frame reader has not seen.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.reader
+    }
+
+    /// Returns the underlying reader. Bytes already buffered (see
+    /// [`buffered`](Self::buffered)) are lost.
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+}
+
+impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncFrameReader<R, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncFrameReader")
+            .field("reader", &self.reader)
+            .field("deframer", &self.state.deframer)
+            .field("recovery", &self.state.recovery)
+            .field("position", &self.frames.position())
+            .field("stats", &self.state.stats)
             .finish_non_exhaustive()
     }
 }
 
-/// Writes one whole frame to `writer` and counts it.
-async fn send_frame<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    frame: &[u8],
-    bytes: &mut u64,
-    messages: &mut u64,
-) -> Result<()> {
-    writer.write_all(frame).await?;
-    *bytes += frame.len() as u64;
-    *messages += 1;
-    Ok(())
-}
-
 /// Reads a stream of `T` messages from an [`AsyncRead`], deframed by `D`.
 ///
-/// The async twin of [`StreamReader`](crate::StreamReader), built on the
-/// same decoder: it buffers what it reads (no `BufReader` needed), decodes
+/// The async twin of [`StreamReader`](crate::StreamReader), a typed layer
+/// over [`AsyncFrameReader`]: it buffers what it reads (no `BufReader` needed), decodes
 /// frames in place, and grows its buffer only with bytes that really
 /// arrive, so a header claiming a huge length is refused (over the limit)
 /// or costs at most what the peer actually sends.
@@ -246,7 +311,11 @@ async fn send_frame<W: AsyncWrite + Unpin>(
 /// - [`read`](Self::read): the next verified, zero-copy view, borrowing the
 ///   reader until the next call;
 /// - [`read_message`](Self::read_message): the raw payload;
-/// - [`read_owned`](Self::read_owned): an owned `T`.
+/// - [`read_owned`](Self::read_owned): an owned `T`, checked and decoded
+///   in one pass;
+/// - as a [`Stream`](futures_core::Stream) it yields owned `T` values, as
+///   `StreamReader`'s `Iterator` does, and ends after the end of the stream
+///   or an error.
 ///
 /// Every read is cancel-safe: bytes are only consumed once a whole frame is
 /// returned, so a read can sit in `tokio::select!` next to a timeout or a
@@ -263,6 +332,7 @@ async fn send_frame<W: AsyncWrite + Unpin>(
 ///
 /// ```
 /// use flatstream::{checksum::Crc32, framing::*, AsyncStreamReader, Error, StreamWriter};
+/// use futures_util::StreamExt;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
@@ -275,6 +345,11 @@ async fn send_frame<W: AsyncWrite + Unpin>(
 /// assert_eq!(reader.read().await?, Some("two"));
 /// assert!(reader.read().await?.is_none()); // clean end
 ///
+/// // As a `futures` stream of owned values.
+/// let reader = AsyncStreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()));
+/// let texts: Vec<String> = reader.map(|text| text.unwrap()).collect().await;
+/// assert_eq!(texts, ["one", "two"]);
+///
 /// // A stream cut inside a frame is an error, not a clean end.
 /// bytes.truncate(bytes.len() - 1);
 /// let mut reader = AsyncStreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()));
@@ -285,60 +360,14 @@ async fn send_frame<W: AsyncWrite + Unpin>(
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub struct AsyncStreamReader<T, R, D> {
-    reader: R,
-    deframer: D,
-    frames: FrameBuf,
-    recovery: Recovery,
-    verifier: VerifierOptions,
-    stats: ReadStats,
-    skips: Skips,
+    frames: AsyncFrameReader<R, D>,
     _message: PhantomData<fn() -> T>,
 }
 
 impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     /// A reader of frames from `reader`, deframed by `deframer`.
     pub fn new(reader: R, deframer: D) -> Self {
-        AsyncStreamReader {
-            reader,
-            deframer,
-            frames: FrameBuf::default(),
-            recovery: Recovery::Strict,
-            verifier: VerifierOptions::default(),
-            stats: ReadStats::default(),
-            skips: Skips::default(),
-            _message: PhantomData,
-        }
-    }
-
-    /// Sets what the reader does with damaged frames (see [`Recovery`]).
-    #[must_use]
-    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
-        self.recovery = recovery;
-        self
-    }
-
-    /// Changes the recovery mode from the next read on.
-    pub fn set_recovery(&mut self, recovery: Recovery) {
-        self.recovery = recovery;
-    }
-
-    /// Calls `callback` with each damaged region skipped in
-    /// [`Recovery::SkipCorrupted`] mode: its offset, length and why its
-    /// first frame was refused.
-    #[must_use]
-    pub fn with_skip_callback(
-        mut self,
-        callback: impl FnMut(&SkippedRegion) + Send + 'static,
-    ) -> Self {
-        self.skips.set_callback(Box::new(callback));
-        self
-    }
-
-    /// Sets the limits the FlatBuffers verifier enforces on each payload.
-    #[must_use]
-    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-        self.verifier = options;
-        self
+        AsyncFrameReader::new(reader, deframer).into()
     }
 
     /// Reads the next frame and returns its payload, checksum-verified but
@@ -348,12 +377,9 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidFrame`] (a length over the limit among them, refused
-    /// before any allocation), [`Error::ChecksumMismatch`] (both with the
-    /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
+    /// Those of [`AsyncFrameReader::read_message`].
     pub async fn read_message(&mut self) -> Result<Option<&[u8]>> {
-        let payload = self.next_frame(|_| Ok(())).await?;
-        Ok(payload.map(|range| self.frames.bytes(range)))
+        self.frames.read_message().await
     }
 
     /// Reads the next message and returns its verified, zero-copy view,
@@ -369,19 +395,20 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.verifier.clone();
-        let payload = self
-            .next_frame(|payload| T::view_with_options(payload, &options).map(drop))
-            .await?;
+        let options = self.frames.state.verifier.clone();
+        let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
+        let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut verify)).await?;
         Ok(payload.map(|range| {
-            let payload = self.frames.bytes(range);
-            // SAFETY: `next_frame` ran `T::view_with_options` on exactly
-            // these bytes and only returned their range if it succeeded.
+            let payload = self.frames.frames.bytes(range);
+            // SAFETY: `poll_next_frame` ran `T::view_with_options` on
+            // exactly these bytes and only returned their range if it
+            // succeeded.
             unsafe { T::view_unchecked(payload) }
         }))
     }
 
-    /// Reads the next message and decodes it into an owned `T`.
+    /// Reads the next message and decodes it into an owned `T`, checked
+    /// and decoded in one pass.
     ///
     /// # Errors
     ///
@@ -390,7 +417,20 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: DecodeOwned,
     {
-        Ok(self.read().await?.map(T::from_view))
+        poll_fn(|cx| self.poll_read_owned(cx)).await
+    }
+
+    fn poll_read_owned(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>>>
+    where
+        T: DecodeOwned,
+    {
+        let options = self.frames.state.verifier.clone();
+        let mut decoded = None;
+        let frame = ready!(self.frames.poll_next_frame(cx, &mut |payload| {
+            decoded = Some(T::decode_with_options(payload, &options)?);
+            Ok(())
+        }));
+        Poll::Ready(frame.map(|frame| frame.and(decoded)))
     }
 
     /// Reads the next message and returns its view without verifying the
@@ -408,55 +448,18 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let payload = self.next_frame(|_| Ok(())).await?;
+        let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut |_| Ok(()))).await?;
         Ok(payload.map(|range| {
-            let payload = self.frames.bytes(range);
+            let payload = self.frames.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
             unsafe { T::view_unchecked(payload) }
         }))
     }
-
-    /// Finds the next intact frame, reading as needed, and returns its
-    /// payload's range in the buffer.
-    async fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<Range<usize>>>
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
-        let mut eof = false;
-        loop {
-            let (step, reason) = scan(
-                &self.deframer,
-                self.frames.unread(),
-                eof,
-                self.recovery,
-                &mut verify,
-            );
-            match apply_step(
-                &mut self.frames,
-                &mut self.skips,
-                &mut self.stats,
-                step,
-                reason,
-            ) {
-                Next::Frame(payload) => return Ok(Some(payload)),
-                Next::End => return Ok(None),
-                Next::Fail(err) => return Err(*err),
-                Next::Read(total) => {
-                    // Cancel-safe: bytes count only once `commit` has run.
-                    let n = self.reader.read(self.frames.spare(total)).await?;
-                    self.frames.commit(n);
-                    eof = n == 0;
-                }
-            }
-        }
-    }
 }
 
 impl<T, R, D> AsyncStreamReader<T, R, D> {
-    /// Counters of frames and bytes read and skipped so far.
-    pub fn stats(&self) -> &ReadStats {
-        &self.stats
-    }
+    read_settings!(D; frames.state);
+    verifier_setting!(frames.state);
 
     /// Byte offset in the stream of the next frame to read (after an error
     /// in strict mode: of the damaged frame).
@@ -464,48 +467,83 @@ impl<T, R, D> AsyncStreamReader<T, R, D> {
         self.frames.position()
     }
 
-    /// The recovery mode.
-    pub fn recovery(&self) -> Recovery {
-        self.recovery
-    }
-
     /// Bytes read from the underlying reader but not yet returned.
     pub fn buffered(&self) -> &[u8] {
-        self.frames.unread()
+        self.frames.buffered()
     }
 
     /// The underlying reader.
     pub fn get_ref(&self) -> &R {
-        &self.reader
+        self.frames.get_ref()
     }
 
     /// The underlying reader, mutably. Reading from it directly skips bytes
     /// the stream reader has not seen.
     pub fn get_mut(&mut self) -> &mut R {
-        &mut self.reader
-    }
-
-    /// The deframer.
-    pub fn deframer(&self) -> &D {
-        &self.deframer
+        self.frames.get_mut()
     }
 
     /// Returns the underlying reader. Bytes already buffered (see
     /// [`buffered`](Self::buffered)) are lost.
     pub fn into_inner(self) -> R {
-        self.reader
+        self.frames.into_inner()
+    }
+
+    /// The untyped frame reader this reader is a layer over.
+    pub fn into_frames(self) -> AsyncFrameReader<R, D> {
+        self.frames
+    }
+}
+
+/// Reads `T` messages from the frames: settings, position and counters
+/// carry over.
+impl<T, R, D> From<AsyncFrameReader<R, D>> for AsyncStreamReader<T, R, D> {
+    fn from(frames: AsyncFrameReader<R, D>) -> Self {
+        AsyncStreamReader {
+            frames,
+            _message: PhantomData,
+        }
+    }
+}
+
+/// Yields owned messages (see [`read_owned`](AsyncStreamReader::read_owned)).
+/// After the end of the stream or an error the stream ends, until
+/// [`set_recovery`](AsyncStreamReader::set_recovery) is called.
+impl<T, R, D> futures_core::Stream for AsyncStreamReader<T, R, D>
+where
+    T: DecodeOwned,
+    R: AsyncRead + Unpin,
+    D: Deframer + Unpin,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self.get_mut();
+        if this.frames.state.fused {
+            return Poll::Ready(None);
+        }
+        let next = ready!(this.poll_read_owned(cx));
+        Poll::Ready(this.frames.state.fuse(next))
+    }
+}
+
+impl<T, R, D> futures_core::FusedStream for AsyncStreamReader<T, R, D>
+where
+    T: DecodeOwned,
+    R: AsyncRead + Unpin,
+    D: Deframer + Unpin,
+{
+    fn is_terminated(&self) -> bool {
+        self.frames.state.fused
     }
 }
 
 impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncStreamReader<T, R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncStreamReader")
-            .field("reader", &self.reader)
-            .field("deframer", &self.deframer)
-            .field("recovery", &self.recovery)
-            .field("position", &self.frames.position())
-            .field("stats", &self.stats)
-            .finish_non_exhaustive()
+            .field("type", &std::any::type_name::<T>())
+            .field("frames", &self.frames)
+            .finish()
     }
 }
 
@@ -514,7 +552,7 @@ mod tests {
     use super::*;
     use crate::checksum::Crc32;
     use crate::framing::{ChecksumDeframer, ChecksumFramer};
-    use crate::{Error, StreamWriter};
+    use crate::{Error, Recovery, StreamWriter};
 
     fn run<F: std::future::Future>(future: F) -> F::Output {
         ::tokio::runtime::Builder::new_current_thread()

@@ -5,16 +5,17 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use flatbuffers::VerifierOptions;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::checksum::Checksum;
-use crate::decode::MIN_READ;
+use crate::decode::{read_settings, verifier_setting, ReadState, Step, MIN_READ};
 use crate::encode::MessageBuilder;
 use crate::error::{Error, Result};
-use crate::framing::{ChecksumDeframer, ChecksumFramer, Deframer, FrameStatus, Framer, LEN_SIZE};
+use crate::framing::{ChecksumDeframer, ChecksumFramer};
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
+use crate::sink::{Frame, Framing};
 
 /// One verified message that owns its payload.
 ///
@@ -57,17 +58,27 @@ impl<T: StreamDeserialize> Message<T> {
 
     fn with_options(payload: Bytes, options: &VerifierOptions) -> Result<Self> {
         T::view_with_options(&payload, options)?;
-        Ok(Message {
+        // SAFETY: `T::view_with_options` accepted `payload` just above.
+        Ok(unsafe { Self::verified(payload) })
+    }
+
+    /// Wraps a payload already verified as a `T`.
+    ///
+    /// # Safety
+    ///
+    /// `T::view_with_options` must have accepted `payload`.
+    unsafe fn verified(payload: Bytes) -> Self {
+        Message {
             payload,
             _message: PhantomData,
-        })
+        }
     }
 
     /// The zero-copy view of the message.
     pub fn view(&self) -> T::View<'_> {
         // SAFETY: `payload` is immutable and was accepted by
         // `T::view_with_options` when this `Message` was made (the only
-        // constructor is `with_options`).
+        // constructor, `verified`, is unsafe and requires it).
         unsafe { T::view_unchecked(&self.payload) }
     }
 
@@ -125,10 +136,14 @@ impl<T> fmt::Debug for Message<T> {
 ///
 /// A header claiming more than the limit (16 MiB unless set with
 /// [`with_max_frame_len`](Self::with_max_frame_len)) is refused before any
-/// memory is reserved for it. The decoder is strict: the first damaged
+/// memory is reserved for it. The decoder is the same reader as the others
+/// (see the table in the crate docs), over the bytes `Framed` buffers: in
+/// [`Recovery::Strict`](crate::Recovery::Strict) mode the first damaged
 /// frame is an error carrying its byte offset, after which `Framed` ends
-/// the stream. A connection closed inside a frame is
-/// [`Error::UnexpectedEof`].
+/// the stream; with [`with_recovery`](Self::with_recovery) set to
+/// [`Recovery::SkipCorrupted`](crate::Recovery::SkipCorrupted) damaged
+/// bytes are skipped and counted in [`stats`](Self::stats). A connection
+/// closed inside a frame is [`Error::UnexpectedEof`].
 ///
 /// # Examples
 ///
@@ -153,10 +168,8 @@ impl<T> fmt::Debug for Message<T> {
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub struct StreamCodec<T, C> {
-    framer: ChecksumFramer<C>,
-    deframer: ChecksumDeframer<C>,
-    verifier: VerifierOptions,
-    builder: MessageBuilder,
+    framing: Framing<ChecksumFramer<C>>,
+    state: ReadState<ChecksumDeframer<C>>,
     /// Stream offset of the first byte the decoder has not consumed.
     position: u64,
     _message: PhantomData<fn() -> T>,
@@ -166,10 +179,11 @@ impl<T, C: Checksum + Clone> StreamCodec<T, C> {
     /// A codec whose frames carry `checksum`, with the default 16 MiB limit.
     pub fn new(checksum: C) -> Self {
         StreamCodec {
-            framer: ChecksumFramer::new(checksum.clone()),
-            deframer: ChecksumDeframer::new(checksum),
-            verifier: VerifierOptions::default(),
-            builder: MessageBuilder::default(),
+            framing: Framing::new(
+                ChecksumFramer::new(checksum.clone()),
+                MessageBuilder::default(),
+            ),
+            state: ReadState::new(ChecksumDeframer::new(checksum)),
             position: 0,
             _message: PhantomData,
         }
@@ -178,21 +192,19 @@ impl<T, C: Checksum + Clone> StreamCodec<T, C> {
     /// Sets the longest payload the decoder accepts, in bytes.
     #[must_use]
     pub fn with_max_frame_len(mut self, max_frame_len: usize) -> Self {
-        self.deframer = self.deframer.with_max_frame_len(max_frame_len);
+        self.state.deframer = self.state.deframer.with_max_frame_len(max_frame_len);
         self
     }
 
     /// The longest payload the decoder accepts, in bytes.
     pub fn max_frame_len(&self) -> usize {
-        self.deframer.max_frame_len()
+        self.state.deframer.max_frame_len()
     }
+}
 
-    /// Sets the limits the FlatBuffers verifier enforces on each payload.
-    #[must_use]
-    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-        self.verifier = options;
-        self
-    }
+impl<T, C> StreamCodec<T, C> {
+    read_settings!(ChecksumDeframer<C>; state);
+    verifier_setting!(state);
 
     /// Bytes the decoder has consumed: the stream offset of the next frame.
     pub fn position(&self) -> u64 {
@@ -209,8 +221,10 @@ impl<T, C: Checksum + Clone + Default> Default for StreamCodec<T, C> {
 impl<T, C: fmt::Debug> fmt::Debug for StreamCodec<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamCodec")
-            .field("deframer", &self.deframer)
+            .field("deframer", &self.state.deframer)
+            .field("recovery", &self.state.recovery)
             .field("position", &self.position)
+            .field("stats", &self.state.stats)
             .finish_non_exhaustive()
     }
 }
@@ -220,31 +234,48 @@ impl<T: StreamDeserialize, C: Checksum> Decoder for StreamCodec<T, C> {
     type Error = Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Message<T>>> {
-        match self.deframer.decode_frame(src) {
-            Ok(FrameStatus::Complete { frame_len, payload }) => {
-                let frame = src.split_to(frame_len).freeze();
-                let offset = self.position;
-                self.position += frame_len as u64;
-                let message = Message::with_options(frame.slice(payload), &self.verifier);
-                // A payload that fails verification has been consumed: the
-                // next frame can still be read by whoever handles the error.
-                message.map(Some).map_err(|err| err.at_offset(offset))
-            }
-            Ok(FrameStatus::Incomplete { needed }) => {
-                // `needed` is within the limit (checked first); still grow
-                // only step by step, with the bytes that really arrive.
-                src.reserve(needed.saturating_sub(src.len()).min(MIN_READ));
-                Ok(None)
-            }
-            Err(err) => Err(err.at_offset(self.position)),
-        }
+        self.next_message(src, false)
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Message<T>>> {
-        match self.decode(src)? {
-            Some(message) => Ok(Some(message)),
-            None if src.is_empty() => Ok(None),
-            None => Err(Error::UnexpectedEof),
+        self.next_message(src, true)
+    }
+}
+
+impl<T: StreamDeserialize, C: Checksum> StreamCodec<T, C> {
+    /// Finds the next intact frame in `src`; `eof` says no more bytes
+    /// will come.
+    fn next_message(&mut self, src: &mut BytesMut, eof: bool) -> Result<Option<Message<T>>> {
+        let options = self.state.verifier.clone();
+        let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
+        match self.state.step(src, self.position, eof, &mut verify) {
+            Step::Frame {
+                skip,
+                frame_len,
+                payload,
+            } => {
+                src.advance(skip);
+                let frame = src.split_to(frame_len).freeze();
+                self.position += (skip + frame_len) as u64;
+                let payload = frame.slice(payload.start - skip..payload.end - skip);
+                // SAFETY: the step ran `T::view_with_options` on exactly
+                // these bytes and only returned the frame if it succeeded.
+                Ok(Some(unsafe { Message::verified(payload) }))
+            }
+            Step::NeedMore { skip, total } => {
+                src.advance(skip);
+                self.position += skip as u64;
+                // `total` is within the limit (checked first); still grow
+                // only step by step, with the bytes that really arrive.
+                src.reserve(total.saturating_sub(src.len()).min(MIN_READ));
+                Ok(None)
+            }
+            Step::End { skip } => {
+                src.advance(skip);
+                self.position += skip as u64;
+                Ok(None)
+            }
+            Step::Fail(err) => Err(*err),
         }
     }
 }
@@ -253,9 +284,8 @@ impl<T: StreamSerialize, C: Checksum> Encoder<&T> for StreamCodec<T, C> {
     type Error = Error;
 
     fn encode(&mut self, message: &T, dst: &mut BytesMut) -> Result<()> {
-        let payload = message.__serialize_message(&mut self.builder)?;
-        dst.reserve(LEN_SIZE + C::SIZE + payload.len());
-        self.framer.frame_and_write(&mut dst.writer(), payload)
+        put_frame(self.framing.message(message)?, dst);
+        Ok(())
     }
 }
 
@@ -263,9 +293,20 @@ impl<T, C: Checksum> Encoder<Message<T>> for StreamCodec<T, C> {
     type Error = Error;
 
     fn encode(&mut self, message: Message<T>, dst: &mut BytesMut) -> Result<()> {
-        dst.reserve(LEN_SIZE + C::SIZE + message.payload.len());
-        self.framer
-            .frame_and_write(&mut dst.writer(), &message.payload)
+        put_frame(self.framing.payload(&message.payload)?, dst);
+        Ok(())
+    }
+}
+
+/// Appends `frame` to `dst`.
+fn put_frame(frame: Frame<'_>, dst: &mut BytesMut) {
+    match frame {
+        Frame::Whole(bytes) => dst.extend_from_slice(bytes),
+        Frame::Parts(header, payload) => {
+            dst.reserve(header.as_bytes().len() + payload.len());
+            dst.extend_from_slice(header.as_bytes());
+            dst.extend_from_slice(payload);
+        }
     }
 }
 
@@ -275,6 +316,7 @@ mod tests {
     use crate::checksum::{Crc32, NoChecksum};
     use crate::framing::DefaultFramer;
     use crate::StreamWriter;
+    use bytes::BufMut;
 
     #[test]
     fn decodes_what_the_stream_writer_wrote_byte_by_byte() {

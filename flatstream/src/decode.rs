@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use flatbuffers::VerifierOptions;
+
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, FrameStatus};
 
@@ -317,69 +319,177 @@ where
     }
 }
 
-/// What a reader that buffers in a [`FrameBuf`] does after
-/// [`apply_step`] has done a step's bookkeeping.
-#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+/// What every reader keeps besides its bytes: the deframer, the recovery
+/// mode, the verifier's limits, the counters and the damaged region being
+/// skipped, and whether an iterator over it has ended.
+///
+/// Free of I/O and of any buffer: each reader hands [`step`](Self::step)
+/// its unread bytes and drops what the step says was consumed, so the
+/// blocking, async, slice and codec readers apply one set of rules.
 #[derive(Debug)]
-pub(crate) enum Next {
-    /// An intact frame's payload, at this absolute range of the buffer.
-    Frame(Range<usize>),
-    /// Read more bytes, so that this many could be unread.
-    Read(usize),
-    /// The stream ended.
-    End,
-    /// Strict mode: the frame at the front is damaged (the error carries
-    /// its offset).
-    Fail(Box<Error>),
+pub(crate) struct ReadState<D> {
+    pub(crate) deframer: D,
+    pub(crate) recovery: Recovery,
+    pub(crate) verifier: VerifierOptions,
+    pub(crate) stats: ReadStats,
+    pub(crate) skips: Skips,
+    /// Set once an iterator or stream over the reader has returned its
+    /// last item (the end, or a strict error); cleared by `set_recovery`.
+    pub(crate) fused: bool,
 }
 
-/// Applies a [`scan`] step to a reader's buffer, skipped regions and
-/// counters: drops skipped bytes, consumes a found frame, closes the
-/// skipped region when a frame or the end is reached.
-pub(crate) fn apply_step(
-    frames: &mut FrameBuf,
-    skips: &mut Skips,
-    stats: &mut ReadStats,
-    step: Step,
-    reason: Option<Box<Error>>,
-) -> Next {
-    let mut skip = |frames: &mut FrameBuf, n: usize, reason: Option<Box<Error>>| {
+impl<D> ReadState<D> {
+    pub(crate) fn new(deframer: D) -> Self {
+        ReadState {
+            deframer,
+            recovery: Recovery::Strict,
+            verifier: VerifierOptions::default(),
+            stats: ReadStats::default(),
+            skips: Skips::default(),
+            fused: false,
+        }
+    }
+
+    /// Counts `n` damaged bytes at stream offset `position`.
+    #[inline]
+    fn skip(&mut self, position: u64, n: usize, reason: Option<Box<Error>>) {
         if n > 0 {
-            skips.extend(frames.position(), n, reason);
-            frames.consume(n);
+            self.skips.extend(position, n, reason);
         }
-    };
-    match step {
-        Step::Frame {
-            skip: n,
-            frame_len,
-            payload,
-        } => {
-            skip(frames, n, reason);
-            skips.finish(stats);
-            let start = frames.head();
-            frames.consume(frame_len);
-            stats.frames += 1;
-            stats.bytes += frame_len as u64;
-            Next::Frame(start + payload.start..start + payload.end)
+    }
+
+    /// Ends an iteration step: fuses the iterator after the end of the
+    /// stream or an error, and passes the item on.
+    #[inline]
+    pub(crate) fn fuse<I>(&mut self, next: Result<Option<I>>) -> Option<Result<I>> {
+        if !matches!(next, Ok(Some(_))) {
+            self.fused = true;
         }
-        Step::NeedMore { skip: n, total } => {
-            skip(frames, n, reason);
-            Next::Read(total)
-        }
-        Step::End { skip: n } => {
-            skip(frames, n, reason);
-            skips.finish(stats);
-            Next::End
-        }
-        Step::Fail(mut err) => {
-            // Reuses the box: the error only gains its offset.
-            let inner = core::mem::replace(&mut *err, Error::UnexpectedEof);
-            *err = inner.at_offset(frames.position());
-            Next::Fail(err)
+        next.transpose()
+    }
+}
+
+impl<D: Deframer> ReadState<D> {
+    /// Finds the next frame in `unread`, the bytes from stream offset
+    /// `position` on, and does the bookkeeping: skipped bytes are counted
+    /// (and their region closed at the next frame or the end), a found
+    /// frame is counted, a strict error gains its offset.
+    ///
+    /// The caller then drops what was consumed: `skip` bytes, plus
+    /// `frame_len` for a frame, whose `payload` range is relative to the
+    /// start of `unread`.
+    #[inline]
+    pub(crate) fn step<V>(
+        &mut self,
+        unread: &[u8],
+        position: u64,
+        eof: bool,
+        verify: &mut V,
+    ) -> Step
+    where
+        V: FnMut(&[u8]) -> Result<()>,
+    {
+        let (step, reason) = scan(&self.deframer, unread, eof, self.recovery, verify);
+        match step {
+            Step::Frame {
+                skip,
+                frame_len,
+                payload,
+            } => {
+                self.skip(position, skip, reason);
+                self.skips.finish(&mut self.stats);
+                self.stats.frames += 1;
+                self.stats.bytes += frame_len as u64;
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload: skip + payload.start..skip + payload.end,
+                }
+            }
+            Step::NeedMore { skip, total } => {
+                self.skip(position, skip, reason);
+                Step::NeedMore { skip, total }
+            }
+            Step::End { skip } => {
+                self.skip(position, skip, reason);
+                self.skips.finish(&mut self.stats);
+                Step::End { skip }
+            }
+            Step::Fail(mut err) => {
+                // Reuses the box: the error only gains its offset.
+                let inner = core::mem::replace(&mut *err, Error::UnexpectedEof);
+                *err = inner.at_offset(position);
+                Step::Fail(err)
+            }
         }
     }
 }
+
+/// The settings and counters every reader has, written once: each
+/// reader's `impl` block invokes this with the path of its [`ReadState`].
+macro_rules! read_settings {
+    ($deframer:ty; $($state:ident).+) => {
+        /// Sets what the reader does with damaged frames (see
+        /// [`Recovery`](crate::Recovery)).
+        #[must_use]
+        pub fn with_recovery(mut self, recovery: crate::Recovery) -> Self {
+            self.$($state).+.recovery = recovery;
+            self
+        }
+
+        /// Changes the recovery mode from the next read on, for instance
+        /// to skip past a damaged frame after a strict read reported it.
+        /// An iterator that ended on an error carries on.
+        pub fn set_recovery(&mut self, recovery: crate::Recovery) {
+            self.$($state).+.recovery = recovery;
+            self.$($state).+.fused = false;
+        }
+
+        /// The recovery mode.
+        pub fn recovery(&self) -> crate::Recovery {
+            self.$($state).+.recovery
+        }
+
+        /// Calls `callback` with each damaged region skipped in
+        /// [`Recovery::SkipCorrupted`](crate::Recovery::SkipCorrupted)
+        /// mode: its offset, length and why its first frame was refused.
+        #[must_use]
+        pub fn with_skip_callback(
+            mut self,
+            callback: impl FnMut(&crate::SkippedRegion) + Send + 'static,
+        ) -> Self {
+            self.$($state).+.skips.set_callback(Box::new(callback));
+            self
+        }
+
+        /// Counters of frames and bytes read and skipped so far.
+        pub fn stats(&self) -> &crate::ReadStats {
+            &self.$($state).+.stats
+        }
+
+        /// The deframer.
+        pub fn deframer(&self) -> &$deframer {
+            &self.$($state).+.deframer
+        }
+    };
+}
+pub(crate) use read_settings;
+
+/// The verifier's limits, for the typed readers.
+macro_rules! verifier_setting {
+    ($($state:ident).+) => {
+        /// Sets the limits the FlatBuffers verifier enforces on each
+        /// payload (nesting depth, table count, apparent size). The
+        /// defaults are the `flatbuffers` crate's: depth 64, a million
+        /// tables.
+        #[must_use]
+        pub fn with_verifier_options(mut self, options: crate::VerifierOptions) -> Self {
+            self.$($state).+.verifier = options;
+            self
+        }
+    };
+}
+pub(crate) use verifier_setting;
 
 #[cfg(test)]
 mod tests {

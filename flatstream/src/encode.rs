@@ -20,7 +20,6 @@ use flatbuffers::{
 };
 
 use crate::error::Result;
-use crate::framing::Framer;
 
 /// The offset of something already written to the builder.
 pub type Offset = WIPOffset<UnionWIPOffset>;
@@ -515,17 +514,27 @@ impl Builder for Encoder {
 pub struct MessageBuilder {
     builder: FlatBufferBuilder<'static>,
     encoder: Encoder,
-    /// Whether derived types go through `builder` too.
-    builder_only: bool,
-    /// Whether the last message is in `encoder` (else in `builder`).
-    in_encoder: bool,
+    route: Route,
+}
+
+/// Which of a [`MessageBuilder`]'s two builders serializes what, and where
+/// the last message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Derived types go through the encoder; the last message is there.
+    Encoder,
+    /// Derived types go through the encoder; the last message was written
+    /// by a hand-written implementation into the builder.
+    Builder,
+    /// Every message goes through the builder (a writer made with one).
+    BuilderOnly,
 }
 
 impl core::fmt::Debug for MessageBuilder {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("MessageBuilder")
             .field("encoder", &self.encoder)
-            .field("builder_only", &self.builder_only)
+            .field("route", &self.route)
             .finish_non_exhaustive()
     }
 }
@@ -535,8 +544,7 @@ impl Default for MessageBuilder {
         Self {
             builder: FlatBufferBuilder::new(),
             encoder: Encoder::new(),
-            builder_only: false,
-            in_encoder: false,
+            route: Route::Encoder,
         }
     }
 }
@@ -547,8 +555,7 @@ impl MessageBuilder {
         Self {
             builder,
             encoder: Encoder::new(),
-            builder_only: true,
-            in_encoder: false,
+            route: Route::BuilderOnly,
         }
     }
 
@@ -556,7 +563,9 @@ impl MessageBuilder {
     #[inline]
     pub fn builder(&mut self) -> &mut FlatBufferBuilder<'static> {
         self.builder.reset();
-        self.in_encoder = false;
+        if self.route == Route::Encoder {
+            self.route = Route::Builder;
+        }
         &mut self.builder
     }
 
@@ -567,38 +576,22 @@ impl MessageBuilder {
     /// If no message was finished since the last reset.
     #[inline]
     pub(crate) fn finished(&self) -> &[u8] {
-        if self.in_encoder {
-            self.encoder.finished_data()
-        } else {
-            self.builder.finished_data()
+        match self.route {
+            Route::Encoder => self.encoder.finished_data(),
+            Route::Builder | Route::BuilderOnly => self.builder.finished_data(),
         }
     }
 
-    /// The last message framed by `framer`, header and payload contiguous,
-    /// when it is in the encoder (which has room in front of it), is at
-    /// most `limit` bytes, and `framer` tells its header; `None` when the
-    /// caller must frame it through scratch space.
-    ///
-    /// # Errors
-    ///
-    /// Those of the framer's header: an empty or oversized payload.
+    /// Writes `header` in front of the last message and returns both,
+    /// contiguous, when the message is in the encoder (which keeps room in
+    /// front of it); otherwise returns the message, unchanged, as the
+    /// error.
     #[inline]
-    pub(crate) fn frame_in_place<F: Framer>(
-        &mut self,
-        framer: &F,
-        limit: usize,
-    ) -> Result<Option<&[u8]>> {
-        if !self.in_encoder {
-            return Ok(None);
+    pub(crate) fn prepend(&mut self, header: &[u8]) -> core::result::Result<&[u8], &[u8]> {
+        match self.route {
+            Route::Encoder => Ok(self.encoder.prepend(header)),
+            Route::Builder | Route::BuilderOnly => Err(self.builder.finished_data()),
         }
-        let payload = self.encoder.finished_data();
-        if payload.len() > limit {
-            return Ok(None);
-        }
-        Ok(match framer.__header(payload).transpose()? {
-            Some(header) => Some(self.encoder.prepend(header.as_bytes())),
-            None => None,
-        })
     }
 
     /// Writes `root` with the encoder (or the builder, for a writer made
@@ -609,13 +602,13 @@ impl MessageBuilder {
         root: &R,
         identifier: Option<&'static str>,
     ) -> &[u8] {
-        if self.builder_only {
+        if self.route == Route::BuilderOnly {
             let builder = self.builder();
             let offset = root.write_root(builder);
             Builder::finish(builder, offset, identifier);
             builder.finished_data()
         } else {
-            self.in_encoder = true;
+            self.route = Route::Encoder;
             let encoder = &mut self.encoder;
             encoder.reset();
             let offset = root.write_root(encoder);

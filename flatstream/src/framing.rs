@@ -57,18 +57,44 @@ pub trait Framer {
     fn frame_and_write<W: Write>(&self, writer: &mut W, payload: &[u8]) -> Result<()>;
 
     /// The header [`frame_and_write`](Self::frame_and_write) writes before
-    /// `payload`, for a writer that places the payload after it itself
-    /// (saving a copy); `None` for a framer that frames otherwise.
-    #[doc(hidden)]
+    /// `payload`, when the frame is exactly that header followed by the
+    /// payload; `Ok(None)` (the default) for a framer that frames
+    /// otherwise.
+    ///
+    /// Writers use it to place the header in front of a payload they have
+    /// just built, saving a copy, and to write a large payload without
+    /// copying it. A framer that returns a header must write exactly
+    /// `header` then `payload` in `frame_and_write`: writers use the one
+    /// or the other.
+    ///
+    /// # Errors
+    ///
+    /// As [`frame_and_write`](Self::frame_and_write), for a payload that
+    /// cannot be framed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::checksum::Crc32;
+    /// use flatstream::framing::{ChecksumFramer, Framer};
+    ///
+    /// let framer = ChecksumFramer::new(Crc32::new());
+    /// let header = framer.frame_header(b"abcd")?.expect("a header and the payload");
+    /// let mut frame = Vec::new();
+    /// framer.frame_and_write(&mut frame, b"abcd")?;
+    /// assert_eq!(&frame[..header.as_bytes().len()], header.as_bytes());
+    /// assert_eq!(&frame[header.as_bytes().len()..], b"abcd");
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
     #[inline]
-    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
+    fn frame_header(&self, payload: &[u8]) -> Result<Option<FrameHeader>> {
         let _ = payload;
-        None
+        Ok(None)
     }
 }
 
-/// A frame's header: the payload length, then the checksum.
-#[doc(hidden)]
+/// A frame's header in the stream format: the payload length, then the
+/// checksum (see [`Framer::frame_header`]).
 #[derive(Debug, Clone, Copy)]
 pub struct FrameHeader {
     bytes: [u8; MAX_HEADER_LEN],
@@ -76,14 +102,14 @@ pub struct FrameHeader {
 }
 
 impl FrameHeader {
-    /// The header of `payload` with `checksum`.
+    /// The header of `payload` guarded by `checksum`.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidFrame`] for an empty payload or one longer than
     /// `u32::MAX` bytes.
     #[inline]
-    fn new<C: Checksum>(checksum: &C, payload: &[u8]) -> Result<Self> {
+    pub fn new<C: Checksum>(checksum: &C, payload: &[u8]) -> Result<Self> {
         let len = u32::try_from(payload.len()).map_err(|_| {
             Error::invalid_frame(format!(
                 "payload of {} bytes exceeds the format's limit of {} bytes",
@@ -252,8 +278,8 @@ impl Framer for DefaultFramer {
     }
 
     #[inline]
-    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
-        Some(FrameHeader::new(&NoChecksum, payload))
+    fn frame_header(&self, payload: &[u8]) -> Result<Option<FrameHeader>> {
+        FrameHeader::new(&NoChecksum, payload).map(Some)
     }
 }
 
@@ -294,8 +320,8 @@ impl<C: Checksum> Framer for ChecksumFramer<C> {
     }
 
     #[inline]
-    fn __header(&self, payload: &[u8]) -> Option<Result<FrameHeader>> {
-        Some(FrameHeader::new(&self.checksum, payload))
+    fn frame_header(&self, payload: &[u8]) -> Result<Option<FrameHeader>> {
+        FrameHeader::new(&self.checksum, payload).map(Some)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod framing;
 mod reader;
 pub mod schema;
 mod serialize;
+mod sink;
 mod slice;
 mod unchecked;
 mod verify;
@@ -28,13 +29,13 @@ pub mod __private;
 
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub use asynchronous::{AsyncStreamReader, AsyncStreamWriter};
+pub use asynchronous::{AsyncFrameReader, AsyncStreamReader, AsyncStreamWriter};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use codec::{Message, StreamCodec};
 pub use decode::{ReadStats, Recovery, SkippedRegion};
 pub use error::{Error, Result, VerifyError, VerifyErrorKind};
-pub use reader::StreamReader;
+pub use reader::{FrameReader, StreamReader};
 pub use schema::schema;
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 pub use slice::SliceReader;

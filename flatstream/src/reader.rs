@@ -1,39 +1,204 @@
-//! [`StreamReader`]: reads frames and hands out verified views or owned values.
+//! The blocking readers: [`FrameReader`], the untyped core that finds
+//! intact frames in any [`Read`], and [`StreamReader`], the typed layer
+//! over it that hands out verified views or owned values.
 
 use std::fmt;
 use std::io::{ErrorKind, Read};
 use std::marker::PhantomData;
 use std::ops::Range;
 
-use flatbuffers::VerifierOptions;
-
-use crate::decode::{apply_step, scan, FrameBuf, Next, ReadStats, Recovery, SkippedRegion, Skips};
+use crate::decode::{read_settings, verifier_setting, FrameBuf, ReadState, Step};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
-/// Reads a stream of `T` messages from `R`, deframed by `D`.
+/// Reads frames from `R`, deframed by `D`, and hands out their payloads,
+/// checksum-verified but not interpreted: the untyped core of
+/// [`StreamReader`], for tools that copy, count or index frames whatever
+/// they hold.
 ///
-/// - [`read`](Self::read) returns a verified, zero-copy view of the next
-///   message, borrowing the reader's buffer until the next call;
-/// - [`read_message`](Self::read_message) returns the raw payload;
-/// - as an [`Iterator`] it decodes owned `T` values.
-///
-/// The reader buffers what it reads (there is no need for a `BufReader`)
-/// and decodes frames in place: in steady state reading allocates nothing.
-/// Its buffer grows with the bytes that actually arrive, so a header that
+/// It buffers what it reads (there is no need for a `BufReader`) and
+/// decodes frames in place: in steady state reading allocates nothing. Its
+/// buffer grows with the bytes that actually arrive, so a header that
 /// claims a huge length cannot make it allocate more than about twice the
 /// deframer's limit.
 ///
+/// Errors, recovery and positions are as for every reader (see
+/// [`Recovery`](crate::Recovery) and the table in the crate docs).
+///
+/// # Examples
+///
+/// ```
+/// use flatstream::{checksum::Crc32, framing::*, FrameReader, StreamWriter};
+///
+/// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
+/// writer.write_batch(&["alpha", "beta"])?;
+/// let bytes = writer.into_inner();
+///
+/// let mut frames = FrameReader::new(&bytes[..], ChecksumDeframer::new(Crc32::new()));
+/// let mut sizes = Vec::new();
+/// while let Some(payload) = frames.read_message()? {
+///     sizes.push(payload.len());
+/// }
+/// assert_eq!(sizes.len(), 2);
+/// assert_eq!(frames.position(), bytes.len() as u64);
+/// # Ok::<(), flatstream::Error>(())
+/// ```
+pub struct FrameReader<R, D> {
+    reader: R,
+    frames: FrameBuf,
+    state: ReadState<D>,
+}
+
+impl<R: Read, D: Deframer> FrameReader<R, D> {
+    /// A reader of frames from `reader`, deframed by `deframer`.
+    pub fn new(reader: R, deframer: D) -> Self {
+        FrameReader {
+            reader,
+            frames: FrameBuf::default(),
+            state: ReadState::new(deframer),
+        }
+    }
+
+    /// Reads the next frame and returns its payload, checksum-verified but
+    /// not interpreted, borrowing the reader's buffer.
+    ///
+    /// Returns `Ok(None)` at a clean end of stream.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFrame`], [`Error::ChecksumMismatch`] (both with the
+    /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
+    pub fn read_message(&mut self) -> Result<Option<&[u8]>> {
+        let payload = self.next_payload()?;
+        Ok(payload.map(|range| self.frames.bytes(range)))
+    }
+
+    /// The range of the next payload, checksum-verified. Out of line, so
+    /// that a typed read, which makes the view, inlines into the caller's
+    /// loop and the view reaches it in registers.
+    #[inline(never)]
+    fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
+        self.next_frame(|_| Ok(()))
+    }
+
+    /// Finds the next intact frame whose payload `verify` accepts, reading
+    /// as needed, and returns the payload's range in the buffer.
+    fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<Range<usize>>>
+    where
+        V: FnMut(&[u8]) -> Result<()>,
+    {
+        let mut eof = false;
+        loop {
+            let head = self.frames.head();
+            let position = self.frames.position();
+            match self
+                .state
+                .step(self.frames.unread(), position, eof, &mut verify)
+            {
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    self.frames.consume(skip + frame_len);
+                    return Ok(Some(head + payload.start..head + payload.end));
+                }
+                Step::NeedMore { skip, total } => {
+                    self.frames.consume(skip);
+                    eof = self.fill(total)?;
+                }
+                Step::End { skip } => {
+                    self.frames.consume(skip);
+                    return Ok(None);
+                }
+                Step::Fail(err) => return Err(*err),
+            }
+        }
+    }
+
+    /// Reads more bytes so that `total` could be unread. Returns whether the
+    /// reader is at EOF.
+    fn fill(&mut self, total: usize) -> Result<bool> {
+        let spare = self.frames.spare(total);
+        loop {
+            match self.reader.read(spare) {
+                Ok(0) => return Ok(true),
+                Ok(n) => {
+                    self.frames.commit(n);
+                    return Ok(false);
+                }
+                Err(err) if err.kind() == ErrorKind::Interrupted => {}
+                Err(err) => return Err(Error::Io(err)),
+            }
+        }
+    }
+}
+
+impl<R, D> FrameReader<R, D> {
+    read_settings!(D; state);
+
+    /// Byte offset in the stream of the next frame to read (after an error
+    /// in strict mode: of the damaged frame).
+    pub fn position(&self) -> u64 {
+        self.frames.position()
+    }
+
+    /// Bytes read from the underlying reader but not yet returned.
+    pub fn buffered(&self) -> &[u8] {
+        self.frames.unread()
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
+    /// The underlying reader, mutably. Reading from it directly skips bytes
+    /// the frame reader has not seen.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.reader
+    }
+
+    /// Returns the underlying reader. Bytes already buffered (see
+    /// [`buffered`](Self::buffered)) are lost.
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+}
+
+impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for FrameReader<R, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FrameReader")
+            .field("reader", &self.reader)
+            .field("deframer", &self.state.deframer)
+            .field("recovery", &self.state.recovery)
+            .field("position", &self.frames.position())
+            .field("stats", &self.state.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads a stream of `T` messages from `R`, deframed by `D`: a typed layer
+/// over [`FrameReader`].
+///
+/// - [`read`](Self::read) returns a verified, zero-copy view of the next
+///   message, borrowing the reader's buffer until the next call;
+/// - [`read_owned`](Self::read_owned) decodes an owned `T` in one pass;
+/// - [`read_message`](Self::read_message) returns the raw payload;
+/// - as an [`Iterator`] it yields owned `T` values (a view borrows the
+///   buffer the next read refills, which an `Iterator` cannot express).
+///
 /// # Errors and recovery
 ///
-/// In [`Recovery::Strict`] mode (the default) the reader stops at the first
-/// damaged frame and returns the same error on every further read: nothing
-/// is consumed. A torn tail ([`Error::UnexpectedEof`]) and I/O errors are
-/// the exception worth knowing: the next read retries from the same frame,
-/// so a reader can follow a file that is still being written, or resume
-/// after a transient error. In [`Recovery::SkipCorrupted`] mode it skips
-/// damaged bytes and resynchronises on the next intact frame.
+/// In [`Recovery::Strict`](crate::Recovery::Strict) mode (the default) the
+/// reader stops at the first damaged frame and returns the same error on
+/// every further read: nothing is consumed. A torn tail
+/// ([`Error::UnexpectedEof`]) and I/O errors are the exception worth
+/// knowing: the next read retries from the same frame, so a reader can
+/// follow a file that is still being written, or resume after a transient
+/// error. In [`Recovery::SkipCorrupted`](crate::Recovery::SkipCorrupted)
+/// mode it skips damaged bytes and resynchronises on the next intact frame.
 ///
 /// # Examples
 ///
@@ -60,84 +225,32 @@ use crate::serialize::{DecodeOwned, StreamDeserialize};
 /// assert!(reader.read().is_err());
 /// # Ok::<(), flatstream::Error>(())
 /// ```
+///
+/// Changing the recovery mode:
+///
+/// ```
+/// use flatstream::{checksum::Crc32, framing::*, Recovery, StreamReader, StreamWriter};
+///
+/// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
+/// writer.write_batch(&["one", "two", "three"])?;
+/// let mut bytes = writer.into_inner();
+/// bytes[30] ^= 0xff; // damage the second frame
+///
+/// let reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()))
+///     .with_recovery(Recovery::SkipCorrupted);
+/// let texts: Vec<String> = reader.collect::<Result<_, _>>()?;
+/// assert_eq!(texts, ["one", "three"]);
+/// # Ok::<(), flatstream::Error>(())
+/// ```
 pub struct StreamReader<T, R, D> {
-    reader: R,
-    deframer: D,
-    frames: FrameBuf,
-    recovery: Recovery,
-    verifier: VerifierOptions,
-    stats: ReadStats,
-    skips: Skips,
-    fused: bool,
+    frames: FrameReader<R, D>,
     _message: PhantomData<fn() -> T>,
 }
 
 impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     /// A reader of frames from `reader`, deframed by `deframer`.
     pub fn new(reader: R, deframer: D) -> Self {
-        StreamReader {
-            reader,
-            deframer,
-            frames: FrameBuf::default(),
-            recovery: Recovery::Strict,
-            verifier: VerifierOptions::default(),
-            stats: ReadStats::default(),
-            skips: Skips::default(),
-            fused: false,
-            _message: PhantomData,
-        }
-    }
-
-    /// Sets what the reader does with damaged frames.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use flatstream::{checksum::Crc32, framing::*, Recovery, StreamReader, StreamWriter};
-    ///
-    /// let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
-    /// writer.write_batch(&["one", "two", "three"])?;
-    /// let mut bytes = writer.into_inner();
-    /// bytes[30] ^= 0xff; // damage the second frame
-    ///
-    /// let reader = StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()))
-    ///     .with_recovery(Recovery::SkipCorrupted);
-    /// let texts: Vec<String> = reader.collect::<Result<_, _>>()?;
-    /// assert_eq!(texts, ["one", "three"]);
-    /// # Ok::<(), flatstream::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
-        self.recovery = recovery;
-        self
-    }
-
-    /// Changes the recovery mode from the next read on, for instance to
-    /// skip past a damaged frame after a strict read reported it.
-    pub fn set_recovery(&mut self, recovery: Recovery) {
-        self.recovery = recovery;
-        self.fused = false;
-    }
-
-    /// Calls `callback` with each damaged region skipped in
-    /// [`Recovery::SkipCorrupted`] mode: its offset, length and why its
-    /// first frame was refused.
-    #[must_use]
-    pub fn with_skip_callback(
-        mut self,
-        callback: impl FnMut(&SkippedRegion) + Send + 'static,
-    ) -> Self {
-        self.skips.set_callback(Box::new(callback));
-        self
-    }
-
-    /// Sets the limits the FlatBuffers verifier enforces on each payload
-    /// (nesting depth, table count, apparent size). The defaults are the
-    /// `flatbuffers` crate's: depth 64, a million tables.
-    #[must_use]
-    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-        self.verifier = options;
-        self
+        FrameReader::new(reader, deframer).into()
     }
 
     /// Reads the next frame and returns its payload, checksum-verified but
@@ -147,11 +260,9 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidFrame`], [`Error::ChecksumMismatch`] (both with the
-    /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
+    /// Those of [`FrameReader::read_message`].
     pub fn read_message(&mut self) -> Result<Option<&[u8]>> {
-        let payload = self.next_frame(|_| Ok(()))?;
-        Ok(payload.map(|range| self.frames.bytes(range)))
+        self.frames.read_message()
     }
 
     /// Reads the next message and returns its verified, zero-copy view.
@@ -171,7 +282,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         let payload = self.next_verified()?;
         Ok(payload.map(|range| {
-            let payload = self.frames.bytes(range);
+            let payload = self.frames.frames.bytes(range);
             // SAFETY: `next_verified` ran `T::view_with_options` on exactly
             // these bytes and only returned their range if it succeeded.
             unsafe { T::view_unchecked(payload) }
@@ -187,8 +298,28 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.verifier.clone();
-        self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
+        let options = self.frames.state.verifier.clone();
+        self.frames
+            .next_frame(|payload| T::view_with_options(payload, &options).map(drop))
+    }
+
+    /// Reads the next message and decodes it into an owned `T`, checking
+    /// and decoding in one pass.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Self::read).
+    pub fn read_owned(&mut self) -> Result<Option<T>>
+    where
+        T: DecodeOwned,
+    {
+        let options = self.frames.state.verifier.clone();
+        let mut decoded = None;
+        let frame = self.frames.next_frame(|payload| {
+            decoded = Some(T::decode_with_options(payload, &options)?);
+            Ok(())
+        })?;
+        Ok(frame.and(decoded))
     }
 
     /// Reads the next message and returns its view without verifying the
@@ -208,74 +339,18 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let payload = self.next_payload()?;
+        let payload = self.frames.next_payload()?;
         Ok(payload.map(|range| {
-            let payload = self.frames.bytes(range);
+            let payload = self.frames.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
             unsafe { T::view_unchecked(payload) }
         }))
     }
-
-    /// The range of the next payload, checksum-verified. Out of line, as
-    /// `next_verified` is.
-    #[inline(never)]
-    fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
-        self.next_frame(|_| Ok(()))
-    }
-
-    /// Finds the next intact frame, reading as needed, and returns its
-    /// payload's range in the buffer.
-    fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<Range<usize>>>
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
-        let mut eof = false;
-        loop {
-            let (step, reason) = scan(
-                &self.deframer,
-                self.frames.unread(),
-                eof,
-                self.recovery,
-                &mut verify,
-            );
-            match apply_step(
-                &mut self.frames,
-                &mut self.skips,
-                &mut self.stats,
-                step,
-                reason,
-            ) {
-                Next::Frame(payload) => return Ok(Some(payload)),
-                Next::Read(total) => eof = self.fill(total)?,
-                Next::End => return Ok(None),
-                Next::Fail(err) => return Err(*err),
-            }
-        }
-    }
-
-    /// Reads more bytes so that `total` could be unread. Returns whether the
-    /// reader is at EOF.
-    fn fill(&mut self, total: usize) -> Result<bool> {
-        let spare = self.frames.spare(total);
-        loop {
-            match self.reader.read(spare) {
-                Ok(0) => return Ok(true),
-                Ok(n) => {
-                    self.frames.commit(n);
-                    return Ok(false);
-                }
-                Err(err) if err.kind() == ErrorKind::Interrupted => {}
-                Err(err) => return Err(Error::Io(err)),
-            }
-        }
-    }
 }
 
 impl<T, R, D> StreamReader<T, R, D> {
-    /// Counters of frames and bytes read and skipped so far.
-    pub fn stats(&self) -> &ReadStats {
-        &self.stats
-    }
+    read_settings!(D; frames.state);
+    verifier_setting!(frames.state);
 
     /// Byte offset in the stream of the next frame to read (after an error
     /// in strict mode: of the damaged frame).
@@ -283,68 +358,57 @@ impl<T, R, D> StreamReader<T, R, D> {
         self.frames.position()
     }
 
-    /// The recovery mode.
-    pub fn recovery(&self) -> Recovery {
-        self.recovery
-    }
-
     /// Bytes read from the underlying reader but not yet returned.
     pub fn buffered(&self) -> &[u8] {
-        self.frames.unread()
+        self.frames.buffered()
     }
 
     /// The underlying reader.
     pub fn get_ref(&self) -> &R {
-        &self.reader
+        self.frames.get_ref()
     }
 
     /// The underlying reader, mutably. Reading from it directly skips bytes
     /// the stream reader has not seen.
     pub fn get_mut(&mut self) -> &mut R {
-        &mut self.reader
-    }
-
-    /// The deframer.
-    pub fn deframer(&self) -> &D {
-        &self.deframer
+        self.frames.get_mut()
     }
 
     /// Returns the underlying reader. Bytes already buffered (see
     /// [`buffered`](Self::buffered)) are lost.
     pub fn into_inner(self) -> R {
-        self.reader
+        self.frames.into_inner()
+    }
+
+    /// The untyped frame reader this reader is a layer over.
+    pub fn into_frames(self) -> FrameReader<R, D> {
+        self.frames
     }
 }
 
-/// Decodes owned messages. After the first error the iterator ends.
+/// Reads `T` messages from the frames: settings, position and counters
+/// carry over.
+impl<T, R, D> From<FrameReader<R, D>> for StreamReader<T, R, D> {
+    fn from(frames: FrameReader<R, D>) -> Self {
+        StreamReader {
+            frames,
+            _message: PhantomData,
+        }
+    }
+}
+
+/// Decodes owned messages (see [`read_owned`](StreamReader::read_owned)).
+/// After the end of the stream or an error the iterator ends, until
+/// [`set_recovery`](StreamReader::set_recovery) is called.
 impl<T: DecodeOwned, R: Read, D: Deframer> Iterator for StreamReader<T, R, D> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {
-        if self.fused {
+        if self.frames.state.fused {
             return None;
         }
-        // Checked and decoded in one pass; the payload's range is not
-        // needed afterwards.
-        let options = self.verifier.clone();
-        let mut decoded = None;
-        let next = self
-            .next_frame(|payload| {
-                decoded = Some(T::decode_with_options(payload, &options)?);
-                Ok(())
-            })
-            .map(|frame| frame.and(decoded));
-        match next {
-            Ok(Some(message)) => Some(Ok(message)),
-            Ok(None) => {
-                self.fused = true;
-                None
-            }
-            Err(err) => {
-                self.fused = true;
-                Some(Err(err))
-            }
-        }
+        let next = self.read_owned();
+        self.frames.state.fuse(next)
     }
 }
 
@@ -353,12 +417,9 @@ impl<T: DecodeOwned, R: Read, D: Deframer> std::iter::FusedIterator for StreamRe
 impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for StreamReader<T, R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamReader")
-            .field("reader", &self.reader)
-            .field("deframer", &self.deframer)
-            .field("recovery", &self.recovery)
-            .field("position", &self.frames.position())
-            .field("stats", &self.stats)
-            .finish_non_exhaustive()
+            .field("type", &std::any::type_name::<T>())
+            .field("frames", &self.frames)
+            .finish()
     }
 }
 
@@ -366,7 +427,7 @@ impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for StreamReader<T, R, D> {
 mod tests {
     use super::*;
     use crate::framing::{DefaultDeframer, DefaultFramer, Framer};
-    use crate::StreamWriter;
+    use crate::{Recovery, StreamWriter};
 
     fn stream_of(texts: &[&str]) -> Vec<u8> {
         let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);

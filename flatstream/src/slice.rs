@@ -4,21 +4,22 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use flatbuffers::VerifierOptions;
-
-use crate::decode::{scan, ReadStats, Recovery, SkipCallback, SkippedRegion, Skips, Step};
+use crate::decode::{read_settings, verifier_setting, ReadState, Step};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
-use crate::serialize::StreamDeserialize;
+use crate::serialize::{DecodeOwned, StreamDeserialize};
 
 /// Reads a stream of `T` messages from a byte slice, without copying.
 ///
-/// Unlike [`StreamReader`](crate::StreamReader), whose views borrow its
-/// buffer until the next read, a `SliceReader`'s views borrow the slice:
-/// they live as long as the bytes, so they can be collected, sorted or
-/// kept while iteration goes on. It is an
-/// `Iterator<Item = Result<T::View<'a>>>`, which ends after the first
-/// error in strict mode.
+/// The same reader as [`StreamReader`](crate::StreamReader) (same methods,
+/// errors, recovery and counters) over bytes already in memory, which is
+/// why it has no reader type parameter. Its views borrow the slice, not
+/// the reader: they live as long as the bytes, so they can be collected,
+/// sorted or kept while reading goes on. That is also why, as an
+/// `Iterator`, it yields views (`Result<T::View<'a>>`) where a
+/// `StreamReader` yields owned values; [`read_owned`](Self::read_owned)
+/// decodes when an owned value is wanted. Reading raw payloads is
+/// [`read_message`](Self::read_message), with `T = ()` if no type applies.
 ///
 /// # Examples
 ///
@@ -45,12 +46,7 @@ use crate::serialize::StreamDeserialize;
 pub struct SliceReader<'a, T, D> {
     bytes: &'a [u8],
     position: usize,
-    deframer: D,
-    recovery: Recovery,
-    verifier: VerifierOptions,
-    stats: ReadStats,
-    skips: Skips,
-    fused: bool,
+    state: ReadState<D>,
     _message: PhantomData<fn() -> T>,
 }
 
@@ -60,40 +56,9 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         SliceReader {
             bytes,
             position: 0,
-            deframer,
-            recovery: Recovery::Strict,
-            verifier: VerifierOptions::default(),
-            stats: ReadStats::default(),
-            skips: Skips::default(),
-            fused: false,
+            state: ReadState::new(deframer),
             _message: PhantomData,
         }
-    }
-
-    /// Sets what the reader does with damaged frames (see [`Recovery`]).
-    #[must_use]
-    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
-        self.recovery = recovery;
-        self
-    }
-
-    /// Calls `callback` with each damaged region skipped in
-    /// [`Recovery::SkipCorrupted`] mode.
-    #[must_use]
-    pub fn with_skip_callback(
-        mut self,
-        callback: impl FnMut(&SkippedRegion) + Send + 'static,
-    ) -> Self {
-        let callback: SkipCallback = Box::new(callback);
-        self.skips.set_callback(callback);
-        self
-    }
-
-    /// Sets the limits the FlatBuffers verifier enforces on each payload.
-    #[must_use]
-    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-        self.verifier = options;
-        self
     }
 
     /// Returns the next payload, checksum-verified but not interpreted,
@@ -134,8 +99,27 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.verifier.clone();
+        let options = self.state.verifier.clone();
         self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
+    }
+
+    /// Returns the next message decoded into an owned `T`, checked and
+    /// decoded in one pass. `Ok(None)` at the end.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Self::read).
+    pub fn read_owned(&mut self) -> Result<Option<T>>
+    where
+        T: DecodeOwned,
+    {
+        let options = self.state.verifier.clone();
+        let mut decoded = None;
+        let frame = self.next_frame(|payload| {
+            decoded = Some(T::decode_with_options(payload, &options)?);
+            Ok(())
+        })?;
+        Ok(frame.and(decoded))
     }
 
     /// Returns the next view without verifying the FlatBuffer; checksums
@@ -172,48 +156,37 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         V: FnMut(&[u8]) -> Result<()>,
     {
         let bytes: &'a [u8] = self.bytes;
-        let rest = &bytes[self.position..];
-        let (step, reason) = scan(&self.deframer, rest, true, self.recovery, &mut verify);
-        match step {
+        let start = self.position;
+        // The whole stream is in the slice: it is always at EOF.
+        match self
+            .state
+            .step(&bytes[start..], start as u64, true, &mut verify)
+        {
             Step::Frame {
                 skip,
                 frame_len,
                 payload,
             } => {
-                self.skip(skip, reason);
-                self.skips.finish(&mut self.stats);
-                let start = self.position;
-                self.position += frame_len;
-                self.stats.frames += 1;
-                self.stats.bytes += frame_len as u64;
+                self.position += skip + frame_len;
                 Ok(Some(&bytes[start + payload.start..start + payload.end]))
             }
             Step::End { skip } => {
-                self.skip(skip, reason);
-                self.skips.finish(&mut self.stats);
+                self.position += skip;
                 Ok(None)
             }
-            Step::Fail(err) => Err((*err).at_offset(self.position as u64)),
-            // The whole stream is in the slice: the scanner never waits.
-            Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(self.position as u64)),
-        }
-    }
-
-    fn skip(&mut self, n: usize, reason: Option<Box<Error>>) {
-        if n > 0 {
-            self.skips.extend(self.position as u64, n, reason);
-            self.position += n;
+            Step::Fail(err) => Err(*err),
+            // Never at EOF; kept an error rather than a panic.
+            Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(start as u64)),
         }
     }
 }
 
 impl<T, D> SliceReader<'_, T, D> {
-    /// Counters of frames and bytes read and skipped so far.
-    pub fn stats(&self) -> &ReadStats {
-        &self.stats
-    }
+    read_settings!(D; state);
+    verifier_setting!(state);
 
-    /// Offset in the slice of the next frame to read.
+    /// Offset in the slice of the next frame to read (after an error in
+    /// strict mode: of the damaged frame).
     pub fn position(&self) -> u64 {
         self.position as u64
     }
@@ -224,29 +197,32 @@ impl<T, D> SliceReader<'_, T, D> {
     }
 }
 
+/// Yields views that borrow the slice. After the end of the stream or an
+/// error the iterator ends, until
+/// [`set_recovery`](SliceReader::set_recovery) is called.
 impl<'a, T: StreamDeserialize, D: Deframer> Iterator for SliceReader<'a, T, D> {
     type Item = Result<T::View<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.fused {
+        if self.state.fused {
             return None;
         }
         let next = self.read();
-        if !matches!(next, Ok(Some(_))) {
-            self.fused = true;
-        }
-        next.transpose()
+        self.state.fuse(next)
     }
 }
+
+impl<T: StreamDeserialize, D: Deframer> std::iter::FusedIterator for SliceReader<'_, T, D> {}
 
 impl<T, D: fmt::Debug> fmt::Debug for SliceReader<'_, T, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SliceReader")
+            .field("type", &std::any::type_name::<T>())
             .field("len", &self.bytes.len())
             .field("position", &self.position)
-            .field("deframer", &self.deframer)
-            .field("recovery", &self.recovery)
-            .field("stats", &self.stats)
+            .field("deframer", &self.state.deframer)
+            .field("recovery", &self.state.recovery)
+            .field("stats", &self.state.stats)
             .finish_non_exhaustive()
     }
 }

@@ -12,13 +12,11 @@ use crate::decode::Recovery;
 use crate::encode::MessageBuilder;
 use crate::error::Result;
 use crate::framing::{Deframer, Framer};
-use crate::reader::StreamReader;
+use crate::reader::FrameReader;
 use crate::serialize::StreamSerialize;
-
-/// Frames up to this size reach the writer in one `write_all` (assembled in
-/// front of the encoded payload, or in scratch space); larger ones go
-/// straight through.
-const CONTIGUOUS_FRAME_LEN: usize = 256 * 1024;
+#[cfg(test)]
+use crate::sink::CONTIGUOUS_FRAME_LEN;
+use crate::sink::{writer_accessors, FrameSink};
 
 /// Writes a stream of `T` messages to `W`, framed by `F`.
 ///
@@ -48,12 +46,7 @@ const CONTIGUOUS_FRAME_LEN: usize = 256 * 1024;
 /// # Ok::<(), flatstream::Error>(())
 /// ```
 pub struct StreamWriter<T: ?Sized, W, F> {
-    writer: W,
-    framer: F,
-    builder: MessageBuilder,
-    scratch: Vec<u8>,
-    messages: u64,
-    bytes: u64,
+    sink: FrameSink<W, F>,
     _message: PhantomData<fn(&T)>,
 }
 
@@ -75,12 +68,7 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
 
     fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
         StreamWriter {
-            writer,
-            framer,
-            builder,
-            scratch: Vec::new(),
-            messages: 0,
-            bytes: 0,
+            sink: FrameSink::new(writer, framer, builder),
             _message: PhantomData,
         }
     }
@@ -99,24 +87,7 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     where
         T: StreamSerialize,
     {
-        message.__serialize_message(&mut self.builder)?;
-        if let Some(frame) = self
-            .builder
-            .frame_in_place(&self.framer, CONTIGUOUS_FRAME_LEN)?
-        {
-            self.writer.write_all(frame)?;
-            self.bytes += frame.len() as u64;
-        } else {
-            write_payload_with(
-                &mut self.writer,
-                &self.framer,
-                &mut self.scratch,
-                self.builder.finished(),
-                &mut self.bytes,
-            )?;
-        }
-        self.messages += 1;
-        Ok(())
+        self.sink.write(message)
     }
 
     /// Writes an already finished FlatBuffer as one frame, as is.
@@ -127,15 +98,7 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     ///
     /// As [`write`](Self::write).
     pub fn write_payload(&mut self, payload: &[u8]) -> Result<()> {
-        write_payload_with(
-            &mut self.writer,
-            &self.framer,
-            &mut self.scratch,
-            payload,
-            &mut self.bytes,
-        )?;
-        self.messages += 1;
-        Ok(())
+        self.sink.write_payload(payload)
     }
 
     /// Flushes the underlying writer.
@@ -144,18 +107,8 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     ///
     /// [`Error::Io`](crate::Error::Io) if the flush fails.
     pub fn flush(&mut self) -> Result<()> {
-        self.writer.flush()?;
+        self.sink.writer.flush()?;
         Ok(())
-    }
-
-    /// Messages written so far.
-    pub fn messages_written(&self) -> u64 {
-        self.messages
-    }
-
-    /// Bytes handed to the underlying writer so far, headers included.
-    pub fn bytes_written(&self) -> u64 {
-        self.bytes
     }
 }
 
@@ -235,8 +188,8 @@ impl<T: ?Sized, F: Framer> StreamWriter<T, BufWriter<File>, F> {
             .truncate(false)
             .open(path)?;
         let file_len = file.metadata()?.len();
-        let mut scanner = StreamReader::<(), _, _>::new(&mut file, deframer)
-            .with_recovery(Recovery::SkipCorrupted);
+        let mut scanner =
+            FrameReader::new(&mut file, deframer).with_recovery(Recovery::SkipCorrupted);
         let mut report = AppendReport::default();
         while scanner.read_message()?.is_some() {
             report.frames += 1;
@@ -264,8 +217,8 @@ impl<T: ?Sized, F: Framer> StreamWriter<T, BufWriter<File>, F> {
     ///
     /// [`Error::Io`](crate::Error::Io) when the flush or the sync fails.
     pub fn sync(&mut self) -> Result<()> {
-        self.writer.flush()?;
-        self.writer.get_ref().sync_data()?;
+        self.sink.writer.flush()?;
+        self.sink.writer.get_ref().sync_data()?;
         Ok(())
     }
 }
@@ -277,7 +230,7 @@ impl<T: ?Sized, F: Framer> StreamWriter<T, File, F> {
     ///
     /// [`Error::Io`](crate::Error::Io) when the sync fails.
     pub fn sync(&mut self) -> Result<()> {
-        self.writer.sync_data()?;
+        self.sink.writer.sync_data()?;
         Ok(())
     }
 }
@@ -298,80 +251,37 @@ impl<T, W: Write, F: Framer> StreamWriter<T, W, F> {
 }
 
 impl<T: ?Sized, W, F> StreamWriter<T, W, F> {
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.writer
-    }
+    writer_accessors!(sink);
+}
 
-    /// The underlying writer, mutably. Writing to it directly breaks the
-    /// stream unless whole frames are written.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.writer
-    }
-
-    /// The framer.
-    pub fn framer(&self) -> &F {
-        &self.framer
-    }
-
-    /// Returns the underlying writer. Call [`flush`](Self::flush) first if
-    /// it buffers: this does not flush.
-    pub fn into_inner(self) -> W {
-        self.writer
+/// An in-memory stream that can be emptied.
+impl<T: ?Sized, F> StreamWriter<T, Vec<u8>, F> {
+    /// Empties the buffer written to, for instance after sending its
+    /// frames, and starts the counters again from zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{framing::DefaultFramer, StreamWriter};
+    ///
+    /// let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
+    /// writer.write(&"batch one")?;
+    /// writer.clear();
+    /// assert_eq!((writer.messages_written(), writer.bytes_written()), (0, 0));
+    /// writer.write(&"batch two")?;
+    /// assert_eq!(writer.bytes_written(), writer.get_ref().len() as u64);
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    pub fn clear(&mut self) {
+        self.sink.writer.clear();
+        self.sink.messages = 0;
+        self.sink.bytes = 0;
     }
 }
 
 impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for StreamWriter<T, W, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamWriter")
-            .field("writer", &self.writer)
-            .field("framer", &self.framer)
-            .field("messages", &self.messages)
-            .field("bytes", &self.bytes)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Frames `payload` and writes it, contiguously when it is small enough.
-fn write_payload_with<W: Write, F: Framer>(
-    writer: &mut W,
-    framer: &F,
-    scratch: &mut Vec<u8>,
-    payload: &[u8],
-    bytes: &mut u64,
-) -> Result<()> {
-    if payload.len() <= CONTIGUOUS_FRAME_LEN {
-        scratch.clear();
-        framer.frame_and_write(scratch, payload)?;
-        writer.write_all(scratch)?;
-        *bytes += scratch.len() as u64;
-    } else {
-        let mut counting = CountingWriter {
-            inner: writer,
-            count: 0,
-        };
-        let result = framer.frame_and_write(&mut counting, payload);
-        *bytes += counting.count;
-        result?;
-    }
-    Ok(())
-}
-
-/// Counts the bytes that pass through to `inner`.
-struct CountingWriter<'a, W> {
-    inner: &'a mut W,
-    count: u64,
-}
-
-impl<W: Write> Write for CountingWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.count += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        self.sink.debug("StreamWriter", f)
     }
 }
 
