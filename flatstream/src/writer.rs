@@ -335,4 +335,61 @@ mod tests {
         assert_eq!(writer.messages_written(), 0);
         assert!(writer.get_ref().is_empty());
     }
+
+    /// A writer that takes `room` bytes, at most `chunk` per call, then
+    /// fails.
+    struct Filling {
+        data: Vec<u8>,
+        room: usize,
+        chunk: usize,
+    }
+
+    impl Write for Filling {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.chunk).min(self.room - self.data.len());
+            if n == 0 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.data.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_counts_the_bytes_the_writer_took() {
+        let big = "y".repeat(CONTIGUOUS_FRAME_LEN + 100);
+        for message in ["a small message", big.as_str()] {
+            for room in [0, 3, 4, 9, 30, 5000] {
+                let filling = Filling {
+                    data: Vec::new(),
+                    room,
+                    chunk: 7,
+                };
+                let mut writer = StreamWriter::new(filling, DefaultFramer);
+                let _ = writer.write(&message);
+                let _ = writer.write(&message);
+                assert_eq!(writer.bytes_written(), writer.get_ref().data.len() as u64);
+            }
+        }
+    }
+
+    #[test]
+    fn reset_and_clear_keep_the_counters_true() {
+        let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
+        writer.write_batch(&["one", "two"]).unwrap();
+        let first = writer.reset(Vec::new());
+        assert!(!first.is_empty());
+        assert_eq!((writer.messages_written(), writer.bytes_written()), (0, 0));
+        writer.write(&"three").unwrap();
+        assert_eq!(writer.messages_written(), 1);
+        assert_eq!(writer.bytes_written(), writer.get_ref().len() as u64);
+        writer.clear();
+        assert!(writer.get_ref().is_empty());
+        assert_eq!((writer.messages_written(), writer.bytes_written()), (0, 0));
+        writer.write(&"four").unwrap();
+        assert_eq!(writer.bytes_written(), writer.get_ref().len() as u64);
+    }
 }
