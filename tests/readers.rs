@@ -104,7 +104,13 @@ fn run(reader: Reader, bytes: &[u8], recovery: Recovery) -> Run {
             let mut reader = AsyncStreamReader::<String, _, _>::new(bytes, deframer())
                 .with_recovery(recovery)
                 .with_skip_callback(callback);
-            while keep(reader.read().await.map(|view| view.map(str::to_owned)).transpose()) {}
+            while keep(
+                reader
+                    .read()
+                    .await
+                    .map(|view| view.map(str::to_owned))
+                    .transpose(),
+            ) {}
             (reader.stats().clone(), reader.position())
         }),
         Reader::AsyncStream => runtime().block_on(async {
@@ -120,7 +126,12 @@ fn run(reader: Reader, bytes: &[u8], recovery: Recovery) -> Run {
                 .with_recovery(recovery)
                 .with_skip_callback(callback);
             let mut frames = FramedRead::new(bytes, codec);
-            while keep(frames.next().await.map(|message| message.map(|m| m.decode()))) {}
+            while keep(
+                frames
+                    .next()
+                    .await
+                    .map(|message| message.map(|m| m.decode())),
+            ) {}
             let codec = frames.decoder();
             (codec.stats().clone(), codec.position())
         }),
@@ -164,7 +175,12 @@ fn frame_starts(texts: &[&str]) -> Vec<u64> {
     starts
 }
 
-const TEXTS: [&str; 4] = ["first", "second message", "third", "a fourth, longer message"];
+const TEXTS: [&str; 4] = [
+    "first",
+    "second message",
+    "third",
+    "a fourth, longer message",
+];
 
 fn strings(texts: &[&str]) -> Vec<String> {
     texts.iter().map(|text| text.to_string()).collect()
@@ -216,7 +232,10 @@ fn a_torn_tail_is_unexpected_eof_after_the_intact_frames() {
 /// Damages `bytes` by each kind of damage a reader must refuse, at the
 /// frame starting at `at`; returns the damaged stream and what the strict
 /// error must say.
-fn damaged(bytes: &[u8], at: usize) -> Vec<(&'static str, Vec<u8>, fn(&Error) -> bool)> {
+/// A kind of damage, the damaged stream, and a check of the strict error.
+type Damage = (&'static str, Vec<u8>, fn(&Error) -> bool);
+
+fn damaged(bytes: &[u8], at: usize) -> Vec<Damage> {
     let mut checksum = bytes.to_vec();
     checksum[at + 10] ^= 0x10; // a payload byte
     let mut over_limit = bytes.to_vec();
@@ -252,7 +271,10 @@ fn damage_is_the_same_error_at_the_same_offset_for_every_reader() {
     for (what, stream, is_expected) in damaged(&bytes, at as usize) {
         let run = every_reader(&stream, Recovery::Strict);
         assert_eq!(run.texts, strings(&TEXTS[..1]), "{what}");
-        assert_eq!(run.position, at, "{what}: the damaged frame is not consumed");
+        assert_eq!(
+            run.position, at,
+            "{what}: the damaged frame is not consumed"
+        );
         // The reader that built the error is checked for its kind and
         // offset; the others agree on its text.
         let err = StreamReader::<String, _, _>::new(&stream[at as usize..], deframer())
@@ -390,7 +412,8 @@ fn untyped_readers_find_the_frames_the_typed_ones_do() {
     stream[at + 9] ^= 4;
     let typed = every_reader(&stream, Recovery::SkipCorrupted);
 
-    let mut frames = FrameReader::new(&stream[..], deframer()).with_recovery(Recovery::SkipCorrupted);
+    let mut frames =
+        FrameReader::new(&stream[..], deframer()).with_recovery(Recovery::SkipCorrupted);
     let mut payloads = Vec::new();
     while let Some(payload) = frames.read_message().unwrap() {
         payloads.push(payload.to_vec());

@@ -19,7 +19,10 @@ use std::task::{ready, Context, Poll};
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use flatbuffers::FlatBufferBuilder;
 
-use crate::decode::{read_settings, verifier_setting, FrameBuf, ReadState, Step};
+use crate::decode::{
+    buffered_accessors, debug_reader, read_settings, verifier_setting, Buffered, Buffering,
+    ReadState,
+};
 use crate::encode::MessageBuilder;
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
@@ -172,8 +175,7 @@ impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for AsyncStreamWriter<T
 /// carries on where it stopped.
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub struct AsyncFrameReader<R, D> {
-    reader: R,
-    frames: FrameBuf,
+    source: Buffered<R>,
     state: ReadState<D>,
 }
 
@@ -181,8 +183,7 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
     /// A reader of frames from `reader`, deframed by `deframer`.
     pub fn new(reader: R, deframer: D) -> Self {
         AsyncFrameReader {
-            reader,
-            frames: FrameBuf::default(),
+            source: Buffered::new(reader),
             state: ReadState::new(deframer),
         }
     }
@@ -199,7 +200,7 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
     /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
     pub async fn read_message(&mut self) -> Result<Option<&[u8]>> {
         let payload = poll_fn(|cx| self.poll_next_frame(cx, &mut |_| Ok(()))).await?;
-        Ok(payload.map(|range| self.frames.bytes(range)))
+        Ok(payload.map(|range| self.source.frames.bytes(range)))
     }
 
     /// Finds the next intact frame whose payload `verify` accepts, reading
@@ -214,26 +215,10 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
     {
         let mut eof = false;
         loop {
-            let head = self.frames.head();
-            let position = self.frames.position();
-            match self.state.step(self.frames.unread(), position, eof, verify) {
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    self.frames.consume(skip + frame_len);
-                    return Poll::Ready(Ok(Some(head + payload.start..head + payload.end)));
-                }
-                Step::NeedMore { skip, total } => {
-                    self.frames.consume(skip);
-                    eof = ready!(self.poll_fill(cx, total))?;
-                }
-                Step::End { skip } => {
-                    self.frames.consume(skip);
-                    return Poll::Ready(Ok(None));
-                }
-                Step::Fail(err) => return Poll::Ready(Err(*err)),
+            match self.source.step(&mut self.state, eof, verify)? {
+                Buffering::Frame(payload) => return Poll::Ready(Ok(Some(payload))),
+                Buffering::Read(total) => eof = ready!(self.poll_fill(cx, total))?,
+                Buffering::End => return Poll::Ready(Ok(None)),
             }
         }
     }
@@ -241,12 +226,13 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
     /// Reads more bytes so that `total` could be unread. Returns whether the
     /// reader is at EOF. Cancel-safe: bytes count once `commit` has run.
     fn poll_fill(&mut self, cx: &mut Context<'_>, total: usize) -> Poll<Result<bool>> {
+        let Buffered { reader, frames } = &mut self.source;
         loop {
-            let mut spare = ReadBuf::new(self.frames.spare(total));
-            match ready!(Pin::new(&mut self.reader).poll_read(cx, &mut spare)) {
+            let mut spare = ReadBuf::new(frames.spare(total));
+            match ready!(Pin::new(&mut *reader).poll_read(cx, &mut spare)) {
                 Ok(()) => {
                     let n = spare.filled().len();
-                    self.frames.commit(n);
+                    frames.commit(n);
                     return Poll::Ready(Ok(n == 0));
                 }
                 Err(err) if err.kind() == ErrorKind::Interrupted => {}
@@ -258,45 +244,12 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
 
 impl<R, D> AsyncFrameReader<R, D> {
     read_settings!(D; state);
-
-    /// Byte offset in the stream of the next frame to read (after an error
-    /// in strict mode: of the damaged frame).
-    pub fn position(&self) -> u64 {
-        self.frames.position()
-    }
-
-    /// Bytes read from the underlying reader but not yet returned.
-    pub fn buffered(&self) -> &[u8] {
-        self.frames.unread()
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        &self.reader
-    }
-
-    /// The underlying reader, mutably. Reading from it directly skips bytes
-    /// the frame reader has not seen.
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.reader
-    }
-
-    /// Returns the underlying reader. Bytes already buffered (see
-    /// [`buffered`](Self::buffered)) are lost.
-    pub fn into_inner(self) -> R {
-        self.reader
-    }
+    buffered_accessors!(source);
 }
 
 impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncFrameReader<R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFrameReader")
-            .field("reader", &self.reader)
-            .field("deframer", &self.state.deframer)
-            .field("recovery", &self.state.recovery)
-            .field("position", &self.frames.position())
-            .field("stats", &self.state.stats)
-            .finish_non_exhaustive()
+        debug_reader(f, "AsyncFrameReader", &self.source, &self.state)
     }
 }
 
@@ -399,7 +352,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
         let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut verify)).await?;
         Ok(payload.map(|range| {
-            let payload = self.frames.frames.bytes(range);
+            let payload = self.frames.source.frames.bytes(range);
             // SAFETY: `poll_next_frame` ran `T::view_with_options` on
             // exactly these bytes and only returned their range if it
             // succeeded.
@@ -450,7 +403,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     {
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut |_| Ok(()))).await?;
         Ok(payload.map(|range| {
-            let payload = self.frames.frames.bytes(range);
+            let payload = self.frames.source.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
             unsafe { T::view_unchecked(payload) }
         }))
@@ -460,34 +413,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
 impl<T, R, D> AsyncStreamReader<T, R, D> {
     read_settings!(D; frames.state);
     verifier_setting!(frames.state);
-
-    /// Byte offset in the stream of the next frame to read (after an error
-    /// in strict mode: of the damaged frame).
-    pub fn position(&self) -> u64 {
-        self.frames.position()
-    }
-
-    /// Bytes read from the underlying reader but not yet returned.
-    pub fn buffered(&self) -> &[u8] {
-        self.frames.buffered()
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        self.frames.get_ref()
-    }
-
-    /// The underlying reader, mutably. Reading from it directly skips bytes
-    /// the stream reader has not seen.
-    pub fn get_mut(&mut self) -> &mut R {
-        self.frames.get_mut()
-    }
-
-    /// Returns the underlying reader. Bytes already buffered (see
-    /// [`buffered`](Self::buffered)) are lost.
-    pub fn into_inner(self) -> R {
-        self.frames.into_inner()
-    }
+    buffered_accessors!(frames.source);
 
     /// The untyped frame reader this reader is a layer over.
     pub fn into_frames(self) -> AsyncFrameReader<R, D> {
@@ -540,10 +466,12 @@ where
 
 impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncStreamReader<T, R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncStreamReader")
-            .field("type", &std::any::type_name::<T>())
-            .field("frames", &self.frames)
-            .finish()
+        debug_reader(
+            f,
+            "AsyncStreamReader",
+            &self.frames.source,
+            &self.frames.state,
+        )
     }
 }
 

@@ -5,6 +5,7 @@
 //! Keeping it free of I/O lets the blocking, async and slice readers share
 //! one implementation of the format's rules.
 
+use std::fmt;
 use std::ops::Range;
 
 use flatbuffers::VerifierOptions;
@@ -474,6 +475,122 @@ macro_rules! read_settings {
     };
 }
 pub(crate) use read_settings;
+
+/// A reader's source and the bytes read from it ahead of the frames
+/// decoded so far: what the blocking and async frame readers hold besides
+/// their [`ReadState`].
+#[derive(Debug)]
+pub(crate) struct Buffered<R> {
+    pub(crate) reader: R,
+    pub(crate) frames: FrameBuf,
+}
+
+impl<R> Buffered<R> {
+    pub(crate) fn new(reader: R) -> Self {
+        Buffered {
+            reader,
+            frames: FrameBuf::default(),
+        }
+    }
+
+    /// One [`ReadState::step`] over the buffered bytes, dropping what it
+    /// consumed. `eof` says the reader has no more bytes.
+    #[inline]
+    pub(crate) fn step<D, V>(
+        &mut self,
+        state: &mut ReadState<D>,
+        eof: bool,
+        verify: &mut V,
+    ) -> Result<Buffering>
+    where
+        D: Deframer,
+        V: FnMut(&[u8]) -> Result<()>,
+    {
+        let frames = &mut self.frames;
+        let (head, position) = (frames.head(), frames.position());
+        match state.step(frames.unread(), position, eof, verify) {
+            Step::Frame {
+                skip,
+                frame_len,
+                payload,
+            } => {
+                frames.consume(skip + frame_len);
+                Ok(Buffering::Frame(head + payload.start..head + payload.end))
+            }
+            Step::NeedMore { skip, total } => {
+                frames.consume(skip);
+                Ok(Buffering::Read(total))
+            }
+            Step::End { skip } => {
+                frames.consume(skip);
+                Ok(Buffering::End)
+            }
+            Step::Fail(err) => Err(*err),
+        }
+    }
+}
+
+/// What a [`Buffered`] reader does after a step.
+pub(crate) enum Buffering {
+    /// An intact frame's payload, at this absolute range of the buffer
+    /// (see [`FrameBuf::bytes`]).
+    Frame(Range<usize>),
+    /// Read more bytes, so that this many could be unread.
+    Read(usize),
+    /// The stream ended.
+    End,
+}
+
+/// `Debug` for a reader over a [`Buffered`] source.
+pub(crate) fn debug_reader<R: fmt::Debug, D: fmt::Debug>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    source: &Buffered<R>,
+    state: &ReadState<D>,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("reader", &source.reader)
+        .field("deframer", &state.deframer)
+        .field("recovery", &state.recovery)
+        .field("position", &source.frames.position())
+        .field("stats", &state.stats)
+        .finish_non_exhaustive()
+}
+
+/// The accessors of a reader over a [`Buffered`] source, written once:
+/// each reader's `impl` block invokes this with the path of its source.
+macro_rules! buffered_accessors {
+    ($($source:ident).+) => {
+        /// Byte offset in the stream of the next frame to read (after an
+        /// error in strict mode: of the damaged frame).
+        pub fn position(&self) -> u64 {
+            self.$($source).+.frames.position()
+        }
+
+        /// Bytes read from the underlying reader but not yet returned.
+        pub fn buffered(&self) -> &[u8] {
+            self.$($source).+.frames.unread()
+        }
+
+        /// The underlying reader.
+        pub fn get_ref(&self) -> &R {
+            &self.$($source).+.reader
+        }
+
+        /// The underlying reader, mutably. Reading from it directly skips
+        /// bytes this reader has not seen.
+        pub fn get_mut(&mut self) -> &mut R {
+            &mut self.$($source).+.reader
+        }
+
+        /// Returns the underlying reader. Bytes already buffered (see
+        /// [`buffered`](Self::buffered)) are lost.
+        pub fn into_inner(self) -> R {
+            self.$($source).+.reader
+        }
+    };
+}
+pub(crate) use buffered_accessors;
 
 /// The verifier's limits, for the typed readers.
 macro_rules! verifier_setting {

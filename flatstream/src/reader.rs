@@ -7,7 +7,10 @@ use std::io::{ErrorKind, Read};
 use std::marker::PhantomData;
 use std::ops::Range;
 
-use crate::decode::{read_settings, verifier_setting, FrameBuf, ReadState, Step};
+use crate::decode::{
+    buffered_accessors, debug_reader, read_settings, verifier_setting, Buffered, Buffering,
+    ReadState,
+};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
@@ -45,8 +48,7 @@ use crate::serialize::{DecodeOwned, StreamDeserialize};
 /// # Ok::<(), flatstream::Error>(())
 /// ```
 pub struct FrameReader<R, D> {
-    reader: R,
-    frames: FrameBuf,
+    source: Buffered<R>,
     state: ReadState<D>,
 }
 
@@ -54,8 +56,7 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     /// A reader of frames from `reader`, deframed by `deframer`.
     pub fn new(reader: R, deframer: D) -> Self {
         FrameReader {
-            reader,
-            frames: FrameBuf::default(),
+            source: Buffered::new(reader),
             state: ReadState::new(deframer),
         }
     }
@@ -71,7 +72,7 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     /// frame's byte offset), [`Error::UnexpectedEof`] and [`Error::Io`].
     pub fn read_message(&mut self) -> Result<Option<&[u8]>> {
         let payload = self.next_payload()?;
-        Ok(payload.map(|range| self.frames.bytes(range)))
+        Ok(payload.map(|range| self.source.frames.bytes(range)))
     }
 
     /// The range of the next payload, checksum-verified. Out of line, so
@@ -90,29 +91,10 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     {
         let mut eof = false;
         loop {
-            let head = self.frames.head();
-            let position = self.frames.position();
-            match self
-                .state
-                .step(self.frames.unread(), position, eof, &mut verify)
-            {
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    self.frames.consume(skip + frame_len);
-                    return Ok(Some(head + payload.start..head + payload.end));
-                }
-                Step::NeedMore { skip, total } => {
-                    self.frames.consume(skip);
-                    eof = self.fill(total)?;
-                }
-                Step::End { skip } => {
-                    self.frames.consume(skip);
-                    return Ok(None);
-                }
-                Step::Fail(err) => return Err(*err),
+            match self.source.step(&mut self.state, eof, &mut verify)? {
+                Buffering::Frame(payload) => return Ok(Some(payload)),
+                Buffering::Read(total) => eof = self.fill(total)?,
+                Buffering::End => return Ok(None),
             }
         }
     }
@@ -120,12 +102,13 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     /// Reads more bytes so that `total` could be unread. Returns whether the
     /// reader is at EOF.
     fn fill(&mut self, total: usize) -> Result<bool> {
-        let spare = self.frames.spare(total);
+        let Buffered { reader, frames } = &mut self.source;
+        let spare = frames.spare(total);
         loop {
-            match self.reader.read(spare) {
+            match reader.read(spare) {
                 Ok(0) => return Ok(true),
                 Ok(n) => {
-                    self.frames.commit(n);
+                    frames.commit(n);
                     return Ok(false);
                 }
                 Err(err) if err.kind() == ErrorKind::Interrupted => {}
@@ -137,45 +120,12 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
 
 impl<R, D> FrameReader<R, D> {
     read_settings!(D; state);
-
-    /// Byte offset in the stream of the next frame to read (after an error
-    /// in strict mode: of the damaged frame).
-    pub fn position(&self) -> u64 {
-        self.frames.position()
-    }
-
-    /// Bytes read from the underlying reader but not yet returned.
-    pub fn buffered(&self) -> &[u8] {
-        self.frames.unread()
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        &self.reader
-    }
-
-    /// The underlying reader, mutably. Reading from it directly skips bytes
-    /// the frame reader has not seen.
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.reader
-    }
-
-    /// Returns the underlying reader. Bytes already buffered (see
-    /// [`buffered`](Self::buffered)) are lost.
-    pub fn into_inner(self) -> R {
-        self.reader
-    }
+    buffered_accessors!(source);
 }
 
 impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for FrameReader<R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FrameReader")
-            .field("reader", &self.reader)
-            .field("deframer", &self.state.deframer)
-            .field("recovery", &self.state.recovery)
-            .field("position", &self.frames.position())
-            .field("stats", &self.state.stats)
-            .finish_non_exhaustive()
+        debug_reader(f, "FrameReader", &self.source, &self.state)
     }
 }
 
@@ -282,7 +232,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         let payload = self.next_verified()?;
         Ok(payload.map(|range| {
-            let payload = self.frames.frames.bytes(range);
+            let payload = self.frames.source.frames.bytes(range);
             // SAFETY: `next_verified` ran `T::view_with_options` on exactly
             // these bytes and only returned their range if it succeeded.
             unsafe { T::view_unchecked(payload) }
@@ -341,7 +291,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         let payload = self.frames.next_payload()?;
         Ok(payload.map(|range| {
-            let payload = self.frames.frames.bytes(range);
+            let payload = self.frames.source.frames.bytes(range);
             // SAFETY: the caller guarantees every payload is a valid `T`.
             unsafe { T::view_unchecked(payload) }
         }))
@@ -351,34 +301,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
 impl<T, R, D> StreamReader<T, R, D> {
     read_settings!(D; frames.state);
     verifier_setting!(frames.state);
-
-    /// Byte offset in the stream of the next frame to read (after an error
-    /// in strict mode: of the damaged frame).
-    pub fn position(&self) -> u64 {
-        self.frames.position()
-    }
-
-    /// Bytes read from the underlying reader but not yet returned.
-    pub fn buffered(&self) -> &[u8] {
-        self.frames.buffered()
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        self.frames.get_ref()
-    }
-
-    /// The underlying reader, mutably. Reading from it directly skips bytes
-    /// the stream reader has not seen.
-    pub fn get_mut(&mut self) -> &mut R {
-        self.frames.get_mut()
-    }
-
-    /// Returns the underlying reader. Bytes already buffered (see
-    /// [`buffered`](Self::buffered)) are lost.
-    pub fn into_inner(self) -> R {
-        self.frames.into_inner()
-    }
+    buffered_accessors!(frames.source);
 
     /// The untyped frame reader this reader is a layer over.
     pub fn into_frames(self) -> FrameReader<R, D> {
@@ -416,10 +339,7 @@ impl<T: DecodeOwned, R: Read, D: Deframer> std::iter::FusedIterator for StreamRe
 
 impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for StreamReader<T, R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamReader")
-            .field("type", &std::any::type_name::<T>())
-            .field("frames", &self.frames)
-            .finish()
+        debug_reader(f, "StreamReader", &self.frames.source, &self.frames.state)
     }
 }
 
