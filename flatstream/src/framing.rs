@@ -325,6 +325,26 @@ impl<C: Checksum> Framer for ChecksumFramer<C> {
     }
 }
 
+/// The limit every deframer has, written once.
+macro_rules! limit_methods {
+    () => {
+        /// Sets the longest payload accepted, in bytes.
+        ///
+        /// A header that claims more is refused with [`Error::InvalidFrame`]
+        /// before any memory is reserved for it.
+        #[must_use]
+        pub const fn with_max_frame_len(mut self, max_frame_len: usize) -> Self {
+            self.max_frame_len = max_frame_len;
+            self
+        }
+
+        /// The longest payload accepted, in bytes.
+        pub const fn max_frame_len(&self) -> usize {
+            self.max_frame_len
+        }
+    };
+}
+
 /// Reads frames without a checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DefaultDeframer {
@@ -339,20 +359,7 @@ impl DefaultDeframer {
         }
     }
 
-    /// Sets the longest payload accepted, in bytes.
-    ///
-    /// A header that claims more is refused with [`Error::InvalidFrame`]
-    /// before any memory is reserved for it.
-    #[must_use]
-    pub const fn with_max_frame_len(mut self, max_frame_len: usize) -> Self {
-        self.max_frame_len = max_frame_len;
-        self
-    }
-
-    /// The longest payload accepted, in bytes.
-    pub const fn max_frame_len(&self) -> usize {
-        self.max_frame_len
-    }
+    limit_methods!();
 }
 
 impl Default for DefaultDeframer {
@@ -413,20 +420,7 @@ impl<C: Checksum> ChecksumDeframer<C> {
         }
     }
 
-    /// Sets the longest payload accepted, in bytes.
-    ///
-    /// A header that claims more is refused with [`Error::InvalidFrame`]
-    /// before any memory is reserved for it.
-    #[must_use]
-    pub const fn with_max_frame_len(mut self, max_frame_len: usize) -> Self {
-        self.max_frame_len = max_frame_len;
-        self
-    }
-
-    /// The longest payload accepted, in bytes.
-    pub const fn max_frame_len(&self) -> usize {
-        self.max_frame_len
-    }
+    limit_methods!();
 
     /// The checksum this deframer verifies.
     pub fn checksum(&self) -> &C {
