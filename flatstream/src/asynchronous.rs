@@ -276,10 +276,10 @@ impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncFrameReader<R, D> {
 ///
 /// # Errors and recovery
 ///
-/// As for [`StreamReader`](crate::StreamReader): in [`Recovery::Strict`]
+/// As for [`StreamReader`](crate::StreamReader): in [`Recovery::Strict`](crate::Recovery::Strict)
 /// mode the first damaged frame is an error (with its byte offset), a peer
 /// that goes away mid-frame is [`Error::UnexpectedEof`]; in
-/// [`Recovery::SkipCorrupted`] mode damaged bytes are skipped and counted.
+/// [`Recovery::SkipCorrupted`](crate::Recovery::SkipCorrupted) mode damaged bytes are skipped and counted.
 ///
 /// # Examples
 ///
