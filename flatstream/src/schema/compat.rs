@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::parse::{parse, Decl, Fbs, FbsField};
+use super::parse::{parse, split_vector, Decl, Fbs, FbsField};
 
 /// Checks that data written with `new_fbs` stays readable by code built
 /// from `old_fbs`, and the other way round.
@@ -281,13 +281,6 @@ impl<'a> Compare<'a> {
                 ));
             }
         }
-    }
-}
-
-fn split_vector(ty: &str) -> (bool, &str) {
-    match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-        Some(inner) => (true, inner),
-        None => (false, ty),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::qualify;
 use super::types::{RefKind, TypeRef};
 
 struct Definition {
@@ -48,7 +49,7 @@ impl SchemaBuilder {
             Some(taken) => panic!(
                 "flatstream::schema: `{taken}` and `{rust_type}` are both named `{}` in the schema; \
                  give one of them another `#[flatstream(namespace = ..)]`",
-                if namespace.is_empty() { name.to_owned() } else { format!("{namespace}.{name}") }
+                qualify(namespace, name)
             ),
             None => {
                 self.reserved.insert((namespace, name), rust_type);

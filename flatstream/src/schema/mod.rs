@@ -98,3 +98,12 @@ pub fn schema<T: Schema + ?Sized>() -> String {
     let root = T::describe_root(&mut builder);
     builder.render(&root, T::FILE_IDENTIFIER)
 }
+
+/// `namespace.name`, or `name` in the root namespace.
+fn qualify(namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{namespace}.{name}")
+    }
+}

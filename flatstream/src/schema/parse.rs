@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::qualify;
+
 #[derive(Debug, Default)]
 pub(super) struct Fbs {
     pub(super) types: BTreeMap<String, Decl>,
@@ -355,7 +357,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
 
     let names: BTreeSet<String> = raw.iter().map(|(ns, name, _)| qualify(ns, name)).collect();
     let resolve = |name: &str, namespace: &str| -> String {
-        if let Some(inner) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        if let (true, inner) = split_vector(name) {
             return match inner.split_once(':') {
                 Some((element, len)) => {
                     format!("[{}:{len}]", resolve_one(&names, element, namespace))
@@ -411,14 +413,6 @@ fn parse_int(value: &str) -> Option<i128> {
     }
 }
 
-fn qualify(namespace: &str, name: &str) -> String {
-    if namespace.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{namespace}.{name}")
-    }
-}
-
 /// Looks `name` up from `namespace` outwards, as flatc does.
 fn resolve_one(names: &BTreeSet<String>, name: &str, namespace: &str) -> String {
     if let Some(scalar) = canonical_scalar(name) {
@@ -435,5 +429,13 @@ fn resolve_one(names: &BTreeSet<String>, name: &str, namespace: &str) -> String 
             None if !scope.is_empty() => scope.clear(),
             None => return name.to_owned(),
         }
+    }
+}
+
+/// `(true, element)` for a vector type `[element]`, `(false, ty)` otherwise.
+pub(super) fn split_vector(ty: &str) -> (bool, &str) {
+    match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        Some(inner) => (true, inner),
+        None => (false, ty),
     }
 }

@@ -1,7 +1,7 @@
 //! How a field refers to a type, and the [`Schema`] of the field types
 //! flatstream supports.
 
-use super::{Schema, SchemaBuilder};
+use super::{qualify, Schema, SchemaBuilder};
 
 /// How a field refers to a type.
 #[doc(hidden)]
@@ -86,10 +86,10 @@ impl TypeRef {
 
     /// The name as seen from `namespace`.
     pub(super) fn spelled_in(&self, namespace: &str) -> String {
-        let name = if self.namespace.is_empty() || self.namespace == namespace {
+        let name = if self.namespace == namespace {
             self.name.clone()
         } else {
-            format!("{}.{}", self.namespace, self.name)
+            qualify(self.namespace, &self.name)
         };
         match (self.vector, self.array) {
             (_, Some(len)) => format!("[{name}:{len}]"),
