@@ -102,114 +102,77 @@ impl Checksum for NoChecksum {
     }
 }
 
-/// XXH3-64 (seed 0): 8 bytes, the fastest checksum here on every payload size.
-#[cfg(feature = "xxhash")]
-#[cfg_attr(docsrs, doc(cfg(feature = "xxhash")))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct XxHash64;
+/// Declares a unit-struct checksum available with `feature`: the struct,
+/// `new()`, and a [`Checksum`] impl whose `calculate` evaluates `$calculate`
+/// with the payload bound to `$payload`.
+macro_rules! checksum {
+    (
+        $(#[$doc:meta])*
+        $name:ident: feature = $feature:literal, size = $size:literal,
+        |$payload:ident| $calculate:expr
+    ) => {
+        $(#[$doc])*
+        #[cfg(feature = $feature)]
+        #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
 
-#[cfg(feature = "xxhash")]
-impl XxHash64 {
-    /// An `XxHash64`.
-    pub const fn new() -> Self {
-        XxHash64
-    }
+        #[cfg(feature = $feature)]
+        impl $name {
+            #[doc = concat!("A `", stringify!($name), "`.")]
+            pub const fn new() -> Self {
+                $name
+            }
+        }
+
+        #[cfg(feature = $feature)]
+        impl Checksum for $name {
+            const SIZE: usize = $size;
+
+            #[inline]
+            fn calculate(&self, $payload: &[u8]) -> u64 {
+                $calculate
+            }
+        }
+    };
 }
 
-#[cfg(feature = "xxhash")]
-impl Checksum for XxHash64 {
-    const SIZE: usize = 8;
-
-    #[inline]
-    fn calculate(&self, payload: &[u8]) -> u64 {
-        crate::xxh3::hash64(payload)
-    }
+checksum! {
+    /// XXH3-64 (seed 0): 8 bytes, the fastest checksum here on every payload size.
+    XxHash64: feature = "xxhash", size = 8,
+    |payload| crate::xxh3::hash64(payload)
 }
 
-/// CRC-32/ISO-HDLC (the IEEE 802.3 and zlib CRC-32): 4 bytes, hardware
-/// accelerated where the CPU has it.
-#[cfg(feature = "crc32")]
-#[cfg_attr(docsrs, doc(cfg(feature = "crc32")))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Crc32;
-
-#[cfg(feature = "crc32")]
-impl Crc32 {
-    /// A `Crc32`.
-    pub const fn new() -> Self {
-        Crc32
-    }
+checksum! {
+    /// CRC-32/ISO-HDLC (the IEEE 802.3 and zlib CRC-32): 4 bytes, hardware
+    /// accelerated where the CPU has it.
+    Crc32: feature = "crc32", size = 4,
+    |payload| u64::from(crc32fast::hash(payload))
 }
 
-#[cfg(feature = "crc32")]
-impl Checksum for Crc32 {
-    const SIZE: usize = 4;
-
-    #[inline]
-    fn calculate(&self, payload: &[u8]) -> u64 {
-        u64::from(crc32fast::hash(payload))
-    }
+checksum! {
+    /// CRC-16/IBM-3740 (also called CRC-16/CCITT-FALSE: polynomial 0x1021,
+    /// initial value 0xFFFF): 2 bytes, for many tiny messages.
+    ///
+    /// Its value for an empty payload is 0xFFFF, so neither an empty nor a
+    /// zeroed payload checks out against a zero checksum.
+    Crc16: feature = "crc16", size = 2,
+    |payload| u64::from(CRC16.checksum(payload))
 }
-
-/// CRC-16/IBM-3740 (also called CRC-16/CCITT-FALSE: polynomial 0x1021,
-/// initial value 0xFFFF): 2 bytes, for many tiny messages.
-///
-/// Its value for an empty payload is 0xFFFF, so neither an empty nor a
-/// zeroed payload checks out against a zero checksum.
-#[cfg(feature = "crc16")]
-#[cfg_attr(docsrs, doc(cfg(feature = "crc16")))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Crc16;
 
 #[cfg(feature = "crc16")]
 static CRC16: crc::Crc<u16, crc::Table<16>> =
     crc::Crc::<u16, crc::Table<16>>::new(&crc::CRC_16_IBM_3740);
 
-#[cfg(feature = "crc16")]
-impl Crc16 {
-    /// A `Crc16`.
-    pub const fn new() -> Self {
-        Crc16
-    }
+checksum! {
+    /// CRC-64/XZ (the ECMA-182 polynomial, reflected, initial and final value
+    /// all ones): 8 bytes. Reads payloads byte-wise, so any alignment is fine.
+    Crc64: feature = "crc64", size = 8,
+    |payload| CRC64.checksum(payload)
 }
-
-#[cfg(feature = "crc16")]
-impl Checksum for Crc16 {
-    const SIZE: usize = 2;
-
-    #[inline]
-    fn calculate(&self, payload: &[u8]) -> u64 {
-        u64::from(CRC16.checksum(payload))
-    }
-}
-
-/// CRC-64/XZ (the ECMA-182 polynomial, reflected, initial and final value
-/// all ones): 8 bytes. Reads payloads byte-wise, so any alignment is fine.
-#[cfg(feature = "crc64")]
-#[cfg_attr(docsrs, doc(cfg(feature = "crc64")))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Crc64;
 
 #[cfg(feature = "crc64")]
 static CRC64: crc::Crc<u64, crc::Table<16>> = crc::Crc::<u64, crc::Table<16>>::new(&crc::CRC_64_XZ);
-
-#[cfg(feature = "crc64")]
-impl Crc64 {
-    /// A `Crc64`.
-    pub const fn new() -> Self {
-        Crc64
-    }
-}
-
-#[cfg(feature = "crc64")]
-impl Checksum for Crc64 {
-    const SIZE: usize = 8;
-
-    #[inline]
-    fn calculate(&self, payload: &[u8]) -> u64 {
-        CRC64.checksum(payload)
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -266,53 +229,44 @@ mod tests {
         assert!(NoChecksum.verify(12345, b"abc").is_ok());
     }
 
+    /// `C` takes `size` bytes, maps [`CHECK_INPUT`] to `check`, never maps
+    /// a zeroed payload to zero, catches every single-bit flip and ignores
+    /// the payload's alignment.
+    fn assert_known_answers<C: Checksum>(c: &C, size: usize, check: u64) {
+        assert_eq!(C::SIZE, size);
+        assert_eq!(c.calculate(CHECK_INPUT), check);
+        assert_ne!(c.calculate(&[0u8; 64]), 0);
+        assert_detects_every_single_bit_flip(c);
+        assert_alignment_independent(c);
+    }
+
     #[cfg(feature = "xxhash")]
     #[test]
     fn xxh3_known_answers() {
         let c = XxHash64::new();
-        assert_eq!(XxHash64::SIZE, 8);
         // Reference values of XXH3_64bits with seed 0.
         assert_eq!(c.calculate(b""), 0x2d06_8005_38d3_94c2);
-        assert_eq!(
-            c.calculate(CHECK_INPUT),
-            xxhash_rust::xxh3::xxh3_64(CHECK_INPUT)
-        );
-        assert_detects_every_single_bit_flip(&c);
-        assert_alignment_independent(&c);
+        assert_known_answers(&c, 8, xxhash_rust::xxh3::xxh3_64(CHECK_INPUT));
     }
 
     #[cfg(feature = "crc32")]
     #[test]
     fn crc32_known_answers() {
-        let c = Crc32::new();
-        assert_eq!(Crc32::SIZE, 4);
-        assert_eq!(c.calculate(CHECK_INPUT), 0xcbf4_3926);
-        assert_ne!(c.calculate(&[0u8; 64]), 0);
-        assert_detects_every_single_bit_flip(&c);
-        assert_alignment_independent(&c);
+        assert_known_answers(&Crc32::new(), 4, 0xcbf4_3926);
     }
 
     #[cfg(feature = "crc16")]
     #[test]
     fn crc16_known_answers() {
         let c = Crc16::new();
-        assert_eq!(Crc16::SIZE, 2);
-        assert_eq!(c.calculate(CHECK_INPUT), 0x29b1);
         assert_eq!(c.calculate(b""), 0xffff);
-        assert_ne!(c.calculate(&[0u8; 64]), 0);
-        assert_detects_every_single_bit_flip(&c);
-        assert_alignment_independent(&c);
+        assert_known_answers(&c, 2, 0x29b1);
     }
 
     #[cfg(feature = "crc64")]
     #[test]
     fn crc64_known_answers() {
-        let c = Crc64::new();
-        assert_eq!(Crc64::SIZE, 8);
-        assert_eq!(c.calculate(CHECK_INPUT), 0x995d_c9bb_df19_39fa);
-        assert_ne!(c.calculate(&[0u8; 64]), 0);
-        assert_detects_every_single_bit_flip(&c);
-        assert_alignment_independent(&c);
+        assert_known_answers(&Crc64::new(), 8, 0x995d_c9bb_df19_39fa);
     }
 
     #[cfg(feature = "crc16")]
