@@ -26,6 +26,8 @@ use crate::decode::{
 use crate::encode::MessageBuilder;
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
+use crate::header::StreamHeader;
+use crate::schema::Schema;
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 use crate::sink::{writer_accessors, FrameSink};
 
@@ -133,6 +135,25 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     pub async fn shutdown(&mut self) -> Result<()> {
         self.sink.writer.shutdown().await?;
         Ok(())
+    }
+}
+
+impl<T: Schema + ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
+    /// A writer whose stream starts with a
+    /// [`StreamHeader`](crate::StreamHeader), as
+    /// [`StreamWriter::with_header`](crate::StreamWriter::with_header).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when writing the header fails.
+    pub async fn with_header(writer: W, framer: F) -> Result<Self> {
+        let mut stream = Self::new(writer, framer);
+        let header = StreamHeader::of::<T>(stream.framer().checksum_name());
+        stream
+            .sink
+            .write_header_frame_async(&header.to_payload())
+            .await?;
+        Ok(stream)
     }
 }
 
@@ -348,7 +369,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.frames.state.verifier.clone();
+        let options = self.frames.state.typed::<T>();
         let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut verify)).await?;
         Ok(payload.map(|range| {
@@ -377,7 +398,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: DecodeOwned,
     {
-        let options = self.frames.state.verifier.clone();
+        let options = self.frames.state.typed::<T>();
         let mut decoded = None;
         let frame = ready!(self.frames.poll_next_frame(cx, &mut |payload| {
             decoded = Some(T::decode_with_options(payload, &options)?);
@@ -401,6 +422,7 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
+        self.frames.state.typed::<T>();
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut |_| Ok(()))).await?;
         Ok(payload.map(|range| {
             let payload = self.frames.source.frames.bytes(range);

@@ -34,6 +34,11 @@ pub trait Checksum {
     /// Bytes the checksum takes on the wire: 0, 2, 4 or 8.
     const SIZE: usize;
 
+    /// The checksum's name in a stream header
+    /// ([`StreamHeader::checksum`](crate::StreamHeader::checksum)): `none`,
+    /// `crc16`, `crc32`, `crc64` and `xxh3-64` for the built-in ones.
+    const NAME: &'static str = "custom";
+
     /// The checksum of `payload`. Only the low [`SIZE`](Self::SIZE) bytes
     /// are stored, so implementations should return a value that fits.
     fn calculate(&self, payload: &[u8]) -> u64;
@@ -90,6 +95,7 @@ impl NoChecksum {
 
 impl Checksum for NoChecksum {
     const SIZE: usize = 0;
+    const NAME: &'static str = "none";
 
     #[inline]
     fn calculate(&self, _payload: &[u8]) -> u64 {
@@ -108,7 +114,7 @@ impl Checksum for NoChecksum {
 macro_rules! checksum {
     (
         $(#[$doc:meta])*
-        $name:ident: feature = $feature:literal, size = $size:literal,
+        $name:ident: feature = $feature:literal, size = $size:literal, name = $wire_name:literal,
         |$payload:ident| $calculate:expr
     ) => {
         $(#[$doc])*
@@ -128,6 +134,7 @@ macro_rules! checksum {
         #[cfg(feature = $feature)]
         impl Checksum for $name {
             const SIZE: usize = $size;
+            const NAME: &'static str = $wire_name;
 
             #[inline]
             fn calculate(&self, $payload: &[u8]) -> u64 {
@@ -139,14 +146,14 @@ macro_rules! checksum {
 
 checksum! {
     /// XXH3-64 (seed 0): 8 bytes, the fastest checksum here on every payload size.
-    XxHash64: feature = "xxhash", size = 8,
+    XxHash64: feature = "xxhash", size = 8, name = "xxh3-64",
     |payload| crate::xxh3::hash64(payload)
 }
 
 checksum! {
     /// CRC-32/ISO-HDLC (the IEEE 802.3 and zlib CRC-32): 4 bytes, hardware
     /// accelerated where the CPU has it.
-    Crc32: feature = "crc32", size = 4,
+    Crc32: feature = "crc32", size = 4, name = "crc32",
     |payload| u64::from(crc32fast::hash(payload))
 }
 
@@ -156,7 +163,7 @@ checksum! {
     ///
     /// Its value for an empty payload is 0xFFFF, so neither an empty nor a
     /// zeroed payload checks out against a zero checksum.
-    Crc16: feature = "crc16", size = 2,
+    Crc16: feature = "crc16", size = 2, name = "crc16",
     |payload| u64::from(CRC16.checksum(payload))
 }
 
@@ -167,7 +174,7 @@ static CRC16: crc::Crc<u16, crc::Table<16>> =
 checksum! {
     /// CRC-64/XZ (the ECMA-182 polynomial, reflected, initial and final value
     /// all ones): 8 bytes. Reads payloads byte-wise, so any alignment is fine.
-    Crc64: feature = "crc64", size = 8,
+    Crc64: feature = "crc64", size = 8, name = "crc64",
     |payload| CRC64.checksum(payload)
 }
 

@@ -246,36 +246,45 @@ impl<T: StreamDeserialize, C: Checksum> StreamCodec<T, C> {
     /// Finds the next intact frame in `src`; `eof` says no more bytes
     /// will come.
     fn next_message(&mut self, src: &mut BytesMut, eof: bool) -> Result<Option<Message<T>>> {
-        let options = self.state.verifier.clone();
+        let options = self.state.typed::<T>();
         let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
-        match self.state.step(src, self.position, eof, &mut verify) {
-            Step::Frame {
-                skip,
-                frame_len,
-                payload,
-            } => {
-                src.advance(skip);
-                let frame = src.split_to(frame_len).freeze();
-                self.position += (skip + frame_len) as u64;
-                let payload = frame.slice(payload.start - skip..payload.end - skip);
-                // SAFETY: the step ran `T::view_with_options` on exactly
-                // these bytes and only returned the frame if it succeeded.
-                Ok(Some(unsafe { Message::verified(payload) }))
-            }
-            Step::NeedMore { skip, total } => {
-                src.advance(skip);
-                self.position += skip as u64;
-                // `total` is within the limit (checked first); still grow
-                // only step by step, with the bytes that really arrive.
-                src.reserve(total.saturating_sub(src.len()).min(MIN_READ));
-                Ok(None)
-            }
-            Step::End { skip } => {
-                src.advance(skip);
-                self.position += skip as u64;
-                Ok(None)
-            }
-            Step::Fail(err) => Err(*err),
+        loop {
+            return match self.state.step(src, self.position, eof, &mut verify) {
+                Step::Header { frame_len } => {
+                    src.advance(frame_len);
+                    self.position += frame_len as u64;
+                    continue;
+                }
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    src.advance(skip);
+                    let frame = src.split_to(frame_len).freeze();
+                    self.position += (skip + frame_len) as u64;
+                    let payload = frame.slice(payload.start - skip..payload.end - skip);
+                    // SAFETY: the step ran `T::view_with_options` on exactly
+                    // these bytes and only returned the frame if it
+                    // succeeded.
+                    Ok(Some(unsafe { Message::verified(payload) }))
+                }
+                Step::NeedMore { skip, total } => {
+                    src.advance(skip);
+                    self.position += skip as u64;
+                    // `total` is within the limit (checked first); still
+                    // grow only step by step, with the bytes that really
+                    // arrive.
+                    src.reserve(total.saturating_sub(src.len()).min(MIN_READ));
+                    Ok(None)
+                }
+                Step::End { skip } => {
+                    src.advance(skip);
+                    self.position += skip as u64;
+                    Ok(None)
+                }
+                Step::Fail(err) => Err(*err),
+            };
         }
     }
 }

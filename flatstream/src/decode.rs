@@ -12,6 +12,8 @@ use flatbuffers::VerifierOptions;
 
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, FrameStatus};
+use crate::header::StreamHeader;
+use crate::serialize::StreamDeserialize;
 
 /// What a reader does when it meets a damaged frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -221,6 +223,9 @@ pub(crate) enum Step {
     /// Strict mode: the frame at the front is damaged. Boxed, so that the
     /// step a successful read passes around stays a few words.
     Fail(Box<Error>),
+    /// The stream's header, `frame_len` bytes at its very start, was read
+    /// into the reader's state: drop it and go on.
+    Header { frame_len: usize },
 }
 
 /// Finds the next frame in `bytes`. `eof` says no more bytes will come;
@@ -337,6 +342,12 @@ pub(crate) struct ReadState<D> {
     /// Set once an iterator or stream over the reader has returned its
     /// last item (the end, or a strict error); cleared by `set_recovery`.
     pub(crate) fused: bool,
+    /// The stream's header, once read.
+    pub(crate) header: Option<StreamHeader>,
+    /// Whether the start of the stream was looked at for a header.
+    header_checked: bool,
+    /// How a typed reader checks a header against its type.
+    pub(crate) expect: Option<fn(&StreamHeader) -> Result<()>>,
 }
 
 impl<D> ReadState<D> {
@@ -348,7 +359,18 @@ impl<D> ReadState<D> {
             stats: ReadStats::default(),
             skips: Skips::default(),
             fused: false,
+            header: None,
+            header_checked: false,
+            expect: None,
         }
+    }
+
+    /// Prepares a read of `T`: a header met from now on is checked against
+    /// `T`. Returns the verifier's limits.
+    #[inline]
+    pub(crate) fn typed<T: StreamDeserialize>(&mut self) -> VerifierOptions {
+        self.expect = Some(T::check_header);
+        self.verifier.clone()
     }
 
     /// Counts `n` damaged bytes at stream offset `position`.
@@ -390,6 +412,11 @@ impl<D: Deframer> ReadState<D> {
     where
         V: FnMut(&[u8]) -> Result<()>,
     {
+        if position == 0 && !self.header_checked {
+            if let Some(step) = self.header_step(unread, eof) {
+                return step;
+            }
+        }
         let (step, reason) = scan(&self.deframer, unread, eof, self.recovery, verify);
         match step {
             Step::Frame {
@@ -421,6 +448,41 @@ impl<D: Deframer> ReadState<D> {
                 let inner = core::mem::replace(&mut *err, Error::UnexpectedEof);
                 *err = inner.at_offset(position);
                 Step::Fail(err)
+            }
+            Step::Header { .. } => unreachable!("the scanner never finds a header"),
+        }
+    }
+
+    /// At the very start of the stream: reads the first frame as a header
+    /// if it is one (checksum matching, a valid `StreamHeader` payload)
+    /// and, for a typed reader, checks it against the type. `None` when
+    /// the stream has no header (or the frame is damaged: the scan then
+    /// deals with it as with any frame).
+    #[cold]
+    #[inline(never)]
+    fn header_step(&mut self, unread: &[u8], eof: bool) -> Option<Step> {
+        match self.deframer.decode_frame(unread) {
+            Ok(FrameStatus::Complete { frame_len, payload }) => {
+                self.header_checked = true;
+                let header = StreamHeader::from_payload(&unread[payload])?;
+                if let Some(check) = self.expect {
+                    if let Err(err) = check(&header) {
+                        // Not consumed: the same error comes back.
+                        self.header_checked = false;
+                        return Some(Step::Fail(Box::new(err)));
+                    }
+                }
+                self.stats.bytes += frame_len as u64;
+                self.header = Some(header);
+                Some(Step::Header { frame_len })
+            }
+            Ok(FrameStatus::Incomplete { needed }) if !eof => Some(Step::NeedMore {
+                skip: 0,
+                total: needed,
+            }),
+            _ => {
+                self.header_checked = true;
+                None
             }
         }
     }
@@ -468,6 +530,13 @@ macro_rules! read_settings {
             &self.$($state).+.stats
         }
 
+        /// The stream's header, once the reader has read past it (see
+        /// [`StreamHeader`](crate::StreamHeader)); `None` for a stream
+        /// without one.
+        pub fn header(&self) -> Option<&crate::StreamHeader> {
+            self.$($state).+.header.as_ref()
+        }
+
         /// The deframer.
         pub fn deframer(&self) -> &$deframer {
             &self.$($state).+.deframer
@@ -506,26 +575,32 @@ impl<R> Buffered<R> {
         D: Deframer,
         V: FnMut(&[u8]) -> Result<()>,
     {
-        let frames = &mut self.frames;
-        let (head, position) = (frames.head(), frames.position());
-        match state.step(frames.unread(), position, eof, verify) {
-            Step::Frame {
-                skip,
-                frame_len,
-                payload,
-            } => {
-                frames.consume(skip + frame_len);
-                Ok(Buffering::Frame(head + payload.start..head + payload.end))
-            }
-            Step::NeedMore { skip, total } => {
-                frames.consume(skip);
-                Ok(Buffering::Read(total))
-            }
-            Step::End { skip } => {
-                frames.consume(skip);
-                Ok(Buffering::End)
-            }
-            Step::Fail(err) => Err(*err),
+        loop {
+            let frames = &mut self.frames;
+            let (head, position) = (frames.head(), frames.position());
+            return match state.step(frames.unread(), position, eof, verify) {
+                Step::Header { frame_len } => {
+                    frames.consume(frame_len);
+                    continue;
+                }
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    frames.consume(skip + frame_len);
+                    Ok(Buffering::Frame(head + payload.start..head + payload.end))
+                }
+                Step::NeedMore { skip, total } => {
+                    frames.consume(skip);
+                    Ok(Buffering::Read(total))
+                }
+                Step::End { skip } => {
+                    frames.consume(skip);
+                    Ok(Buffering::End)
+                }
+                Step::Fail(err) => Err(*err),
+            };
         }
     }
 }

@@ -60,6 +60,45 @@ pub enum Error {
     /// The stream ended inside a frame (a torn or truncated tail).
     #[error("unexpected end of stream inside a frame")]
     UnexpectedEof,
+
+    /// The stream's header says it holds another root type, or a schema
+    /// the reader's type cannot read.
+    #[error("{0}")]
+    SchemaMismatch(Box<SchemaMismatch>),
+}
+
+/// Why a typed reader refused a self-describing stream (see
+/// [`StreamHeader`](crate::StreamHeader)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SchemaMismatch {
+    /// The root type the stream's header names.
+    pub stream_root: String,
+    /// The root type the reader expects.
+    pub reader_root: String,
+    /// Why the stream's schema is not readable as the reader's
+    /// ([`check_compatible`](crate::schema::check_compatible)'s list);
+    /// empty when the root types differ.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for SchemaMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.stream_root != self.reader_root {
+            write!(
+                f,
+                "stream holds `{}`, reader expects `{}`",
+                self.stream_root, self.reader_root
+            )
+        } else {
+            write!(
+                f,
+                "the stream's schema of `{}` is not readable as the reader's: {}",
+                self.stream_root,
+                self.problems.join("; ")
+            )
+        }
+    }
 }
 
 /// Why a payload is not a valid buffer of the type being read, where, and

@@ -91,6 +91,12 @@ pub trait Framer {
         let _ = payload;
         Ok(None)
     }
+
+    /// The name of the checksum this framer writes, for a stream header
+    /// ([`Checksum::NAME`]); `"custom"` unless the framer says.
+    fn checksum_name(&self) -> &'static str {
+        "custom"
+    }
 }
 
 /// A frame's header in the stream format: the payload length, then the
@@ -281,6 +287,10 @@ impl Framer for DefaultFramer {
     fn frame_header(&self, payload: &[u8]) -> Result<Option<FrameHeader>> {
         FrameHeader::new(&NoChecksum, payload).map(Some)
     }
+
+    fn checksum_name(&self) -> &'static str {
+        NoChecksum::NAME
+    }
 }
 
 /// Frames with a checksum: `[u32 LE length][C::SIZE bytes checksum LE][payload]`.
@@ -322,6 +332,10 @@ impl<C: Checksum> Framer for ChecksumFramer<C> {
     #[inline]
     fn frame_header(&self, payload: &[u8]) -> Result<Option<FrameHeader>> {
         FrameHeader::new(&self.checksum, payload).map(Some)
+    }
+
+    fn checksum_name(&self) -> &'static str {
+        C::NAME
     }
 }
 

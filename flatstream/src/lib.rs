@@ -11,6 +11,7 @@ mod decode;
 mod encode;
 mod error;
 pub mod framing;
+mod header;
 mod reader;
 pub mod schema;
 mod serialize;
@@ -34,7 +35,8 @@ pub use asynchronous::{AsyncFrameReader, AsyncStreamReader, AsyncStreamWriter};
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use codec::{Message, StreamCodec};
 pub use decode::{ReadStats, Recovery, SkippedRegion};
-pub use error::{Error, Result, VerifyError, VerifyErrorKind};
+pub use error::{Error, Result, SchemaMismatch, VerifyError, VerifyErrorKind};
+pub use header::StreamHeader;
 pub use reader::{FrameReader, StreamReader};
 pub use schema::schema;
 pub use serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};

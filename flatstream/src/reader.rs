@@ -248,7 +248,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.frames.state.verifier.clone();
+        let options = self.frames.state.typed::<T>();
         self.frames
             .next_frame(|payload| T::view_with_options(payload, &options).map(drop))
     }
@@ -263,7 +263,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: DecodeOwned,
     {
-        let options = self.frames.state.verifier.clone();
+        let options = self.frames.state.typed::<T>();
         let mut decoded = None;
         let frame = self.frames.next_frame(|payload| {
             decoded = Some(T::decode_with_options(payload, &options)?);
@@ -289,6 +289,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     where
         T: StreamDeserialize,
     {
+        self.frames.state.typed::<T>();
         let payload = self.frames.next_payload()?;
         Ok(payload.map(|range| {
             let payload = self.frames.source.frames.bytes(range);

@@ -130,6 +130,22 @@ pub trait StreamDeserialize {
         Self::view_with_options(payload, options).map(Self::from_view)
     }
 
+    /// Checks a stream's [`StreamHeader`](crate::StreamHeader) against
+    /// this type: the readers call it when a stream starts with one.
+    ///
+    /// The provided implementation accepts every header; the derive checks
+    /// the root type and the schema
+    /// ([`StreamHeader::check`](crate::StreamHeader::check)).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SchemaMismatch`](crate::Error::SchemaMismatch) when a
+    /// reader of this type cannot read the stream.
+    fn check_header(header: &crate::StreamHeader) -> Result<()> {
+        let _ = header;
+        Ok(())
+    }
+
     /// Returns the root view of `payload` without verifying it.
     ///
     /// The readers call it on payloads that

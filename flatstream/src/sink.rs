@@ -192,10 +192,16 @@ impl<W: Write, F: Framer> FrameSink<W, F> {
 
     /// Writes `payload` as one frame.
     pub(crate) fn write_payload(&mut self, payload: &[u8]) -> Result<()> {
-        let frame = self.framing.payload(payload)?;
-        send(&mut self.writer, frame, &mut self.bytes)?;
+        self.write_header_frame(payload)?;
         self.messages += 1;
         Ok(())
+    }
+
+    /// Writes `payload` as one frame that is not a message (a stream
+    /// header): counted in bytes only.
+    pub(crate) fn write_header_frame(&mut self, payload: &[u8]) -> Result<()> {
+        let frame = self.framing.payload(payload)?;
+        send(&mut self.writer, frame, &mut self.bytes)
     }
 }
 
@@ -250,10 +256,16 @@ mod asynchronous {
 
         /// Writes `payload` as one frame.
         pub(crate) async fn write_payload_async(&mut self, payload: &[u8]) -> Result<()> {
-            let frame = self.framing.payload(payload)?;
-            send(&mut self.writer, frame, &mut self.bytes).await?;
+            self.write_header_frame_async(payload).await?;
             self.messages += 1;
             Ok(())
+        }
+
+        /// Writes `payload` as one frame that is not a message (a stream
+        /// header): counted in bytes only.
+        pub(crate) async fn write_header_frame_async(&mut self, payload: &[u8]) -> Result<()> {
+            let frame = self.framing.payload(payload)?;
+            send(&mut self.writer, frame, &mut self.bytes).await
         }
     }
 

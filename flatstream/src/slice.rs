@@ -99,7 +99,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     where
         T: StreamDeserialize,
     {
-        let options = self.state.verifier.clone();
+        let options = self.state.typed::<T>();
         self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
     }
 
@@ -113,7 +113,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     where
         T: DecodeOwned,
     {
-        let options = self.state.verifier.clone();
+        let options = self.state.typed::<T>();
         let mut decoded = None;
         let frame = self.next_frame(|payload| {
             decoded = Some(T::decode_with_options(payload, &options)?);
@@ -139,6 +139,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     where
         T: StreamDeserialize,
     {
+        self.state.typed::<T>();
         let payload = self.next_payload()?;
         // SAFETY: the caller guarantees every payload is a valid `T`.
         Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
@@ -156,27 +157,33 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         V: FnMut(&[u8]) -> Result<()>,
     {
         let bytes: &'a [u8] = self.bytes;
-        let start = self.position;
-        // The whole stream is in the slice: it is always at EOF.
-        match self
-            .state
-            .step(&bytes[start..], start as u64, true, &mut verify)
-        {
-            Step::Frame {
-                skip,
-                frame_len,
-                payload,
-            } => {
-                self.position += skip + frame_len;
-                Ok(Some(&bytes[start + payload.start..start + payload.end]))
-            }
-            Step::End { skip } => {
-                self.position += skip;
-                Ok(None)
-            }
-            Step::Fail(err) => Err(*err),
-            // Never at EOF; kept an error rather than a panic.
-            Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(start as u64)),
+        loop {
+            let start = self.position;
+            // The whole stream is in the slice: it is always at EOF.
+            return match self
+                .state
+                .step(&bytes[start..], start as u64, true, &mut verify)
+            {
+                Step::Header { frame_len } => {
+                    self.position += frame_len;
+                    continue;
+                }
+                Step::Frame {
+                    skip,
+                    frame_len,
+                    payload,
+                } => {
+                    self.position += skip + frame_len;
+                    Ok(Some(&bytes[start + payload.start..start + payload.end]))
+                }
+                Step::End { skip } => {
+                    self.position += skip;
+                    Ok(None)
+                }
+                Step::Fail(err) => Err(*err),
+                // Never at EOF; kept an error rather than a panic.
+                Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(start as u64)),
+            };
         }
     }
 }

@@ -12,7 +12,9 @@ use crate::decode::Recovery;
 use crate::encode::MessageBuilder;
 use crate::error::Result;
 use crate::framing::{Deframer, Framer};
+use crate::header::StreamHeader;
 use crate::reader::FrameReader;
+use crate::schema::Schema;
 use crate::serialize::StreamSerialize;
 #[cfg(test)]
 use crate::sink::CONTIGUOUS_FRAME_LEN;
@@ -109,6 +111,58 @@ impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     pub fn flush(&mut self) -> Result<()> {
         self.sink.writer.flush()?;
         Ok(())
+    }
+}
+
+/// Self-describing streams.
+impl<T: Schema + ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
+    /// A writer whose stream starts with a [`StreamHeader`]: the checksum
+    /// kind, `T`'s root type and its `.fbs` schema, written at once as the
+    /// first frame. Typed readers check it against their type; tools such
+    /// as `flatstream cat` read the stream without being told what it
+    /// holds.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when writing the header fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{checksum::Crc32, framing::*, StreamReader, StreamSerialize, StreamWriter};
+    ///
+    /// #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+    /// pub struct Ping { pub seq: u32 }
+    ///
+    /// let mut writer = StreamWriter::<Ping, _, _>::with_header(Vec::new(), ChecksumFramer::new(Crc32::new()))?;
+    /// writer.write(&Ping { seq: 1 })?;
+    /// let bytes = writer.into_inner();
+    ///
+    /// let mut reader = StreamReader::<Ping, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()));
+    /// assert_eq!(reader.read()?.map(|ping| ping.seq()), Some(1));
+    /// let header = reader.header().expect("a self-describing stream");
+    /// assert_eq!((header.root_type.as_str(), header.checksum.as_str()), ("Ping", "crc32"));
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    pub fn with_header(writer: W, framer: F) -> Result<Self> {
+        let mut stream = Self::new(writer, framer);
+        let header = StreamHeader::of::<T>(stream.framer().checksum_name());
+        stream.sink.write_header_frame(&header.to_payload())?;
+        Ok(stream)
+    }
+}
+
+impl<T: Schema + ?Sized, F: Framer> StreamWriter<T, BufWriter<File>, F> {
+    /// Creates (or truncates) the file at `path` and starts a
+    /// self-describing stream in it (see [`with_header`](Self::with_header)),
+    /// buffered.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when the file cannot be created or
+    /// the header written.
+    pub fn create(path: impl AsRef<Path>, framer: F) -> Result<Self> {
+        Self::with_header(BufWriter::new(File::create(path)?), framer)
     }
 }
 

@@ -99,6 +99,13 @@ pub fn schema<T: Schema + ?Sized>() -> String {
     builder.render(&root, T::FILE_IDENTIFIER)
 }
 
+/// The qualified name of `T`'s root type, as `schema::<T>()` names it in
+/// `root_type`.
+pub(crate) fn root_type_name<T: Schema + ?Sized>() -> String {
+    let mut builder = SchemaBuilder::default();
+    T::describe_root(&mut builder).qualified()
+}
+
 /// `namespace.name`, or `name` in the root namespace.
 fn qualify(namespace: &str, name: &str) -> String {
     if namespace.is_empty() {
