@@ -29,6 +29,7 @@ pub use flatbuffers;
 
 pub use crate::encode::{serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot};
 pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
+pub use crate::header::StreamHeader;
 pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
 pub use crate::serialize::{StreamDeserialize, StreamSerialize};
 pub use crate::verify::{Checked, Checker, Invalid, TableAt};

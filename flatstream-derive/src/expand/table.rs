@@ -260,6 +260,10 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #private::decode_root::<Self>(payload, options)
             }
 
+            fn check_header(header: &#private::StreamHeader) -> #private::Result<()> {
+                header.check::<Self>()
+            }
+
             #[inline]
             unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
                 // SAFETY: the caller guarantees `payload` is a valid buffer

@@ -315,6 +315,10 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                     #private::union_root::<Self>(payload, options, #identifier)
                 }
 
+                fn check_header(header: &#private::StreamHeader) -> #private::Result<()> {
+                    header.check::<Self>()
+                }
+
                 #[inline]
                 unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
                     // SAFETY: the caller guarantees `payload` is a valid
