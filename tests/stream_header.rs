@@ -265,3 +265,22 @@ fn create_writes_a_self_describing_file_that_append_continues() {
     assert_eq!(read, events());
     assert!(reader.header().is_some());
 }
+
+#[test]
+fn the_async_writer_writes_the_same_header() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let bytes = runtime.block_on(async {
+        let mut writer = flatstream::AsyncStreamWriter::<v1::Event, _, _>::with_header(
+            Vec::new(),
+            ChecksumFramer::new(Crc32::new()),
+        )
+        .await
+        .unwrap();
+        writer.write_batch(&events()).await.unwrap();
+        assert_eq!(writer.bytes_written(), writer.get_ref().len() as u64);
+        writer.into_inner()
+    });
+    assert_eq!(bytes, with_header());
+}
