@@ -60,6 +60,11 @@ pub enum Error {
     /// The stream ended inside a frame (a torn or truncated tail).
     #[error("unexpected end of stream inside a frame")]
     UnexpectedEof,
+
+    /// A schema given at run time (to
+    /// [`SchemaDoc`](crate::schema::SchemaDoc)) lacks the type asked for.
+    #[error("schema: {0}")]
+    Schema(#[from] crate::schema::SchemaError),
 }
 
 /// Why a payload is not a valid buffer of the type being read, where, and
@@ -318,9 +323,10 @@ impl Error {
     }
 
     /// Whether this error says the bytes are damaged (as opposed to the
-    /// transport failing): checksum, framing, verification or a torn tail.
+    /// transport failing or a schema lacking a type): checksum, framing,
+    /// verification or a torn tail.
     pub fn is_corruption(&self) -> bool {
-        !matches!(self, Error::Io(_))
+        !matches!(self, Error::Io(_) | Error::Schema(_))
     }
 }
 
