@@ -228,7 +228,10 @@ pub(super) fn resolve(fbs: &Fbs) -> Result<Layout, String> {
                 let tags = fbs.union_tags.get(name);
                 let mut resolved = Vec::new();
                 for (i, (variant, ty)) in variants.iter().enumerate() {
-                    let tag = tags.and_then(|tags| tags.get(i)).copied().unwrap_or(i as i128 + 1);
+                    let tag = tags
+                        .and_then(|tags| tags.get(i))
+                        .copied()
+                        .unwrap_or(i as i128 + 1);
                     let tag = u8::try_from(tag)
                         .map_err(|_| format!("union `{name}` variant `{variant}` has tag {tag}"))?;
                     let Some(Slot::Table(table)) = resolver.slots.get(ty.as_str()).copied() else {
@@ -349,18 +352,12 @@ impl<'a> Resolver<'a> {
                 ));
             }
             let absent_key = match (&ty, field.key) {
-                (Ty::Scalar(scalar), true) => Some(self.default_json(
-                    *scalar,
-                    None,
-                    field.default.as_deref(),
-                    &owner,
-                )?),
-                (Ty::Enum(scalar, e), true) => Some(self.default_json(
-                    *scalar,
-                    Some(*e),
-                    field.default.as_deref(),
-                    &owner,
-                )?),
+                (Ty::Scalar(scalar), true) => {
+                    Some(self.default_json(*scalar, None, field.default.as_deref(), &owner)?)
+                }
+                (Ty::Enum(scalar, e), true) => {
+                    Some(self.default_json(*scalar, Some(*e), field.default.as_deref(), &owner)?)
+                }
                 _ => None,
             };
             out.push((
