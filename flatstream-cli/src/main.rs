@@ -5,12 +5,18 @@
 //! - `flatstream verify FILE` — exit status 0 only if every frame is
 //!   intact, else 1 with the first bad offset;
 //! - `flatstream recover IN OUT` — copies every intact frame to a new file;
-//! - `flatstream stats FILE` — counts, a size histogram, throughput.
+//! - `flatstream stats FILE` — counts, a size histogram, throughput;
+//! - `flatstream cat FILE --schema S.fbs [--root-type T]` — every message
+//!   as one line of JSON, as `flatc --json` prints it (`--frames A..B`
+//!   selects frames by index, `--offsets` wraps each message as
+//!   `{"offset":N,"message":{..}}`, `--skip-damaged` skips damaged frames
+//!   and counts them on stderr).
 //!
 //! Every command takes `--checksum xxh3|crc16|crc32|crc64|none` (the
 //! framing the file was written with; default xxh3) and
 //! `--max-frame-len BYTES`. Progress goes to stderr for large files when
-//! stderr is a terminal; failures are one line on stderr, exit status 2.
+//! stderr is a terminal; failures are one line on stderr, exit status 2
+//! (1 for the damage `verify` and `cat` report).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -23,6 +29,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DEFAULT_MAX_FRAME_LEN};
+use flatstream::schema::SchemaDoc;
 use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -81,6 +88,75 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print every message as one line of JSON, read with a `.fbs`
+    /// schema (as `flatc --json --strict-json` prints it).
+    ///
+    /// A damaged frame, or one that is not a valid buffer of the root
+    /// type, stops the output with a one-line error naming its offset
+    /// (exit status 1), unless `--skip-damaged`.
+    Cat {
+        /// The stream to read.
+        file: PathBuf,
+        /// The schema of the messages (`flatstream::schema::<T>()`, or
+        /// any `.fbs` file).
+        #[arg(long, value_name = "FBS")]
+        schema: PathBuf,
+        /// The table each message is (default: the schema's
+        /// `root_type`); with or without its namespace.
+        #[arg(long, value_name = "TABLE")]
+        root_type: Option<String>,
+        #[command(flatten)]
+        format: Format,
+        /// Only the frames with these indices (from 0, counting intact
+        /// frames): `A..B` (B excluded), `A..=B`, `A..`, `..B` or `N`.
+        #[arg(long, value_name = "RANGE", value_parser = parse_frames)]
+        frames: Option<FrameRange>,
+        /// Skip damaged frames and frames that do not match the schema;
+        /// report how many on stderr.
+        #[arg(long)]
+        skip_damaged: bool,
+        /// Print `{"offset":N,"message":{..}}`, N the byte offset of the
+        /// frame, instead of the message alone.
+        #[arg(long)]
+        offsets: bool,
+    },
+}
+
+/// Frame indices `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FrameRange {
+    start: u64,
+    end: u64,
+}
+
+fn parse_frames(text: &str) -> Result<FrameRange, String> {
+    let number = |n: &str| -> Result<u64, String> {
+        n.trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a frame index"))
+    };
+    let range = match text.split_once("..") {
+        None => {
+            let n = number(text)?;
+            FrameRange {
+                start: n,
+                end: n.saturating_add(1),
+            }
+        }
+        Some((start, end)) => {
+            let start = if start.is_empty() { 0 } else { number(start)? };
+            let end = match end.strip_prefix('=') {
+                Some(last) => number(last)?.saturating_add(1),
+                None if end.is_empty() => u64::MAX,
+                None => number(end)?,
+            };
+            FrameRange { start, end }
+        }
+    };
+    if range.start > range.end {
+        return Err(format!("`{text}` is an empty range"));
+    }
+    Ok(range)
 }
 
 /// How the file's frames are laid out.
@@ -143,7 +219,8 @@ fn run(cli: Cli) -> Outcome {
         Command::Inspect { format, .. }
         | Command::Verify { format, .. }
         | Command::Recover { format, .. }
-        | Command::Stats { format, .. } => *format,
+        | Command::Stats { format, .. }
+        | Command::Cat { format, .. } => *format,
     };
     match format.checksum {
         ChecksumKind::Xxh3 => dispatch(XxHash64::new(), format, cli.command),
@@ -163,6 +240,23 @@ fn dispatch<C: Checksum + Copy>(checksum: C, format: Format, command: Command) -
             recover(&input, &output, deframer, ChecksumFramer::new(checksum))
         }
         Command::Stats { file, json, .. } => stats(&file, deframer, json),
+        Command::Cat {
+            file,
+            schema,
+            root_type,
+            frames,
+            skip_damaged,
+            offsets,
+            ..
+        } => {
+            let options = CatOptions {
+                root_type,
+                frames,
+                skip_damaged,
+                offsets,
+            };
+            cat(&file, &schema, deframer, &options)
+        }
     }
 }
 
@@ -484,6 +578,106 @@ fn stats<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>, json: bool) ->
     Ok(ExitCode::SUCCESS)
 }
 
+struct CatOptions {
+    root_type: Option<String>,
+    frames: Option<FrameRange>,
+    skip_damaged: bool,
+    offsets: bool,
+}
+
+fn cat<C: Checksum>(
+    path: &Path,
+    schema_path: &Path,
+    deframer: ChecksumDeframer<C>,
+    options: &CatOptions,
+) -> Outcome {
+    let fbs = std::fs::read_to_string(schema_path)
+        .map_err(|err| Failure::io("cannot read", schema_path, err))?;
+    let doc = SchemaDoc::parse(&fbs)
+        .map_err(|err| Failure::new(format!("{}: {err}", schema_path.display())))?;
+    let root = options.root_type.as_deref();
+    let root = doc
+        .table(root)
+        .map_err(|err| Failure::new(format!("{}: {err}", schema_path.display())))?
+        .to_owned();
+    let recovery = if options.skip_damaged {
+        Recovery::SkipCorrupted
+    } else {
+        Recovery::Strict
+    };
+    let range = options.frames.unwrap_or(FrameRange {
+        start: 0,
+        end: u64::MAX,
+    });
+    let mut source = Source::open(path, deframer, recovery, None)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut line = String::new();
+    let mut payload = Vec::new();
+    let (mut index, mut mismatched) = (0u64, 0u64);
+    while index < range.end {
+        // The payload is copied out so that the reader's position can
+        // be read: it locates the frame.
+        match source.reader.read_message() {
+            Ok(Some(bytes)) => {
+                payload.clear();
+                payload.extend_from_slice(bytes);
+            }
+            Ok(None) => break,
+            Err(Error::Io(err)) => return Err(Failure::io("cannot read", path, err)),
+            Err(err) => {
+                out.flush().map_err(stdout_failure)?;
+                let offset = err.offset().unwrap_or_else(|| source.reader.position());
+                eprintln!(
+                    "flatstream: {}: damaged frame at offset {offset} (after {index} frames): {err}",
+                    path.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+        let offset = source.reader.position() - Source::<C>::header_len() - payload.len() as u64;
+        let this = index;
+        if this < range.start {
+            index += 1;
+            continue;
+        }
+        line.clear();
+        if options.offsets {
+            let _ = write!(line, "{{\"offset\":{offset},\"message\":");
+        }
+        match doc.to_json(Some(&root), &payload, &mut line) {
+            Ok(()) => {
+                if options.offsets {
+                    line.push('}');
+                }
+                writeln!(out, "{line}").map_err(stdout_failure)?;
+            }
+            Err(_) if options.skip_damaged => mismatched += 1,
+            Err(err) => {
+                out.flush().map_err(stdout_failure)?;
+                eprintln!(
+                    "flatstream: {}: frame {this} at offset {offset} is not a valid {root}: {err}",
+                    path.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+        index += 1;
+        source.tick();
+    }
+    out.flush().map_err(stdout_failure)?;
+    let stats = source.reader.stats();
+    if options.skip_damaged && (stats.skipped_regions > 0 || mismatched > 0) {
+        eprintln!(
+            "flatstream: {}: skipped {} damaged regions ({} bytes) and {mismatched} frames \
+             that are not a valid {root}",
+            path.display(),
+            stats.skipped_regions,
+            stats.skipped_bytes
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `text` as a JSON string literal.
 fn json_string(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
@@ -512,6 +706,18 @@ mod tests {
     #[test]
     fn json_strings_are_escaped() {
         assert_eq!(json_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+
+    #[test]
+    fn frame_ranges_parse() {
+        let range = |start, end| Ok(FrameRange { start, end });
+        assert_eq!(parse_frames("100..200"), range(100, 200));
+        assert_eq!(parse_frames("100..=200"), range(100, 201));
+        assert_eq!(parse_frames("5.."), range(5, u64::MAX));
+        assert_eq!(parse_frames("..5"), range(0, 5));
+        assert_eq!(parse_frames("7"), range(7, 8));
+        assert!(parse_frames("9..3").is_err());
+        assert!(parse_frames("x..3").is_err());
     }
 
     #[test]

@@ -376,3 +376,180 @@ fn empty_file_is_an_intact_empty_stream() {
     assert!(output.status.success());
     assert!(stdout(&output).contains("ok, 0 frames"));
 }
+
+impl Recording {
+    /// The schema of the recording's messages, written beside it.
+    fn schema(&self) -> String {
+        let path = self.other("event.fbs");
+        std::fs::write(&path, flatstream::schema::<Event>()).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+}
+
+fn lines_as_json(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+#[test]
+fn cat_prints_every_message_as_a_json_line() {
+    let recording = Recording::new(XxHash64::new());
+    let schema = recording.schema();
+    let output = flatstream(&["cat", "--schema", &schema], &recording.path);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let messages = lines_as_json(&output);
+    assert_eq!(messages.len(), EVENTS as usize);
+    for (n, message) in messages.iter().enumerate() {
+        let event = observe(n as u64);
+        assert_eq!(message["timestamp"], event.timestamp);
+        assert_eq!(message["source"], event.source.as_str());
+        assert_eq!(message["tags"].as_array().unwrap().len(), event.tags.len());
+        assert_eq!(message["readings"][0]["sensor"], "cpu");
+        let value = message["readings"][0].get("value").and_then(Value::as_f64);
+        assert_eq!(value.unwrap_or(0.0), event.readings[0].value);
+        // Enums by name; a field equal to its default is not stored.
+        let level = format!("{:?}", event.level);
+        match message.get("level") {
+            Some(name) => assert_eq!(name, level.as_str()),
+            None => assert_eq!(level, "Debug"),
+        }
+    }
+}
+
+#[test]
+fn cat_selects_frames_and_adds_offsets() {
+    let recording = Recording::new(Crc32::new());
+    let schema = recording.schema();
+    let output = flatstream(
+        &[
+            "cat",
+            "--schema",
+            &schema,
+            "--root-type",
+            "Event",
+            "--checksum",
+            "crc32",
+            "--frames",
+            "100..200",
+            "--offsets",
+        ],
+        &recording.path,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines = lines_as_json(&output);
+    assert_eq!(lines.len(), 100);
+    for (i, line) in lines.iter().enumerate() {
+        let n = 100 + i;
+        assert_eq!(line["offset"], recording.frames[n].0);
+        assert_eq!(line["message"]["timestamp"], observe(n as u64).timestamp);
+    }
+    let output = flatstream(
+        &[
+            "cat",
+            "--schema",
+            &schema,
+            "--checksum",
+            "crc32",
+            "--frames",
+            "498..",
+        ],
+        &recording.path,
+    );
+    assert_eq!(lines_as_json(&output).len(), 2);
+}
+
+#[test]
+fn cat_stops_at_a_damaged_frame_unless_told_to_skip() {
+    let recording = Recording::new(XxHash64::new());
+    let schema = recording.schema();
+    let (offset, len) = recording.frames[321];
+    recording.damage(offset + 12 + len / 2);
+
+    let output = flatstream(&["cat", "--schema", &schema], &recording.path);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(lines_as_json(&output).len(), 321);
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("damaged frame at offset {offset}")),
+        "{err}"
+    );
+    assert!(err.contains("checksum mismatch"), "{err}");
+
+    let output = flatstream(
+        &["cat", "--schema", &schema, "--skip-damaged"],
+        &recording.path,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let messages = lines_as_json(&output);
+    assert_eq!(messages.len(), EVENTS as usize - 1);
+    assert_eq!(messages[321]["timestamp"], observe(322).timestamp);
+    let err = stderr(&output);
+    assert!(err.contains("skipped 1 damaged regions"), "{err}");
+}
+
+#[test]
+fn cat_reports_payloads_that_do_not_match_the_schema() {
+    // Without a checksum the damage reaches the schema walk: the NUL
+    // after a string.
+    let recording = Recording::new(NoChecksum::new());
+    let schema = recording.schema();
+    let mut bytes = std::fs::read(&recording.path).unwrap();
+    let (offset, len) = recording.frames[7];
+    let frame = offset as usize + 4..(offset + 4 + len) as usize;
+    let nul = bytes[frame.clone()]
+        .windows(7)
+        .position(|w| w == b"node-7\0")
+        .unwrap()
+        + frame.start
+        + 6;
+    bytes[nul] = b'!';
+    std::fs::write(&recording.path, bytes).unwrap();
+
+    let args = ["cat", "--schema", &schema, "--checksum", "none"];
+    let output = flatstream(&args, &recording.path);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(lines_as_json(&output).len(), 7);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("frame 7 at offset {offset} is not a valid Event")),
+        "{err}"
+    );
+    assert!(err.contains("Event.source"), "{err}");
+
+    let output = flatstream(&[&args[..], &["--skip-damaged"]].concat(), &recording.path);
+    assert!(output.status.success());
+    assert_eq!(lines_as_json(&output).len(), EVENTS as usize - 1);
+    assert!(stderr(&output).contains("1 frames that are not a valid Event"));
+}
+
+#[test]
+fn cat_usage_errors_are_one_line() {
+    let recording = Recording::new(XxHash64::new());
+    let schema = recording.schema();
+    let output = flatstream(
+        &["cat", "--schema", &schema, "--root-type", "Nope"],
+        &recording.path,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no table `Nope`"), "{err}");
+
+    let missing = recording.other("missing.fbs");
+    let output = flatstream(
+        &["cat", "--schema", missing.to_str().unwrap()],
+        &recording.path,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("missing.fbs"));
+
+    let output = flatstream(
+        &["cat", "--schema", &schema, "--frames", "5..2"],
+        &recording.path,
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -65,6 +65,11 @@ pub enum Error {
     /// the reader's type cannot read.
     #[error("{0}")]
     SchemaMismatch(Box<SchemaMismatch>),
+
+    /// A schema given at run time (to
+    /// [`SchemaDoc`](crate::schema::SchemaDoc)) lacks the type asked for.
+    #[error("schema: {0}")]
+    Schema(#[from] crate::schema::SchemaError),
 }
 
 /// Why a typed reader refused a self-describing stream (see
@@ -357,9 +362,13 @@ impl Error {
     }
 
     /// Whether this error says the bytes are damaged (as opposed to the
-    /// transport failing): checksum, framing, verification or a torn tail.
+    /// transport failing or a schema lacking a type): checksum, framing,
+    /// verification or a torn tail.
     pub fn is_corruption(&self) -> bool {
-        !matches!(self, Error::Io(_))
+        !matches!(
+            self,
+            Error::Io(_) | Error::Schema(_) | Error::SchemaMismatch(_)
+        )
     }
 }
 

@@ -18,6 +18,9 @@
 //! removed instead of deprecated, retyped, a deprecated slot reused, a
 //! default or an enum value changed, a struct's layout changed.
 //!
+//! [`SchemaDoc`] reads any `.fbs` schema and prints payloads of its tables
+//! as JSON, as `flatc --json` does, checking every byte it follows.
+//!
 //! # Examples
 //!
 //! ```
@@ -40,11 +43,14 @@
 
 mod compat;
 mod fbs;
+mod json;
+mod layout;
 mod parse;
 mod types;
 
 pub use compat::{assert_compatible, check_compatible};
 pub use fbs::{SchemaBuilder, TableSchema};
+pub use json::{SchemaDoc, SchemaError};
 pub use types::TypeRef;
 
 /// A type with a FlatBuffers schema. Implemented by the derive and by the

@@ -11,6 +11,11 @@ pub(super) struct Fbs {
     pub(super) types: BTreeMap<String, Decl>,
     pub(super) root: Option<String>,
     pub(super) file_identifier: Option<String>,
+    /// The attributes of each table, struct, enum and union, by qualified
+    /// name (`force_align`, `bit_flags`...).
+    pub(super) attributes: BTreeMap<String, Vec<(String, Option<String>)>>,
+    /// The tag of each variant of each union, by qualified name.
+    pub(super) union_tags: BTreeMap<String, Vec<i128>>,
 }
 
 #[derive(Debug)]
@@ -38,6 +43,7 @@ pub(super) struct FbsField {
     pub(super) id: Option<u16>,
     pub(super) deprecated: bool,
     pub(super) required: bool,
+    pub(super) key: bool,
 }
 
 fn canonical_scalar(name: &str) -> Option<&'static str> {
@@ -232,6 +238,8 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
     let mut raw: Vec<(String, String, RawDecl)> = Vec::new();
     let mut root = None;
     let mut file_identifier = None;
+    let mut attributes = Vec::new();
+    let mut union_tags = BTreeMap::new();
     while let Some(token) = parser.peek().cloned() {
         let Token::Ident(keyword) = token else {
             return Err(format!("unexpected {token:?}"));
@@ -256,7 +264,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
             }
             "table" | "struct" => {
                 let name = parser.ident()?;
-                parser.attributes()?;
+                attributes.push((qualify(&namespace, &name), parser.attributes()?));
                 parser.expect('{')?;
                 let mut fields = Vec::new();
                 while !parser.eat('}') {
@@ -288,12 +296,14 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                         id: None,
                         deprecated: false,
                         required: false,
+                        key: false,
                     };
                     for (key, value) in attributes {
                         match key.as_str() {
                             "id" => field.id = value.and_then(|v| v.parse().ok()),
                             "deprecated" => field.deprecated = true,
                             "required" => field.required = true,
+                            "key" => field.key = true,
                             _ => {}
                         }
                     }
@@ -312,7 +322,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                 let name = parser.ident()?;
                 parser.expect(':')?;
                 let underlying = parser.ident()?;
-                parser.attributes()?;
+                attributes.push((qualify(&namespace, &name), parser.attributes()?));
                 parser.expect('{')?;
                 let mut values = Vec::new();
                 let mut next: i128 = 0;
@@ -332,9 +342,11 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
             }
             "union" => {
                 let name = parser.ident()?;
-                parser.attributes()?;
+                attributes.push((qualify(&namespace, &name), parser.attributes()?));
                 parser.expect('{')?;
                 let mut variants = Vec::new();
+                let mut tags = Vec::new();
+                let mut next: i128 = 1;
                 while !parser.eat('}') {
                     let variant = parser.ident()?;
                     let ty = if parser.eat(':') {
@@ -343,12 +355,16 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                         variant.clone()
                     };
                     if parser.eat('=') {
-                        parser.value()?;
+                        let value = parser.value()?;
+                        next = parse_int(&value).ok_or(format!("bad union value `{value}`"))?;
                     }
                     parser.attributes()?;
                     variants.push((variant, ty));
+                    tags.push(next);
+                    next += 1;
                     parser.eat(',');
                 }
+                union_tags.insert(qualify(&namespace, &name), tags);
                 raw.push((namespace.clone(), name, RawDecl::Union(variants)));
             }
             _ => parser.skip_declaration()?,
@@ -370,6 +386,8 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
     let mut fbs = Fbs {
         root: root.map(|(name, ns)| resolve(&name, &ns)),
         file_identifier,
+        attributes: attributes.into_iter().collect(),
+        union_tags,
         ..Fbs::default()
     };
     for (namespace, name, decl) in raw {
