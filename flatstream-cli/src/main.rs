@@ -1,7 +1,8 @@
 //! `flatstream`: look inside flatstream files from the shell.
 //!
 //! - `flatstream inspect FILE` — a line per frame: index, offset, length,
-//!   checksum status (`--json` for one JSON object per line);
+//!   checksum status (`--json` for one JSON object per line); exit status
+//!   1 when it found damage;
 //! - `flatstream verify FILE` — exit status 0 only if every frame is
 //!   intact, else 1 with the first bad offset;
 //! - `flatstream recover IN OUT` — copies every intact frame to a new file;
@@ -12,9 +13,13 @@
 //!   `{"offset":N,"message":{..}}`, `--skip-damaged` skips damaged frames
 //!   and counts them on stderr).
 //!
+//! - `flatstream schema FILE` — the `.fbs` schema a self-describing stream
+//!   carries in its header.
+//!
 //! Every command takes `--checksum xxh3|crc16|crc32|crc64|none` (the
-//! framing the file was written with; default xxh3) and
-//! `--max-frame-len BYTES`. Progress goes to stderr for large files when
+//! framing the file was written with; by default the one its header names,
+//! else xxh3) and `--max-frame-len BYTES`. `cat` reads with the header's
+//! schema unless given `--schema`. Progress goes to stderr for large files when
 //! stderr is a terminal; failures are one line on stderr, exit status 2
 //! (1 for the damage `verify` and `cat` report).
 
@@ -29,8 +34,9 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DEFAULT_MAX_FRAME_LEN};
+use flatstream::framing::{Deframer, FrameStatus};
 use flatstream::schema::SchemaDoc;
-use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamWriter};
+use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamHeader, StreamWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Files at least this large get a progress bar (on a terminal).
@@ -51,7 +57,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print a line per frame: index, offset, length, checksum status.
+    /// Print a line per frame: index, offset, length, checksum status;
+    /// exit 1 when damage was found.
     Inspect {
         /// The stream to read.
         file: PathBuf,
@@ -88,8 +95,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the `.fbs` schema in the stream's header (for a stream
+    /// written with one, e.g. by `StreamWriter::create`).
+    Schema {
+        /// The stream to read.
+        file: PathBuf,
+        #[command(flatten)]
+        format: Format,
+    },
     /// Print every message as one line of JSON, read with a `.fbs`
-    /// schema (as `flatc --json --strict-json` prints it).
+    /// schema (as `flatc --json --strict-json` prints it): the one in the
+    /// stream's header, or `--schema`.
     ///
     /// A damaged frame, or one that is not a valid buffer of the root
     /// type, stops the output with a one-line error naming its offset
@@ -98,9 +114,9 @@ enum Command {
         /// The stream to read.
         file: PathBuf,
         /// The schema of the messages (`flatstream::schema::<T>()`, or
-        /// any `.fbs` file).
+        /// any `.fbs` file); by default the one in the stream's header.
         #[arg(long, value_name = "FBS")]
-        schema: PathBuf,
+        schema: Option<PathBuf>,
         /// The table each message is (default: the schema's
         /// `root_type`); with or without its namespace.
         #[arg(long, value_name = "TABLE")]
@@ -162,9 +178,10 @@ fn parse_frames(text: &str) -> Result<FrameRange, String> {
 /// How the file's frames are laid out.
 #[derive(Args, Debug, Clone, Copy)]
 struct Format {
-    /// The checksum the file was written with.
-    #[arg(long, value_enum, default_value_t = ChecksumKind::Xxh3)]
-    checksum: ChecksumKind,
+    /// The checksum the file was written with [default: the one its
+    /// header names, else xxh3].
+    #[arg(long, value_enum)]
+    checksum: Option<ChecksumKind>,
     /// The longest payload accepted; longer claims are damage.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FRAME_LEN)]
     max_frame_len: usize,
@@ -215,31 +232,105 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Outcome {
-    let format = match &cli.command {
-        Command::Inspect { format, .. }
-        | Command::Verify { format, .. }
-        | Command::Recover { format, .. }
-        | Command::Stats { format, .. }
-        | Command::Cat { format, .. } => *format,
+    let (file, format) = match &cli.command {
+        Command::Inspect { file, format, .. }
+        | Command::Verify { file, format, .. }
+        | Command::Stats { file, format, .. }
+        | Command::Schema { file, format }
+        | Command::Cat { file, format, .. } => (file, *format),
+        Command::Recover { input, format, .. } => (input, *format),
     };
-    match format.checksum {
-        ChecksumKind::Xxh3 => dispatch(XxHash64::new(), format, cli.command),
-        ChecksumKind::Crc16 => dispatch(Crc16::new(), format, cli.command),
-        ChecksumKind::Crc32 => dispatch(Crc32::new(), format, cli.command),
-        ChecksumKind::Crc64 => dispatch(Crc64::new(), format, cli.command),
-        ChecksumKind::None => dispatch(NoChecksum::new(), format, cli.command),
+    let header = read_header(file, format.max_frame_len)?;
+    let checksum = format
+        .checksum
+        .or(header.as_ref().map(|(kind, _)| *kind))
+        .unwrap_or(ChecksumKind::Xxh3);
+    let header = header.map(|(_, header)| header);
+    match checksum {
+        ChecksumKind::Xxh3 => dispatch(XxHash64::new(), format, header, cli.command),
+        ChecksumKind::Crc16 => dispatch(Crc16::new(), format, header, cli.command),
+        ChecksumKind::Crc32 => dispatch(Crc32::new(), format, header, cli.command),
+        ChecksumKind::Crc64 => dispatch(Crc64::new(), format, header, cli.command),
+        ChecksumKind::None => dispatch(NoChecksum::new(), format, header, cli.command),
     }
 }
 
-fn dispatch<C: Checksum + Copy>(checksum: C, format: Format, command: Command) -> Outcome {
+/// The stream header at the start of `path`, if there is one, and the
+/// checksum it was framed with: the first frame is tried with every
+/// checksum, and a header counts only under the checksum it names.
+fn read_header(
+    path: &Path,
+    max_frame_len: usize,
+) -> Result<Option<(ChecksumKind, StreamHeader)>, Failure> {
+    use std::io::Read as _;
+    let file = File::open(path).map_err(|err| Failure::io("cannot open", path, err))?;
+    let mut start = Vec::new();
+    let mut file = file.take(4);
+    file.read_to_end(&mut start)
+        .map_err(|err| Failure::io("cannot read", path, err))?;
+    let Ok(len) = <[u8; 4]>::try_from(&start[..]).map(u32::from_le_bytes) else {
+        return Ok(None);
+    };
+    let len = len as usize;
+    if len == 0 || len > max_frame_len {
+        return Ok(None);
+    }
+    // The longest header: length and an 8-byte checksum.
+    file.set_limit((4 + 8 + len - 4) as u64);
+    file.read_to_end(&mut start)
+        .map_err(|err| Failure::io("cannot read", path, err))?;
+    let kinds = [
+        (ChecksumKind::Xxh3, XxHash64::NAME),
+        (ChecksumKind::Crc32, Crc32::NAME),
+        (ChecksumKind::Crc64, Crc64::NAME),
+        (ChecksumKind::Crc16, Crc16::NAME),
+        (ChecksumKind::None, NoChecksum::NAME),
+    ];
+    for (kind, name) in kinds {
+        let payload = match kind {
+            ChecksumKind::Xxh3 => first_payload(XxHash64::new(), &start),
+            ChecksumKind::Crc32 => first_payload(Crc32::new(), &start),
+            ChecksumKind::Crc64 => first_payload(Crc64::new(), &start),
+            ChecksumKind::Crc16 => first_payload(Crc16::new(), &start),
+            ChecksumKind::None => first_payload(NoChecksum::new(), &start),
+        };
+        if let Some(header) = payload.and_then(StreamHeader::from_payload) {
+            if header.checksum == name {
+                return Ok(Some((kind, header)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The payload of the intact frame at the start of `bytes` under
+/// `checksum`.
+fn first_payload<C: Checksum>(checksum: C, bytes: &[u8]) -> Option<&[u8]> {
+    match ChecksumDeframer::new(checksum).decode_frame(bytes) {
+        Ok(FrameStatus::Complete { payload, .. }) => Some(&bytes[payload]),
+        _ => None,
+    }
+}
+
+fn dispatch<C: Checksum + Copy>(
+    checksum: C,
+    format: Format,
+    header: Option<StreamHeader>,
+    command: Command,
+) -> Outcome {
     let deframer = ChecksumDeframer::new(checksum).with_max_frame_len(format.max_frame_len);
     match command {
         Command::Inspect { file, json, .. } => inspect(&file, deframer, json),
         Command::Verify { file, .. } => verify(&file, deframer),
-        Command::Recover { input, output, .. } => {
-            recover(&input, &output, deframer, ChecksumFramer::new(checksum))
-        }
+        Command::Recover { input, output, .. } => recover(
+            &input,
+            &output,
+            deframer,
+            ChecksumFramer::new(checksum),
+            header.as_ref(),
+        ),
         Command::Stats { file, json, .. } => stats(&file, deframer, json),
+        Command::Schema { file, .. } => print_schema(&file, header.as_ref()),
         Command::Cat {
             file,
             schema,
@@ -254,6 +345,20 @@ fn dispatch<C: Checksum + Copy>(checksum: C, format: Format, command: Command) -
                 frames,
                 skip_damaged,
                 offsets,
+            };
+            let schema = match (schema, header) {
+                (Some(path), _) => {
+                    let fbs = std::fs::read_to_string(&path)
+                        .map_err(|err| Failure::io("cannot read", &path, err))?;
+                    (fbs, path.display().to_string())
+                }
+                (None, Some(header)) => (header.schema, format!("{} (header)", file.display())),
+                (None, None) => {
+                    return Err(Failure::new(format!(
+                        "{} has no stream header: give its schema with --schema",
+                        file.display()
+                    )))
+                }
             };
             cat(&file, &schema, deframer, &options)
         }
@@ -368,12 +473,34 @@ fn inspect<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>, json: bool) 
         .map_err(stdout_failure)?;
     }
     let mut index = 0u64;
+    let mut header_shown = false;
     loop {
         let payload_len = match source.reader.read_message() {
             Ok(Some(payload)) => Some(payload.len() as u64),
             Ok(None) => None,
             Err(err) => return Err(read_failure(path, err)),
         };
+        if let Some(header) = source.reader.header().filter(|_| !header_shown) {
+            header_shown = true;
+            let line = if json {
+                format!(
+                    "{{\"type\":\"header\",\"root_type\":{},\"checksum\":{},\"fingerprint\":\"{:#018x}\",\"schema_bytes\":{}}}",
+                    json_string(&header.root_type),
+                    json_string(&header.checksum),
+                    header.fingerprint,
+                    header.schema.len()
+                )
+            } else {
+                format!(
+                    "header: {} messages, checksum {}, schema fingerprint {:#018x} ({} bytes)",
+                    header.root_type,
+                    header.checksum,
+                    header.fingerprint,
+                    header.schema.len()
+                )
+            };
+            writeln!(out, "{line}").map_err(stdout_failure)?;
+        }
         for (offset, len, reason) in regions.take() {
             let line = if json {
                 format!(
@@ -420,7 +547,12 @@ fn inspect<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>, json: bool) 
     }
     .map_err(stdout_failure)?;
     out.flush().map_err(stdout_failure)?;
-    Ok(ExitCode::SUCCESS)
+    // Damage found is the answer a script checks for.
+    Ok(if stats.skipped_regions > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn verify<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>) -> Outcome {
@@ -460,6 +592,7 @@ fn recover<C: Checksum>(
     output: &Path,
     deframer: ChecksumDeframer<C>,
     framer: ChecksumFramer<C>,
+    header: Option<&StreamHeader>,
 ) -> Outcome {
     if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
         if a == b {
@@ -473,6 +606,12 @@ fn recover<C: Checksum>(
     let file = File::create(output).map_err(|err| Failure::io("cannot create", output, err))?;
     let mut writer = StreamWriter::<(), _, _>::new(BufWriter::new(file), framer);
     let write_failure = |err: Error| Failure::io("cannot write", output, err);
+    // A self-describing stream stays one.
+    if let Some(header) = header {
+        writer
+            .write_payload(&header.to_payload())
+            .map_err(write_failure)?;
+    }
     loop {
         match source.reader.read_message() {
             Ok(Some(payload)) => writer.write_payload(payload).map_err(write_failure)?,
@@ -585,20 +724,34 @@ struct CatOptions {
     offsets: bool,
 }
 
+/// `flatstream schema`: the header's schema, as is.
+fn print_schema(path: &Path, header: Option<&StreamHeader>) -> Outcome {
+    let Some(header) = header else {
+        return Err(Failure::new(format!(
+            "{} has no stream header (it was written without one)",
+            path.display()
+        )));
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(header.schema.as_bytes())
+        .map_err(stdout_failure)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cat`'s schema: the `.fbs` text and where it came from.
+type SchemaText = (String, String);
+
 fn cat<C: Checksum>(
     path: &Path,
-    schema_path: &Path,
+    (fbs, origin): &SchemaText,
     deframer: ChecksumDeframer<C>,
     options: &CatOptions,
 ) -> Outcome {
-    let fbs = std::fs::read_to_string(schema_path)
-        .map_err(|err| Failure::io("cannot read", schema_path, err))?;
-    let doc = SchemaDoc::parse(&fbs)
-        .map_err(|err| Failure::new(format!("{}: {err}", schema_path.display())))?;
+    let doc = SchemaDoc::parse(fbs).map_err(|err| Failure::new(format!("{origin}: {err}")))?;
     let root = options.root_type.as_deref();
     let root = doc
         .table(root)
-        .map_err(|err| Failure::new(format!("{}: {err}", schema_path.display())))?
+        .map_err(|err| Failure::new(format!("{origin}: {err}")))?
         .to_owned();
     let recovery = if options.skip_damaged {
         Recovery::SkipCorrupted

@@ -225,7 +225,7 @@ fn inspect_json_reports_frames_and_damage() {
         &["inspect", "--json", "--checksum", "crc64"],
         &recording.path,
     );
-    assert!(output.status.success());
+    assert_eq!(output.status.code(), Some(1), "damage found: exit status 1");
     let lines: Vec<Value> = stdout(&output)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
@@ -552,4 +552,111 @@ fn cat_usage_errors_are_one_line() {
         &recording.path,
     );
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// A self-describing telemetry file (written with a stream header) with
+/// `checksum`.
+fn self_describing<C: Checksum + Copy>(checksum: C) -> Recording {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("described.fstream");
+    let mut writer =
+        StreamWriter::<Event, _, _>::create(&path, ChecksumFramer::new(checksum)).unwrap();
+    let mut frames = Vec::new();
+    for n in 0..EVENTS {
+        let offset = writer.bytes_written();
+        writer.write(&observe(n)).unwrap();
+        let frame_len = writer.bytes_written() - offset;
+        frames.push((offset, frame_len - 4 - C::SIZE as u64));
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    Recording { dir, path, frames }
+}
+
+#[test]
+fn commands_take_the_checksum_from_the_header() {
+    for recording in [
+        self_describing(Crc32::new()),
+        self_describing(Crc16::new()),
+        self_describing(NoChecksum::new()),
+        self_describing(XxHash64::new()),
+    ] {
+        let output = flatstream(&["verify"], &recording.path);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let output = flatstream(&["stats", "--json"], &recording.path);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let stats: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+        assert_eq!(stats["frames"], EVENTS);
+        let output = flatstream(&["inspect", "--json"], &recording.path);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let lines = lines_as_json(&output);
+        assert_eq!(lines[0]["type"], "header");
+        assert_eq!(lines[0]["root_type"], "Event");
+        // The messages start after the header frame.
+        assert_eq!(lines[1]["offset"], recording.frames[0].0);
+    }
+}
+
+#[test]
+fn inspect_with_the_wrong_checksum_reports_damage_and_fails() {
+    let recording = Recording::new(XxHash64::new());
+    let output = flatstream(&["inspect", "--checksum", "crc32"], &recording.path);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let recording = self_describing(XxHash64::new());
+    let output = flatstream(&["inspect", "--checksum", "crc32"], &recording.path);
+    assert_eq!(output.status.code(), Some(1), "an explicit checksum wins");
+}
+
+#[test]
+fn schema_prints_the_embedded_schema() {
+    let recording = self_describing(Crc64::new());
+    let output = flatstream(&["schema"], &recording.path);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), flatstream::schema::<Event>());
+
+    let headerless = Recording::new(Crc64::new());
+    let output = flatstream(&["schema"], &headerless.path);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no stream header"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn cat_reads_a_self_describing_file_without_being_told_anything() {
+    let recording = self_describing(Crc32::new());
+    let output = flatstream(&["cat"], &recording.path);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let messages = lines_as_json(&output);
+    assert_eq!(messages.len(), EVENTS as usize);
+    assert_eq!(messages[7]["source"], observe(7).source.as_str());
+
+    let headerless = Recording::new(Crc32::new());
+    let output = flatstream(&["cat", "--checksum", "crc32"], &headerless.path);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--schema"), "{}", stderr(&output));
+}
+
+#[test]
+fn recover_keeps_the_header() {
+    let recording = self_describing(Crc32::new());
+    let (offset, _) = recording.frames[100];
+    recording.damage(offset + 9);
+    let out = recording.other("recovered.fstream");
+    let output = run(&[
+        "recover",
+        recording.path.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = flatstream(&["schema"], &out);
+    assert_eq!(stdout(&output), flatstream::schema::<Event>());
+    let bytes = std::fs::read(&out).unwrap();
+    let events: Vec<Event> =
+        StreamReader::<Event, _, _>::new(&bytes[..], ChecksumDeframer::new(Crc32::new()))
+            .collect::<Result<_, _>>()
+            .unwrap();
+    assert_eq!(events.len(), EVENTS as usize - 1);
 }
