@@ -24,7 +24,8 @@ pub(super) enum Decl {
         values: Vec<(String, i128)>,
     },
     Union {
-        variants: Vec<(String, String)>,
+        /// `(variant name, table, type tag)`.
+        variants: Vec<(String, String, i128)>,
     },
 }
 
@@ -335,6 +336,8 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                 parser.attributes()?;
                 parser.expect('{')?;
                 let mut variants = Vec::new();
+                // Tag 0 is the implicit `NONE`.
+                let mut next: i128 = 1;
                 while !parser.eat('}') {
                     let variant = parser.ident()?;
                     let ty = if parser.eat(':') {
@@ -343,10 +346,12 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                         variant.clone()
                     };
                     if parser.eat('=') {
-                        parser.value()?;
+                        let value = parser.value()?;
+                        next = parse_int(&value).ok_or(format!("bad union tag `{value}`"))?;
                     }
                     parser.attributes()?;
-                    variants.push((variant, ty));
+                    variants.push((variant, ty, next));
+                    next += 1;
                     parser.eat(',');
                 }
                 raw.push((namespace.clone(), name, RawDecl::Union(variants)));
@@ -388,7 +393,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
             RawDecl::Union(variants) => Decl::Union {
                 variants: variants
                     .into_iter()
-                    .map(|(variant, ty)| (variant, resolve(&ty, &namespace)))
+                    .map(|(variant, ty, tag)| (variant, resolve(&ty, &namespace), tag))
                     .collect(),
             },
         };
@@ -400,10 +405,10 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
 enum RawDecl {
     Table(bool, Vec<RawField>),
     Enum(String, Vec<(String, i128)>),
-    Union(Vec<(String, String)>),
+    Union(Vec<(String, String, i128)>),
 }
 
-fn parse_int(value: &str) -> Option<i128> {
+pub(super) fn parse_int(value: &str) -> Option<i128> {
     match value
         .strip_prefix("0x")
         .or_else(|| value.strip_prefix("0X"))
