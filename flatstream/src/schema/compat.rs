@@ -148,13 +148,22 @@ fn type_key(fbs: &Fbs, ty: &str) -> String {
     }
 }
 
-/// A scalar field's default as the number (or `null`) old readers get:
-/// no default is 0, `true` is 1, an enum value name is its value, and
-/// `1`, `1.0` and `0x1` are the same.
+/// A scalar field's default as flatc compares them: an integer (or bool,
+/// or enum) default by value (no default is 0, `true` is 1, an enum value
+/// name is its value, `0x10` is 16); a float default by its text, except
+/// that no default is 0 and `2.0` is `2`.
 fn default_value(fbs: &Fbs, field: &FbsField) -> String {
     let Some(text) = field.default.as_deref() else {
         return "0".into();
     };
+    if matches!(field.ty.as_str(), "float" | "double") {
+        let integral = text.strip_suffix(".0").unwrap_or(text);
+        let digits = integral.strip_prefix('-').unwrap_or(integral);
+        let plain = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        return if plain { integral } else { text }.to_owned();
+    }
     match text {
         "true" => return "1".into(),
         "false" => return "0".into(),
@@ -165,13 +174,9 @@ fn default_value(fbs: &Fbs, field: &FbsField) -> String {
             return value.to_string();
         }
     }
-    if let Some(int) = parse_int(text) {
-        return int.to_string();
-    }
-    match text.parse::<f64>() {
-        Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => (float as i128).to_string(),
-        Ok(float) => float.to_string(),
-        Err(_) => text.to_owned(),
+    match parse_int(text) {
+        Some(int) => int.to_string(),
+        None => text.to_owned(),
     }
 }
 
@@ -559,6 +564,12 @@ mod tests {
         assert!(problems(old, same).is_empty(), "{:?}", problems(old, same));
         let changed = old.replace("c: bool;", "c: bool = true;");
         assert!(!problems(old, &changed).is_empty());
+        // flatc keeps the text of other float defaults.
+        for (from, to) in [("1.5", "1.50"), ("inf", "infinity"), ("0", "-0")] {
+            let old = format!("table T {{ a: float = {from}; }} root_type T;");
+            let new = format!("table T {{ a: float = {to}; }} root_type T;");
+            assert!(!problems(&old, &new).is_empty(), "{from} -> {to}");
+        }
     }
 
     #[test]
@@ -588,5 +599,14 @@ mod tests {
         assert!(!problems(old, swapped).is_empty());
         let renamed = "struct P { a: float; b: float; } table T { p: P; } root_type T;";
         assert!(problems(old, renamed).is_empty());
+    }
+
+    #[test]
+    fn bit_flags_values_are_bits() {
+        let old = "enum F : ubyte (bit_flags) { A, B } table T { f: F = B; } root_type T;";
+        let same = "enum F : ubyte (bit_flags) { A, B, C } table T { f: F = 2; } root_type T;";
+        assert!(problems(old, same).is_empty(), "{:?}", problems(old, same));
+        let moved = "enum F : ubyte (bit_flags) { A, B = 3 } table T { f: F = B; } root_type T;";
+        assert!(!problems(old, moved).is_empty());
     }
 }

@@ -313,7 +313,11 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                 let name = parser.ident()?;
                 parser.expect(':')?;
                 let underlying = parser.ident()?;
-                parser.attributes()?;
+                // In a `bit_flags` enum a value names a bit: `B = 3` is 8.
+                let bit_flags = parser
+                    .attributes()?
+                    .iter()
+                    .any(|(key, _)| key == "bit_flags");
                 parser.expect('{')?;
                 let mut values = Vec::new();
                 let mut next: i128 = 0;
@@ -324,7 +328,12 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                         next = parse_int(&value).ok_or(format!("bad enum value `{value}`"))?;
                     }
                     parser.attributes()?;
-                    values.push((variant, next));
+                    let value = match bit_flags {
+                        true if (0..64).contains(&next) => 1i128 << next,
+                        true => return Err(format!("bad bit_flags bit {next}")),
+                        false => next,
+                    };
+                    values.push((variant, value));
                     next += 1;
                     parser.eat(',');
                 }
