@@ -397,24 +397,41 @@ impl<'a> Compare<'a> {
                 self.problems.push(format!("{at} became required"));
             }
         }
-        let value_slot = |slots: &BTreeMap<u16, SlotUse<'a>>, name: &str| {
+        // A union's type tag is a field too, named `<union>_type`.
+        let slot_names = |slots: &BTreeMap<u16, SlotUse<'a>>| -> BTreeMap<String, u16> {
             slots
                 .iter()
-                .find(|(_, u)| !u.union_tag && u.field.name == name)
-                .map(|(slot, _)| *slot)
+                .map(|(slot, u)| {
+                    let name = if u.union_tag {
+                        format!("{}_type", u.field.name)
+                    } else {
+                        u.field.name.clone()
+                    };
+                    (name, *slot)
+                })
+                .collect()
         };
+        let old_names = slot_names(&old_slots);
         for (slot, new_use) in &new_slots {
             let new_field = new_use.field;
-            if new_use.union_tag {
-                continue;
-            }
-            if let Some(old_slot) = value_slot(&old_slots, &new_field.name) {
-                if old_slot != *slot {
+            let name = if new_use.union_tag {
+                if old_names.contains_key(&new_field.name) {
+                    // Reported with the value, if moved.
+                    continue;
+                }
+                format!("{}_type", new_field.name)
+            } else {
+                new_field.name.clone()
+            };
+            if let Some(old_slot) = old_names.get(&name) {
+                if old_slot != slot {
                     self.problems.push(format!(
-                        "field `{table}.{}` moved from slot {old_slot} to slot {slot}: old readers read another field under its name",
-                        new_field.name
+                        "field `{table}.{name}` moved from slot {old_slot} to slot {slot}: old readers read another field under its name"
                     ));
                 }
+            }
+            if new_use.union_tag {
+                continue;
             }
             if !old_slots.contains_key(slot) && new_field.required && !new_field.deprecated {
                 self.problems.push(format!(
@@ -608,5 +625,14 @@ mod tests {
         assert!(problems(old, same).is_empty(), "{:?}", problems(old, same));
         let moved = "enum F : ubyte (bit_flags) { A, B = 3 } table T { f: F = B; } root_type T;";
         assert!(!problems(old, moved).is_empty());
+    }
+
+    #[test]
+    fn a_union_type_tag_is_named_like_a_field() {
+        let old = "table A { x: int; } union U { A } table T { u: U; } root_type T;";
+        // `u_type` now names another slot than the old union's type tag.
+        let new = "table A { x: int; } union U { A }
+                   table T { v: U; u_type: ubyte; } root_type T;";
+        assert!(!problems(old, new).is_empty());
     }
 }
