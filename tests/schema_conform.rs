@@ -809,6 +809,8 @@ mutations! {
     DeprecateField,
     UndeprecateField,
     RenameField,
+    // A union field renamed, and a new field named like its type tag.
+    ReuseUnionTagName,
     RetypeField,
     RespellScalar,
     WrapInVector,
@@ -918,6 +920,17 @@ fn mutate(rng: &mut Rng, s: &mut Schema, m: Mutation) -> bool {
             }
             let name = s.fresh("r");
             s.tables[ti].fields[fi].name = name;
+        }
+        ReuseUnionTagName => {
+            let Some(i) = (0..len).find(|&i| s.tables[ti].fields[i].ty.is_union()) else {
+                return false;
+            };
+            let name = s.fresh("r");
+            let old = std::mem::replace(&mut s.tables[ti].fields[i].name, name);
+            let ty = Ty::Scalar(rng.pick_str(&SCALARS));
+            let mut f = random_field(rng, s, Some(ty));
+            f.name = format!("{old}_type");
+            s.tables[ti].fields.push(f);
         }
         RetypeField => {
             if len == 0 {
