@@ -18,9 +18,8 @@ use super::parse::{parse, parse_int, split_vector, Decl, Fbs, FbsField};
 /// enum value renumbered or removed or its underlying type changed; a
 /// union variant removed, or a type tag that changes meaning; a fixed
 /// struct's layout changed; and a changed `file_identifier`. Renaming
-/// fields, enum values and union variants in place, adding fields in new
-/// slots and adding enum values and union variants with new numbers are
-/// compatible.
+/// fields and union variants in place, adding fields in new slots and
+/// adding enum values and union variants with new numbers are compatible.
 ///
 /// Everything `flatc --conform OLD.fbs NEW.fbs` (flatc 2.0.8) refuses is
 /// refused here too; the differential test `tests/schema_conform.rs` holds
@@ -31,13 +30,15 @@ use super::parse::{parse, parse_int, split_vector, Decl, Fbs, FbsField};
 /// |---|---|
 /// | removing a field without `(deprecated)` | its slot could be reused later with another type; old readers of a required field fail |
 /// | any change to a fixed struct (fields added at the end, renamed types of nested structs, array lengths) | a struct is stored inline: its size and layout are part of every table and vector holding it |
-/// | removing an enum value, or giving its number to another name | old data holding that number is read as something else, or as an unknown value |
+/// | removing an enum value, or giving its number to another name (renaming it) | old data holding that number is read as something else, or as an unknown value |
 /// | changing an enum's underlying type (even with no field of that enum left) | the width of every stored value changes |
 /// | removing a union variant, or pointing its tag at a table with another layout | old readers cast the value with the old table's layout |
 /// | a field that becomes `required`, or a new `required` field | old data lacks it and fails verification |
 /// | a deprecated field taken back into use | old data may still hold the value written before it was deprecated |
 /// | a changed `file_identifier`, a removed `root_type` | old readers reject the buffers |
-/// | changes to the tables reached from a renamed root, a renamed table or a type moved to another namespace | flatc matches types by qualified name only and skips these; the bytes are the same |
+/// | another `root_type`, or changes inside a renamed table or a type moved to another namespace, reached from the root | flatc matches types by qualified name only and skips these; old readers read the same bytes with the old layout |
+/// | a table that becomes a struct, or a field whose type becomes another kind with the same name (table, struct) | the bytes are laid out differently |
+/// | a float default respelled where flatc happens to equate the texts (`nan` and `-nan`) | defaults are compared as flatc does otherwise: by value for integers, by text for floats |
 ///
 /// # Errors
 ///
