@@ -187,14 +187,9 @@ pub(super) fn resolve(fbs: &Fbs) -> Result<Layout, String> {
             let bit_flags = attribute(fbs, name, "bit_flags").is_some();
             let values = values
                 .iter()
-                .map(|(variant, value)| {
-                    // A flag's value is its bit's position.
-                    let value = match u32::try_from(*value) {
-                        Ok(bit) if bit_flags => 1i128.checked_shl(bit).unwrap_or(0),
-                        _ => *value,
-                    };
-                    (value, variant.clone())
-                })
+                // The parser gives a flag's value as its bit, not the
+                // bit's position.
+                .map(|(variant, value)| (*value, variant.clone()))
                 .collect();
             layout.enums.push(EnumDef { values, bit_flags });
         }
@@ -225,14 +220,9 @@ pub(super) fn resolve(fbs: &Fbs) -> Result<Layout, String> {
             }
             Decl::Enum { .. } => {}
             Decl::Union { variants } => {
-                let tags = fbs.union_tags.get(name);
                 let mut resolved = Vec::new();
-                for (i, (variant, ty)) in variants.iter().enumerate() {
-                    let tag = tags
-                        .and_then(|tags| tags.get(i))
-                        .copied()
-                        .unwrap_or(i as i128 + 1);
-                    let tag = u8::try_from(tag)
+                for (variant, ty, tag) in variants {
+                    let tag = u8::try_from(*tag)
                         .map_err(|_| format!("union `{name}` variant `{variant}` has tag {tag}"))?;
                     let Some(Slot::Table(table)) = resolver.slots.get(ty.as_str()).copied() else {
                         return Err(format!(

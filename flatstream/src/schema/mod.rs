@@ -15,8 +15,10 @@
 //!
 //! [`check_compatible`] and [`assert_compatible`] compare a committed schema
 //! with the current one and report what would break old readers: a field
-//! removed instead of deprecated, retyped, a deprecated slot reused, a
-//! default or an enum value changed, a struct's layout changed.
+//! removed instead of deprecated, retyped or moved to another slot, a
+//! deprecated slot reused, a default or an enum value changed, a union
+//! type tag that changes meaning, a struct's layout changed. They refuse
+//! everything `flatc --conform` refuses, and a few changes more.
 //!
 //! [`SchemaDoc`] reads any `.fbs` schema and prints payloads of its tables
 //! as JSON, as `flatc --json` does, checking every byte it follows.

@@ -14,8 +14,6 @@ pub(super) struct Fbs {
     /// The attributes of each table, struct, enum and union, by qualified
     /// name (`force_align`, `bit_flags`...).
     pub(super) attributes: BTreeMap<String, Vec<(String, Option<String>)>>,
-    /// The tag of each variant of each union, by qualified name.
-    pub(super) union_tags: BTreeMap<String, Vec<i128>>,
 }
 
 #[derive(Debug)]
@@ -29,7 +27,8 @@ pub(super) enum Decl {
         values: Vec<(String, i128)>,
     },
     Union {
-        variants: Vec<(String, String)>,
+        /// `(variant name, table, type tag)`.
+        variants: Vec<(String, String, i128)>,
     },
 }
 
@@ -239,7 +238,6 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
     let mut root = None;
     let mut file_identifier = None;
     let mut attributes = Vec::new();
-    let mut union_tags = BTreeMap::new();
     while let Some(token) = parser.peek().cloned() {
         let Token::Ident(keyword) = token else {
             return Err(format!("unexpected {token:?}"));
@@ -322,7 +320,10 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                 let name = parser.ident()?;
                 parser.expect(':')?;
                 let underlying = parser.ident()?;
-                attributes.push((qualify(&namespace, &name), parser.attributes()?));
+                let enum_attributes = parser.attributes()?;
+                // In a `bit_flags` enum a value names a bit: `B = 3` is 8.
+                let bit_flags = enum_attributes.iter().any(|(key, _)| key == "bit_flags");
+                attributes.push((qualify(&namespace, &name), enum_attributes));
                 parser.expect('{')?;
                 let mut values = Vec::new();
                 let mut next: i128 = 0;
@@ -333,7 +334,12 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                         next = parse_int(&value).ok_or(format!("bad enum value `{value}`"))?;
                     }
                     parser.attributes()?;
-                    values.push((variant, next));
+                    let value = match bit_flags {
+                        true if (0..64).contains(&next) => 1i128 << next,
+                        true => return Err(format!("bad bit_flags bit {next}")),
+                        false => next,
+                    };
+                    values.push((variant, value));
                     next += 1;
                     parser.eat(',');
                 }
@@ -345,7 +351,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                 attributes.push((qualify(&namespace, &name), parser.attributes()?));
                 parser.expect('{')?;
                 let mut variants = Vec::new();
-                let mut tags = Vec::new();
+                // Tag 0 is the implicit `NONE`.
                 let mut next: i128 = 1;
                 while !parser.eat('}') {
                     let variant = parser.ident()?;
@@ -356,15 +362,13 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
                     };
                     if parser.eat('=') {
                         let value = parser.value()?;
-                        next = parse_int(&value).ok_or(format!("bad union value `{value}`"))?;
+                        next = parse_int(&value).ok_or(format!("bad union tag `{value}`"))?;
                     }
                     parser.attributes()?;
-                    variants.push((variant, ty));
-                    tags.push(next);
+                    variants.push((variant, ty, next));
                     next += 1;
                     parser.eat(',');
                 }
-                union_tags.insert(qualify(&namespace, &name), tags);
                 raw.push((namespace.clone(), name, RawDecl::Union(variants)));
             }
             _ => parser.skip_declaration()?,
@@ -387,7 +391,6 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
         root: root.map(|(name, ns)| resolve(&name, &ns)),
         file_identifier,
         attributes: attributes.into_iter().collect(),
-        union_tags,
         ..Fbs::default()
     };
     for (namespace, name, decl) in raw {
@@ -406,7 +409,7 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
             RawDecl::Union(variants) => Decl::Union {
                 variants: variants
                     .into_iter()
-                    .map(|(variant, ty)| (variant, resolve(&ty, &namespace)))
+                    .map(|(variant, ty, tag)| (variant, resolve(&ty, &namespace), tag))
                     .collect(),
             },
         };
@@ -418,10 +421,10 @@ pub(super) fn parse(text: &str) -> Result<Fbs, String> {
 enum RawDecl {
     Table(bool, Vec<RawField>),
     Enum(String, Vec<(String, i128)>),
-    Union(Vec<(String, String)>),
+    Union(Vec<(String, String, i128)>),
 }
 
-fn parse_int(value: &str) -> Option<i128> {
+pub(super) fn parse_int(value: &str) -> Option<i128> {
     match value
         .strip_prefix("0x")
         .or_else(|| value.strip_prefix("0X"))
