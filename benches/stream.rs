@@ -13,6 +13,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{StreamReader, StreamWriter};
+use flatstream_testkit::streams::write_stream;
+use flatstream_testkit::Rng;
 
 /// Messages per iteration.
 const BATCH: usize = 1000;
@@ -23,25 +25,8 @@ const BATCH: usize = 1000;
 const SIZES: [(usize, &str); 2] = [(64, "64B"), (4096, "4KiB")];
 
 fn texts(payload_size: usize) -> Vec<String> {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    (0..BATCH)
-        .map(|_| {
-            (0..payload_size - 12)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    char::from(b'a' + (state % 26) as u8)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn stream_of<C: Checksum + Copy>(checksum: C, messages: &[String]) -> Vec<u8> {
-    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
-    writer.write_batch(messages).unwrap();
-    writer.into_inner()
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    (0..BATCH).map(|_| rng.word(payload_size - 12)).collect()
 }
 
 fn throughput(label: &str, payload_size: usize) -> Throughput {
@@ -58,7 +43,7 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
     for (size, label) in SIZES {
         let messages = texts(size);
         assert_eq!(
-            stream_of(checksum, &messages[..1]).len(),
+            write_stream(checksum, &messages[..1]).len(),
             4 + C::SIZE + size
         );
         write.throughput(throughput(label, size));
@@ -80,7 +65,7 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
 
     let mut read = c.benchmark_group(format!("read/view/{name}"));
     for (size, label) in SIZES {
-        let bytes = stream_of(checksum, &texts(size));
+        let bytes = write_stream(checksum, &texts(size));
         read.throughput(throughput(label, size));
         read.bench_function(BenchmarkId::from_parameter(label), |b| {
             let mut reader =
@@ -99,7 +84,7 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
 
     let mut raw = c.benchmark_group(format!("read/message/{name}"));
     for (size, label) in SIZES {
-        let bytes = stream_of(checksum, &texts(size));
+        let bytes = write_stream(checksum, &texts(size));
         raw.throughput(throughput(label, size));
         raw.bench_function(BenchmarkId::from_parameter(label), |b| {
             let mut reader =

@@ -7,6 +7,7 @@ use flatstream::framing::{
     ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Framer,
 };
 use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter, Vector};
+use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,12 +382,6 @@ fn everything() -> impl Strategy<Value = Everything> {
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
 
 /// Writes `values` with one `StreamWriter` (flatstream's encoder, which
 /// keeps the previous message's bytes in its buffer) and checks that each

@@ -3,8 +3,7 @@
 //! schema changes (refresh the snapshot with `FLATSTREAM_BLESS=1`), and
 //! before that when the change would break readers of the committed schema.
 
-#[path = "interop/types.rs"]
-mod types;
+use flatstream_testkit::interop as types;
 
 #[allow(dead_code, unused_imports, clippy::all)]
 #[path = "../examples/telemetry_agent.rs"]

@@ -3,13 +3,13 @@
 //! (`tests/fuzz_harness.rs`). Each takes arbitrary bytes and panics only
 //! when flatstream misbehaves.
 
-#![allow(dead_code)]
+pub use crate::oracle::everything as oracle;
 
-pub mod oracle;
+use crate::streams::payload_of;
 
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
-use flatstream::flatbuffers::{self, FlatBufferBuilder, VerifierOptions};
+use flatstream::flatbuffers::{self, VerifierOptions};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Deframer};
 use flatstream::{
     Error, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
@@ -103,14 +103,6 @@ pub struct Everything {
     pub maybe_point: Option<Point>,
     pub shape: Shape,
     pub maybe_shape: Option<Shape>,
-}
-
-fn payload_of<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value
-        .serialize(&mut builder)
-        .expect("derived serialization never fails");
-    builder.finished_data().to_vec()
 }
 
 /// Reads every raw payload three ways — `StreamReader`, `SliceReader` and

@@ -31,7 +31,7 @@
 //! - `peers/<dataset>/paired/{write,read,owned}`: flatstream against
 //!   flatbuffers (write, read) and `flatstream_slice` against bincode
 //!   (owned), each pair run interleaved and its ratio printed (see
-//!   `common/paired.rs`): the figures to quote on a noisy machine.
+//!   `flatstream_testkit::paired`): the figures to quote on a noisy machine.
 //!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
 //! tables or strings in a fresh `Vec`, as code using flatc's output does;
@@ -58,20 +58,13 @@ use rkyv::Archived;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-#[path = "common/paired.rs"]
-mod paired;
-use paired::paired;
+use flatstream_testkit::paired::paired;
 
 #[macro_use]
-#[path = "peers/fb.rs"]
 mod fb;
-#[path = "peers/log.rs"]
 mod log;
-#[path = "peers/mesh.rs"]
 mod mesh;
-#[path = "peers/minecraft_savedata.rs"]
 mod minecraft_savedata;
-#[path = "peers/mk48.rs"]
 mod mk48;
 
 type RkyvError = rkyv::rancor::Error;
