@@ -17,6 +17,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{SliceReader, StreamReader, StreamSerialize, StreamWriter};
+use flatstream_testkit::paired::config;
 use flatstream_testkit::Rng;
 use memmap2::Mmap;
 
@@ -95,10 +96,7 @@ fn read(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(20);
+    config = config(Duration::from_secs(1), Duration::from_secs(3), 20);
     targets = read
 }
 criterion_main!(benches);

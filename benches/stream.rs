@@ -13,6 +13,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{StreamReader, StreamWriter};
+use flatstream_testkit::paired::config;
 use flatstream_testkit::streams::write_stream;
 use flatstream_testkit::Rng;
 
@@ -63,43 +64,33 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
     }
     write.finish();
 
-    let mut read = c.benchmark_group(format!("read/view/{name}"));
-    for (size, label) in SIZES {
-        let bytes = write_stream(checksum, &texts(size));
-        read.throughput(throughput(label, size));
-        read.bench_function(BenchmarkId::from_parameter(label), |b| {
-            let mut reader =
-                StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
-            b.iter(|| {
-                *reader.get_mut() = black_box(&bytes[..]);
-                let mut total = 0usize;
-                while let Some(text) = reader.read().unwrap() {
-                    total += text.len();
-                }
-                black_box(total)
-            })
-        });
+    // `read/view`: verified views; `read/message`: raw payloads.
+    for (kind, raw) in [("view", false), ("message", true)] {
+        let mut read = c.benchmark_group(format!("read/{kind}/{name}"));
+        for (size, label) in SIZES {
+            let bytes = write_stream(checksum, &texts(size));
+            read.throughput(throughput(label, size));
+            read.bench_function(BenchmarkId::from_parameter(label), |b| {
+                let mut reader =
+                    StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
+                b.iter(|| {
+                    *reader.get_mut() = black_box(&bytes[..]);
+                    let mut total = 0usize;
+                    if raw {
+                        while let Some(payload) = reader.read_message().unwrap() {
+                            total += payload.len();
+                        }
+                    } else {
+                        while let Some(text) = reader.read().unwrap() {
+                            total += text.len();
+                        }
+                    }
+                    black_box(total)
+                })
+            });
+        }
+        read.finish();
     }
-    read.finish();
-
-    let mut raw = c.benchmark_group(format!("read/message/{name}"));
-    for (size, label) in SIZES {
-        let bytes = write_stream(checksum, &texts(size));
-        raw.throughput(throughput(label, size));
-        raw.bench_function(BenchmarkId::from_parameter(label), |b| {
-            let mut reader =
-                StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
-            b.iter(|| {
-                *reader.get_mut() = black_box(&bytes[..]);
-                let mut total = 0usize;
-                while let Some(payload) = reader.read_message().unwrap() {
-                    total += payload.len();
-                }
-                black_box(total)
-            })
-        });
-    }
-    raw.finish();
 }
 
 fn benches(c: &mut Criterion) {
@@ -112,10 +103,7 @@ fn benches(c: &mut Criterion) {
 
 criterion_group! {
     name = stream;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = config(Duration::from_millis(500), Duration::from_secs(2), 30);
     targets = benches
 }
 criterion_main!(stream);

@@ -7,10 +7,7 @@ use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer, Framer};
 use flatstream::{Error, Recovery, StreamReader};
 use flatstream_testkit::for_each_checksum;
-use flatstream_testkit::streams::{
-    count_payloads, flip_bit, frame_offsets, messages, raw_stream, read_all, wire_size,
-    write_stream,
-};
+use flatstream_testkit::streams::*;
 
 /// Flipping any single bit of a frame's checksum or payload is reported as
 /// a checksum mismatch at that frame; the frames before it read intact.

@@ -7,10 +7,7 @@ use flatstream::checksum::{Checksum, Crc32, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer};
 use flatstream::{Error, Recovery, StreamReader, StreamWriter};
 use flatstream_testkit::for_each_checksum;
-use flatstream_testkit::streams::{
-    count_payloads, frame_offsets, messages, raw_stream, read_all, read_skipping, wire_size,
-    write_stream,
-};
+use flatstream_testkit::streams::*;
 
 /// Truncating a stream of string messages anywhere yields exactly the
 /// frames wholly before the cut, then a clean end or `UnexpectedEof`.

@@ -1697,34 +1697,23 @@ fn union_cases(other: bool, optional: bool) -> Cases {
     cases
 }
 
-#[test]
-fn union_field() {
-    union_cases(false, false).run::<SShape>();
+/// One test per union type: `union_cases(other, optional)` run on it.
+macro_rules! union_tests {
+    ($($name:ident: $ty:ty, other: $other:expr, optional: $optional:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            union_cases($other, $optional).run::<$ty>();
+        }
+    )*};
 }
 
-#[test]
-fn union_message() {
-    union_cases(false, false).run::<Shape>();
-}
-
-#[test]
-fn union_field_with_other() {
-    union_cases(true, false).run::<SOpen>();
-}
-
-#[test]
-fn union_message_with_other() {
-    union_cases(true, false).run::<Open>();
-}
-
-#[test]
-fn union_field_optional() {
-    union_cases(false, true).run::<OShape>();
-}
-
-#[test]
-fn union_field_optional_with_other() {
-    union_cases(true, true).run::<OOpen>();
+union_tests! {
+    union_field: SShape, other: false, optional: false;
+    union_message: Shape, other: false, optional: false;
+    union_field_with_other: SOpen, other: true, optional: false;
+    union_message_with_other: Open, other: true, optional: false;
+    union_field_optional: OShape, other: false, optional: true;
+    union_field_optional_with_other: OOpen, other: true, optional: true;
 }
 
 // ---------------------------------------------------------------------------
