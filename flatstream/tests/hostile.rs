@@ -1929,6 +1929,8 @@ fn sweep_small_messages() {
 
 #[test]
 fn sweep_every_field_kind() {
-    let stride = if cfg!(miri) { 23 } else { 1 };
+    // Under Miri every 61st byte of the message (about 1 KiB): the
+    // small messages above reach every kind of byte more densely.
+    let stride = if cfg!(miri) { 61 } else { 1 };
     assert!(sweep(&sorted(all(1)), stride, masks()) > 0);
 }
