@@ -6,6 +6,7 @@ use flatstream::StreamSerialize;
 use crate::Rng;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "fuzz", derive(arbitrary::Arbitrary))]
 pub enum Level {
     Debug,
     Info,

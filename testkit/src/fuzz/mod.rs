@@ -6,6 +6,7 @@
 pub use crate::oracle::everything as oracle;
 
 use crate::streams::payload_of;
+pub use crate::telemetry::Level;
 
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
@@ -14,14 +15,6 @@ use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Deframer};
 use flatstream::{
     Error, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
 };
-
-#[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
 
 #[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i16)]
@@ -359,13 +352,7 @@ pub fn verify_agrees(payload: &[u8], options: &VerifierOptions) {
     let exact = oracle_verdict::<oracle::Flatc>(payload, options);
     let (below, above) = oracle::APPARENT_SIZE_SLACK;
     if options.max_apparent_size >= VerifierOptions::default().max_apparent_size {
-        assert_eq!(
-            ours.is_ok(),
-            exact.is_ok(),
-            "flatstream: {:?}, oracle: {:?}",
-            ours.as_ref().err(),
-            exact.as_ref().err()
-        );
+        crate::oracle::same_verdict(payload, &ours, &exact);
     } else {
         let with = |limit: usize| VerifierOptions {
             max_apparent_size: limit,

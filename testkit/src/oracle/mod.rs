@@ -4,6 +4,8 @@
 //! compared with (`everything` by the fuzz targets, `outer` by
 //! `tests/verify_oracle.rs`).
 
+use std::fmt::Debug;
+
 use flatstream::flatbuffers::{InvalidFlatbuffer, VOffsetT, Verifier};
 
 /// A root table: its `Table` and, as a type, the rules it is verified
@@ -34,7 +36,8 @@ macro_rules! root_table {
 pub mod everything;
 pub mod outer;
 
-type Verified = Result<(), InvalidFlatbuffer>;
+/// An oracle's verdict.
+pub type Verified = Result<(), InvalidFlatbuffer>;
 
 /// The slot of field `id`.
 pub const fn slot(id: VOffsetT) -> VOffsetT {
@@ -45,4 +48,17 @@ pub const fn slot(id: VOffsetT) -> VOffsetT {
 /// charged) after the vector itself was verified.
 fn vector_len(v: &mut Verifier<'_, '_>, pos: usize) -> Result<usize, InvalidFlatbuffer> {
     Ok(v.get_uoffset(pos)? as usize)
+}
+
+/// Asserts that flatstream's verdict on `payload` and the oracle's agree:
+/// both accept it or both refuse it. Returns whether they accept it.
+pub fn same_verdict<T, E: Debug>(payload: &[u8], ours: &Result<T, E>, oracle: &Verified) -> bool {
+    assert_eq!(
+        ours.is_ok(),
+        oracle.is_ok(),
+        "payload {payload:02x?}: flatstream {:?}, oracle {:?}",
+        ours.as_ref().err(),
+        oracle.as_ref().err()
+    );
+    ours.is_ok()
 }
