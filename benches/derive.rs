@@ -296,16 +296,7 @@ mod fb {
         unsafe { table.get::<T>(slot, None) }
     }
 
-    #[derive(Clone, Copy)]
-    pub struct ReadingFb<'a>(Table<'a>);
-
-    impl<'a> Follow<'a> for ReadingFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            ReadingFb(unsafe { Table::new(buf, loc) })
-        }
-    }
+    flatstream_testkit::flatc_table!(ReadingFb, EventFb);
 
     impl Verifiable for ReadingFb<'_> {
         fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Result<(), InvalidFlatbuffer> {
@@ -314,17 +305,6 @@ mod fb {
                 .visit_field::<f64>("value", slot(1), false)?
                 .finish();
             Ok(())
-        }
-    }
-
-    #[derive(Clone, Copy)]
-    pub struct EventFb<'a>(Table<'a>);
-
-    impl<'a> Follow<'a> for EventFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            EventFb(unsafe { Table::new(buf, loc) })
         }
     }
 

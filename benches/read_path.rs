@@ -126,16 +126,7 @@ mod fb {
         unsafe { table.get::<T>(slot, None) }.unwrap_or(default)
     }
 
-    #[derive(Clone, Copy)]
-    pub struct LogRecordFb<'a>(Table<'a>);
-
-    impl<'a> flatbuffers::Follow<'a> for LogRecordFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            LogRecordFb(unsafe { Table::new(buf, loc) })
-        }
-    }
+    flatstream_testkit::flatc_table!(LogRecordFb, ChunkFb);
 
     impl flatbuffers::Verifiable for LogRecordFb<'_> {
         fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Result<(), InvalidFlatbuffer> {
@@ -162,17 +153,6 @@ mod fb {
             + get::<ForwardsUOffset<&str>>(&log, slot(4), "").len() as u64
             + u64::from(get::<u16>(&log, slot(5), 0))
             + u64::from(get::<u32>(&log, slot(6), 0))
-    }
-
-    #[derive(Clone, Copy)]
-    pub struct ChunkFb<'a>(Table<'a>);
-
-    impl<'a> flatbuffers::Follow<'a> for ChunkFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            ChunkFb(unsafe { Table::new(buf, loc) })
-        }
     }
 
     impl flatbuffers::Verifiable for ChunkFb<'_> {

@@ -47,3 +47,21 @@ impl Rng {
             .collect()
     }
 }
+
+/// `pub struct $name<'a>(pub Table<'a>)` with the `Follow` impl that
+/// `flatc` generates for a table's hand-written accessor type.
+#[macro_export]
+macro_rules! flatc_table {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy)]
+        pub struct $name<'a>(pub ::flatstream::flatbuffers::Table<'a>);
+
+        impl<'a> ::flatstream::flatbuffers::Follow<'a> for $name<'a> {
+            type Inner = Self;
+            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
+                // SAFETY: per the caller, a table is at `loc`.
+                $name(unsafe { ::flatstream::flatbuffers::Table::new(buf, loc) })
+            }
+        }
+    )*};
+}
