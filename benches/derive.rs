@@ -10,7 +10,7 @@
 //! the derived view; `read/owned/derive` decodes owned `Event`s.
 //! `write/paired`, `read/paired` and `verify/paired` run the two sides of
 //! each comparison interleaved and print their ratio (see
-//! `common/paired.rs`); `write/writer` pairs `StreamWriter::write` (the
+//! `flatstream_testkit::paired`); `write/writer` pairs `StreamWriter::write` (the
 //! derived type through flatstream's encoder) with the hand-written
 //! builder calls framed by the same writer.
 
@@ -22,86 +22,14 @@ use flatstream::flatbuffers::{FlatBufferBuilder, TableFinishedWIPOffset, WIPOffs
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Framer};
 use flatstream::{SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter};
 
-#[path = "common/paired.rs"]
-mod paired;
-use paired::paired;
+use flatstream_testkit::paired::paired;
+use flatstream_testkit::telemetry::{self, Event, EventView, Reading};
 
 /// Messages per iteration.
 const BATCH: usize = 100;
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Reading {
-    pub sensor: String,
-    pub value: f64,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Event {
-    pub timestamp: u64,
-    pub level: Level,
-    pub source: String,
-    pub payload: Vec<u8>,
-    pub values: Vec<f32>,
-    pub tags: Vec<String>,
-    pub readings: Vec<Reading>,
-    pub origin: Option<Reading>,
-    pub note: Option<String>,
-    pub ok: bool,
-}
-
-/// A xorshift generator, so every run measures the same events.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-
-    fn word(&mut self, len: u64) -> String {
-        (0..len)
-            .map(|_| char::from(b'a' + self.below(26) as u8))
-            .collect()
-    }
-}
-
 fn events() -> Vec<Event> {
-    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
-    (0..BATCH)
-        .map(|i| {
-            let reading = |rng: &mut Seeded| Reading {
-                sensor: rng.word(8),
-                value: rng.below(10_000) as f64 / 7.0,
-            };
-            Event {
-                timestamp: 1_700_000_000_000 + i as u64,
-                level: [Level::Debug, Level::Info, Level::Warn, Level::Error]
-                    [rng.below(4) as usize],
-                source: format!("host-{}", rng.below(64)),
-                payload: (0..rng.below(64)).map(|_| rng.next() as u8).collect(),
-                values: (0..8).map(|_| rng.below(1000) as f32 / 3.0).collect(),
-                tags: (0..3).map(|_| rng.word(5)).collect(),
-                readings: (0..2).map(|_| reading(&mut rng)).collect(),
-                origin: (rng.below(2) == 0).then(|| reading(&mut rng)),
-                note: (rng.below(2) == 0).then(|| rng.word(16)),
-                ok: rng.below(2) == 0,
-            }
-        })
-        .collect()
+    telemetry::events(BATCH)
 }
 
 // ---------------------------------------------------------------------------
@@ -368,16 +296,7 @@ mod fb {
         unsafe { table.get::<T>(slot, None) }
     }
 
-    #[derive(Clone, Copy)]
-    pub struct ReadingFb<'a>(Table<'a>);
-
-    impl<'a> Follow<'a> for ReadingFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            ReadingFb(unsafe { Table::new(buf, loc) })
-        }
-    }
+    flatstream_testkit::flatc_table!(ReadingFb, EventFb);
 
     impl Verifiable for ReadingFb<'_> {
         fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Result<(), InvalidFlatbuffer> {
@@ -386,17 +305,6 @@ mod fb {
                 .visit_field::<f64>("value", slot(1), false)?
                 .finish();
             Ok(())
-        }
-    }
-
-    #[derive(Clone, Copy)]
-    pub struct EventFb<'a>(Table<'a>);
-
-    impl<'a> Follow<'a> for EventFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            EventFb(unsafe { Table::new(buf, loc) })
         }
     }
 

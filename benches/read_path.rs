@@ -19,7 +19,7 @@
 //! - `paired/verified`, `paired/unchecked`, `paired/checksum`: `verified`
 //!   against `flatbuffers_root`, `unchecked` against `deframe`, `checksum`
 //!   against `verify`, each pair run
-//!   interleaved, their ratio printed (see `common/paired.rs`).
+//!   interleaved, their ratio printed (see `flatstream_testkit::paired`).
 //!
 //! Throughput is messages for `small/` and bytes for `64KiB/`.
 
@@ -31,17 +31,9 @@ use flatstream::flatbuffers::{self, ForwardsUOffset, InvalidFlatbuffer, Table, V
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{SliceReader, StreamDeserialize, StreamSerialize, StreamWriter};
 
-#[path = "common/paired.rs"]
-mod paired;
-use paired::paired;
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
+use flatstream_testkit::paired::paired;
+use flatstream_testkit::telemetry::Level;
+use flatstream_testkit::Rng;
 
 /// A log line as an agent ships it: about 128 bytes as a FlatBuffer.
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
@@ -63,50 +55,32 @@ pub struct Chunk {
     pub data: Vec<u8>,
 }
 
-/// A xorshift generator, so every run measures the same records.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn word(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b'a' + (self.next() % 26) as u8))
-            .collect()
-    }
-}
-
 fn log_records(count: usize) -> Vec<LogRecord> {
-    let mut rng = Seeded(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     (0..count)
         .map(|i| LogRecord {
             timestamp: 1_700_000_000_000_000 + i as u64 * 1_000,
-            level: [Level::Debug, Level::Info, Level::Warn, Level::Error][i % 4],
-            host: format!("node-{:04}.dc1", rng.next() % 1000),
+            level: Level::ALL[i % 4],
+            host: format!("node-{:04}.dc1", rng.next_u64() % 1000),
             service: rng.word(10),
             message: format!(
                 "request {} served in {} us",
                 rng.word(16),
-                rng.next() % 10_000
+                rng.next_u64() % 10_000
             ),
-            code: [200, 201, 404, 500][(rng.next() % 4) as usize],
-            duration_us: (rng.next() % 100_000) as u32,
+            code: [200, 201, 404, 500][(rng.next_u64() % 4) as usize],
+            duration_us: (rng.next_u64() % 100_000) as u32,
         })
         .collect()
 }
 
 fn chunks(count: usize) -> Vec<Chunk> {
-    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     (0..count)
         .map(|i| Chunk {
             seq: i as u64,
             name: format!("chunk-{i}"),
-            data: (0..64 * 1024).map(|_| rng.next() as u8).collect(),
+            data: (0..64 * 1024).map(|_| rng.next_u64() as u8).collect(),
         })
         .collect()
 }
@@ -152,16 +126,7 @@ mod fb {
         unsafe { table.get::<T>(slot, None) }.unwrap_or(default)
     }
 
-    #[derive(Clone, Copy)]
-    pub struct LogRecordFb<'a>(Table<'a>);
-
-    impl<'a> flatbuffers::Follow<'a> for LogRecordFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            LogRecordFb(unsafe { Table::new(buf, loc) })
-        }
-    }
+    flatstream_testkit::flatc_table!(LogRecordFb, ChunkFb);
 
     impl flatbuffers::Verifiable for LogRecordFb<'_> {
         fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Result<(), InvalidFlatbuffer> {
@@ -188,17 +153,6 @@ mod fb {
             + get::<ForwardsUOffset<&str>>(&log, slot(4), "").len() as u64
             + u64::from(get::<u16>(&log, slot(5), 0))
             + u64::from(get::<u32>(&log, slot(6), 0))
-    }
-
-    #[derive(Clone, Copy)]
-    pub struct ChunkFb<'a>(Table<'a>);
-
-    impl<'a> flatbuffers::Follow<'a> for ChunkFb<'a> {
-        type Inner = Self;
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
-            // SAFETY: per the caller, a table is at `loc`.
-            ChunkFb(unsafe { Table::new(buf, loc) })
-        }
     }
 
     impl flatbuffers::Verifiable for ChunkFb<'_> {

@@ -17,6 +17,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{SliceReader, StreamReader, StreamSerialize, StreamWriter};
+use flatstream_testkit::paired::config;
+use flatstream_testkit::Rng;
 use memmap2::Mmap;
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
@@ -35,12 +37,10 @@ fn write_file(dir: &Path, blob: usize) -> PathBuf {
     let path = dir.join(format!("events-{blob}.fstream"));
     let file = BufWriter::new(File::create(&path).unwrap());
     let mut writer = StreamWriter::new(file, ChecksumFramer::new(XxHash64::new()));
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut n = 0u64;
     while writer.bytes_written() < FILE_BYTES {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
+        let state = rng.next_u64();
         writer
             .write(&Event {
                 timestamp: 1_700_000_000_000 + n,
@@ -96,10 +96,7 @@ fn read(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(20);
+    config = config(Duration::from_secs(1), Duration::from_secs(3), 20);
     targets = read
 }
 criterion_main!(benches);

@@ -13,6 +13,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{StreamReader, StreamWriter};
+use flatstream_testkit::paired::config;
+use flatstream_testkit::streams::write_stream;
+use flatstream_testkit::Rng;
 
 /// Messages per iteration.
 const BATCH: usize = 1000;
@@ -23,25 +26,8 @@ const BATCH: usize = 1000;
 const SIZES: [(usize, &str); 2] = [(64, "64B"), (4096, "4KiB")];
 
 fn texts(payload_size: usize) -> Vec<String> {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    (0..BATCH)
-        .map(|_| {
-            (0..payload_size - 12)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    char::from(b'a' + (state % 26) as u8)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn stream_of<C: Checksum + Copy>(checksum: C, messages: &[String]) -> Vec<u8> {
-    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
-    writer.write_batch(messages).unwrap();
-    writer.into_inner()
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    (0..BATCH).map(|_| rng.word(payload_size - 12)).collect()
 }
 
 fn throughput(label: &str, payload_size: usize) -> Throughput {
@@ -58,7 +44,7 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
     for (size, label) in SIZES {
         let messages = texts(size);
         assert_eq!(
-            stream_of(checksum, &messages[..1]).len(),
+            write_stream(checksum, &messages[..1]).len(),
             4 + C::SIZE + size
         );
         write.throughput(throughput(label, size));
@@ -78,43 +64,33 @@ fn bench_checksum<C: Checksum + Copy>(c: &mut Criterion, name: &str, checksum: C
     }
     write.finish();
 
-    let mut read = c.benchmark_group(format!("read/view/{name}"));
-    for (size, label) in SIZES {
-        let bytes = stream_of(checksum, &texts(size));
-        read.throughput(throughput(label, size));
-        read.bench_function(BenchmarkId::from_parameter(label), |b| {
-            let mut reader =
-                StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
-            b.iter(|| {
-                *reader.get_mut() = black_box(&bytes[..]);
-                let mut total = 0usize;
-                while let Some(text) = reader.read().unwrap() {
-                    total += text.len();
-                }
-                black_box(total)
-            })
-        });
+    // `read/view`: verified views; `read/message`: raw payloads.
+    for (kind, raw) in [("view", false), ("message", true)] {
+        let mut read = c.benchmark_group(format!("read/{kind}/{name}"));
+        for (size, label) in SIZES {
+            let bytes = write_stream(checksum, &texts(size));
+            read.throughput(throughput(label, size));
+            read.bench_function(BenchmarkId::from_parameter(label), |b| {
+                let mut reader =
+                    StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
+                b.iter(|| {
+                    *reader.get_mut() = black_box(&bytes[..]);
+                    let mut total = 0usize;
+                    if raw {
+                        while let Some(payload) = reader.read_message().unwrap() {
+                            total += payload.len();
+                        }
+                    } else {
+                        while let Some(text) = reader.read().unwrap() {
+                            total += text.len();
+                        }
+                    }
+                    black_box(total)
+                })
+            });
+        }
+        read.finish();
     }
-    read.finish();
-
-    let mut raw = c.benchmark_group(format!("read/message/{name}"));
-    for (size, label) in SIZES {
-        let bytes = stream_of(checksum, &texts(size));
-        raw.throughput(throughput(label, size));
-        raw.bench_function(BenchmarkId::from_parameter(label), |b| {
-            let mut reader =
-                StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(checksum));
-            b.iter(|| {
-                *reader.get_mut() = black_box(&bytes[..]);
-                let mut total = 0usize;
-                while let Some(payload) = reader.read_message().unwrap() {
-                    total += payload.len();
-                }
-                black_box(total)
-            })
-        });
-    }
-    raw.finish();
 }
 
 fn benches(c: &mut Criterion) {
@@ -127,10 +103,7 @@ fn benches(c: &mut Criterion) {
 
 criterion_group! {
     name = stream;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = config(Duration::from_millis(500), Duration::from_secs(2), 30);
     targets = benches
 }
 criterion_main!(stream);

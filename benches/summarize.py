@@ -9,7 +9,7 @@ ratios that hold from one day to the next.
     python3 benches/summarize.py --runs 5 read_path small/ --ratio verified:flatbuffers_root
     python3 benches/summarize.py peers --ratio flatstream:flatbuffers --ratio flatstream:bincode
 
-Interleaved pairs (`benches/common/paired.rs`) print their own ratio in
+Interleaved pairs (`testkit/src/paired.rs`) print their own ratio in
 each run; the last table gives the median of those over runs. For every
 benchmark the first table gives the median over runs of criterion's
 median, per element (ns/msg) or per byte (GB/s) as its throughput says,
@@ -65,7 +65,7 @@ def run_once(bench, bench_filter, criterion_args):
     return results, paired
 
 
-# What `benches/common/paired.rs` prints for each interleaved pair.
+# What `testkit/src/paired.rs` prints for each interleaved pair.
 PAIRED = re.compile(r"^paired (?P<id>\S+): (?P<names>.+?) = (?P<ratio>[0-9.]+)x")
 
 

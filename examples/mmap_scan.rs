@@ -22,35 +22,31 @@ use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{SliceReader, StreamReader, StreamSerialize, StreamWriter};
 use memmap2::Mmap;
 
-// The telemetry agent's event types: the schema the file was written with.
+// What this scan reads of the telemetry agent's events: the fields it
+// needs, in their slots (`tags` keeps its slot but is never read; the
+// `location` after `readings` is left out).
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
+    Debug = 0,
+    Info = 1,
+    Warn = 2,
+    Error = 3,
 }
 
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[derive(StreamSerialize, Debug)]
 pub struct Reading {
     pub sensor: String,
     pub value: f64,
 }
 
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Location {
-    pub latitude: f64,
-    pub longitude: f64,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[derive(StreamSerialize, Debug)]
 pub struct Event {
     pub timestamp: u64,
     pub level: Level,
     pub source: String,
+    #[flatstream(deprecated)]
     pub tags: Vec<String>,
     pub readings: Vec<Reading>,
-    pub location: Option<Location>,
 }
 
 fn record(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
@@ -61,12 +57,11 @@ fn record(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
             timestamp: 1_700_000_000_000 + n * 10,
             level: [Level::Debug, Level::Info, Level::Warn, Level::Error][(n % 4) as usize],
             source: format!("node-{}", n % 8),
-            tags: vec!["edge".into()],
+            tags: Vec::new(),
             readings: vec![Reading {
                 sensor: "cpu".into(),
                 value: (n * 37 % 1000) as f64 / 10.0,
             }],
-            location: None,
         })?;
     }
     writer.flush()?;

@@ -107,3 +107,13 @@ fn main() -> flatstream::Result<()> {
     println!("\n{}", flatstream::schema::<Message>());
     Ok(())
 }
+
+/// `cargo test --example multi_type_stream`: the schema printed above is
+/// still the one committed as `tests/interop/market_message.fbs` (after a
+/// compatible change, commit the new one).
+#[test]
+fn schema_is_the_committed_one() {
+    let committed = include_str!("../tests/interop/market_message.fbs");
+    flatstream::schema::assert_compatible(committed, &flatstream::schema::<Message>());
+    assert_eq!(flatstream::schema::<Message>(), committed);
+}

@@ -167,3 +167,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(skipping.stats().frames, EVENTS - 1);
     Ok(())
 }
+
+/// `cargo test --example telemetry_agent`: the event's schema is still the
+/// one committed for readers in other languages (after a compatible change,
+/// replace `tests/interop/telemetry_event.fbs` with the schema printed).
+#[test]
+fn schema_is_the_committed_one() {
+    let schema = flatstream::schema::<Event>();
+    flatstream::schema::assert_compatible(
+        include_str!("../tests/interop/telemetry_event.fbs"),
+        &schema,
+    );
+    assert_eq!(
+        schema,
+        include_str!("../tests/interop/telemetry_event.fbs"),
+        "{schema}"
+    );
+}

@@ -6,12 +6,7 @@ use flatstream::flatbuffers::{
     self, FlatBufferBuilder, ForwardsUOffset, Table, VOffsetT, Vector, WIPOffset,
 };
 use flatstream::{StreamDeserialize, StreamSerialize};
-
-fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
+use flatstream_testkit::streams::payload_of;
 
 /// The root table of a payload that `T` has verified.
 fn root_table<T: StreamDeserialize>(payload: &[u8]) -> Table<'_> {

@@ -7,15 +7,10 @@ use flatstream::framing::{
     ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Framer,
 };
 use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter, Vector};
+// The innermost level of nesting, and a closed enum: the fuzz model's.
+use flatstream_testkit::fuzz::{Leaf, Level};
+use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i16)]
@@ -30,14 +25,6 @@ pub enum Mode {
 pub enum Wide {
     Small = 1,
     Large = 4_000_000_000,
-}
-
-/// The innermost level of nesting.
-#[derive(StreamSerialize, Debug, Clone, PartialEq, Default)]
-pub struct Leaf {
-    pub name: String,
-    pub value: f64,
-    pub flag: Option<bool>,
 }
 
 /// The middle level: tables in every position.
@@ -381,12 +368,6 @@ fn everything() -> impl Strategy<Value = Everything> {
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
 
 /// Writes `values` with one `StreamWriter` (flatstream's encoder, which
 /// keeps the previous message's bytes in its buffer) and checks that each

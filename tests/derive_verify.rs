@@ -4,14 +4,9 @@
 
 use flatstream::flatbuffers::{self, FlatBufferBuilder, Table, VOffsetT};
 use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifyError, VerifyErrorKind};
+use flatstream_testkit::outer::{Inner, Kind, Outer, OuterView};
+use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum Kind {
-    A = 1,
-    B = 2,
-}
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
@@ -31,24 +26,6 @@ pub enum OpenKind {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Inner {
-    pub label: String,
-    pub kind: Kind,
-    pub numbers: Vec<u32>,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Outer {
-    pub id: u64,
-    pub inner: Inner,
-    pub inners: Vec<Inner>,
-    pub kinds: Vec<Kind>,
-    pub names: Vec<String>,
-    pub maybe: Option<Box<Outer>>,
-    pub blob: Vec<u8>,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
 pub struct Tagged {
     pub kind: Kind,
     pub kinds: Vec<Kind>,
@@ -64,12 +41,6 @@ pub struct TaggedV2 {
 pub struct OpenTagged {
     pub kind: OpenKind,
     pub kinds: Vec<OpenKind>,
-}
-
-fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
 }
 
 fn inner(label: &str) -> Inner {

@@ -1,14 +1,9 @@
 //! Random multi-bit damage: how often each checksum lets a damaged frame
-//! through. `cargo run --release --example false_accept` runs 10^6 trials
+//! through. `cargo run --release -p flatstream-testkit --bin false_accept` runs 10^6 trials
 //! per checksum for the README's table; this runs a bounded number.
 
-mod common;
-
-#[path = "common/false_accept.rs"]
-mod false_accept;
-
-use false_accept::measure;
 use flatstream::checksum::{Crc16, Crc32, Crc64, NoChecksum, XxHash64};
+use flatstream_testkit::false_accept::measure;
 
 const TRIALS: u64 = 50_000;
 

@@ -1,10 +1,9 @@
-//! The fuzz targets of `fuzz/` run under proptest, so CI exercises them on
+//! The fuzz targets of `fuzz/` (their bodies in `flatstream_testkit::fuzz`) run under proptest, so CI exercises them on
 //! the stable toolchain in bounded time: random bytes, and valid streams of
 //! derived messages with random damage. `cargo fuzz run -s none TARGET`
 //! runs the same bodies under libFuzzer.
 
-#[path = "../fuzz/targets/mod.rs"]
-mod targets;
+use flatstream_testkit::fuzz as targets;
 
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum};
@@ -178,7 +177,7 @@ fn verifier_differential_sees_both_outcomes() {
 }
 
 /// The schema the oracle's slots and struct layout were read from. A change
-/// here means `fuzz/targets/oracle.rs` must be rewritten to match.
+/// here means `testkit/src/oracle/everything.rs` must be rewritten to match.
 const ORACLE_SCHEMA: &str = "// FlatBuffers schema written by flatstream::schema.
 
 table Leaf {

@@ -12,9 +12,6 @@
 //! `g++` and `libflatbuffers-dev`. Without them the tests are skipped
 //! locally and fail when `CI=true`.
 
-#[path = "interop/types.rs"]
-mod types;
-
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
@@ -23,7 +20,9 @@ use std::process::Command;
 use flatstream::checksum::Crc32;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{StreamReader, StreamWriter};
-use types::{sample_event, sample_monster, Event, EventView, Monster};
+use flatstream_testkit::interop::{
+    self as types, sample_event, sample_monster, Event, EventView, Monster,
+};
 
 const PYTHON: &str = "/usr/bin/python3";
 const MONSTERS: u32 = 6;

@@ -1,51 +1,14 @@
-//! Reading damaged streams in `Recovery::SkipCorrupted` mode, appending to
-//! streams a crash left torn, and resuming after I/O errors.
-
-mod common;
+//! Reading damaged streams in `Recovery::SkipCorrupted` mode keeps every
+//! intact frame, with exact counts of what was skipped and where; a
+//! reader resumes after an I/O error from the frame it was reading.
 
 use std::io::{self, Read};
 
-use common::{messages, write_stream};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
-use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer};
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{Error, Recovery, StreamReader, StreamWriter};
-
-/// A small deterministic generator (xorshift64*), so damage is random but
-/// every run sees the same.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Reads a stream in skip mode; returns the texts and the reader's stats.
-fn read_skipping<C: Checksum + Copy>(
-    checksum: C,
-    bytes: &[u8],
-) -> (Vec<String>, flatstream::ReadStats) {
-    let mut reader = StreamReader::<String, _, _>::new(bytes, ChecksumDeframer::new(checksum))
-        .with_recovery(Recovery::SkipCorrupted);
-    let mut texts = Vec::new();
-    while let Some(text) = reader.read().expect("skip mode reads to the end") {
-        texts.push(text.to_owned());
-    }
-    (texts, reader.stats().clone())
-}
-
-/// One frame of the original stream, as bytes.
-fn frames_of<C: Checksum + Copy>(checksum: C, sent: &[String]) -> Vec<Vec<u8>> {
-    sent.iter()
-        .map(|text| write_stream(checksum, std::slice::from_ref(text)))
-        .collect()
-}
+use flatstream_testkit::streams::{frames_of, messages, read_skipping, write_stream};
+use flatstream_testkit::{for_each_checksum, Rng};
 
 #[derive(Debug, Clone, Copy)]
 enum Damage {
@@ -96,7 +59,7 @@ fn keeps_every_intact_frame<C: Checksum + Copy>(checksum: C, seed: u64) {
             }
             Some(Damage::InsertGarbage) => {
                 for _ in 0..1 + rng.below(40) {
-                    damaged.push(rng.next() as u8);
+                    damaged.push(rng.next_u64() as u8);
                 }
             }
             None => {}
@@ -146,7 +109,7 @@ fn skip_mode_without_checksum_never_panics_or_errors() {
         let mut damaged = bytes.clone();
         for _ in 0..8 {
             let at = rng.below(damaged.len());
-            damaged[at] = rng.next() as u8;
+            damaged[at] = rng.next_u64() as u8;
         }
         // Without a checksum only the verifier guards the payload, so a
         // damaged frame may still verify; the reader must not fail.
@@ -194,18 +157,6 @@ fn skipped_regions_are_reported_with_offset_length_and_reason() {
 }
 
 #[test]
-fn skip_mode_treats_a_torn_tail_as_a_skipped_region() {
-    let sent = messages(4, 30);
-    let bytes = write_stream(XxHash64, &sent);
-    let torn = &bytes[..bytes.len() - 7];
-    let (texts, stats) = read_skipping(XxHash64, torn);
-    assert_eq!(texts, sent[..3]);
-    assert_eq!(stats.skipped_regions, 1);
-    let last_frame = bytes.len() - write_stream(XxHash64, &sent[3..]).len();
-    assert_eq!(stats.skipped_bytes, (torn.len() - last_frame) as u64);
-}
-
-#[test]
 fn skip_mode_passes_over_frames_of_the_wrong_type() {
     // A frame that checks out but is not a string buffer is skipped by a
     // typed read, since it would not verify.
@@ -228,7 +179,7 @@ fn garbage_larger_than_the_read_buffer_is_skipped_in_bounded_memory() {
     let mut bytes = write_stream(Crc64, &sent[..1]);
     let mut rng = Rng(99);
     // 1 MiB of garbage whose lengths are mostly implausible, then frames.
-    bytes.extend((0..1 << 20).map(|_| rng.next() as u8 | 0x80));
+    bytes.extend((0..1 << 20).map(|_| rng.next_u64() as u8 | 0x80));
     bytes.extend(write_stream(Crc64, &sent[1..]));
     let (texts, stats) = read_skipping(Crc64, &bytes);
     assert_eq!(texts, sent);
@@ -287,95 +238,4 @@ fn retry_after_io_error_continues_from_the_same_frame() {
         assert_eq!(texts, sent, "fail_at {fail_at}");
         assert_eq!(io_errors, 1);
     }
-}
-
-#[test]
-fn append_truncates_a_torn_tail_and_continues() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("log.bin");
-    let sent = messages(10, 50);
-    for_each_checksum!(|c| {
-        let intact = write_stream(c, &sent);
-        let one_frame = write_stream(c, &sent[..1]);
-        let torn_frame = &one_frame[..one_frame.len() - 1];
-        // Without a checksum a torn frame can hide a plausible-looking
-        // shorter one, so only tails that no length field can explain are
-        // certain to be cut.
-        let tails: &[&[u8]] = if common::wire_size(&c) > 0 {
-            &[&[1u8, 0][..], &[0u8; 100], torn_frame, &[]]
-        } else {
-            &[&[1u8, 0][..], &[0u8; 100], &[]]
-        };
-        for &tail in tails {
-            let mut file = intact.clone();
-            file.extend_from_slice(tail);
-            std::fs::write(&path, &file).unwrap();
-
-            let (mut writer, report) = StreamWriter::<String, _, _>::append(
-                &path,
-                ChecksumFramer::new(c),
-                ChecksumDeframer::new(c),
-            )
-            .unwrap();
-            assert_eq!(report.frames, sent.len() as u64);
-            assert_eq!(report.kept_bytes, intact.len() as u64);
-            assert_eq!(report.truncated_bytes, tail.len() as u64);
-            assert_eq!(report.damaged_regions, 0);
-            writer.write(&"appended".to_owned()).unwrap();
-            writer.sync().unwrap();
-            drop(writer);
-
-            let bytes = std::fs::read(&path).unwrap();
-            let texts: Vec<String> =
-                StreamReader::<String, _, _>::new(&bytes[..], ChecksumDeframer::new(c))
-                    .collect::<Result<_, _>>()
-                    .unwrap();
-            assert_eq!(texts.len(), sent.len() + 1);
-            assert_eq!(texts.last().unwrap(), "appended");
-        }
-    });
-}
-
-#[test]
-fn append_keeps_intact_frames_after_damage_in_the_middle() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("log.bin");
-    let sent = messages(6, 30);
-    let mut bytes = write_stream(Crc32, &sent);
-    bytes[20] ^= 0xff; // inside the first frame
-    std::fs::write(&path, &bytes).unwrap();
-    let (writer, report) = StreamWriter::<String, _, _>::append(
-        &path,
-        ChecksumFramer::new(Crc32),
-        ChecksumDeframer::new(Crc32),
-    )
-    .unwrap();
-    drop(writer);
-    assert_eq!(report.frames, 5);
-    assert_eq!(report.damaged_regions, 1);
-    assert_eq!(report.truncated_bytes, 0);
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        bytes,
-        "nothing before the end is touched"
-    );
-}
-
-#[test]
-fn append_creates_a_missing_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("new.bin");
-    let (mut writer, report) = StreamWriter::<str, _, _>::append(
-        &path,
-        flatstream::framing::DefaultFramer,
-        DefaultDeframer::new(),
-    )
-    .unwrap();
-    assert_eq!(report, Default::default());
-    writer.write("hello").unwrap();
-    writer.sync().unwrap();
-    drop(writer);
-    let bytes = std::fs::read(&path).unwrap();
-    let mut reader = StreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
-    assert_eq!(reader.read().unwrap(), Some("hello"));
 }

@@ -1,44 +1,19 @@
 //! `SliceReader` reads exactly what `StreamReader` reads, with views that
 //! borrow the slice.
 
-mod common;
-
-use common::{messages, read_all, write_stream};
-use flatstream::checksum::{Checksum, Crc32, XxHash64};
+use flatstream::checksum::{Crc32, XxHash64};
 use flatstream::framing::ChecksumDeframer;
-use flatstream::{Error, ReadStats, Recovery, SliceReader, StreamReader};
+use flatstream::{Recovery, SliceReader};
+use flatstream_testkit::for_each_checksum;
+use flatstream_testkit::streams::{messages, read_all, read_slice, read_stream, write_stream};
 
-fn slice_read_all<C: Checksum + Copy>(
-    checksum: C,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> (Vec<String>, Option<Error>, ReadStats) {
-    let mut reader = SliceReader::<String, _>::new(bytes, ChecksumDeframer::new(checksum))
-        .with_recovery(recovery);
-    let mut texts = Vec::new();
-    loop {
-        match reader.read() {
-            Ok(Some(text)) => texts.push(text.to_owned()),
-            Ok(None) => return (texts, None, reader.stats().clone()),
-            Err(err) => return (texts, Some(err), reader.stats().clone()),
-        }
-    }
-}
-
-fn stream_read_all<C: Checksum + Copy>(
-    checksum: C,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> (Vec<String>, Option<Error>, ReadStats) {
-    let mut reader = StreamReader::<String, _, _>::new(bytes, ChecksumDeframer::new(checksum))
-        .with_recovery(recovery);
-    let mut texts = Vec::new();
-    loop {
-        match reader.read() {
-            Ok(Some(text)) => texts.push(text.to_owned()),
-            Ok(None) => return (texts, None, reader.stats().clone()),
-            Err(err) => return (texts, Some(err), reader.stats().clone()),
-        }
+/// Both readers over `bytes` in both recovery modes: the same messages,
+/// errors and stats.
+fn readers_agree(bytes: &[u8], what: &str) {
+    for recovery in [Recovery::Strict, Recovery::SkipCorrupted] {
+        let slice = read_slice(Crc32, bytes, recovery);
+        let stream = read_stream(Crc32, bytes, recovery);
+        assert_eq!(slice.comparable(), stream.comparable(), "{what}");
     }
 }
 
@@ -62,11 +37,11 @@ fn every_checksum_reads_like_the_stream_reader() {
     for_each_checksum!(|c| {
         let sent = messages(80, 100);
         let bytes = write_stream(c, &sent);
-        let (texts, err, stats) = slice_read_all(c, &bytes, Recovery::Strict);
-        assert!(err.is_none());
-        assert_eq!(texts, sent);
-        assert_eq!(stats.bytes, bytes.len() as u64);
-        assert_eq!(read_all(c, &bytes[..]).0, texts);
+        let slice = read_slice(c, &bytes, Recovery::Strict);
+        assert!(slice.error.is_none());
+        assert_eq!(slice.texts, sent);
+        assert_eq!(slice.stats.bytes, bytes.len() as u64);
+        assert_eq!(read_all(c, &bytes[..]).0, slice.texts);
     });
 }
 
@@ -75,32 +50,12 @@ fn truncation_and_damage_match_the_stream_reader() {
     let sent = messages(5, 30);
     let bytes = write_stream(Crc32, &sent);
     for cut in 0..=bytes.len() {
-        for recovery in [Recovery::Strict, Recovery::SkipCorrupted] {
-            let slice = slice_read_all(Crc32, &bytes[..cut], recovery);
-            let stream = stream_read_all(Crc32, &bytes[..cut], recovery);
-            assert_eq!(slice.0, stream.0, "cut {cut}");
-            assert_eq!(
-                slice.1.map(|e| e.to_string()),
-                stream.1.map(|e| e.to_string()),
-                "cut {cut}"
-            );
-            assert_eq!(slice.2, stream.2, "cut {cut}");
-        }
+        readers_agree(&bytes[..cut], &format!("cut {cut}"));
     }
     for at in 0..bytes.len() {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0x5a;
-        for recovery in [Recovery::Strict, Recovery::SkipCorrupted] {
-            let slice = slice_read_all(Crc32, &damaged, recovery);
-            let stream = stream_read_all(Crc32, &damaged, recovery);
-            assert_eq!(slice.0, stream.0, "byte {at}");
-            assert_eq!(
-                slice.1.map(|e| e.to_string()),
-                stream.1.map(|e| e.to_string()),
-                "byte {at}"
-            );
-            assert_eq!(slice.2, stream.2, "byte {at}");
-        }
+        readers_agree(&damaged, &format!("byte {at}"));
     }
 }
 

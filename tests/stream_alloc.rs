@@ -2,15 +2,13 @@
 //! headers cannot make the reader allocate, and steady-state writing and
 //! reading allocate nothing.
 
-mod common;
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use common::{messages, write_stream};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer};
 use flatstream::{Error, StreamReader, StreamWriter};
+use flatstream_testkit::streams::{messages, write_stream};
 
 struct Counting;
 
@@ -140,52 +138,23 @@ mod derived {
     use super::measure;
     use flatstream::checksum::XxHash64;
     use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
-    use flatstream::{StreamReader, StreamSerialize, StreamWriter};
+    use flatstream::{StreamReader, StreamWriter};
+    use flatstream_testkit::telemetry::{self, Event};
 
-    #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Level {
-        Info,
-        Warn,
-    }
-
-    #[derive(StreamSerialize, Debug, Clone, PartialEq)]
-    pub struct Reading {
-        pub sensor: String,
-        pub value: f64,
-    }
-
-    #[derive(StreamSerialize, Debug, Clone, PartialEq)]
-    pub struct Event {
-        pub timestamp: u64,
-        pub level: Level,
-        pub source: String,
-        pub tags: Vec<String>,
-        pub values: Vec<f32>,
-        pub readings: Vec<Reading>,
-        pub note: Option<String>,
-    }
-
+    /// Telemetry events, every tenth with vectors longer than the
+    /// builder's on-stack offset buffer.
     fn events() -> Vec<Event> {
-        (0..100u64)
-            .map(|i| Event {
-                timestamp: i,
-                level: if i % 3 == 0 { Level::Warn } else { Level::Info },
-                source: format!("node-{i}"),
-                // Every tenth event has vectors longer than the builder's
-                // on-stack offset buffer.
-                tags: (0..if i % 10 == 0 { 40 } else { i % 5 })
-                    .map(|t| format!("tag{t}"))
-                    .collect(),
-                values: (0..i % 7).map(|v| v as f32).collect(),
-                readings: (0..if i % 10 == 5 { 36 } else { i % 4 })
-                    .map(|r| Reading {
-                        sensor: format!("s{r}"),
-                        value: r as f64,
-                    })
-                    .collect(),
-                note: (i % 2 == 0).then(|| "even".to_owned()),
-            })
-            .collect()
+        let mut events = telemetry::events(100);
+        for (i, event) in events.iter_mut().enumerate() {
+            if i % 10 == 0 {
+                event.tags = (0..40).map(|t| format!("tag{t}")).collect();
+            }
+            if i % 10 == 5 {
+                let reading = event.readings[0].clone();
+                event.readings = vec![reading; 36];
+            }
+        }
+        events
     }
 
     #[test]

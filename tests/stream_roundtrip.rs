@@ -1,17 +1,16 @@
 //! Writing and reading streams of string messages end to end, with every
 //! checksum, in memory and through files.
 
-mod common;
-
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Cursor, Seek, SeekFrom};
 
-use common::{messages, read_all, write_stream, Trickle};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{
     ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Deframer, Framer,
 };
 use flatstream::{Error, StreamReader, StreamWriter};
+use flatstream_testkit::for_each_checksum;
+use flatstream_testkit::streams::{messages, read_all, write_stream, Trickle};
 
 fn round_trip_with<C: Checksum + Copy>(checksum: C) {
     let sent = messages(150, 300);

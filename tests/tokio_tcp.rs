@@ -13,6 +13,7 @@ use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{
     AsyncStreamReader, AsyncStreamWriter, Error, Message, Recovery, StreamCodec, StreamSerialize,
 };
+use flatstream_testkit::telemetry::Reading;
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -25,12 +26,6 @@ const LIMIT: Duration = Duration::from_secs(20);
 pub enum Kind {
     Sample,
     Alarm,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Reading {
-    pub sensor: String,
-    pub value: f64,
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]

@@ -6,198 +6,15 @@
 //! Valid messages, damaged and truncated, must get the same verdict from
 //! both.
 
-use flatstream::flatbuffers::{self, FlatBufferBuilder, InvalidFlatbuffer};
-use flatstream::{StreamDeserialize, StreamSerialize};
+use flatstream::flatbuffers::{self, InvalidFlatbuffer};
+use flatstream::StreamDeserialize;
+use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
 
-// The types of `tests/derive_verify.rs` the oracle covers.
+use flatstream_testkit::outer::{Inner, Kind, Outer};
+use flatstream_testkit::Rng;
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum Kind {
-    A = 1,
-    B = 2,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Inner {
-    pub label: String,
-    pub kind: Kind,
-    pub numbers: Vec<u32>,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Outer {
-    pub id: u64,
-    pub inner: Inner,
-    pub inners: Vec<Inner>,
-    pub kinds: Vec<Kind>,
-    pub names: Vec<String>,
-    pub maybe: Option<Box<Outer>>,
-    pub blob: Vec<u8>,
-}
-
-/// The oracle, by hand, for
-///
-/// ```text
-/// enum Kind : ushort { A = 1, B = 2 }
-/// table Inner { label: string; kind: Kind = A; numbers: [uint]; }
-/// table Outer { id: ulong; inner: Inner (required); inners: [Inner];
-///               kinds: [Kind]; names: [string]; maybe: Outer;
-///               blob: [ubyte]; }
-/// ```
-///
-/// `R` can leave a rule out, to show that the comparison notices.
-mod oracle {
-    use core::marker::PhantomData;
-
-    use flatstream::flatbuffers::{
-        Follow, ForwardsUOffset, InvalidFlatbuffer, Table, VOffsetT, Vector, Verifiable, Verifier,
-    };
-
-    type Verified = Result<(), InvalidFlatbuffer>;
-
-    pub const fn slot(id: VOffsetT) -> VOffsetT {
-        4 + 2 * id
-    }
-
-    /// Which of flatstream's rules on top of `flatc`'s the oracle applies.
-    pub trait Rules: 'static {
-        /// Unknown `Kind` values are refused.
-        const KNOWN_KINDS: bool = true;
-        /// `Outer::inner` must be present.
-        const INNER_REQUIRED: bool = true;
-    }
-
-    /// Every rule.
-    #[derive(Debug)]
-    pub enum Strict {}
-    impl Rules for Strict {}
-
-    /// Takes any `Kind` value, as plain `flatc` code does.
-    #[derive(Debug)]
-    pub enum AnyKind {}
-    impl Rules for AnyKind {
-        const KNOWN_KINDS: bool = false;
-    }
-
-    /// Lets `inner` be absent, as plain `flatc` code does.
-    #[derive(Debug)]
-    pub enum InnerOptional {}
-    impl Rules for InnerOptional {
-        const INNER_REQUIRED: bool = false;
-    }
-
-    /// `Kind`, a `ushort` holding 1 or 2.
-    pub struct Kind<R>(PhantomData<R>);
-
-    impl<R: Rules> Verifiable for Kind<R> {
-        fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-            u16::run_verifier(v, pos)?;
-            if R::KNOWN_KINDS {
-                let value = u16::from_le_bytes([v.get_u8(pos)?, v.get_u8(pos + 1)?]);
-                if !(1..=2).contains(&value) {
-                    return InvalidFlatbuffer::new_missing_required(format!("Kind {value}"));
-                }
-            }
-            Ok(())
-        }
-    }
-
-    /// `[Kind]`: a `[ushort]`, each element a known `Kind`.
-    pub struct Kinds<R>(PhantomData<R>);
-
-    impl<R: Rules> Verifiable for Kinds<R> {
-        fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-            Vector::<'_, u16>::run_verifier(v, pos)?;
-            let len = v.get_uoffset(pos)? as usize;
-            for index in 0..len {
-                Kind::<R>::run_verifier(v, pos + 4 + 2 * index)?;
-            }
-            Ok(())
-        }
-    }
-
-    /// `table Inner`.
-    pub struct Inner<R>(PhantomData<R>);
-
-    impl<R> Inner<R> {
-        pub const LABEL: VOffsetT = slot(0);
-        pub const KIND: VOffsetT = slot(1);
-        pub const NUMBERS: VOffsetT = slot(2);
-    }
-
-    impl<R: Rules> Verifiable for Inner<R> {
-        fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-            v.visit_table(pos)?
-                .visit_field::<ForwardsUOffset<&str>>("label", Self::LABEL, false)?
-                .visit_field::<Kind<R>>("kind", Self::KIND, false)?
-                .visit_field::<ForwardsUOffset<Vector<'_, u32>>>("numbers", Self::NUMBERS, false)?
-                .finish();
-            Ok(())
-        }
-    }
-
-    /// `table Outer`, the root.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Outer<'a, R = Strict> {
-        pub table: Table<'a>,
-        rules: PhantomData<R>,
-    }
-
-    impl<R> Outer<'_, R> {
-        pub const ID: VOffsetT = slot(0);
-        pub const INNER: VOffsetT = slot(1);
-        pub const INNERS: VOffsetT = slot(2);
-        pub const KINDS: VOffsetT = slot(3);
-        pub const NAMES: VOffsetT = slot(4);
-        pub const MAYBE: VOffsetT = slot(5);
-        pub const BLOB: VOffsetT = slot(6);
-    }
-
-    impl<R> Outer<'_, R> {
-        /// `id`, as `flatc` reads it.
-        pub fn id(&self) -> u64 {
-            // SAFETY: the table was verified, `id` as a `ulong`.
-            unsafe { self.table.get::<u64>(Self::ID, Some(0)) }.unwrap_or(0)
-        }
-    }
-
-    impl<'a, R> Follow<'a> for Outer<'a, R> {
-        type Inner = Outer<'a, R>;
-
-        unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-            Outer {
-                // SAFETY: the caller guarantees a table at `loc`.
-                table: unsafe { Table::new(buf, loc) },
-                rules: PhantomData,
-            }
-        }
-    }
-
-    impl<R: Rules> Verifiable for Outer<'_, R> {
-        fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-            v.visit_table(pos)?
-                .visit_field::<u64>("id", Self::ID, false)?
-                .visit_field::<ForwardsUOffset<Inner<R>>>("inner", Self::INNER, R::INNER_REQUIRED)?
-                .visit_field::<ForwardsUOffset<Vector<'_, ForwardsUOffset<Inner<R>>>>>(
-                    "inners",
-                    Self::INNERS,
-                    false,
-                )?
-                .visit_field::<ForwardsUOffset<Kinds<R>>>("kinds", Self::KINDS, false)?
-                .visit_field::<ForwardsUOffset<Vector<'_, ForwardsUOffset<&str>>>>(
-                    "names",
-                    Self::NAMES,
-                    false,
-                )?
-                .visit_field::<ForwardsUOffset<Outer<'_, R>>>("maybe", Self::MAYBE, false)?
-                .visit_field::<ForwardsUOffset<Vector<'_, u8>>>("blob", Self::BLOB, false)?
-                .finish();
-            Ok(())
-        }
-    }
-}
+use flatstream_testkit::oracle::outer as oracle;
 
 /// The schema the oracle was written from: slots are `4 + 2 * id`, ids in
 /// this order.
@@ -232,12 +49,6 @@ fn oracle_layout_is_the_schema() {
     assert_eq!(flatstream::schema::<Outer>(), OUTER_SCHEMA);
 }
 
-fn payload_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
-
 /// The oracle's verdict, with every rule or with `R`'s.
 fn oracle<R: oracle::Rules>(payload: &[u8]) -> Result<(), InvalidFlatbuffer> {
     flatbuffers::root::<oracle::Outer<'_, R>>(payload).map(drop)
@@ -250,88 +61,27 @@ fn agree(payload: &[u8]) -> bool {
 
 /// flatstream's verdict and that of the oracle with `R`'s rules must agree.
 fn agree_with<R: oracle::Rules>(payload: &[u8]) -> bool {
-    let ours = Outer::view(payload);
-    let reference = oracle::<R>(payload);
-    assert_eq!(
-        ours.is_ok(),
-        reference.is_ok(),
-        "payload {payload:02x?}: flatstream {:?}, oracle {:?}",
-        ours.as_ref().err(),
-        reference.as_ref().err()
-    );
-    ours.is_ok()
+    flatstream_testkit::oracle::same_verdict(payload, &Outer::view(payload), &oracle::<R>(payload))
 }
 
-/// A xorshift generator: deterministic values and damage.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+/// A random valid message, then up to three bytes changed (xored, zeroed
+/// or set to 0xff), sometimes truncated.
+fn damaged(rng: &mut Rng) -> Vec<u8> {
+    let mut payload = payload_of(&rng.outer(2));
+    for _ in 0..rng.below(4) {
+        let at = rng.below(payload.len());
+        payload[at] = match rng.below(4) {
+            0 => 0,
+            1 => 0xff,
+            _ => payload[at] ^ (1 << rng.below(8)),
+        };
     }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    if rng.below(8) == 0 {
+        let keep = rng.below(payload.len() + 1);
+        payload.truncate(keep);
     }
-
-    fn text(&mut self) -> String {
-        const PIECES: [&str; 6] = ["a", "bc", "é", "日本", "", "xyz0"];
-        (0..self.below(4))
-            .map(|_| PIECES[self.below(PIECES.len())])
-            .collect()
-    }
-
-    fn kind(&mut self) -> Kind {
-        if self.next() & 1 == 0 {
-            Kind::A
-        } else {
-            Kind::B
-        }
-    }
-
-    fn inner(&mut self) -> Inner {
-        Inner {
-            label: self.text(),
-            kind: self.kind(),
-            numbers: (0..self.below(4)).map(|_| self.next() as u32).collect(),
-        }
-    }
-
-    fn outer(&mut self, depth: usize) -> Outer {
-        Outer {
-            id: self.next() >> self.below(64),
-            inner: self.inner(),
-            inners: (0..self.below(3)).map(|_| self.inner()).collect(),
-            kinds: (0..self.below(4)).map(|_| self.kind()).collect(),
-            names: (0..self.below(3)).map(|_| self.text()).collect(),
-            maybe: (depth > 0 && self.next() & 1 == 0).then(|| Box::new(self.outer(depth - 1))),
-            blob: (0..self.below(6)).map(|_| self.next() as u8).collect(),
-        }
-    }
-
-    /// A valid message, then up to three bytes changed (xored, zeroed or
-    /// set to 0xff), sometimes truncated.
-    fn damaged(&mut self) -> Vec<u8> {
-        let mut payload = payload_of(&self.outer(2));
-        for _ in 0..self.below(4) {
-            let at = self.below(payload.len());
-            payload[at] = match self.below(4) {
-                0 => 0,
-                1 => 0xff,
-                _ => payload[at] ^ (1 << self.below(8)),
-            };
-        }
-        if self.below(8) == 0 {
-            let keep = self.below(payload.len() + 1);
-            payload.truncate(keep);
-        }
-        payload
-    }
+    payload
 }
-
 #[test]
 fn damaged_messages_get_the_same_verdict() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -340,7 +90,7 @@ fn damaged_messages_get_the_same_verdict() {
     // comparison must notice each rule.
     let (mut any_kind_differs, mut inner_optional_differs) = (0, 0);
     for _ in 0..3000 {
-        let payload = rng.damaged();
+        let payload = damaged(&mut rng);
         let ours = agree(&payload);
         if ours {
             accepted += 1;

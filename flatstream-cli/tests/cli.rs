@@ -1,55 +1,17 @@
-//! The `flatstream` binary run as a user runs it, on telemetry files written
-//! the way the `telemetry_agent` example writes them: intact, with a
-//! flipped byte, torn, and written with other checksums.
+//! The `flatstream` binary run as a user runs it, on files of telemetry
+//! events: intact, with a flipped byte, torn, and written with other
+//! checksums.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
-use flatstream::{StreamReader, StreamSerialize, StreamWriter};
+use flatstream::{StreamReader, StreamWriter};
+use flatstream_testkit::telemetry::{events, Event};
 use serde_json::Value;
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Reading {
-    pub sensor: String,
-    pub value: f64,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Event {
-    pub timestamp: u64,
-    pub level: Level,
-    pub source: String,
-    pub tags: Vec<String>,
-    pub readings: Vec<Reading>,
-}
-
 const EVENTS: u64 = 500;
-
-fn observe(n: u64) -> Event {
-    Event {
-        timestamp: 1_700_000_000_000 + n * 10,
-        level: [Level::Debug, Level::Info, Level::Warn, Level::Error][(n % 4) as usize],
-        source: format!("node-{}", n % 8),
-        tags: (0..n % 5).map(|i| format!("tag-{i}")).collect(),
-        readings: vec![
-            Reading {
-                sensor: "cpu".into(),
-                value: (n * 37 % 1000) as f64 / 10.0,
-            };
-            (n % 3) as usize + 1
-        ],
-    }
-}
 
 /// A telemetry file in a fresh temporary directory, with the offset and
 /// payload length of each frame.
@@ -65,9 +27,9 @@ impl Recording {
         let path = dir.path().join("events.fstream");
         let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
         let mut frames = Vec::new();
-        for n in 0..EVENTS {
+        for event in events(EVENTS as usize) {
             let offset = writer.bytes_written();
-            writer.write(&observe(n)).unwrap();
+            writer.write(&event).unwrap();
             let frame_len = writer.bytes_written() - offset;
             frames.push((offset, frame_len - 4 - C::SIZE as u64));
         }
@@ -283,15 +245,17 @@ fn recover_copies_every_intact_frame() {
 
     assert!(flatstream(&["verify"], &out_path).status.success());
     let file = std::fs::File::open(&out_path).unwrap();
-    let events: Vec<Event> =
+    let recovered: Vec<Event> =
         StreamReader::<Event, _, _>::new(file, ChecksumDeframer::new(XxHash64::new()))
             .collect::<Result<_, _>>()
             .unwrap();
-    let expected: Vec<Event> = (0..EVENTS)
-        .filter(|n| ![3, 200, 499].contains(n))
-        .map(observe)
+    let expected: Vec<Event> = events(EVENTS as usize)
+        .into_iter()
+        .enumerate()
+        .filter(|(n, _)| ![3, 200, 499].contains(n))
+        .map(|(_, event)| event)
         .collect();
-    assert_eq!(events, expected);
+    assert_eq!(recovered, expected);
 }
 
 #[test]

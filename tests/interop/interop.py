@@ -9,7 +9,7 @@ Usage: interop.py GENERATED_DIR MONSTERS_IN EVENTS_IN MONSTERS_OUT EVENTS_OUT CO
 
 Streams use flatstream's frame format with CRC-32:
 [u32 LE payload length][u32 LE crc32(payload)][payload].
-The sample values mirror `tests/interop/types.rs`.
+The sample values mirror `testkit/src/interop.rs`.
 """
 
 import math

@@ -75,3 +75,12 @@ fn time(f: &mut impl FnMut()) -> Duration {
     f();
     start.elapsed()
 }
+
+/// A criterion configuration: `warm_up` and `measurement` time per
+/// benchmark, `samples` samples.
+pub fn config(warm_up: Duration, measurement: Duration, samples: usize) -> criterion::Criterion {
+    criterion::Criterion::default()
+        .warm_up_time(warm_up)
+        .measurement_time(measurement)
+        .sample_size(samples)
+}

@@ -1,13 +1,11 @@
 //! Measures how often randomly damaged frames get past each checksum:
 //! 2 to 8 random bit flips anywhere in a frame, 10^6 trials per checksum.
 //!
-//! Run it with `cargo run --release --example false_accept [TRIALS]`.
+//! Run it with
+//! `cargo run --release -p flatstream-testkit --bin false_accept [TRIALS]`.
 
-#[path = "../tests/common/false_accept.rs"]
-mod false_accept;
-
-use false_accept::{measure, Accepted};
 use flatstream::checksum::{Crc16, Crc32, Crc64, NoChecksum, XxHash64};
+use flatstream_testkit::false_accept::{measure, Accepted};
 
 fn main() {
     let trials = std::env::args()

@@ -31,7 +31,7 @@
 //! - `peers/<dataset>/paired/{write,read,owned}`: flatstream against
 //!   flatbuffers (write, read) and `flatstream_slice` against bincode
 //!   (owned), each pair run interleaved and its ratio printed (see
-//!   `common/paired.rs`): the figures to quote on a noisy machine.
+//!   `flatstream_testkit::paired`): the figures to quote on a noisy machine.
 //!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
 //! tables or strings in a fresh `Vec`, as code using flatc's output does;
@@ -58,20 +58,14 @@ use rkyv::Archived;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-#[path = "common/paired.rs"]
-mod paired;
-use paired::paired;
+use flatstream_testkit::paired::paired;
+use flatstream_testkit::Rng;
 
 #[macro_use]
-#[path = "peers/fb.rs"]
 mod fb;
-#[path = "peers/log.rs"]
 mod log;
-#[path = "peers/mesh.rs"]
 mod mesh;
-#[path = "peers/minecraft_savedata.rs"]
 mod minecraft_savedata;
-#[path = "peers/mk48.rs"]
 mod mk48;
 
 type RkyvError = rkyv::rancor::Error;
@@ -121,16 +115,14 @@ pub trait Dataset {
 // ---------------------------------------------------------------------------
 // Seeded data and the digest of what a read touched.
 
-/// A xorshift generator, so every run measures the same records.
+/// The testkit's xorshift generator, so every run measures the same
+/// records, with what the datasets draw.
 #[derive(Debug)]
-pub struct Seeded(u64);
+pub struct Seeded(Rng);
 
 impl Seeded {
     pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+        self.0.next_u64()
     }
 
     /// In `0..bound`.
@@ -506,7 +498,7 @@ fn streams_checked<D: Dataset>(records: &[D::Record], scratch: &mut Scratch<D>) 
 }
 
 fn bench_dataset<D: Dataset>(c: &mut Criterion) {
-    let mut rng = Seeded(0x2545_f491_4f6c_dd1d);
+    let mut rng = Seeded(Rng(0x2545_f491_4f6c_dd1d));
     let records: Vec<D::Record> = (0..D::MESSAGES).map(|_| D::generate(&mut rng)).collect();
     let mut scratch = Scratch::<D>::new();
     let streams = streams_checked::<D>(&records, &mut scratch);

@@ -2,9 +2,7 @@
 //! of every field kind, fixed structs (nested, holding an enum), a union
 //! as a field and as a whole message. `sample_monster(i)` and
 //! `sample_event(i)` build the values both languages agree on; the Python
-//! side (`interop.py`) computes the same ones.
-
-#![allow(dead_code)]
+//! side (`tests/interop/interop.py`) computes the same ones.
 
 use flatstream::StreamSerialize;
 

@@ -1,39 +1,13 @@
-//! Damaged streams: every truncation, every flipped bit, mismatched
-//! checksums and lying headers end in a typed error, never in wrong data.
+//! Damage inside a stream is detected, never read as data: every flipped
+//! bit, every byte changed by every delta, lying length fields, a checksum
+//! of another kind, and a frame of another type each end in a typed error
+//! (or, in skip mode, a skipped frame) after the intact frames before it.
 
-mod common;
-
-use common::{frame_offsets, messages, read_all, wire_size, write_stream};
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
-use flatstream::framing::{ChecksumDeframer, DefaultDeframer};
-use flatstream::{Error, StreamReader};
-
-/// Truncating a stream anywhere yields exactly the frames wholly before
-/// the cut, then a clean end (on a boundary) or `UnexpectedEof`.
-fn truncation_at_every_offset<C: Checksum + Copy>(checksum: C) {
-    let sent = messages(6, 40);
-    let bytes = write_stream(checksum, &sent);
-    let offsets = frame_offsets::<C>(&sent);
-    assert_eq!(*offsets.last().unwrap(), bytes.len());
-    for cut in 0..=bytes.len() {
-        let (texts, err) = read_all(checksum, &bytes[..cut]);
-        let whole_frames = offsets.iter().filter(|&&o| o <= cut).count() - 1;
-        assert_eq!(texts, sent[..whole_frames], "cut at {cut}");
-        if offsets.contains(&cut) {
-            assert!(err.is_none(), "cut at boundary {cut}: {err:?}");
-        } else {
-            assert!(
-                matches!(err, Some(Error::UnexpectedEof)),
-                "cut at {cut}: {err:?}"
-            );
-        }
-    }
-}
-
-#[test]
-fn truncation_at_every_byte_offset() {
-    for_each_checksum!(|c| { truncation_at_every_offset(c) });
-}
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer, Framer};
+use flatstream::{Error, Recovery, StreamReader};
+use flatstream_testkit::for_each_checksum;
+use flatstream_testkit::streams::*;
 
 /// Flipping any single bit of a frame's checksum or payload is reported as
 /// a checksum mismatch at that frame; the frames before it read intact.
@@ -44,9 +18,7 @@ fn every_single_bit_flip_detected<C: Checksum + Copy>(checksum: C) {
     for (frame, window) in offsets.windows(2).enumerate() {
         let guarded = window[0] + 4..window[1];
         for bit in guarded.start * 8..guarded.end * 8 {
-            let mut damaged = bytes.clone();
-            damaged[bit / 8] ^= 1 << (bit % 8);
-            let (texts, err) = read_all(checksum, &damaged[..]);
+            let (texts, err) = read_all(checksum, &flip_bit(&bytes, bit)[..]);
             assert_eq!(texts, sent[..frame], "bit {bit}");
             match err {
                 Some(Error::ChecksumMismatch {
@@ -68,39 +40,24 @@ fn every_bit_flip_in_payload_and_checksum_is_detected() {
 }
 
 /// A flip anywhere — length fields included — never yields a message that
-/// differs from what was written: the reader either returns the original
-/// prefix and stops with an error, or (for a flip it cannot see) nothing
-/// differs.
+/// differs from what was written: the reader returns the original prefix
+/// and stops with an error. Without a checksum, whatever comes out is a
+/// verified string buffer or a typed error, and nothing panics.
 fn no_flip_yields_wrong_data<C: Checksum + Copy>(checksum: C) {
     let sent = messages(4, 24);
     let bytes = write_stream(checksum, &sent);
     for bit in 0..bytes.len() * 8 {
-        let mut damaged = bytes.clone();
-        damaged[bit / 8] ^= 1 << (bit % 8);
-        let (texts, err) = read_all(checksum, &damaged[..]);
-        assert!(sent.starts_with(&texts), "bit {bit} produced {texts:?}");
-        assert!(err.is_some(), "bit {bit}: damage went unnoticed");
+        let (texts, err) = read_all(checksum, &flip_bit(&bytes, bit)[..]);
+        if C::SIZE > 0 {
+            assert!(sent.starts_with(&texts), "bit {bit} produced {texts:?}");
+            assert!(err.is_some(), "bit {bit}: damage went unnoticed");
+        }
     }
 }
 
 #[test]
 fn no_single_bit_flip_yields_wrong_data() {
-    no_flip_yields_wrong_data(Crc16);
-    no_flip_yields_wrong_data(Crc32);
-    no_flip_yields_wrong_data(Crc64);
-    no_flip_yields_wrong_data(XxHash64);
-}
-
-#[test]
-fn without_checksum_flips_never_panic() {
-    let sent = messages(4, 24);
-    let bytes = write_stream(NoChecksum, &sent);
-    for bit in 0..bytes.len() * 8 {
-        let mut damaged = bytes.clone();
-        damaged[bit / 8] ^= 1 << (bit % 8);
-        // Whatever comes out is a verified string buffer or a typed error.
-        let _ = read_all(NoChecksum, &damaged[..]);
-    }
+    for_each_checksum!(|c| { no_flip_yields_wrong_data(c) });
 }
 
 #[test]
@@ -121,38 +78,56 @@ fn every_byte_value_at_every_offset_never_panics() {
     });
 }
 
-#[test]
-fn checksum_mismatch_reports_both_values() {
-    let bytes = write_stream(Crc32, &["payload".to_owned()]);
-    let mut damaged = bytes.clone();
-    let last = damaged.len() - 1;
-    damaged[last] ^= 0x40;
-    let stored = u32::from_le_bytes(bytes[4..8].try_into().unwrap());
-    let actual = Crc32.calculate(&damaged[8..]);
-    let (_, err) = read_all(Crc32, &damaged[..]);
-    match err {
-        Some(Error::ChecksumMismatch {
-            expected,
-            calculated,
-            offset,
-        }) => {
-            assert_eq!(expected, u64::from(stored));
-            assert_eq!(calculated, actual);
-            assert_eq!(offset, Some(0));
-            let message = err_message(expected, calculated);
-            assert!(message.contains(&format!("{expected:#x}")));
+/// Every byte of a small stream of raw payloads, changed by every delta
+/// 1..=255: strict reading stops at the damaged frame with an error (the
+/// frames before it intact), skipping reading keeps the frames outside the
+/// damaged one.
+fn every_byte_every_delta<C: Checksum + Copy>(checksum: C) {
+    let (bytes, frame_len) = raw_stream(checksum, 7);
+    for at in 0..bytes.len() {
+        for delta in 1..=255u8 {
+            let mut damaged = bytes.clone();
+            damaged[at] = damaged[at].wrapping_add(delta);
+            let (count, err) = count_payloads(checksum, &damaged, Recovery::Strict);
+            let (skipped_count, skip_err) =
+                count_payloads(checksum, &damaged, Recovery::SkipCorrupted);
+            assert!(skip_err.is_none());
+            if C::SIZE == 0 {
+                continue; // nothing but the length guards these frames
+            }
+            assert_eq!(count, at / frame_len, "byte {at} delta {delta}");
+            assert!(err.is_some(), "byte {at} delta {delta}");
+            assert!(skipped_count >= 2, "byte {at} delta {delta}");
         }
-        other => panic!("{other:?}"),
     }
 }
 
-fn err_message(expected: u64, calculated: u64) -> String {
-    Error::ChecksumMismatch {
-        expected,
-        calculated,
-        offset: Some(0),
-    }
-    .to_string()
+#[test]
+fn every_byte_changed_by_every_delta() {
+    for_each_checksum!(|c| { every_byte_every_delta(c) });
+}
+
+#[test]
+fn checksum_mismatch_reports_both_values() {
+    let bytes = write_stream(Crc32, &["payload".to_owned()]);
+    let damaged = flip_bit(&bytes, bytes.len() * 8 - 2);
+    let stored = u32::from_le_bytes(bytes[4..8].try_into().unwrap());
+    let actual = Crc32.calculate(&damaged[8..]);
+    let (_, err) = read_all(Crc32, &damaged[..]);
+    let Some(
+        err @ Error::ChecksumMismatch {
+            expected,
+            calculated,
+            offset,
+        },
+    ) = err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(expected, u64::from(stored));
+    assert_eq!(calculated, actual);
+    assert_eq!(offset, Some(0));
+    assert!(err.to_string().contains(&format!("{expected:#x}")));
 }
 
 #[test]
@@ -240,12 +215,9 @@ fn valid_frame_with_wrong_payload_type_fails_verification() {
     // A well-framed payload that is not a string buffer: its root offset
     // points past the end.
     let mut bytes = Vec::new();
-    flatstream::framing::Framer::frame_and_write(
-        &flatstream::framing::ChecksumFramer::new(XxHash64),
-        &mut bytes,
-        &[0x10, 0, 0, 0, 1, 2, 3, 4],
-    )
-    .unwrap();
+    ChecksumFramer::new(XxHash64)
+        .frame_and_write(&mut bytes, &[0x10, 0, 0, 0, 1, 2, 3, 4])
+        .unwrap();
     let (texts, err) = read_all(XxHash64, &bytes[..]);
     assert!(texts.is_empty());
     let Some(Error::Verification(err)) = err else {

@@ -1,4 +1,4 @@
-//! An independent verifier for the `Everything` message of `mod.rs`, written
+//! An independent verifier for the `Everything` message of `crate::fuzz`, written
 //! by hand the way `flatc` writes Rust accessors, over the `flatbuffers`
 //! crate's own `Verifier`: the reference the differential target compares
 //! flatstream's generated verifier with.
@@ -28,17 +28,11 @@
 
 use core::marker::PhantomData;
 
+use super::{slot, vector_len, Verified};
 use flatstream::flatbuffers::{
-    Follow, ForwardsUOffset, InvalidFlatbuffer, SimpleToVerifyInSlice, Table, VOffsetT, Vector,
-    Verifiable, Verifier,
+    ForwardsUOffset, InvalidFlatbuffer, SimpleToVerifyInSlice, VOffsetT, Vector, Verifiable,
+    Verifier,
 };
-
-type Verified = Result<(), InvalidFlatbuffer>;
-
-/// The slot of field `id`.
-pub const fn slot(id: VOffsetT) -> VOffsetT {
-    4 + 2 * id
-}
 
 /// How far flatstream's apparent-size charge for a message may lie below
 /// and above the oracle's (with [`Flatc`] charges): flatstream also reads
@@ -48,17 +42,12 @@ pub const fn slot(id: VOffsetT) -> VOffsetT {
 /// `tests/fuzz_harness.rs` pins these figures exactly.
 pub const APPARENT_SIZE_SLACK: (usize, usize) = (4, 2);
 
-/// The length prefix of a vector at `pos`, read through the verifier (so
-/// charged) after the vector itself was verified.
-fn vector_len(v: &mut Verifier<'_, '_>, pos: usize) -> Result<usize, InvalidFlatbuffer> {
-    Ok(v.get_uoffset(pos)? as usize)
-}
-
 // ---------------------------------------------------------------------------
 // Enums.
 
 /// `enum Level : ubyte { Debug, Info, Warn, Error }`, no `other` variant:
 /// values 0 to 3 only.
+#[derive(Debug)]
 pub struct Level;
 
 impl Level {
@@ -78,6 +67,7 @@ impl Verifiable for Level {
 }
 
 /// `[Level]`: a vector of `ubyte`, each element a known `Level`.
+#[derive(Debug)]
 pub struct LevelVector;
 
 impl Verifiable for LevelVector {
@@ -93,6 +83,7 @@ impl Verifiable for LevelVector {
 
 /// `enum Mode : short`, with an `other` variant: any value. `C` chooses
 /// whether the value is also read back, as flatstream does.
+#[derive(Debug)]
 pub struct Mode<C>(PhantomData<C>);
 
 impl<C: Charging> Verifiable for Mode<C> {
@@ -137,6 +128,7 @@ impl Charging for ReadsOpenEnums {
 /// double; }`: `level` at 0, `x` at 4, `corners` at 8, `weight` at 16, 24
 /// bytes, aligned to 8.
 #[repr(transparent)]
+#[derive(Debug)]
 pub struct Point([u8; Point::SIZE]);
 
 impl Point {
@@ -155,6 +147,7 @@ impl Verifiable for Point {
 }
 
 /// `[Point]`: the vector's bytes, then each element's `level`.
+#[derive(Debug)]
 pub struct PointVector;
 
 impl Verifiable for PointVector {
@@ -172,6 +165,7 @@ impl Verifiable for PointVector {
 // Tables.
 
 /// `table Leaf { name: string; value: double; flag: bool = null; }`
+#[derive(Debug)]
 pub struct Leaf;
 
 impl Leaf {
@@ -192,6 +186,7 @@ impl Verifiable for Leaf {
 }
 
 /// `table Node { children: [Leaf]; mode: Mode; }`
+#[derive(Debug)]
 pub struct Node<C>(PhantomData<C>);
 
 impl<C> Node<C> {
@@ -228,11 +223,9 @@ fn verify_shape<C: Charging>(
     }
 }
 
-/// The root table, `table Everything`, with `C`'s charges.
-#[derive(Clone, Copy, Debug)]
-pub struct Everything<'a, C = Flatc> {
-    pub table: Table<'a>,
-    charging: PhantomData<C>,
+root_table! {
+    /// The root table, `table Everything`, with `C`'s charges.
+    Everything<C = Flatc>
 }
 
 impl<C> Everything<'_, C> {
@@ -275,18 +268,6 @@ impl<C> Everything<'_, C> {
     pub const SHAPE: VOffsetT = slot(36);
     pub const MAYBE_SHAPE_TYPE: VOffsetT = slot(37);
     pub const MAYBE_SHAPE: VOffsetT = slot(38);
-}
-
-impl<'a, C> Follow<'a> for Everything<'a, C> {
-    type Inner = Everything<'a, C>;
-
-    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-        Everything {
-            // SAFETY: the caller guarantees a table at `loc`.
-            table: unsafe { Table::new(buf, loc) },
-            charging: PhantomData,
-        }
-    }
 }
 
 type Strings<'a> = ForwardsUOffset<Vector<'a, ForwardsUOffset<&'a str>>>;

@@ -1,8 +1,8 @@
 //! Measures how often randomly damaged frames are accepted.
 //!
 //! Shared by `tests/false_accept.rs` (a bounded run that checks the rates)
-//! and `examples/false_accept.rs` (the full run whose figures the README
-//! quotes).
+//! and the `false_accept` binary of this crate (the full run whose figures
+//! the README quotes).
 
 use flatstream::checksum::Checksum;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};

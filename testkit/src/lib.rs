@@ -1,0 +1,67 @@
+//! What flatstream's tests, benchmarks and fuzz targets share: derived
+//! types, streams built and read back in every way the tests need, the
+//! fuzz targets' bodies with the flatc-style oracle they compare with, and
+//! measurement harnesses.
+//!
+//! Not published. With default features off (as `flatstream`'s own tests
+//! use it) it needs nothing of the runtime beyond its default features;
+//! `checksums` adds what names CRC checksums, `fuzz` the fuzz bodies and
+//! `bench` criterion's paired measurement.
+
+pub mod every_kind;
+#[cfg(feature = "checksums")]
+pub mod false_accept;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
+pub mod interop;
+pub mod oracle;
+pub mod outer;
+#[cfg(feature = "bench")]
+pub mod paired;
+pub mod streams;
+pub mod telemetry;
+
+/// A small deterministic generator (xorshift64), so that random data is
+/// the same on every run.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `bound`.
+    pub fn below(&mut self, bound: usize) -> usize {
+        (self.next_u64() % bound as u64) as usize
+    }
+
+    /// `len` random lowercase letters.
+    pub fn word(&mut self, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'a' + self.below(26) as u8))
+            .collect()
+    }
+}
+
+/// `pub struct $name<'a>(pub Table<'a>)` with the `Follow` impl that
+/// `flatc` generates for a table's hand-written accessor type.
+#[macro_export]
+macro_rules! flatc_table {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy)]
+        pub struct $name<'a>(pub ::flatstream::flatbuffers::Table<'a>);
+
+        impl<'a> ::flatstream::flatbuffers::Follow<'a> for $name<'a> {
+            type Inner = Self;
+            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self {
+                // SAFETY: per the caller, a table is at `loc`.
+                $name(unsafe { ::flatstream::flatbuffers::Table::new(buf, loc) })
+            }
+        }
+    )*};
+}
