@@ -3,9 +3,8 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::EnumDef;
+use crate::ast::{EnumDef, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);

@@ -5,9 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::verify::UnrawString;
 use super::{schema, Cx};
-use crate::ast::Field;
+use crate::ast::{Field, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);

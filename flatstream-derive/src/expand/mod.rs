@@ -11,12 +11,12 @@ mod union;
 mod verify;
 mod view;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident};
+use syn::{DeriveInput, Ident, Lit};
 
-use crate::ast::{Container, Data, Field};
+use crate::ast::{Container, Data, Field, Kind};
 use crate::check;
 use crate::ctxt::Ctxt;
 
@@ -188,6 +188,27 @@ impl<'a> Cx<'a> {
                     ::core::result::Result::Ok(out.encode(&#message, #identifier))
                 }
             }
+        }
+    }
+
+    /// The default passed when pushing or reading a field: the `default = ..`
+    /// literal, else the type's own.
+    pub fn default_value(&self, field: &Field<'_>) -> TokenStream {
+        let field_trait = self.field_trait(field);
+        match (&field.attrs.default, &field.kind) {
+            (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
+                // An integer where a float is expected: write it as a float.
+                Lit::Int(int) if scalar.is_float() => {
+                    let mut literal = Literal::f64_unsuffixed(0.0);
+                    if let Ok(value) = int.base10_parse::<i64>() {
+                        literal = Literal::f64_unsuffixed(value as f64);
+                    }
+                    literal.set_span(int.span());
+                    quote!(#literal)
+                }
+                lit => quote!(#lit),
+            },
+            _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
         }
     }
 

@@ -1,14 +1,12 @@
 //! Structs: the builder code and the trait impls tying the struct to its
 //! view.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::Lit;
 
-use super::verify::UnrawString;
 use super::{schema, verify, view, Cx};
-use crate::ast::{Field, Kind};
+use crate::ast::{Field, Kind, UnrawString};
 
 /// Everything generated for a struct.
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
@@ -152,7 +150,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         for (field, local) in stored.iter().zip(&locals) {
             let field_trait = cx.field_trait(field);
             let voffset = cx.voffset(field);
-            let default = default_tokens(cx, field);
+            let default = cx.default_value(field);
             let span = field.ty.span();
             let call =
                 quote_spanned!(span=> #field_trait::push(#builder, #voffset, #local, #default));
@@ -187,27 +185,6 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             #(#pushes)*
             #private::Builder::end_table(builder, start)
         }
-    }
-}
-
-/// The default passed when pushing or reading a field: the `default = ..`
-/// literal, else the type's own.
-pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
-    let field_trait = cx.field_trait(field);
-    match (&field.attrs.default, &field.kind) {
-        (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
-            // An integer where a float is expected: write it as a float.
-            Lit::Int(int) if scalar.is_float() => {
-                let mut literal = Literal::f64_unsuffixed(0.0);
-                if let Ok(value) = int.base10_parse::<i64>() {
-                    literal = Literal::f64_unsuffixed(value as f64);
-                }
-                literal.set_span(int.span());
-                quote!(#literal)
-            }
-            lit => quote!(#lit),
-        },
-        _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
     }
 }
 

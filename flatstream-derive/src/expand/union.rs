@@ -6,9 +6,8 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::UnionVariant;
+use crate::ast::{UnionVariant, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let (ident, view, private, vis) = (cx.ident, &cx.view, &cx.private, cx.container.vis);

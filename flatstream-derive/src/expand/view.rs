@@ -4,12 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{GenericArgument, PathArguments, Type};
+use syn::Type;
 
-use super::table::default_tokens;
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::{Field, Kind};
+use crate::ast::{type_argument, Field, Kind, UnrawString};
 
 /// The view struct itself, next to the user's struct.
 pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
@@ -37,7 +35,7 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
 fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
     let field_trait = cx.field_trait(field);
     let voffset = cx.voffset(field);
-    let default = default_tokens(cx, field);
+    let default = cx.default_value(field);
     let read =
         quote_spanned!(field.ty.span()=> #field_trait::get(#table.table(), #voffset, #default));
     quote!(unsafe { #read })
@@ -66,22 +64,6 @@ fn view_type(cx: &Cx<'_>, kind: &Kind, ty: &Type) -> TokenStream {
             None => projection(),
         },
         Kind::Named | Kind::Boxed(_) | Kind::Array => projection(),
-    }
-}
-
-/// `T` in `Vec<T>` or `Option<T>`.
-fn type_argument(ty: &Type) -> Option<&Type> {
-    match ty {
-        Type::Paren(inner) => type_argument(&inner.elem),
-        Type::Group(inner) => type_argument(&inner.elem),
-        Type::Path(path) => match &path.path.segments.last()?.arguments {
-            PathArguments::AngleBracketed(args) => match args.args.first()? {
-                GenericArgument::Type(inner) => Some(inner),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
     }
 }
 
