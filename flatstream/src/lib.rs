@@ -11,20 +11,41 @@ mod decode;
 mod encode;
 mod error;
 pub mod framing;
+mod private;
 mod reader;
 pub mod schema;
 mod serialize;
 mod slice;
-mod unchecked;
 mod verify;
 pub mod view;
 mod writer;
 #[cfg(feature = "xxhash")]
 mod xxh3;
 
+/// What the code `#[derive(StreamSerialize)]` generates names: re-exports
+/// of `private` and of the runtime. Not public API.
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
+pub mod __private {
+    pub use flatbuffers;
+
+    pub use crate::encode::{
+        serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot,
+    };
+    pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
+    pub use crate::private::enums::*;
+    pub use crate::private::field::*;
+    pub use crate::private::fixed::*;
+    pub use crate::private::key::*;
+    pub use crate::private::root::*;
+    pub use crate::private::scalar::*;
+    pub use crate::private::table::*;
+    pub use crate::private::union::*;
+    pub use crate::private::vector::*;
+    pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
+    pub use crate::serialize::{StreamDeserialize, StreamSerialize};
+    pub use crate::verify::{Checked, Checker, Invalid, TableAt};
+    pub use crate::view::{Vector, VectorElement};
+}
 
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
