@@ -28,22 +28,28 @@ mod xxh3;
 pub mod __private {
     pub use flatbuffers;
 
-    pub use crate::encode::{
-        serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot,
+    pub use crate::encode::{serialize_message, Builder, MessageBuilder, Offset};
+    pub use crate::error::Result;
+    pub use crate::private::enums::{EnumType, Repr};
+    pub use crate::private::field::{debug_with, Field};
+    pub use crate::private::fixed::{
+        any_of, fixed_layout, fixed_slice, fixed_slice_mut, FixedType,
     };
-    pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
-    pub use crate::private::enums::*;
-    pub use crate::private::field::*;
-    pub use crate::private::fixed::*;
-    pub use crate::private::key::*;
-    pub use crate::private::root::*;
-    pub use crate::private::scalar::*;
-    pub use crate::private::table::*;
-    pub use crate::private::union::*;
-    pub use crate::private::vector::*;
+    pub use crate::private::key::{keyed_build_vector, KeyField, KeyedTable};
+    pub use crate::private::kind::{
+        BoxKind, ElementKind, EnumKind, FieldKind, FixedKind, HasKind, TableKind, UnionKind,
+    };
+    pub use crate::private::root::{check_identifier, decode_root, root, root_unchecked};
+    pub use crate::private::table::{
+        table_empty_view, TableMessage, TableType, VerifiedTable, ViewTable,
+    };
+    pub use crate::private::union::{
+        boxed, union_check_variant, union_decode_variant, union_root, union_root_unchecked,
+        union_unknown_tag, UnionMessage, UnionPrepared, UnionType,
+    };
     pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
     pub use crate::serialize::{StreamDeserialize, StreamSerialize};
-    pub use crate::verify::{Checked, Checker, Invalid, TableAt};
+    pub use crate::verify::{Checked, Checker, TableAt};
     pub use crate::view::{Vector, VectorElement};
 }
 

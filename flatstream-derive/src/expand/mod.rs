@@ -71,62 +71,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// `Field::check` and `decode_present` of a derived type of kind
-    /// `kind` (`table`, `fixed`, `enum`, `union`): each forwards to the
-    /// runtime function of that kind (`table_check::<Self>`, ...).
-    pub fn field_verification(&self, kind: &str) -> TokenStream {
-        let private = &self.private;
-        let check = quote::format_ident!("{}_check", kind);
-        let decode_present = quote::format_ident!("{}_decode_present", kind);
-        quote! {
-            #[inline(always)]
-            fn check(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked {
-                #private::#check::<Self>(checker, table, slot, required)
-            }
-
-            #[inline(always)]
-            fn decode_present(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked<::core::option::Option<Self>> {
-                #private::#decode_present::<Self>(checker, table, slot, required)
-            }
-        }
-    }
-
-    /// `VectorElement::check_vector` and `decode_vector` of a derived type
-    /// of kind `kind`, forwarding to the runtime as
-    /// [`field_verification`](Self::field_verification) does.
-    pub fn vector_verification(&self, kind: &str) -> TokenStream {
-        let private = &self.private;
-        let check = quote::format_ident!("{}_check_vector", kind);
-        let decode = quote::format_ident!("{}_decode_vector", kind);
-        quote! {
-            #[inline]
-            fn check_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked {
-                #private::#check::<Self>(checker, pos)
-            }
-
-            #[inline]
-            fn decode_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked<::std::vec::Vec<Self>> {
-                #private::#decode::<Self>(checker, pos)
-            }
-        }
-    }
-
     /// The vtable offset of the field's (first) slot: a constant, plus two
     /// bytes for every earlier union.
     pub fn voffset(&self, field: &Field<'_>) -> TokenStream {

@@ -12,7 +12,7 @@ use crate::ast::{Field, Kind, UnrawString};
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let stored: Vec<&Field<'_>> = fields.iter().filter(|f| f.is_stored()).collect();
     let view_struct = view::view_struct(cx);
-    let view_impls = view::view_impls(cx, fields, &stored);
+    let view_impls = view::view_impls(cx, &stored);
     let check_body = verify::check_body(cx, &stored);
     let decode_body = verify::decode_body(cx, fields);
     let build = build_fn(cx, &stored);
@@ -20,6 +20,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let schema = schema::table(cx, fields, false);
     let keyed = keyed_impl(cx, fields);
     let union_ids = union_id_assertions(cx, &stored);
+    let build_vector = keyed_build_vector(cx, fields);
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let name = ident.unraw_string();
@@ -77,6 +78,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
                     #view_eq
                 }
+
+                #build_vector
             }
 
             #traits
@@ -191,14 +194,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
 /// The public traits, each a thin layer over `TableType`.
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
-    let field_verification = cx.field_verification("table");
-    let vector_verification = cx.vector_verification("table");
     let stream_serialize = cx.stream_serialize_impl(quote!(#private::TableMessage(self)));
-    let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
-        quote!(#private::keyed_build_vector(items, builder))
-    } else {
-        quote!(#private::table_build_vector(items, builder))
-    };
     let check_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
             let value = &identifier.value;
@@ -245,128 +241,26 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             }
         }
 
-        // SAFETY: `get` reads the table the field's offset points to as a
-        // view of `Self`; `check` (`table_check`) checked the offset and
-        // the table with `Self`'s `check_table`.
         #[automatically_derived]
-        unsafe impl #private::Field for #ident {
-            type Prepared = #private::Offset;
-            type View<'a> = #view<'a>;
-            type Default = ();
-            const DEFAULT: () = ();
-            const WIDTH: ::core::primitive::usize = 4;
-            const REQUIRED: ::core::primitive::bool = true;
-
-            #[inline]
-            fn prepare<__FlatstreamBuilder: #private::Builder>(
-                &self,
-                builder: &mut __FlatstreamBuilder,
-            ) -> #private::Offset {
-                <Self as #private::TableType>::build(self, builder)
-            }
-
-            #[inline]
-            fn push<__FlatstreamBuilder: #private::Builder>(
-                builder: &mut __FlatstreamBuilder,
-                slot: #private::flatbuffers::VOffsetT,
-                value: #private::Offset,
-                _default: (),
-            ) {
-                #private::table_push(builder, slot, value);
-            }
-
-            #[inline]
-            fn push_always<__FlatstreamBuilder: #private::Builder>(
-                builder: &mut __FlatstreamBuilder,
-                slot: #private::flatbuffers::VOffsetT,
-                value: #private::Offset,
-            ) {
-                #private::table_push(builder, slot, value);
-            }
-
-            #[inline]
-            unsafe fn get<'a>(
-                table: &#private::ViewTable<'a>,
-                slot: #private::flatbuffers::VOffsetT,
-                _default: (),
-            ) -> #view<'a> {
-                // SAFETY: forwarded to the caller.
-                unsafe { #private::table_get::<Self>(table, slot) }
-            }
-
-            #field_verification
-
-            #[inline]
-            fn absent((): ()) -> Self {
-                #private::table_absent::<Self>()
-            }
-
-            #[inline]
-            fn to_owned(view: #view<'_>) -> Self {
-                <Self as #private::TableType>::from_view(view)
-            }
-
-            #[inline]
-            fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
-                <Self as #private::TableType>::view_eq(view, owned)
-            }
-
-            fn fmt_view(
-                view: #view<'_>,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&view, f)
-            }
-        }
-
-        // SAFETY: `read_element` follows the offset at `4 + i * 4` to a
-        // table read as `Self`; `check_vector` (`table_check_vector`)
-        // checked every offset and table with `Self`'s `check_table`.
-        #[automatically_derived]
-        unsafe impl #private::VectorElement for #ident {
-            type View<'a> = #view<'a>;
-            const WIDTH: ::core::primitive::usize = 4;
-
-            #[inline]
-            unsafe fn read_element(
-                buf: &[::core::primitive::u8],
-                loc: ::core::primitive::usize,
-            ) -> #view<'_> {
-                // SAFETY: forwarded to the caller.
-                unsafe { #private::table_read_element::<Self>(buf, loc) }
-            }
-
-            fn build_vector<__FlatstreamBuilder: #private::Builder>(
-                items: &[Self],
-                builder: &mut __FlatstreamBuilder,
-            ) -> #private::Offset {
-                #build_vector
-            }
-
-            #vector_verification
-
-            fn element_to_owned(view: #view<'_>) -> Self {
-                <Self as #private::TableType>::from_view(view)
-            }
-
-            fn element_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
-                <Self as #private::TableType>::view_eq(view, owned)
-            }
-
-            fn fmt_element(
-                view: #view<'_>,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&view, f)
-            }
+        impl #private::HasKind for #ident {
+            type Kind = #private::TableKind;
         }
     }
 }
 
-fn fields_of<'a>(cx: &'a Cx<'_>) -> &'a [Field<'a>] {
-    match &cx.container.data {
-        crate::ast::Data::Table(fields) => fields,
-        _ => &[],
+/// `TableType::build_vector` of a table with a `key` field: sorted by it.
+fn keyed_build_vector(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    if !fields.iter().any(|f| f.attrs.key.is_some()) {
+        return TokenStream::new();
+    }
+    let private = &cx.private;
+    quote! {
+        fn build_vector<__FlatstreamBuilder: #private::Builder>(
+            items: &[Self],
+            builder: &mut __FlatstreamBuilder,
+        ) -> #private::Offset {
+            #private::keyed_build_vector(items, builder)
+        }
     }
 }
 

@@ -14,6 +14,11 @@ use crate::verify::{Checked, Checker, TableAt};
 /// How values of a Rust type are stored in, read from and verified in a
 /// table slot.
 ///
+/// Implemented here for scalars, `bool`, `String`, `Vec<u8>`, `Vec<T>` and
+/// `Option<T>`, and for every type that names a kind
+/// ([`HasKind`](super::kind::HasKind): derived types, `Box<T>`) by one
+/// blanket impl over the kind's [`FieldKind`](super::kind::FieldKind).
+///
 /// # Safety
 ///
 /// Views read fields without bounds checks. An implementation must make

@@ -1,14 +1,15 @@
 //! Fixed structs, FlatBuffers structs stored inline: [`FixedType`], its
-//! implementations for scalars and arrays, and the `fixed_*` functions the
-//! derived impls use.
+//! implementations for scalars and arrays, and the `Field` and
+//! `VectorElement` of every `FixedType` (through [`FixedKind`]).
 
 use core::fmt;
 
 use flatbuffers::{Push, VOffsetT};
 
 use super::field::debug_with;
+use super::kind::{ElementKind, FieldKind, FixedKind};
 use super::raw::bytes_at;
-use super::table::ViewTable;
+use super::table::{is_present, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::verify::{Checked, Checker, TableAt};
 
@@ -16,8 +17,9 @@ use crate::verify::{Checked, Checker, TableAt};
 /// `#[flatstream(fixed)]` struct.
 ///
 /// A safe trait: views read fixed structs through bounds-checked slices of
-/// `SIZE` bytes, and vectors of them through `fixed_read_element`, whose
-/// bounds come from the same `SIZE` that `fixed_check_vector` checked.
+/// `SIZE` bytes, and vectors of them through `ElementKind<T>` for `FixedKind`'s
+/// `read_element`, whose bounds come from the same `SIZE` that its
+/// `check_vector` checked.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a fixed struct",
     label = "not a fixed-layout type",
@@ -241,19 +243,6 @@ fn inline_bytes<'a>(table: &ViewTable<'a>, slot: VOffsetT, size: usize) -> Optio
     table.buf().get(start..start.checked_add(size)?)
 }
 
-/// [`Field::push`] for fixed structs: always written.
-#[inline]
-pub fn fixed_push<T: FixedType, B: Builder>(builder: &mut B, slot: VOffsetT, value: T) {
-    builder.push_slot_always(slot, FixedPush(value));
-}
-
-/// [`Field::get`] for fixed structs. Reads through bounds-checked slices,
-/// so it is safe; an absent struct reads as zeros.
-#[inline]
-pub fn fixed_get<T: FixedType>(table: &ViewTable<'_>, slot: VOffsetT) -> T {
-    read_fixed_exact(inline_bytes(table, slot, T::SIZE))
-}
-
 /// Reads a `T` from exactly its `SIZE` bytes, or zeros when there are not
 /// (never, in a verified buffer). Reading only slices whose length is
 /// known to be `SIZE` lets the compiler drop the bounds checks of every
@@ -264,23 +253,6 @@ fn read_fixed_exact<T: FixedType>(bytes: Option<&[u8]>) -> T {
         Some(bytes) if bytes.len() == T::SIZE => T::read_fixed(bytes),
         _ => fixed_absent(),
     }
-}
-
-/// [`Field::check`] for fixed structs.
-#[inline(always)]
-pub fn fixed_check<T: FixedType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked {
-    checker.visit(
-        table,
-        slot,
-        required,
-        #[inline(always)]
-        |checker, pos| fixed_check_at::<T>(checker, pos),
-    )
 }
 
 /// The checks of a fixed struct stored at `pos`: its bytes in the buffer,
@@ -294,51 +266,15 @@ fn fixed_check_at<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checke
     Ok(())
 }
 
-/// [`Field::decode_present`] for fixed structs.
-#[inline(always)]
-pub fn fixed_decode_present<T: FixedType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked<Option<T>> {
-    checker.decode(
-        table,
-        slot,
-        required,
-        #[inline(always)]
-        |checker, pos| {
-            fixed_check_at::<T>(checker, pos)?;
-            Ok(read_fixed_exact(Some(checker.slice(pos, T::SIZE))))
-        },
-    )
-}
-
-/// [`Field::absent`] for fixed structs: zeros, as [`fixed_get`] reads it.
+/// A fixed struct read as zeros, as an absent one reads.
 #[cold]
-pub fn fixed_absent<T: FixedType>() -> T {
+fn fixed_absent<T: FixedType>() -> T {
     T::read_fixed(&[])
 }
 
-/// [`VectorElement::decode_vector`] for fixed structs.
+/// Checks a vector of `T` whose length prefix is at `pos`.
 #[inline]
-pub fn fixed_decode_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
-    fixed_check_vector::<T>(checker, pos)?;
-    let len = checker.reread_len_unchecked(pos);
-    if T::SIZE == 0 {
-        // Zero-sized elements (empty arrays) take no bytes to read.
-        return Ok((0..len).map(|_| fixed_absent()).collect());
-    }
-    let elements = checker.slice(pos + 4, len * T::SIZE);
-    Ok(elements
-        .chunks_exact(T::SIZE)
-        .map(|bytes| read_fixed_exact(Some(bytes)))
-        .collect())
-}
-
-/// [`VectorElement::check_vector`] for fixed structs.
-#[inline]
-pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
+fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
     let (start, len) = checker.vector(pos, T::SIZE, 1)?;
     if T::CHECKED {
         for index in 0..len {
@@ -349,24 +285,155 @@ pub fn fixed_check_vector<T: FixedType>(checker: &mut Checker<'_>, pos: usize) -
     Ok(())
 }
 
-/// [`VectorElement::read_element`] for fixed structs.
-///
-/// # Safety
-///
-/// `buf[loc..loc + T::SIZE]` must be in bounds, as every element of a
-/// verified vector is.
-#[inline(always)]
-pub unsafe fn fixed_read_element<T: FixedType>(buf: &[u8], loc: usize) -> T {
-    // SAFETY: per the caller. Exactly `SIZE` bytes, so the reads of the
-    // fields inside need no bounds checks of their own, and a loop over
-    // the elements none at all.
-    T::read_fixed(unsafe { bytes_at(buf, loc, T::SIZE) })
+// SAFETY: `get` reads the struct through a bounds-checked slice
+// (`inline_bytes`); nothing is read unchecked.
+unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
+    type Prepared = T;
+    type View<'a> = T;
+    type Default = ();
+    const DEFAULT: () = ();
+    const WIDTH: usize = T::SIZE;
+    const REQUIRED: bool = true;
+    const SLOTS: u16 = 1;
+
+    #[inline]
+    fn prepare<B: Builder>(value: &T, _builder: &mut B) -> T {
+        *value
+    }
+
+    /// Always written.
+    #[inline]
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: T, _default: ()) {
+        builder.push_slot_always(slot, FixedPush(value));
+    }
+
+    #[inline]
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: T) {
+        builder.push_slot_always(slot, FixedPush(value));
+    }
+
+    /// Reads through bounds-checked slices; an absent struct reads as
+    /// zeros.
+    #[inline]
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> T {
+        read_fixed_exact(inline_bytes(table, slot, T::SIZE))
+    }
+
+    #[inline]
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+        is_present(table, slot)
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| fixed_check_at::<T>(checker, pos),
+        )
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<T>> {
+        checker.decode(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, pos| {
+                fixed_check_at::<T>(checker, pos)?;
+                Ok(read_fixed_exact(Some(checker.slice(pos, T::SIZE))))
+            },
+        )
+    }
+
+    /// Zeros, as `get` reads it.
+    #[inline]
+    fn absent((): ()) -> T {
+        fixed_absent()
+    }
+
+    #[inline]
+    fn to_owned(view: T) -> T {
+        view
+    }
+
+    #[inline]
+    fn view_eq(view: T, owned: &T) -> bool {
+        view.fixed_eq(owned)
+    }
+
+    fn fmt_view(view: T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        view.fmt_fixed(f)
+    }
 }
 
-/// [`VectorElement::build_vector`] for fixed structs.
-#[inline]
-pub fn fixed_build_vector<T: FixedType, B: Builder>(items: &[T], builder: &mut B) -> Offset {
-    builder.create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
+// SAFETY: `read_element` reads `SIZE` bytes at `4 + i * WIDTH`, `WIDTH`
+// being `SIZE`, inside the `len * SIZE` bytes that `check_vector`
+// (`Checker::vector`) checked.
+unsafe impl<T: FixedType> ElementKind<T> for FixedKind {
+    type View<'a> = T;
+    const WIDTH: usize = T::SIZE;
+
+    #[inline(always)]
+    unsafe fn read_element(buf: &[u8], loc: usize) -> T {
+        // SAFETY: per the caller, `buf[loc..loc + SIZE]` is a verified
+        // element. Exactly `SIZE` bytes, so the reads of the fields inside
+        // need no bounds checks of their own, and a loop over the elements
+        // none at all.
+        T::read_fixed(unsafe { bytes_at(buf, loc, T::SIZE) })
+    }
+
+    #[inline]
+    fn build_vector<B: Builder>(items: &[T], builder: &mut B) -> Offset {
+        builder.create_vector_from_iter(items.iter().map(|item| FixedPush(*item)))
+    }
+
+    #[inline]
+    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        fixed_check_vector::<T>(checker, pos)
+    }
+
+    #[inline]
+    fn element_to_owned(view: T) -> T {
+        view
+    }
+
+    #[inline]
+    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
+        fixed_check_vector::<T>(checker, pos)?;
+        let len = checker.reread_len_unchecked(pos);
+        if T::SIZE == 0 {
+            // Zero-sized elements (empty arrays) take no bytes to read.
+            return Ok((0..len).map(|_| fixed_absent()).collect());
+        }
+        let elements = checker.slice(pos + 4, len * T::SIZE);
+        Ok(elements
+            .chunks_exact(T::SIZE)
+            .map(|bytes| read_fixed_exact(Some(bytes)))
+            .collect())
+    }
+
+    #[inline]
+    fn element_eq(view: T, owned: &T) -> bool {
+        view.fixed_eq(owned)
+    }
+
+    fn fmt_element(view: T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        view.fmt_fixed(f)
+    }
 }
 
 /// Whether any flag is set (a `const` `||` over a list).

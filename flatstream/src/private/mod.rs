@@ -6,15 +6,17 @@
 //! trait of the field's Rust type, so the generated code stays the same
 //! whatever the field holds: the per-type knowledge (how to build, read,
 //! verify, decode and compare) lives here, in ordinary Rust that is
-//! type-checked once. Derived structs implement
-//! [`TableType`](table::TableType) and derived unit enums
-//! [`EnumType`](enums::EnumType); their `Field` and `VectorElement` impls
-//! forward to the generic `table_*` and `enum_*` functions. One file per
+//! type-checked once. A derived type implements its kind's trait
+//! ([`TableType`](table::TableType), [`EnumType`](enums::EnumType),
+//! [`FixedType`](fixed::FixedType) or [`UnionType`](union::UnionType)) and
+//! names its kind ([`HasKind`](kind::HasKind)); its `Field` and
+//! `VectorElement` then come from blanket impls, written once. One file per
 //! kind of value:
 //!
 //! | file | holds |
 //! |---|---|
 //! | `field.rs` | the [`Field`](field::Field) trait and the views' `Debug` helpers |
+//! | `kind.rs` | kinds: the blanket `Field` and `VectorElement` of derived types |
 //! | `raw.rs` | the reads without bounds checks, and who calls them |
 //! | `table.rs` | derived structs ([`TableType`](table::TableType)) and the views' handles on a verified table |
 //! | `root.rs` | whole messages: verify and view or decode the root, file identifiers |
@@ -32,8 +34,9 @@
 //!
 //! Views read verified buffers without bounds checks (through
 //! [`raw`]), so the traits that say how a type is checked and read are
-//! `unsafe trait`s: `Field`, `TableType`, `UnionType` and
-//! [`VectorElement`](crate::view::VectorElement). The derive writes
+//! `unsafe trait`s: `Field`, `TableType`, `UnionType`,
+//! [`VectorElement`](crate::view::VectorElement), and the kinds'
+//! `FieldKind` and `ElementKind`. The derive writes
 //! `unsafe impl`s whose checks it generates from the same field list as the
 //! reads; a hand-written implementation takes on the same obligation. A
 //! view holds a [`VerifiedTable<'a, T>`](table::VerifiedTable), which only
@@ -44,6 +47,7 @@ pub(crate) mod enums;
 pub(crate) mod field;
 pub(crate) mod fixed;
 pub(crate) mod key;
+pub(crate) mod kind;
 pub(crate) mod raw;
 pub(crate) mod root;
 pub(crate) mod scalar;

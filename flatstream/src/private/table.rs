@@ -1,6 +1,7 @@
 //! Derived structs, stored as FlatBuffers tables: [`TableType`], the
-//! `table_*` functions their `Field` and `VectorElement` impls use, and the
-//! views' handles on a verified table ([`ViewTable`], [`VerifiedTable`]).
+//! `Field` and `VectorElement` of every `TableType` (through
+//! [`TableKind`]), and the views' handles on a verified table
+//! ([`ViewTable`], [`VerifiedTable`]).
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -8,6 +9,7 @@ use core::marker::PhantomData;
 use flatbuffers::{EndianScalar, VOffsetT};
 
 use super::field::push_offset;
+use super::kind::{ElementKind, FieldKind, TableKind};
 use super::raw::{read_at, uoffset_target};
 use super::vector::build_offset_vector;
 use crate::encode::{Builder, Offset, WriteRoot};
@@ -165,6 +167,7 @@ pub(crate) unsafe fn offset_target(table: &ViewTable<'_>, slot: VOffsetT) -> Opt
 pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     table.slot_offset(slot) != 0
 }
+
 /// A derived struct, stored as a FlatBuffers table.
 ///
 /// # Safety
@@ -206,6 +209,13 @@ pub unsafe trait TableType: Sized {
 
     /// Whether a view holds the same value as `owned`.
     fn view_eq(view: Self::View<'_>, owned: &Self) -> bool;
+
+    /// Writes `items` as a vector of tables. A table with a `key` field
+    /// sorts them by it ([`keyed_build_vector`](super::key::keyed_build_vector)).
+    #[inline]
+    fn build_vector<B: Builder>(items: &[Self], builder: &mut B) -> Offset {
+        build_offset_vector(items, builder, Self::build)
+    }
 }
 
 /// A derived struct written as a whole message.
@@ -235,94 +245,142 @@ pub fn table_empty_view<'a, T: TableType>() -> T::View<'a> {
     unsafe { T::view_at(EMPTY_TABLE, 8) }
 }
 
-/// [`Field::push`] for tables.
-#[inline]
-pub fn table_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
-    push_offset(builder, slot, value);
-}
+// SAFETY: `get` reads the table the field's offset points to as a view of
+// `T` (`T::view_at`); `check` checked the offset (`visit_offset`) and the
+// table with `T::check_table`, which `TableType`'s contract ties to
+// `view_at`; `decode_present` makes the same checks.
+unsafe impl<T: TableType> FieldKind<T> for TableKind {
+    type Prepared = Offset;
+    type View<'a> = T::View<'a>;
+    type Default = ();
+    const DEFAULT: () = ();
+    const WIDTH: usize = 4;
+    const REQUIRED: bool = true;
+    const SLOTS: u16 = 1;
 
-/// [`Field::get`] for tables. An absent table, which verification only
-/// lets through behind the unchecked path, reads as an empty table.
-///
-/// # Safety
-///
-/// As [`Field::get`].
-#[inline]
-pub unsafe fn table_get<'a, T: TableType>(table: &ViewTable<'a>, slot: VOffsetT) -> T::View<'a> {
-    // SAFETY: per the caller, the slot holds a verified table offset.
-    match unsafe { offset_target(table, slot) } {
-        // SAFETY: the offset points to a verified table of `T`.
-        Some(loc) => unsafe { T::view_at(table.buf(), loc) },
-        None => table_empty_view::<T>(),
+    #[inline]
+    fn prepare<B: Builder>(value: &T, builder: &mut B) -> Offset {
+        value.build(builder)
+    }
+
+    #[inline]
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
+        push_offset(builder, slot, value);
+    }
+
+    #[inline]
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
+        push_offset(builder, slot, value);
+    }
+
+    /// An absent table, which verification only lets through behind the
+    /// unchecked path, reads as an empty table.
+    #[inline]
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> T::View<'a> {
+        // SAFETY: per the caller, the slot holds a verified table offset.
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a verified table of `T`.
+            Some(loc) => unsafe { T::view_at(table.buf(), loc) },
+            None => table_empty_view::<T>(),
+        }
+    }
+
+    #[inline]
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+        is_present(table, slot)
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| T::check_table(checker, at),
+        )
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<T>> {
+        checker.decode_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| T::decode_table(checker, at),
+        )
+    }
+
+    /// Every field at its default.
+    #[inline]
+    fn absent((): ()) -> T {
+        T::from_view(table_empty_view::<T>())
+    }
+
+    #[inline]
+    fn to_owned(view: T::View<'_>) -> T {
+        T::from_view(view)
+    }
+
+    #[inline]
+    fn view_eq(view: T::View<'_>, owned: &T) -> bool {
+        T::view_eq(view, owned)
+    }
+
+    fn fmt_view(view: T::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
     }
 }
 
-/// [`Field::check`] for tables.
-#[inline(always)]
-pub fn table_check<T: TableType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked {
-    checker.visit_offset(
-        table,
-        slot,
-        required,
-        #[inline(always)]
-        |checker, at| T::check_table(checker, at),
-    )
-}
+// SAFETY: `read_element` follows the offset at `4 + i * 4` to a table read
+// as `T` (`T::view_at`); `check_vector` checked every offset
+// (`offset_vector`) and every table with `T::check_table`.
+unsafe impl<T: TableType> ElementKind<T> for TableKind {
+    type View<'a> = T::View<'a>;
+    const WIDTH: usize = 4;
 
-/// [`VectorElement::check_vector`] for tables.
-#[inline]
-pub fn table_check_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked {
-    checker.offset_vector(pos, T::check_table)
-}
+    #[inline]
+    unsafe fn read_element(buf: &[u8], loc: usize) -> T::View<'_> {
+        // SAFETY: per the caller, `loc` holds an in-bounds offset.
+        let target = unsafe { uoffset_target(buf, loc) };
+        // SAFETY: the offset points to a verified table of `T`.
+        unsafe { T::view_at(buf, target) }
+    }
 
-/// [`VectorElement::read_element`] for tables.
-///
-/// # Safety
-///
-/// `buf[loc..]` must hold a verified offset to a table of `T`.
-#[inline]
-pub unsafe fn table_read_element<T: TableType>(buf: &[u8], loc: usize) -> T::View<'_> {
-    // SAFETY: per the caller, `loc` holds an in-bounds offset.
-    let target = unsafe { uoffset_target(buf, loc) };
-    // SAFETY: the offset points to a verified table of `T`.
-    unsafe { T::view_at(buf, target) }
-}
+    fn build_vector<B: Builder>(items: &[T], builder: &mut B) -> Offset {
+        T::build_vector(items, builder)
+    }
 
-/// [`VectorElement::build_vector`] for tables.
-pub fn table_build_vector<T: TableType, B: Builder>(items: &[T], builder: &mut B) -> Offset {
-    build_offset_vector(items, builder, T::build)
-}
+    #[inline]
+    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        checker.offset_vector(pos, T::check_table)
+    }
 
-/// [`Field::decode_present`] for tables.
-#[inline(always)]
-pub fn table_decode_present<T: TableType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked<Option<T>> {
-    checker.decode_offset(
-        table,
-        slot,
-        required,
-        #[inline(always)]
-        |checker, at| T::decode_table(checker, at),
-    )
-}
+    fn element_to_owned(view: T::View<'_>) -> T {
+        T::from_view(view)
+    }
 
-/// [`Field::absent`] for tables: every field at its default.
-#[inline]
-pub fn table_absent<T: TableType>() -> T {
-    T::from_view(table_empty_view::<T>())
-}
+    #[inline]
+    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
+        checker.offset_vector_decode(pos, T::decode_table)
+    }
 
-/// [`VectorElement::decode_vector`] for tables.
-#[inline]
-pub fn table_decode_vector<T: TableType>(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
-    checker.offset_vector_decode(pos, T::decode_table)
+    fn element_eq(view: T::View<'_>, owned: &T) -> bool {
+        T::view_eq(view, owned)
+    }
+
+    fn fmt_element(view: T::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
+    }
 }

@@ -6,6 +6,7 @@ use core::fmt;
 use flatbuffers::VOffsetT;
 
 use super::field::push_offset;
+use super::kind::{FieldKind, UnionKind};
 use super::raw::uoffset_target;
 use super::root::check_identifier;
 use super::table::{offset_target, TableType, ViewTable};
@@ -86,13 +87,13 @@ impl fmt::Debug for UnionPrepared {
 
 /// [`Field::prepare`] for unions.
 #[inline]
-pub fn union_prepare<U: UnionType, B: Builder>(value: &U, builder: &mut B) -> UnionPrepared {
+fn union_prepare<U: UnionType, B: Builder>(value: &U, builder: &mut B) -> UnionPrepared {
     UnionPrepared(value.build_union(builder))
 }
 
 /// [`Field::push`] for unions: the tag at `slot`, the table at the next.
 #[inline]
-pub fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared) {
+fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared) {
     if let Some((tag, offset)) = value.0 {
         builder.push_slot_always::<u8>(slot, tag);
         push_offset(builder, slot + 2, offset);
@@ -105,7 +106,7 @@ pub fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepa
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
     unsafe { table.scalar::<u8>(slot) }.unwrap_or(0) != 0
 }
@@ -118,7 +119,7 @@ pub unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 ///
 /// As [`Field::get`].
 #[inline]
-pub unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
+unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
     // SAFETY: per the caller, the slot, when present, holds a verified
     // `u8` tag.
     let tag = unsafe { table.scalar::<u8>(slot) }.unwrap_or(0);
@@ -180,7 +181,7 @@ fn union_visit<U: UnionType, T>(
 
 /// [`Field::check`] for unions.
 #[inline]
-pub fn union_check<U: UnionType>(
+fn union_check<U: UnionType>(
     checker: &mut Checker<'_>,
     table: &TableAt<'_>,
     slot: VOffsetT,
@@ -191,7 +192,7 @@ pub fn union_check<U: UnionType>(
 
 /// [`Field::decode_present`] for unions.
 #[inline]
-pub fn union_decode_present<U: UnionType>(
+fn union_decode_present<U: UnionType>(
     checker: &mut Checker<'_>,
     table: &TableAt<'_>,
     slot: VOffsetT,
@@ -210,8 +211,88 @@ pub fn union_decode_present<U: UnionType>(
 /// [`Field::absent`] for unions: what the view of an absent union decodes
 /// to (the `other` variant when there is one).
 #[inline]
-pub fn union_absent<U: UnionType>() -> U {
+fn union_absent<U: UnionType>() -> U {
     U::from_view(U::view_absent())
+}
+
+// SAFETY: `get` (`union_get`) reads the tag, then the value only for a tag
+// the union knows; `check` (`union_check`) checked the tag, and the value
+// as the tag's variant (`UnionType::check_union`, tied to `view_union` by
+// `UnionType`'s contract); `decode_present` makes the same checks.
+unsafe impl<U: UnionType> FieldKind<U> for UnionKind {
+    type Prepared = UnionPrepared;
+    type View<'a> = U::View<'a>;
+    type Default = ();
+    const DEFAULT: () = ();
+    const WIDTH: usize = 4;
+    const REQUIRED: bool = !U::HAS_OTHER;
+    const SLOTS: u16 = 2;
+
+    #[inline]
+    fn prepare<B: Builder>(value: &U, builder: &mut B) -> UnionPrepared {
+        union_prepare(value, builder)
+    }
+
+    #[inline]
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared, _default: ()) {
+        union_push(builder, slot, value);
+    }
+
+    #[inline]
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared) {
+        union_push(builder, slot, value);
+    }
+
+    #[inline]
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> U::View<'a> {
+        // SAFETY: forwarded to the caller.
+        unsafe { union_get::<U>(table, slot) }
+    }
+
+    #[inline]
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { union_present(table, slot) }
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        union_check::<U>(checker, table, slot, required)
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<U>> {
+        union_decode_present::<U>(checker, table, slot, required)
+    }
+
+    #[inline]
+    fn absent((): ()) -> U {
+        union_absent::<U>()
+    }
+
+    #[inline]
+    fn to_owned(view: U::View<'_>) -> U {
+        U::from_view(view)
+    }
+
+    #[inline]
+    fn view_eq(view: U::View<'_>, owned: &U) -> bool {
+        U::view_eq(view, owned)
+    }
+
+    fn fmt_view(view: U::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
+    }
 }
 
 /// The error for a union tag `tag`, at `pos`, that `U` does not know.

@@ -5,6 +5,7 @@ use core::fmt;
 use flatbuffers::VOffsetT;
 
 use super::field::{Field, FieldDebug};
+use super::kind::{BoxKind, FieldKind, HasKind};
 use super::table::ViewTable;
 use crate::encode::Builder;
 use crate::verify::{Checked, Checker, TableAt};
@@ -94,8 +95,15 @@ unsafe impl<T: Field> Field for Option<T> {
     }
 }
 
+/// `Box<T>` takes its `Field` from `BoxKind`: a direct impl would
+/// overlap the blanket one, as another crate may implement `HasKind` for a
+/// `Box` of its own type.
+impl<T: Field> HasKind for Box<T> {
+    type Kind = BoxKind;
+}
+
 // SAFETY: forwards every check and read to `T`.
-unsafe impl<T: Field> Field for Box<T> {
+unsafe impl<T: Field> FieldKind<Box<T>> for BoxKind {
     type Prepared = T::Prepared;
     type View<'a> = T::View<'a>;
     type Default = T::Default;
@@ -105,8 +113,8 @@ unsafe impl<T: Field> Field for Box<T> {
     const SLOTS: u16 = T::SLOTS;
 
     #[inline]
-    fn prepare<B: Builder>(&self, builder: &mut B) -> T::Prepared {
-        T::prepare(self, builder)
+    fn prepare<B: Builder>(value: &Box<T>, builder: &mut B) -> T::Prepared {
+        T::prepare(value, builder)
     }
 
     #[inline]
