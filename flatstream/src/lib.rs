@@ -28,10 +28,12 @@ mod xxh3;
 pub mod __private {
     pub use flatbuffers;
 
-    pub use crate::encode::{serialize_message, Builder, MessageBuilder, Offset};
-    pub use crate::error::Result;
+    pub use crate::encode::{
+        serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot,
+    };
+    pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
     pub use crate::private::enums::{EnumType, Repr};
-    pub use crate::private::field::{debug_with, Field};
+    pub use crate::private::field::{debug_with, DebugWith, Field, FieldDebug};
     pub use crate::private::fixed::{
         any_of, fixed_layout, fixed_slice, fixed_slice_mut, FixedType,
     };
@@ -49,7 +51,7 @@ pub mod __private {
     };
     pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
     pub use crate::serialize::{StreamDeserialize, StreamSerialize};
-    pub use crate::verify::{Checked, Checker, TableAt};
+    pub use crate::verify::{Checked, Checker, Invalid, TableAt};
     pub use crate::view::{Vector, VectorElement};
 }
 

@@ -64,7 +64,7 @@ pub trait KeyedTable: TableType {
     fn view_key_cmp(view: Self::View<'_>, key: &Self::Query) -> core::cmp::Ordering;
 }
 
-/// [`VectorElement::build_vector`] for keyed tables: the items sorted by
+/// [`VectorElement::build_vector`](crate::view::VectorElement::build_vector) for keyed tables: the items sorted by
 /// key (stably), as binary search needs.
 pub fn keyed_build_vector<T: KeyedTable, B: Builder>(items: &[T], builder: &mut B) -> Offset {
     let mut order: Vec<&T> = items.iter().collect();

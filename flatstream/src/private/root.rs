@@ -11,7 +11,7 @@ use crate::verify::Checker;
 ///
 /// # Errors
 ///
-/// [`Error::Verification`] with the rule, offset and path of the first
+/// [`Error::Verification`](crate::Error::Verification) with the rule, offset and path of the first
 /// problem found.
 #[inline]
 pub fn root<'a, T: TableType>(

@@ -125,7 +125,8 @@ impl<'a, T: ?Sized> VerifiedTable<'a, T> {
         }
     }
 
-    /// The table, to read `T`'s fields from with [`Field::get`].
+    /// The table, to read `T`'s fields from with
+    /// [`Field::get`](super::field::Field::get).
     #[inline(always)]
     pub fn table(&self) -> &ViewTable<'a> {
         &self.table

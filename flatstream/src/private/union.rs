@@ -85,13 +85,13 @@ impl fmt::Debug for UnionPrepared {
     }
 }
 
-/// [`Field::prepare`] for unions.
+/// `Field::prepare` for unions.
 #[inline]
 fn union_prepare<U: UnionType, B: Builder>(value: &U, builder: &mut B) -> UnionPrepared {
     UnionPrepared(value.build_union(builder))
 }
 
-/// [`Field::push`] for unions: the tag at `slot`, the table at the next.
+/// `Field::push` for unions: the tag at `slot`, the table at the next.
 #[inline]
 fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared) {
     if let Some((tag, offset)) = value.0 {
@@ -100,24 +100,24 @@ fn union_push<B: Builder>(builder: &mut B, slot: VOffsetT, value: UnionPrepared)
     }
 }
 
-/// [`Field::present`] for unions: a tag other than 0 is stored.
+/// `Field::present` for unions: a tag other than 0 is stored.
 ///
 /// # Safety
 ///
-/// As [`Field::get`].
+/// As `Field::get`.
 #[inline]
 unsafe fn union_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
     // SAFETY: per the caller, the slot holds a verified `u8` tag.
     unsafe { table.scalar::<u8>(slot) }.unwrap_or(0) != 0
 }
 
-/// [`Field::get`] for unions. The value slot is read only for a tag the
+/// `Field::get` for unions. The value slot is read only for a tag the
 /// union knows: for tag 0 and unknown tags (which verification lets
 /// through to the `other` variant) it was never checked.
 ///
 /// # Safety
 ///
-/// As [`Field::get`].
+/// As `Field::get`.
 #[inline]
 unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> U::View<'a> {
     // SAFETY: per the caller, the slot, when present, holds a verified
@@ -179,7 +179,7 @@ fn union_visit<U: UnionType, T>(
     }
 }
 
-/// [`Field::check`] for unions.
+/// `Field::check` for unions.
 #[inline]
 fn union_check<U: UnionType>(
     checker: &mut Checker<'_>,
@@ -190,7 +190,7 @@ fn union_check<U: UnionType>(
     union_visit::<U, ()>(checker, table, slot, required, || (), U::check_union).map(drop)
 }
 
-/// [`Field::decode_present`] for unions.
+/// `Field::decode_present` for unions.
 #[inline]
 fn union_decode_present<U: UnionType>(
     checker: &mut Checker<'_>,
@@ -208,7 +208,7 @@ fn union_decode_present<U: UnionType>(
     )
 }
 
-/// [`Field::absent`] for unions: what the view of an absent union decodes
+/// `Field::absent` for unions: what the view of an absent union decodes
 /// to (the `other` variant when there is one).
 #[inline]
 fn union_absent<U: UnionType>() -> U {
