@@ -9,23 +9,13 @@
 //! Needs `flatc` (Debian: `flatbuffers-compiler`); without it the flatc
 //! comparisons are skipped locally and fail when `CI=true`.
 
-#[path = "interop/types.rs"]
-mod types;
-
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../examples/telemetry_agent.rs"]
-mod telemetry_agent;
-
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../examples/multi_type_stream.rs"]
-mod multi_type_stream;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use flatstream::schema::SchemaDoc;
 use flatstream::{Error, StreamSerialize, VerifyErrorKind};
+use flatstream_testkit::interop as types;
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------- flatc
@@ -356,53 +346,10 @@ fn interop_schemas_match_flatc() {
     let events: Vec<Vec<u8>> = (0..9).map(|i| payload(&types::sample_event(i))).collect();
     compare_with_flatc(&committed("event.fbs"), &events);
 
-    use telemetry_agent::{Event, Level, Location, Reading};
-    let telemetry: Vec<Vec<u8>> = (0..6u64)
-        .map(|n| {
-            payload(&Event {
-                timestamp: 1_700_000_000_000 + n,
-                level: [Level::Debug, Level::Info, Level::Warn, Level::Error][n as usize % 4],
-                source: format!("node-{n}"),
-                tags: (0..n).map(|i| format!("t{i}")).collect(),
-                readings: (0..n % 3)
-                    .map(|i| Reading {
-                        sensor: format!("s{i}"),
-                        value: n as f64 / 7.0,
-                    })
-                    .collect(),
-                location: (n % 2 == 0).then_some(Location {
-                    latitude: 48.8566 + n as f64,
-                    longitude: -2.3522,
-                }),
-            })
-        })
-        .collect();
-    compare_with_flatc(&committed("telemetry_event.fbs"), &telemetry);
-
-    use multi_type_stream::{Halt, Message, Price, Quote, Trade};
-    let price = |ticks| Price { ticks, scale: 2 };
-    let market = [
-        Message::Trade(Trade {
-            symbol: "ACME".into(),
-            price: price(12_345),
-            size: 100,
-        }),
-        Message::Quote(Quote {
-            symbol: "ACME".into(),
-            bid: price(12_340),
-            ask: price(i64::MIN),
-        }),
-        Message::Halt(Halt {
-            symbol: "ACME".into(),
-            reason: Some("volatility \"pause\"".into()),
-        }),
-        Message::Halt(Halt {
-            symbol: String::new(),
-            reason: None,
-        }),
-    ];
-    let market: Vec<Vec<u8>> = market.iter().map(payload).collect();
-    compare_with_flatc(&committed("market_message.fbs"), &market);
+    // The telemetry event of the API, with its exported schema.
+    use flatstream_testkit::telemetry::{self, Event};
+    let telemetry: Vec<Vec<u8>> = telemetry::events(24).iter().map(payload).collect();
+    compare_with_flatc(&flatstream::schema::<Event>(), &telemetry);
 }
 
 // ---------------------------------- generated values of every kind

@@ -13,6 +13,11 @@ use serde_json::Value;
 
 const EVENTS: u64 = 500;
 
+/// The `n`th event of the files the tests write.
+fn observe(n: u64) -> Event {
+    events(n as usize + 1).swap_remove(n as usize)
+}
+
 /// A telemetry file in a fresh temporary directory, with the offset and
 /// payload length of each frame.
 struct Recording {
@@ -371,7 +376,10 @@ fn cat_prints_every_message_as_a_json_line() {
         assert_eq!(message["timestamp"], event.timestamp);
         assert_eq!(message["source"], event.source.as_str());
         assert_eq!(message["tags"].as_array().unwrap().len(), event.tags.len());
-        assert_eq!(message["readings"][0]["sensor"], "cpu");
+        assert_eq!(
+            message["readings"][0]["sensor"],
+            event.readings[0].sensor.as_str()
+        );
         let value = message["readings"][0].get("value").and_then(Value::as_f64);
         assert_eq!(value.unwrap_or(0.0), event.readings[0].value);
         // Enums by name; a field equal to its default is not stored.
@@ -464,12 +472,14 @@ fn cat_reports_payloads_that_do_not_match_the_schema() {
     let mut bytes = std::fs::read(&recording.path).unwrap();
     let (offset, len) = recording.frames[7];
     let frame = offset as usize + 4..(offset + 4 + len) as usize;
+    let source = format!("{}\0", observe(7).source);
     let nul = bytes[frame.clone()]
-        .windows(7)
-        .position(|w| w == b"node-7\0")
+        .windows(source.len())
+        .position(|w| w == source.as_bytes())
         .unwrap()
         + frame.start
-        + 6;
+        + source.len()
+        - 1;
     bytes[nul] = b'!';
     std::fs::write(&recording.path, bytes).unwrap();
 
@@ -526,9 +536,9 @@ fn self_describing<C: Checksum + Copy>(checksum: C) -> Recording {
     let mut writer =
         StreamWriter::<Event, _, _>::create(&path, ChecksumFramer::new(checksum)).unwrap();
     let mut frames = Vec::new();
-    for n in 0..EVENTS {
+    for event in events(EVENTS as usize) {
         let offset = writer.bytes_written();
-        writer.write(&observe(n)).unwrap();
+        writer.write(&event).unwrap();
         let frame_len = writer.bytes_written() - offset;
         frames.push((offset, frame_len - 4 - C::SIZE as u64));
     }

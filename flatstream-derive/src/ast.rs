@@ -158,6 +158,37 @@ impl Scalar {
     pub fn is_float(self) -> bool {
         matches!(self, Scalar::F32 | Scalar::F64)
     }
+
+    /// The Rust type's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scalar::Bool => "bool",
+            Scalar::U8 => "u8",
+            Scalar::I8 => "i8",
+            Scalar::U16 => "u16",
+            Scalar::I16 => "i16",
+            Scalar::U32 => "u32",
+            Scalar::I32 => "i32",
+            Scalar::U64 => "u64",
+            Scalar::I64 => "i64",
+            Scalar::F32 => "f32",
+            Scalar::F64 => "f64",
+        }
+    }
+
+    /// The values an integer scalar holds (`i64`'s for the others).
+    pub fn range(self) -> (i128, i128) {
+        match self {
+            Scalar::U8 => (0, u8::MAX.into()),
+            Scalar::I8 => (i8::MIN.into(), i8::MAX.into()),
+            Scalar::U16 => (0, u16::MAX.into()),
+            Scalar::I16 => (i16::MIN.into(), i16::MAX.into()),
+            Scalar::U32 => (0, u32::MAX.into()),
+            Scalar::I32 => (i32::MIN.into(), i32::MAX.into()),
+            Scalar::U64 => (0, u64::MAX.into()),
+            _ => (i64::MIN.into(), i64::MAX.into()),
+        }
+    }
 }
 
 /// A unit enum.
@@ -526,11 +557,11 @@ fn enum_from_ast<'a>(ctxt: &Ctxt, input: &'a DeriveInput, data: &'a syn::DataEnu
     Data::Enum(EnumDef { repr, variants })
 }
 
-/// `T` in `Box<T>`.
-fn boxed_argument(ty: &Type) -> Option<&Type> {
+/// `T` in `Box<T>`, `Vec<T>` or `Option<T>`: the first type argument.
+pub fn type_argument(ty: &Type) -> Option<&Type> {
     match ty {
-        Type::Paren(inner) => boxed_argument(&inner.elem),
-        Type::Group(inner) => boxed_argument(&inner.elem),
+        Type::Paren(inner) => type_argument(&inner.elem),
+        Type::Group(inner) => type_argument(&inner.elem),
         Type::Path(path) => match &path.path.segments.last()?.arguments {
             PathArguments::AngleBracketed(args) => match args.args.first()? {
                 GenericArgument::Type(inner) => Some(inner),
@@ -582,7 +613,7 @@ fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
                     Ok(Kind::Named) => Some(&field.ty),
                     Ok(Kind::Boxed(_)) => {
                         boxed = true;
-                        boxed_argument(&field.ty)
+                        type_argument(&field.ty)
                     }
                     Ok(_) | Err(_) => {
                         let ty = &field.ty;
@@ -680,4 +711,16 @@ fn parse_repr(ctxt: &Ctxt, attrs: &[Attribute]) -> Repr {
         }
     }
     repr
+}
+
+/// The name of an identifier without `r#`.
+pub trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        let name = self.to_string();
+        name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
+    }
 }

@@ -212,13 +212,13 @@ fn default_fits(scalar: Scalar, lit: &Lit) -> Result<(), String> {
         (Scalar::F32 | Scalar::F64, Lit::Float(_)) => true,
         (Scalar::F32 | Scalar::F64, Lit::Int(int)) => int.suffix().is_empty(),
         (scalar, Lit::Int(int)) if !scalar.is_float() && scalar != Scalar::Bool => {
-            let (min, max) = int_range(scalar);
+            let (min, max) = scalar.range();
             return match int.base10_parse::<i128>() {
                 Ok(value) if (min..=max).contains(&value) => Ok(()),
                 _ => Err(format!(
                     "default {} does not fit a field of type `{}` ({min}..={max})",
                     int.base10_digits(),
-                    scalar_name(scalar)
+                    scalar.name()
                 )),
             };
         }
@@ -234,37 +234,8 @@ fn default_fits(scalar: Scalar, lit: &Lit) -> Result<(), String> {
         };
         Err(format!(
             "the default of a field of type `{}` must be {expected}",
-            scalar_name(scalar)
+            scalar.name()
         ))
-    }
-}
-
-fn int_range(scalar: Scalar) -> (i128, i128) {
-    match scalar {
-        Scalar::U8 => (0, u8::MAX.into()),
-        Scalar::I8 => (i8::MIN.into(), i8::MAX.into()),
-        Scalar::U16 => (0, u16::MAX.into()),
-        Scalar::I16 => (i16::MIN.into(), i16::MAX.into()),
-        Scalar::U32 => (0, u32::MAX.into()),
-        Scalar::I32 => (i32::MIN.into(), i32::MAX.into()),
-        Scalar::U64 => (0, u64::MAX.into()),
-        _ => (i64::MIN.into(), i64::MAX.into()),
-    }
-}
-
-fn scalar_name(scalar: Scalar) -> &'static str {
-    match scalar {
-        Scalar::Bool => "bool",
-        Scalar::U8 => "u8",
-        Scalar::I8 => "i8",
-        Scalar::U16 => "u16",
-        Scalar::I16 => "i16",
-        Scalar::U32 => "u32",
-        Scalar::I32 => "i32",
-        Scalar::U64 => "u64",
-        Scalar::I64 => "i64",
-        Scalar::F32 => "f32",
-        Scalar::F64 => "f64",
     }
 }
 

@@ -12,21 +12,51 @@ mod encode;
 mod error;
 pub mod framing;
 mod header;
+mod private;
 mod reader;
 pub mod schema;
 mod serialize;
 mod sink;
 mod slice;
-mod unchecked;
 mod verify;
 pub mod view;
 mod writer;
 #[cfg(feature = "xxhash")]
 mod xxh3;
 
+/// What the code `#[derive(StreamSerialize)]` generates names: re-exports
+/// of `private` and of the runtime. Not public API.
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
+pub mod __private {
+    pub use flatbuffers;
+
+    pub use crate::encode::{
+        serialize_message, Builder, Encoder, MessageBuilder, Offset, WriteRoot,
+    };
+    pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
+    pub use crate::header::StreamHeader;
+    pub use crate::private::enums::{EnumType, Repr};
+    pub use crate::private::field::{debug_with, DebugWith, Field, FieldDebug};
+    pub use crate::private::fixed::{
+        any_of, fixed_layout, fixed_slice, fixed_slice_mut, FixedType,
+    };
+    pub use crate::private::key::{keyed_build_vector, KeyField, KeyedTable};
+    pub use crate::private::kind::{
+        BoxKind, ElementKind, EnumKind, FieldKind, FixedKind, HasKind, TableKind, UnionKind,
+    };
+    pub use crate::private::root::{check_identifier, decode_root, root, root_unchecked};
+    pub use crate::private::table::{
+        table_empty_view, TableMessage, TableType, VerifiedTable, ViewTable,
+    };
+    pub use crate::private::union::{
+        boxed, union_check_variant, union_decode_variant, union_root, union_root_unchecked,
+        union_unknown_tag, UnionMessage, UnionPrepared, UnionType,
+    };
+    pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
+    pub use crate::serialize::{StreamDeserialize, StreamSerialize};
+    pub use crate::verify::{Checked, Checker, Invalid, TableAt};
+    pub use crate::view::{Vector, VectorElement};
+}
 
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]

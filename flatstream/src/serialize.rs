@@ -9,6 +9,7 @@ use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
 use crate::encode::{serialize_message, MessageBuilder};
 use crate::error::Result;
+use crate::private::root::{string_root, string_root_unchecked};
 
 /// A type that can be written as one FlatBuffers message.
 ///
@@ -237,13 +238,13 @@ impl StreamDeserialize for String {
     }
 
     fn view_with_options<'a>(payload: &'a [u8], options: &VerifierOptions) -> Result<&'a str> {
-        crate::__private::string_root(payload, options)
+        string_root(payload, options)
     }
 
     unsafe fn view_unchecked(payload: &[u8]) -> &str {
         // SAFETY: the caller guarantees `payload` is a valid string buffer:
         // a root offset to a length-prefixed UTF-8 string in bounds.
-        unsafe { crate::unchecked::str_at(payload, crate::unchecked::uoffset_target(payload, 0)) }
+        unsafe { string_root_unchecked(payload) }
     }
 }
 

@@ -62,8 +62,11 @@ use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 
-use crate::__private::{Builder, Checked, Checker, LittleEndian, Offset};
-use crate::unchecked::{read_at, str_at, uoffset_target};
+use crate::encode::{Builder, Offset};
+use crate::private::key::KeyedTable;
+use crate::private::raw::read_at;
+use crate::private::table::TableType;
+use crate::verify::{Checked, Checker};
 
 /// A type that can be an element of a FlatBuffers vector.
 ///
@@ -255,7 +258,7 @@ impl<'a, T: VectorElement> Vector<'a, T> {
     /// The bytes of the elements, `WIDTH` each (empty when they are not
     /// all in the buffer, which verification rules out).
     #[inline]
-    fn element_bytes(&self) -> &'a [u8] {
+    pub(crate) fn element_bytes(&self) -> &'a [u8] {
         self.len
             .checked_mul(T::WIDTH)
             .and_then(|size| self.buf.get(self.start..self.start.checked_add(size)?))
@@ -265,8 +268,7 @@ impl<'a, T: VectorElement> Vector<'a, T> {
 
 impl<'a, T> Vector<'a, T>
 where
-    T: crate::__private::KeyedTable
-        + for<'x> VectorElement<View<'x> = <T as crate::__private::TableType>::View<'x>>,
+    T: KeyedTable + for<'x> VectorElement<View<'x> = <T as TableType>::View<'x>>,
 {
     /// The element whose `key` field equals `key`, by binary search.
     ///
@@ -460,119 +462,3 @@ impl<T: VectorElement> DoubleEndedIterator for Iter<'_, T> {
 impl<T: VectorElement> ExactSizeIterator for Iter<'_, T> {}
 
 impl<T: VectorElement> FusedIterator for Iter<'_, T> {}
-
-macro_rules! scalar_elements {
-    ($($ty:ty),*) => {$(
-        // SAFETY: `read_element` reads one `$ty` at `4 + i * WIDTH`, inside
-        // the `len * size_of::<$ty>()` bytes `Checker::scalar_vector`
-        // checked.
-        unsafe impl VectorElement for $ty {
-            type View<'a> = $ty;
-            const WIDTH: usize = core::mem::size_of::<$ty>();
-
-            #[inline]
-            unsafe fn read_element(buf: &[u8], loc: usize) -> $ty {
-                // SAFETY: the caller guarantees a verified element at `loc`.
-                unsafe { read_at::<$ty>(buf, loc) }
-            }
-
-            #[inline]
-            fn build_vector<B: Builder>(items: &[$ty], builder: &mut B) -> Offset {
-                builder.create_vector(items)
-            }
-
-            #[inline(always)]
-            fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
-                checker.scalar_vector::<$ty>(pos).map(drop)
-            }
-
-            #[inline]
-            fn element_to_owned(view: $ty) -> $ty {
-                view
-            }
-
-            #[inline]
-            fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<$ty>> {
-                let (start, len) = checker.scalar_vector::<$ty>(pos)?;
-                Ok(scalars_from_le(checker.slice(start, len * core::mem::size_of::<$ty>())))
-            }
-
-            fn vector_to_vec(vector: &Vector<'_, $ty>) -> Vec<$ty> {
-                scalars_from_le(vector.element_bytes())
-            }
-
-            #[inline]
-            fn element_eq(view: $ty, owned: &$ty) -> bool {
-                view == *owned
-            }
-
-            fn fmt_element(view: $ty, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&view, f)
-            }
-        }
-    )*};
-}
-
-/// The scalars whose little-endian bytes follow one another in `bytes`,
-/// in one pass.
-#[inline]
-fn scalars_from_le<T: LittleEndian>(bytes: &[u8]) -> Vec<T> {
-    bytes
-        .chunks_exact(core::mem::size_of::<T>())
-        .map(T::from_le_slice)
-        .collect()
-}
-
-scalar_elements!(bool, i8, u16, i16, u32, i32, u64, i64, f32, f64);
-
-// SAFETY: `read_element` follows the offset at `4 + i * 4` to a string;
-// `check_vector` checked each offset (`offset_vector`) and each string.
-unsafe impl VectorElement for String {
-    type View<'a> = &'a str;
-    const WIDTH: usize = 4;
-
-    #[inline]
-    unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
-        // SAFETY: the caller guarantees a verified string offset at `loc`.
-        unsafe {
-            let target = uoffset_target(buf, loc);
-            str_at(buf, target)
-        }
-    }
-
-    fn build_vector<B: Builder>(items: &[String], builder: &mut B) -> Offset {
-        crate::__private::build_offset_vector(items, builder, |item, builder| {
-            builder.create_string(item)
-        })
-    }
-
-    #[inline]
-    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
-        checker.offset_vector(
-            pos,
-            #[inline(always)]
-            |checker, at| checker.string(at),
-        )
-    }
-
-    #[inline]
-    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<String>> {
-        checker.offset_vector_decode(
-            pos,
-            #[inline(always)]
-            |checker, at| checker.string_value(at).map(String::from),
-        )
-    }
-
-    fn element_to_owned(view: &str) -> String {
-        view.to_owned()
-    }
-
-    fn element_eq(view: &str, owned: &String) -> bool {
-        view == owned
-    }
-
-    fn fmt_element(view: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(view, f)
-    }
-}

@@ -3,14 +3,11 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::EnumDef;
+use crate::ast::{EnumDef, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
-    let field_verification = cx.field_verification("enum");
-    let vector_verification = cx.vector_verification("enum");
     let repr = Ident::new(def.repr.name(), Span::call_site());
     let name = ident.unraw_string();
     let literal = |value: i128| match i64::try_from(value) {
@@ -105,105 +102,9 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                 }
             }
 
-            // SAFETY: `get` (`enum_get`) reads the `Repr` at the slot, which
-            // `check` (`enum_check`) read and checked at the same slot.
             #[automatically_derived]
-            unsafe impl #private::Field for #ident {
-                type Prepared = Self;
-                type View<'a> = Self;
-                type Default = Self;
-                const DEFAULT: Self = <Self as #private::EnumType>::DEFAULT;
-                const WIDTH: ::core::primitive::usize =
-                    ::core::mem::size_of::<::core::primitive::#repr>();
-
-                #[inline]
-                fn prepare<__FlatstreamBuilder: #private::Builder>(&self, _: &mut __FlatstreamBuilder) -> Self {
-                    *self
-                }
-
-                #[inline]
-                fn push<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: Self,
-                    default: Self,
-                ) {
-                    #private::enum_push(builder, slot, value, default);
-                }
-
-                #[inline]
-                fn push_always<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: Self,
-                ) {
-                    #private::enum_push_always(builder, slot, value);
-                }
-
-                #[inline]
-                unsafe fn get(
-                    table: &#private::ViewTable<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    default: Self,
-                ) -> Self {
-                    // SAFETY: forwarded to the caller.
-                    unsafe { #private::enum_get(table, slot, default) }
-                }
-
-                #field_verification
-
-                #[inline]
-                fn absent(default: Self) -> Self {
-                    default
-                }
-
-                #[inline]
-                fn to_owned(view: Self) -> Self {
-                    view
-                }
-
-                #[inline]
-                fn view_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
-                    #private::EnumType::to_repr(view) == #private::EnumType::to_repr(*owned)
-                }
-
-                fn fmt_view(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #private::enum_fmt(view, f)
-                }
-            }
-
-            #[automatically_derived]
-            impl #private::FixedType for #ident {
-                const SIZE: ::core::primitive::usize = ::core::mem::size_of::<::core::primitive::#repr>();
-                const ALIGN: ::core::primitive::usize = ::core::mem::size_of::<::core::primitive::#repr>();
-                const CHECKED: ::core::primitive::bool = !#has_other;
-
-                #[inline]
-                fn write_fixed(&self, out: &mut [::core::primitive::u8]) {
-                    #private::EnumFixed::repr_write(*self, out);
-                }
-
-                #[inline]
-                fn read_fixed(bytes: &[::core::primitive::u8]) -> Self {
-                    <Self as #private::EnumFixed>::repr_read(bytes)
-                }
-
-                #[inline(always)]
-                fn check_fixed(
-                    checker: &mut #private::Checker<'_>,
-                    pos: ::core::primitive::usize,
-                ) -> #private::Checked {
-                    #private::enum_check_fixed::<Self>(checker, pos)
-                }
-
-                #[inline]
-                fn fixed_eq(&self, other: &Self) -> ::core::primitive::bool {
-                    #private::EnumType::to_repr(*self) == #private::EnumType::to_repr(*other)
-                }
-
-                fn fmt_fixed(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #private::enum_fmt(*self, f)
-                }
+            impl #private::HasKind for #ident {
+                type Kind = #private::EnumKind;
             }
 
             #[automatically_derived]
@@ -213,48 +114,6 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
                         schema.define_enum(index, #namespace, #name, #underlying, &[#(#schema_variants),*]);
                     }
                     #private::TypeRef::enumeration(#namespace, #name, #schema_default)
-                }
-            }
-
-            // SAFETY: `read_element` reads one `Repr` at `4 + i * WIDTH`,
-            // `WIDTH` being its size, inside the bytes `check_vector`
-            // (`enum_check_vector`) checked.
-            #[automatically_derived]
-            unsafe impl #private::VectorElement for #ident {
-                type View<'a> = Self;
-                const WIDTH: ::core::primitive::usize =
-                    ::core::mem::size_of::<::core::primitive::#repr>();
-
-                #[inline]
-                unsafe fn read_element(
-                    buf: &[::core::primitive::u8],
-                    loc: ::core::primitive::usize,
-                ) -> Self {
-                    // SAFETY: forwarded to the caller.
-                    unsafe { #private::enum_read_element(buf, loc) }
-                }
-
-                fn build_vector<__FlatstreamBuilder: #private::Builder>(
-                    items: &[Self],
-                    builder: &mut __FlatstreamBuilder,
-                ) -> #private::Offset {
-                    #private::enum_build_vector(items, builder)
-                }
-
-                #vector_verification
-
-                #[inline]
-                fn element_to_owned(view: Self) -> Self {
-                    view
-                }
-
-                #[inline]
-                fn element_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
-                    #private::EnumType::to_repr(view) == #private::EnumType::to_repr(*owned)
-                }
-
-                fn fmt_element(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #private::enum_fmt(view, f)
                 }
             }
         };

@@ -5,14 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::verify::UnrawString;
 use super::{schema, Cx};
-use crate::ast::Field;
+use crate::ast::{Field, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let (ident, private) = (cx.ident, &cx.private);
-    let field_verification = cx.field_verification("fixed");
-    let vector_verification = cx.vector_verification("fixed");
     let name = ident.unraw_string();
     let fixed = |field: &Field<'_>| {
         let ty = field.ty;
@@ -101,108 +98,9 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 }
             }
 
-            // SAFETY: `get` (`fixed_get`) reads the struct through a
-            // bounds-checked slice; nothing is read unchecked.
             #[automatically_derived]
-            unsafe impl #private::Field for #ident {
-                type Prepared = Self;
-                type View<'a> = Self;
-                type Default = ();
-                const DEFAULT: () = ();
-                const WIDTH: ::core::primitive::usize = __LAYOUT.1;
-                const REQUIRED: ::core::primitive::bool = true;
-
-                #[inline]
-                fn prepare<__FlatstreamBuilder: #private::Builder>(&self, _: &mut __FlatstreamBuilder) -> Self {
-                    *self
-                }
-
-                #[inline]
-                fn push<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: Self,
-                    _default: (),
-                ) {
-                    #private::fixed_push(builder, slot, value);
-                }
-
-                #[inline]
-                fn push_always<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: Self,
-                ) {
-                    #private::fixed_push(builder, slot, value);
-                }
-
-                #[inline]
-                unsafe fn get(
-                    table: &#private::ViewTable<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    _default: (),
-                ) -> Self {
-                    #private::fixed_get::<Self>(table, slot)
-                }
-
-                #field_verification
-
-                #[inline]
-                fn absent((): ()) -> Self {
-                    #private::fixed_absent::<Self>()
-                }
-
-                #[inline]
-                fn to_owned(view: Self) -> Self {
-                    view
-                }
-
-                #[inline]
-                fn view_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
-                    #private::FixedType::fixed_eq(&view, owned)
-                }
-
-                fn fmt_view(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #private::FixedType::fmt_fixed(&view, f)
-                }
-            }
-
-            // SAFETY: `read_element` reads `SIZE` bytes at `4 + i * WIDTH`,
-            // `WIDTH` being `SIZE`, inside the `len * SIZE` bytes that
-            // `check_vector` (`fixed_check_vector`) checked.
-            #[automatically_derived]
-            unsafe impl #private::VectorElement for #ident {
-                type View<'a> = Self;
-                const WIDTH: ::core::primitive::usize = __LAYOUT.1;
-
-                #[inline]
-                unsafe fn read_element(buf: &[::core::primitive::u8], loc: ::core::primitive::usize) -> Self {
-                    // SAFETY: per the caller, a verified element is at `loc`.
-                    unsafe { #private::fixed_read_element::<Self>(buf, loc) }
-                }
-
-                fn build_vector<__FlatstreamBuilder: #private::Builder>(
-                    items: &[Self],
-                    builder: &mut __FlatstreamBuilder,
-                ) -> #private::Offset {
-                    #private::fixed_build_vector(items, builder)
-                }
-
-                #vector_verification
-
-                #[inline]
-                fn element_to_owned(view: Self) -> Self {
-                    view
-                }
-
-                #[inline]
-                fn element_eq(view: Self, owned: &Self) -> ::core::primitive::bool {
-                    #private::FixedType::fixed_eq(&view, owned)
-                }
-
-                fn fmt_element(view: Self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #private::FixedType::fmt_fixed(&view, f)
-                }
+            impl #private::HasKind for #ident {
+                type Kind = #private::FixedKind;
             }
 
             #schema

@@ -11,12 +11,12 @@ mod union;
 mod verify;
 mod view;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident};
+use syn::{DeriveInput, Ident, Lit};
 
-use crate::ast::{Container, Data, Field};
+use crate::ast::{Container, Data, Field, Kind};
 use crate::check;
 use crate::ctxt::Ctxt;
 
@@ -68,62 +68,6 @@ impl<'a> Cx<'a> {
             ident: container.ident,
             private,
             view: view_ident(container),
-        }
-    }
-
-    /// `Field::check` and `decode_present` of a derived type of kind
-    /// `kind` (`table`, `fixed`, `enum`, `union`): each forwards to the
-    /// runtime function of that kind (`table_check::<Self>`, ...).
-    pub fn field_verification(&self, kind: &str) -> TokenStream {
-        let private = &self.private;
-        let check = quote::format_ident!("{}_check", kind);
-        let decode_present = quote::format_ident!("{}_decode_present", kind);
-        quote! {
-            #[inline(always)]
-            fn check(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked {
-                #private::#check::<Self>(checker, table, slot, required)
-            }
-
-            #[inline(always)]
-            fn decode_present(
-                checker: &mut #private::Checker<'_>,
-                table: &#private::TableAt<'_>,
-                slot: #private::flatbuffers::VOffsetT,
-                required: ::core::primitive::bool,
-            ) -> #private::Checked<::core::option::Option<Self>> {
-                #private::#decode_present::<Self>(checker, table, slot, required)
-            }
-        }
-    }
-
-    /// `VectorElement::check_vector` and `decode_vector` of a derived type
-    /// of kind `kind`, forwarding to the runtime as
-    /// [`field_verification`](Self::field_verification) does.
-    pub fn vector_verification(&self, kind: &str) -> TokenStream {
-        let private = &self.private;
-        let check = quote::format_ident!("{}_check_vector", kind);
-        let decode = quote::format_ident!("{}_decode_vector", kind);
-        quote! {
-            #[inline]
-            fn check_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked {
-                #private::#check::<Self>(checker, pos)
-            }
-
-            #[inline]
-            fn decode_vector(
-                checker: &mut #private::Checker<'_>,
-                pos: ::core::primitive::usize,
-            ) -> #private::Checked<::std::vec::Vec<Self>> {
-                #private::#decode::<Self>(checker, pos)
-            }
         }
     }
 
@@ -188,6 +132,27 @@ impl<'a> Cx<'a> {
                     ::core::result::Result::Ok(out.encode(&#message, #identifier))
                 }
             }
+        }
+    }
+
+    /// The default passed when pushing or reading a field: the `default = ..`
+    /// literal, else the type's own.
+    pub fn default_value(&self, field: &Field<'_>) -> TokenStream {
+        let field_trait = self.field_trait(field);
+        match (&field.attrs.default, &field.kind) {
+            (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
+                // An integer where a float is expected: write it as a float.
+                Lit::Int(int) if scalar.is_float() => {
+                    let mut literal = Literal::f64_unsuffixed(0.0);
+                    if let Ok(value) = int.base10_parse::<i64>() {
+                        literal = Literal::f64_unsuffixed(value as f64);
+                    }
+                    literal.set_span(int.span());
+                    quote!(#literal)
+                }
+                lit => quote!(#lit),
+            },
+            _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
         }
     }
 

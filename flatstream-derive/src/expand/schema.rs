@@ -6,9 +6,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Lit;
 
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::{classify, Field};
+use crate::ast::{classify, Field, UnrawString};
 
 /// The `Schema` impl of a table (or, when `fixed`, a FlatBuffers struct).
 pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {

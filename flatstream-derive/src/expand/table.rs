@@ -1,20 +1,18 @@
 //! Structs: the builder code and the trait impls tying the struct to its
 //! view.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::Lit;
 
-use super::verify::UnrawString;
 use super::{schema, verify, view, Cx};
-use crate::ast::{Field, Kind};
+use crate::ast::{Field, Kind, UnrawString};
 
 /// Everything generated for a struct.
 pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let stored: Vec<&Field<'_>> = fields.iter().filter(|f| f.is_stored()).collect();
     let view_struct = view::view_struct(cx);
-    let view_impls = view::view_impls(cx, fields, &stored);
+    let view_impls = view::view_impls(cx, &stored);
     let check_body = verify::check_body(cx, &stored);
     let decode_body = verify::decode_body(cx, fields);
     let build = build_fn(cx, &stored);
@@ -22,6 +20,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let schema = schema::table(cx, fields, false);
     let keyed = keyed_impl(cx, fields);
     let union_ids = union_id_assertions(cx, &stored);
+    let build_vector = keyed_build_vector(cx, fields);
 
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let name = ident.unraw_string();
@@ -79,6 +78,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
                     #view_eq
                 }
+
+                #build_vector
             }
 
             #traits
@@ -152,7 +153,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         for (field, local) in stored.iter().zip(&locals) {
             let field_trait = cx.field_trait(field);
             let voffset = cx.voffset(field);
-            let default = default_tokens(cx, field);
+            let default = cx.default_value(field);
             let span = field.ty.span();
             let call =
                 quote_spanned!(span=> #field_trait::push(#builder, #voffset, #local, #default));
@@ -190,38 +191,10 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     }
 }
 
-/// The default passed when pushing or reading a field: the `default = ..`
-/// literal, else the type's own.
-pub fn default_tokens(cx: &Cx<'_>, field: &Field<'_>) -> TokenStream {
-    let field_trait = cx.field_trait(field);
-    match (&field.attrs.default, &field.kind) {
-        (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
-            // An integer where a float is expected: write it as a float.
-            Lit::Int(int) if scalar.is_float() => {
-                let mut literal = Literal::f64_unsuffixed(0.0);
-                if let Ok(value) = int.base10_parse::<i64>() {
-                    literal = Literal::f64_unsuffixed(value as f64);
-                }
-                literal.set_span(int.span());
-                quote!(#literal)
-            }
-            lit => quote!(#lit),
-        },
-        _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
-    }
-}
-
 /// The public traits, each a thin layer over `TableType`.
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
-    let field_verification = cx.field_verification("table");
-    let vector_verification = cx.vector_verification("table");
     let stream_serialize = cx.stream_serialize_impl(quote!(#private::TableMessage(self)));
-    let build_vector = if fields_of(cx).iter().any(|f| f.attrs.key.is_some()) {
-        quote!(#private::keyed_build_vector(items, builder))
-    } else {
-        quote!(#private::table_build_vector(items, builder))
-    };
     let check_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
             let value = &identifier.value;
@@ -272,128 +245,26 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
             }
         }
 
-        // SAFETY: `get` reads the table the field's offset points to as a
-        // view of `Self`; `check` (`table_check`) checked the offset and
-        // the table with `Self`'s `check_table`.
         #[automatically_derived]
-        unsafe impl #private::Field for #ident {
-            type Prepared = #private::Offset;
-            type View<'a> = #view<'a>;
-            type Default = ();
-            const DEFAULT: () = ();
-            const WIDTH: ::core::primitive::usize = 4;
-            const REQUIRED: ::core::primitive::bool = true;
-
-            #[inline]
-            fn prepare<__FlatstreamBuilder: #private::Builder>(
-                &self,
-                builder: &mut __FlatstreamBuilder,
-            ) -> #private::Offset {
-                <Self as #private::TableType>::build(self, builder)
-            }
-
-            #[inline]
-            fn push<__FlatstreamBuilder: #private::Builder>(
-                builder: &mut __FlatstreamBuilder,
-                slot: #private::flatbuffers::VOffsetT,
-                value: #private::Offset,
-                _default: (),
-            ) {
-                #private::table_push(builder, slot, value);
-            }
-
-            #[inline]
-            fn push_always<__FlatstreamBuilder: #private::Builder>(
-                builder: &mut __FlatstreamBuilder,
-                slot: #private::flatbuffers::VOffsetT,
-                value: #private::Offset,
-            ) {
-                #private::table_push(builder, slot, value);
-            }
-
-            #[inline]
-            unsafe fn get<'a>(
-                table: &#private::ViewTable<'a>,
-                slot: #private::flatbuffers::VOffsetT,
-                _default: (),
-            ) -> #view<'a> {
-                // SAFETY: forwarded to the caller.
-                unsafe { #private::table_get::<Self>(table, slot) }
-            }
-
-            #field_verification
-
-            #[inline]
-            fn absent((): ()) -> Self {
-                #private::table_absent::<Self>()
-            }
-
-            #[inline]
-            fn to_owned(view: #view<'_>) -> Self {
-                <Self as #private::TableType>::from_view(view)
-            }
-
-            #[inline]
-            fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
-                <Self as #private::TableType>::view_eq(view, owned)
-            }
-
-            fn fmt_view(
-                view: #view<'_>,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&view, f)
-            }
-        }
-
-        // SAFETY: `read_element` follows the offset at `4 + i * 4` to a
-        // table read as `Self`; `check_vector` (`table_check_vector`)
-        // checked every offset and table with `Self`'s `check_table`.
-        #[automatically_derived]
-        unsafe impl #private::VectorElement for #ident {
-            type View<'a> = #view<'a>;
-            const WIDTH: ::core::primitive::usize = 4;
-
-            #[inline]
-            unsafe fn read_element(
-                buf: &[::core::primitive::u8],
-                loc: ::core::primitive::usize,
-            ) -> #view<'_> {
-                // SAFETY: forwarded to the caller.
-                unsafe { #private::table_read_element::<Self>(buf, loc) }
-            }
-
-            fn build_vector<__FlatstreamBuilder: #private::Builder>(
-                items: &[Self],
-                builder: &mut __FlatstreamBuilder,
-            ) -> #private::Offset {
-                #build_vector
-            }
-
-            #vector_verification
-
-            fn element_to_owned(view: #view<'_>) -> Self {
-                <Self as #private::TableType>::from_view(view)
-            }
-
-            fn element_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
-                <Self as #private::TableType>::view_eq(view, owned)
-            }
-
-            fn fmt_element(
-                view: #view<'_>,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&view, f)
-            }
+        impl #private::HasKind for #ident {
+            type Kind = #private::TableKind;
         }
     }
 }
 
-fn fields_of<'a>(cx: &'a Cx<'_>) -> &'a [Field<'a>] {
-    match &cx.container.data {
-        crate::ast::Data::Table(fields) => fields,
-        _ => &[],
+/// `TableType::build_vector` of a table with a `key` field: sorted by it.
+fn keyed_build_vector(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+    if !fields.iter().any(|f| f.attrs.key.is_some()) {
+        return TokenStream::new();
+    }
+    let private = &cx.private;
+    quote! {
+        fn build_vector<__FlatstreamBuilder: #private::Builder>(
+            items: &[Self],
+            builder: &mut __FlatstreamBuilder,
+        ) -> #private::Offset {
+            #private::keyed_build_vector(items, builder)
+        }
     }
 }
 

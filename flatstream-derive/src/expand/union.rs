@@ -6,13 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::UnionVariant;
+use crate::ast::{UnionVariant, UnrawString};
 
 pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let (ident, view, private, vis) = (cx.ident, &cx.view, &cx.private, cx.container.vis);
-    let field_verification = cx.field_verification("union");
     let name = ident.unraw_string();
     let tables: Vec<(&syn::Ident, &syn::Type, u8)> = variants
         .iter()
@@ -211,85 +209,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
                 }
             }
 
-            // SAFETY: `get` (`union_get`) reads the tag, then the value
-            // only for a tag the union knows; `check` (`union_check`)
-            // checked the tag, and the value as the tag's variant.
             #[automatically_derived]
-            unsafe impl #private::Field for #ident {
-                type Prepared = #private::UnionPrepared;
-                type View<'a> = #view<'a>;
-                type Default = ();
-                const DEFAULT: () = ();
-                const WIDTH: ::core::primitive::usize = 4;
-                const REQUIRED: ::core::primitive::bool = !#has_other;
-                const SLOTS: ::core::primitive::u16 = 2;
-
-                #[inline]
-                fn prepare<__FlatstreamBuilder: #private::Builder>(
-                    &self,
-                    builder: &mut __FlatstreamBuilder,
-                ) -> #private::UnionPrepared {
-                    #private::union_prepare(self, builder)
-                }
-
-                #[inline]
-                fn push<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: #private::UnionPrepared,
-                    _default: (),
-                ) {
-                    #private::union_push(builder, slot, value);
-                }
-
-                #[inline]
-                fn push_always<__FlatstreamBuilder: #private::Builder>(
-                    builder: &mut __FlatstreamBuilder,
-                    slot: #private::flatbuffers::VOffsetT,
-                    value: #private::UnionPrepared,
-                ) {
-                    #private::union_push(builder, slot, value);
-                }
-
-                #[inline]
-                unsafe fn get<'a>(
-                    table: &#private::ViewTable<'a>,
-                    slot: #private::flatbuffers::VOffsetT,
-                    _default: (),
-                ) -> #view<'a> {
-                    // SAFETY: forwarded to the caller.
-                    unsafe { #private::union_get::<Self>(table, slot) }
-                }
-
-                #[inline]
-                unsafe fn present(
-                    table: &#private::ViewTable<'_>,
-                    slot: #private::flatbuffers::VOffsetT,
-                ) -> ::core::primitive::bool {
-                    // SAFETY: forwarded to the caller.
-                    unsafe { #private::union_present(table, slot) }
-                }
-
-                #field_verification
-
-                #[inline]
-                fn absent((): ()) -> Self {
-                    #private::union_absent::<Self>()
-                }
-
-                #[inline]
-                fn to_owned(view: #view<'_>) -> Self {
-                    <Self as #private::UnionType>::from_view(view)
-                }
-
-                #[inline]
-                fn view_eq(view: #view<'_>, owned: &Self) -> ::core::primitive::bool {
-                    <Self as #private::UnionType>::view_eq(view, owned)
-                }
-
-                fn fmt_view(view: #view<'_>, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::fmt::Debug::fmt(&view, f)
-                }
+            impl #private::HasKind for #ident {
+                type Kind = #private::UnionKind;
             }
 
             #stream_serialize

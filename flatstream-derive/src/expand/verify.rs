@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::Cx;
-use crate::ast::Field;
+use crate::ast::{Field, UnrawString};
 
 /// The body of `check_table`, the generated verifier: enter the table,
 /// check every stored field with its slot as a constant, leave.
@@ -51,7 +51,7 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             let field_trait = cx.field_trait(field);
             let voffset = cx.voffset(field);
             let required = field.attrs.required.is_some();
-            let default = super::table::default_tokens(cx, field);
+            let default = cx.default_value(field);
             let label = name.unraw_string();
             let decode = quote_spanned! {field.ty.span()=>
                 #field_trait::decode(
@@ -76,17 +76,5 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         #(#decodes)*
         checker.leave_table();
         ::core::result::Result::Ok(Self { #(#inits),* })
-    }
-}
-
-/// The name of an identifier without `r#`.
-pub trait UnrawString {
-    fn unraw_string(&self) -> String;
-}
-
-impl UnrawString for syn::Ident {
-    fn unraw_string(&self) -> String {
-        let name = self.to_string();
-        name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
     }
 }

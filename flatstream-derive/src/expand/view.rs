@@ -4,12 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{GenericArgument, PathArguments, Type};
+use syn::Type;
 
-use super::table::default_tokens;
-use super::verify::UnrawString;
 use super::Cx;
-use crate::ast::{Field, Kind};
+use crate::ast::{type_argument, Field, Kind, UnrawString};
 
 /// The view struct itself, next to the user's struct.
 pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
@@ -37,7 +35,7 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
 fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
     let field_trait = cx.field_trait(field);
     let voffset = cx.voffset(field);
-    let default = default_tokens(cx, field);
+    let default = cx.default_value(field);
     let read =
         quote_spanned!(field.ty.span()=> #field_trait::get(#table.table(), #voffset, #default));
     quote!(unsafe { #read })
@@ -69,24 +67,8 @@ fn view_type(cx: &Cx<'_>, kind: &Kind, ty: &Type) -> TokenStream {
     }
 }
 
-/// `T` in `Vec<T>` or `Option<T>`.
-fn type_argument(ty: &Type) -> Option<&Type> {
-    match ty {
-        Type::Paren(inner) => type_argument(&inner.elem),
-        Type::Group(inner) => type_argument(&inner.elem),
-        Type::Path(path) => match &path.path.segments.last()?.arguments {
-            PathArguments::AngleBracketed(args) => match args.args.first()? {
-                GenericArgument::Type(inner) => Some(inner),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Accessors and the traits implemented on the view.
-pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> TokenStream {
+pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
     let accessors = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
@@ -130,7 +112,6 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
         }
     });
     let view_name = view.to_string();
-    let from_view = from_view_body(cx, fields);
     quote! {
         #[automatically_derived]
         impl<'a> #view<'a> {
@@ -149,7 +130,7 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
         #[automatically_derived]
         impl ::core::convert::From<#view<'_>> for #ident {
             fn from(view: #view<'_>) -> Self {
-                #from_view
+                <Self as #private::TableType>::from_view(view)
             }
         }
 
@@ -163,14 +144,17 @@ pub fn view_impls(cx: &Cx<'_>, fields: &[Field<'_>], stored: &[&Field<'_>]) -> T
 }
 
 /// Builds the owned struct from `view`: stored fields decoded, the others
-/// `Default::default()`.
+/// `Default::default()`. (Each field is read as its accessor reads it, not
+/// through the accessor: an unsupported field type is then reported once,
+/// at the type, rather than again as an accessor that cannot be called.)
 pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let ident = cx.ident;
+    let view = quote!(view);
     let inits = fields.iter().map(|field| {
         let name = field.ident;
         if field.is_stored() {
             let field_trait = cx.field_trait(field);
-            let read = read_field(cx, field, quote!(view.table));
+            let read = read_field(cx, field, quote!(#view.table));
             quote_spanned! {field.ty.span()=>
                 // SAFETY: as in the accessor.
                 #name: #field_trait::to_owned(#read)
@@ -182,7 +166,8 @@ pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     quote!(#ident { #(#inits),* })
 }
 
-/// Compares the stored fields of `view` and `owned`.
+/// Compares the stored fields of `view`, read as in
+/// [`from_view_body`], and `owned`.
 pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     if stored.is_empty() {
         return quote! {
@@ -190,11 +175,11 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             true
         };
     }
-    let owned = quote!(owned);
+    let (view, owned) = (quote!(view), quote!(owned));
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
-        let read = read_field(cx, field, quote!(view.table));
+        let read = read_field(cx, field, quote!(#view.table));
         quote_spanned! {field.ty.span()=>
             // SAFETY: as in the accessor.
             #field_trait::view_eq(#read, &#owned.#name)

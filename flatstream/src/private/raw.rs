@@ -10,24 +10,27 @@
 //! constructor whose caller vouches for that), and reads only what the
 //! checker checked for that type:
 //!
-//! | caller (in `__private` unless named) | reads | checked by |
+//! | caller (file) | reads | checked by |
 //! |---|---|---|
-//! | `ViewTable::new` | the table's soffset, its vtable's length | `Checker::enter_table` |
-//! | `ViewTable::scalar` (scalar, bool and enum fields: `Field::get`, `enum_get`, `union_get`'s tag) | the field's bytes | `Checker::scalar` / `discriminant` through `Field::check` |
-//! | `offset_target` (`String`, `Vec<u8>`, `Vec<T>`, table and union `Field::get`) | the field's offset | `Checker::offset` in `decode_offset` / `union_visit` |
-//! | `root_offset` (`root_unchecked`, `union_root_unchecked`, `root`) | the root offset | `Checker::root` |
-//! | `str_at`, `vector_bytes_at` (`String` and `Vec<u8>` fields, `String` elements and roots) | a length prefix and the bytes after it | `Checker::string_value`, `scalar_vector::<u8>` |
-//! | `view::Vector::from_raw` | a vector's length prefix | `Checker::vector` in every `check_vector` |
-//! | `VectorElement::read_element` of scalars and enums (`view.rs`, `enum_read_element`) | one element | `Checker::vector` over `len * WIDTH` bytes |
-//! | `table_read_element`, `String`'s `read_element` | one element's offset | `Checker::offset_vector_decode` |
-//! | `fixed_read_element` (`bytes_at`) | one fixed struct's `SIZE` bytes | `fixed_check_vector` |
+//! | `ViewTable::new` (`table.rs`) | the table's soffset, its vtable's length | `Checker::enter_table` |
+//! | `ViewTable::scalar` (`table.rs`; the `get` of scalar and `bool` fields in `scalar.rs`, of enums in `enums.rs`, of a union's tag in `union.rs`) | the field's bytes | `Checker::scalar` / `discriminant` through the type's `check` |
+//! | `offset_target` (`table.rs`; the `get` of `String` and `Vec<u8>` in `string.rs`, `Vec<T>` in `vector.rs`, tables in `table.rs`, unions in `union.rs`) | the field's offset | `Checker::offset` in `visit_offset` / `decode_offset` / `union_visit` |
+//! | `root_unchecked` (`root.rs`), `union_root_unchecked` (`union.rs`), `string_root_unchecked` (`root.rs`) | the root offset | nothing: their callers vouch for the buffer |
+//! | `str_at`, `vector_bytes_at` (`string.rs`: `String` and `Vec<u8>` fields, `String` elements; `root.rs`: `String` roots) | a length prefix and the bytes after it | `Checker::string` / `string_value`, `scalar_vector::<u8>` |
+//! | `Vector::from_raw` (`view.rs`) | a vector's length prefix | `Checker::vector` in every `check_vector` |
+//! | `read_element` of scalars (`scalar.rs`) and of `EnumKind` (`enums.rs`) | one element | `Checker::scalar_vector` over `len * WIDTH` bytes |
+//! | `read_element` of `TableKind` (`table.rs`) and of `String` (`string.rs`) | one element's offset | `Checker::offset_vector` / `offset_vector_decode` |
+//! | `read_element` of `FixedKind` (`fixed.rs`, `bytes_at`) | one fixed struct's `SIZE` bytes | `Checker::vector` over `len * SIZE` bytes |
 //!
 //! Which type a buffer was checked as is carried by the view's type
-//! ([`VerifiedTable<'a, T>`](crate::__private::VerifiedTable)), whose
+//! ([`VerifiedTable<'a, T>`](super::table::VerifiedTable)), whose
 //! constructor is `unsafe`; the traits that say how a type is checked and
-//! read (`Field`, `VectorElement`, `TableType`, `FixedType`, `EnumType`,
-//! `UnionType`) are `unsafe trait`s, so an implementation that checks less
-//! than it reads is its implementor's `unsafe`, never safe code's.
+//! read (`Field`, `VectorElement`, `TableType`, `UnionType`, and the kinds'
+//! `FieldKind` and `ElementKind`) are `unsafe trait`s, so an implementation
+//! that checks less than it reads is its implementor's `unsafe`, never
+//! safe code's. (`EnumType` and `FixedType` are safe: their kinds read an
+//! enum as its sealed `Repr`, and a fixed struct through its `SIZE`
+//! alone.)
 
 use flatbuffers::EndianScalar;
 

@@ -1,0 +1,171 @@
+//! The [`Field`] trait, through which the generated code builds, reads,
+//! checks, decodes and compares every field, and the `Debug` helpers of
+//! views.
+
+use core::fmt;
+
+use flatbuffers::VOffsetT;
+
+use super::table::{is_present, ViewTable};
+use crate::encode::{Builder, Offset};
+use crate::schema::{Schema, SchemaBuilder, TypeRef};
+use crate::verify::{Checked, Checker, TableAt};
+
+/// How values of a Rust type are stored in, read from and verified in a
+/// table slot.
+///
+/// Implemented here for scalars, `bool`, `String`, `Vec<u8>`, `Vec<T>` and
+/// `Option<T>`, and for every type that names a kind
+/// ([`HasKind`](super::kind::HasKind): derived types, `Box<T>`) by one
+/// blanket impl over the kind's [`FieldKind`](super::kind::FieldKind).
+///
+/// # Safety
+///
+/// Views read fields without bounds checks. An implementation must make
+/// [`get`](Self::get) and [`present`](Self::present) read only bytes that
+/// [`check`](Self::check) (and [`decode_present`](Self::decode_present),
+/// which must accept exactly the same tables) found in bounds, aligned and
+/// valid for this type, for every table `check` accepts; and `SLOTS` must
+/// be the number of slots `check` and `get` use.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a field type flatstream can store",
+    label = "unsupported field type",
+    note = "derive `StreamSerialize` on `{Self}`, or use a supported type: bool, u8..u64, i8..i64, f32, f64, String, Vec<u8>, Vec<T>, Box<T>, Option<T>, derived structs and unit enums"
+)]
+pub unsafe trait Field: Sized + Schema {
+    /// What is left after the first build phase (children written): the
+    /// value itself for scalars, an offset for everything else.
+    type Prepared: Copy;
+    /// What the view's accessor returns.
+    type View<'a>: Copy;
+    /// The type of the field's default: the value for scalars and enums,
+    /// `()` for types without one.
+    type Default: Copy;
+    /// The default when the field carries no `default = ...` attribute.
+    const DEFAULT: Self::Default;
+    /// Bytes the field takes inline in the table (to order slots by size).
+    const WIDTH: usize;
+    /// Whether a verified table must contain the field.
+    const REQUIRED: bool = false;
+    /// How many slots the field takes: 2 for a union (type tag, then
+    /// table), 1 for everything else.
+    const SLOTS: u16 = 1;
+
+    /// Writes what must precede the table (strings, vectors, sub-tables).
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Self::Prepared;
+
+    /// Adds the prepared value to the table under construction, omitting
+    /// it when it equals `default`.
+    fn push<B: Builder>(
+        builder: &mut B,
+        slot: VOffsetT,
+        value: Self::Prepared,
+        default: Self::Default,
+    );
+
+    /// Adds the prepared value to the table under construction.
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Self::Prepared);
+
+    /// Reads the field of `table` at `slot`.
+    ///
+    /// # Safety
+    ///
+    /// `table` must be a verified table whose `slot` holds this type.
+    unsafe fn get<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: Self::Default,
+    ) -> Self::View<'a>;
+
+    /// Whether the field at `slot` holds a value.
+    ///
+    /// # Safety
+    ///
+    /// As [`get`](Self::get).
+    #[inline]
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+        is_present(table, slot)
+    }
+
+    /// Checks the field at `slot` with the generated verifier.
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked;
+
+    /// Checks and decodes the field at `slot` in one pass, with exactly
+    /// the checks of [`check`](Self::check): `None` when the field is
+    /// absent (as [`present`](Self::present) sees it).
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Self>>;
+
+    /// The value of an absent field: what [`get`](Self::get) then
+    /// [`to_owned`](Self::to_owned) give for it.
+    fn absent(default: Self::Default) -> Self;
+
+    /// [`decode_present`](Self::decode_present), an absent field decoded
+    /// as [`absent`](Self::absent).
+    #[inline(always)]
+    fn decode(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+        default: Self::Default,
+    ) -> Checked<Self> {
+        match Self::decode_present(checker, table, slot, required)? {
+            Some(value) => Ok(value),
+            None => Ok(Self::absent(default)),
+        }
+    }
+
+    /// Decodes a view into an owned value.
+    fn to_owned(view: Self::View<'_>) -> Self;
+
+    /// Whether a view holds the same value as `owned`.
+    fn view_eq(view: Self::View<'_>, owned: &Self) -> bool;
+
+    /// Formats a view.
+    fn fmt_view(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// The field's type in the schema.
+    #[inline]
+    fn schema_type(schema: &mut SchemaBuilder) -> TypeRef {
+        <Self as Schema>::describe(schema)
+    }
+}
+
+/// Formats a field view through [`Field::fmt_view`].
+pub struct FieldDebug<'a, T: Field>(pub T::View<'a>);
+
+impl<T: Field> fmt::Debug for FieldDebug<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        T::fmt_view(self.0, f)
+    }
+}
+
+/// Formats through a closure.
+pub struct DebugWith<F>(F);
+
+/// A [`DebugWith`], with the closure's argument lifetime left general.
+pub fn debug_with<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(fmt: F) -> DebugWith<F> {
+    DebugWith(fmt)
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// Pushes an offset; offsets have no default.
+#[inline]
+pub(crate) fn push_offset<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
+    builder.push_slot_always::<Offset>(slot, value);
+}

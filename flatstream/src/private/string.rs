@@ -1,0 +1,236 @@
+//! Strings and byte vectors: an offset in the table slot to a
+//! length-prefixed run of bytes.
+
+use core::fmt;
+
+use flatbuffers::VOffsetT;
+
+use super::field::{push_offset, Field};
+use super::raw::{str_at, uoffset_target, vector_bytes_at};
+use super::table::{offset_target, ViewTable};
+use super::vector::build_offset_vector;
+use crate::encode::{Builder, Offset};
+use crate::verify::{Checked, Checker, TableAt};
+use crate::view::VectorElement;
+
+// SAFETY: `get` follows the field's offset and reads the string there,
+// which `check` checked: the offset (`Checker::offset`), then the string's
+// length, bytes, UTF-8 and terminator (`Checker::string`).
+unsafe impl Field for String {
+    type Prepared = Offset;
+    type View<'a> = &'a str;
+    type Default = ();
+    const DEFAULT: () = ();
+    const WIDTH: usize = 4;
+
+    #[inline]
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_string(self)
+    }
+
+    #[inline]
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
+        push_offset(builder, slot, value);
+    }
+
+    #[inline]
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
+        push_offset(builder, slot, value);
+    }
+
+    #[inline]
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a str {
+        // SAFETY: per the caller, the slot holds a verified string offset.
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a verified string.
+            Some(loc) => unsafe { str_at(table.buf(), loc) },
+            None => "",
+        }
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| checker.string(at),
+        )
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<String>> {
+        checker.decode_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| checker.string_value(at).map(String::from),
+        )
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> String {
+        String::new()
+    }
+
+    fn to_owned(view: &str) -> String {
+        view.into()
+    }
+
+    fn view_eq(view: &str, owned: &String) -> bool {
+        view == owned
+    }
+
+    fn fmt_view(view: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(view, f)
+    }
+}
+
+// SAFETY: `get` follows the field's offset and reads the bytes there,
+// which `check` found in bounds (`Checker::scalar_vector::<u8>`).
+unsafe impl Field for Vec<u8> {
+    type Prepared = Offset;
+    type View<'a> = &'a [u8];
+    type Default = ();
+    const DEFAULT: () = ();
+    const WIDTH: usize = 4;
+
+    #[inline]
+    fn prepare<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_byte_vector(self)
+    }
+
+    #[inline]
+    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
+        push_offset(builder, slot, value);
+    }
+
+    #[inline]
+    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
+        push_offset(builder, slot, value);
+    }
+
+    #[inline]
+    unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a [u8] {
+        // SAFETY: per the caller, the slot holds a verified byte vector.
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a verified byte vector.
+            Some(loc) => unsafe { vector_bytes_at(table.buf(), loc) },
+            None => &[],
+        }
+    }
+
+    #[inline(always)]
+    fn check(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked {
+        checker.visit_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| checker.scalar_vector::<u8>(at).map(drop),
+        )
+    }
+
+    #[inline(always)]
+    fn decode_present(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+    ) -> Checked<Option<Vec<u8>>> {
+        checker.decode_offset(
+            table,
+            slot,
+            required,
+            #[inline(always)]
+            |checker, at| {
+                let (start, len) = checker.scalar_vector::<u8>(at)?;
+                Ok(checker.slice(start, len).to_vec())
+            },
+        )
+    }
+
+    #[inline(always)]
+    fn absent((): ()) -> Vec<u8> {
+        Vec::new()
+    }
+
+    fn to_owned(view: &[u8]) -> Vec<u8> {
+        view.to_vec()
+    }
+
+    fn view_eq(view: &[u8], owned: &Vec<u8>) -> bool {
+        view == owned.as_slice()
+    }
+
+    fn fmt_view(view: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(view, f)
+    }
+}
+
+// SAFETY: `read_element` follows the offset at `4 + i * 4` to a string;
+// `check_vector` checked each offset (`offset_vector`) and each string.
+unsafe impl VectorElement for String {
+    type View<'a> = &'a str;
+    const WIDTH: usize = 4;
+
+    #[inline]
+    unsafe fn read_element(buf: &[u8], loc: usize) -> &str {
+        // SAFETY: the caller guarantees a verified string offset at `loc`.
+        unsafe {
+            let target = uoffset_target(buf, loc);
+            str_at(buf, target)
+        }
+    }
+
+    fn build_vector<B: Builder>(items: &[String], builder: &mut B) -> Offset {
+        build_offset_vector(items, builder, |item, builder| builder.create_string(item))
+    }
+
+    #[inline]
+    fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        checker.offset_vector(
+            pos,
+            #[inline(always)]
+            |checker, at| checker.string(at),
+        )
+    }
+
+    #[inline]
+    fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<String>> {
+        checker.offset_vector_decode(
+            pos,
+            #[inline(always)]
+            |checker, at| checker.string_value(at).map(String::from),
+        )
+    }
+
+    fn element_to_owned(view: &str) -> String {
+        view.to_owned()
+    }
+
+    fn element_eq(view: &str, owned: &String) -> bool {
+        view == owned
+    }
+
+    fn fmt_element(view: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(view, f)
+    }
+}
