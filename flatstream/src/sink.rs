@@ -70,6 +70,7 @@ impl<F: Framer> Framing<F> {
 }
 
 /// Frames `payload`, whose header (if the framer has one) is `header`.
+#[inline]
 fn frame_with<'a, F: Framer>(
     framer: &F,
     scratch: &'a mut Vec<u8>,
@@ -183,6 +184,7 @@ impl<W, F> FrameSink<W, F> {
 
 impl<W: Write, F: Framer> FrameSink<W, F> {
     /// Serializes `message` and writes it as one frame.
+    #[inline]
     pub(crate) fn write<T: StreamSerialize + ?Sized>(&mut self, message: &T) -> Result<()> {
         let frame = self.framing.message(message)?;
         send(&mut self.writer, frame, &mut self.bytes)?;
@@ -207,6 +209,7 @@ impl<W: Write, F: Framer> FrameSink<W, F> {
 
 /// Writes `frame`, adding to `count` every byte the writer took, even when
 /// it fails part way.
+#[inline]
 fn send<W: Write>(writer: &mut W, frame: Frame<'_>, count: &mut u64) -> Result<()> {
     match frame {
         Frame::Whole(bytes) => write_counted(writer, bytes, count),
@@ -217,20 +220,45 @@ fn send<W: Write>(writer: &mut W, frame: Frame<'_>, count: &mut u64) -> Result<(
     }
 }
 
-/// `write_all`, counting what was written.
-fn write_counted<W: Write>(writer: &mut W, mut bytes: &[u8], count: &mut u64) -> Result<()> {
-    while !bytes.is_empty() {
-        match writer.write(bytes) {
-            Ok(0) => return Err(std::io::Error::from(ErrorKind::WriteZero).into()),
+/// `write_all`, counting what was written. One `write` call takes the
+/// whole frame in the common case; the loop is out of line.
+#[inline]
+fn write_counted<W: Write>(writer: &mut W, bytes: &[u8], count: &mut u64) -> Result<()> {
+    match writer.write(bytes) {
+        Ok(n) if n == bytes.len() => {
+            *count += n as u64;
+            Ok(())
+        }
+        first => write_rest(writer, bytes, count, first),
+    }
+}
+
+/// [`write_counted`] after a first `write` that did not take everything.
+#[cold]
+#[inline(never)]
+fn write_rest<W: Write>(
+    writer: &mut W,
+    mut bytes: &[u8],
+    count: &mut u64,
+    mut result: std::io::Result<usize>,
+) -> Result<()> {
+    loop {
+        match result {
+            Ok(0) if !bytes.is_empty() => {
+                return Err(std::io::Error::from(ErrorKind::WriteZero).into())
+            }
             Ok(n) => {
                 *count += n as u64;
                 bytes = &bytes[n..];
+                if bytes.is_empty() {
+                    return Ok(());
+                }
             }
             Err(err) if err.kind() == ErrorKind::Interrupted => {}
             Err(err) => return Err(err.into()),
         }
+        result = writer.write(bytes);
     }
-    Ok(())
 }
 
 #[cfg(feature = "tokio")]
