@@ -169,3 +169,20 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for DebugWith<F> 
 pub(crate) fn push_offset<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
     builder.push_slot_always::<Offset>(slot, value);
 }
+
+/// `push` and `push_always` of a field stored as an offset (a string, a
+/// vector, a table), which has no default: both push the offset.
+macro_rules! offset_pushes {
+    () => {
+        #[inline]
+        fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
+            crate::private::field::push_offset(builder, slot, value);
+        }
+
+        #[inline]
+        fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
+            crate::private::field::push_offset(builder, slot, value);
+        }
+    };
+}
+pub(crate) use offset_pushes;

@@ -5,7 +5,7 @@ use core::fmt;
 
 use flatbuffers::VOffsetT;
 
-use super::field::{push_offset, Field};
+use super::field::{offset_pushes, Field};
 use super::raw::{str_at, uoffset_target, vector_bytes_at};
 use super::table::{offset_target, ViewTable};
 use super::vector::build_offset_vector;
@@ -28,15 +28,7 @@ unsafe impl Field for String {
         builder.create_string(self)
     }
 
-    #[inline]
-    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
-        push_offset(builder, slot, value);
-    }
-
-    #[inline]
-    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
-        push_offset(builder, slot, value);
-    }
+    offset_pushes!();
 
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a str {
@@ -112,15 +104,7 @@ unsafe impl Field for Vec<u8> {
         builder.create_byte_vector(self)
     }
 
-    #[inline]
-    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
-        push_offset(builder, slot, value);
-    }
-
-    #[inline]
-    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
-        push_offset(builder, slot, value);
-    }
+    offset_pushes!();
 
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> &'a [u8] {

@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 
 use flatbuffers::{EndianScalar, VOffsetT};
 
-use super::field::push_offset;
+use super::field::offset_pushes;
 use super::kind::{ElementKind, FieldKind, TableKind};
 use super::raw::{read_at, uoffset_target};
 use super::vector::build_offset_vector;
@@ -264,15 +264,7 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
         value.build(builder)
     }
 
-    #[inline]
-    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
-        push_offset(builder, slot, value);
-    }
-
-    #[inline]
-    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
-        push_offset(builder, slot, value);
-    }
+    offset_pushes!();
 
     /// An absent table, which verification only lets through behind the
     /// unchecked path, reads as an empty table.

@@ -5,7 +5,7 @@ use core::fmt;
 
 use flatbuffers::VOffsetT;
 
-use super::field::{push_offset, Field};
+use super::field::{offset_pushes, Field};
 use super::table::{offset_target, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::verify::{Checked, Checker, TableAt};
@@ -27,15 +27,7 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
         T::build_vector(self, builder)
     }
 
-    #[inline]
-    fn push<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset, _default: ()) {
-        push_offset(builder, slot, value);
-    }
-
-    #[inline]
-    fn push_always<B: Builder>(builder: &mut B, slot: VOffsetT, value: Offset) {
-        push_offset(builder, slot, value);
-    }
+    offset_pushes!();
 
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> Vector<'a, T> {
