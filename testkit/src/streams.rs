@@ -7,7 +7,8 @@ use std::io::{self, Read};
 use flatstream::checksum::Checksum;
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
 use flatstream::{
-    Error, ReadStats, Recovery, SliceReader, StreamReader, StreamSerialize, StreamWriter,
+    Error, FrameReader, ReadStats, Recovery, SliceReader, StreamReader, StreamSerialize,
+    StreamWriter,
 };
 
 /// Runs `$body` once per checksum algorithm, with `$c` bound to an instance
@@ -161,8 +162,8 @@ pub fn count_payloads<C: Checksum + Copy>(
     bytes: &[u8],
     recovery: Recovery,
 ) -> (usize, Option<Error>) {
-    let mut reader = StreamReader::<(), _, _>::new(bytes, ChecksumDeframer::new(checksum))
-        .with_recovery(recovery);
+    let mut reader =
+        FrameReader::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
     let (payloads, error) = drain(|| reader.read_message().map(|payload| payload.map(|_| ())));
     (payloads.len(), error)
 }

@@ -13,7 +13,8 @@ use flatstream::checksum::{Checksum, Crc16, NoChecksum, XxHash64};
 use flatstream::flatbuffers::{self, VerifierOptions};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, Deframer};
 use flatstream::{
-    Error, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
+    Error, FrameReader, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize,
+    StreamWriter,
 };
 
 #[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +120,7 @@ pub fn deframe(data: &[u8]) {
 fn deframe_with<C: Checksum + Copy>(checksum: C, limit: usize, stream: &[u8]) {
     let deframer = ChecksumDeframer::new(checksum).with_max_frame_len(limit);
     let mut by_stream = Vec::new();
-    let mut reader = StreamReader::<(), _, _>::new(stream, deframer);
+    let mut reader = FrameReader::new(stream, deframer);
     let stream_end = loop {
         match reader.read_message() {
             Ok(Some(payload)) => {
