@@ -1,7 +1,8 @@
 //! The unsafe read and write paths on valid data, small enough for Miri:
 //! views of every field kind through every reader (verified and
 //! unchecked), vectors of every element kind, keyed lookups, unions, the
-//! writer's encoder on messages of many shapes, and `String` messages.
+//! writer's encoder on messages of many shapes, `String` messages, and
+//! stream headers from any bytes.
 //! Under Miri (see the README) every read is checked for bounds, alignment
 //! and provenance; natively these are plain round trips.
 
@@ -333,4 +334,49 @@ fn vectors_to_vec_and_back() {
         format!("{:?}", view.frames()),
         format!("{:?}", value.frames)
     );
+}
+
+/// The stream header's reads (`StreamHeader::from_payload` reads the
+/// fields the `flatbuffers` verifier checked without bounds checks): a
+/// header, each of its truncations and byte changes, and a stream that
+/// starts with one, read back by a typed reader.
+#[test]
+fn stream_headers_from_any_bytes() {
+    use flatstream::StreamHeader;
+
+    let header = StreamHeader::of::<Reading>("xxh3-64");
+    let payload = header.to_payload();
+    assert_eq!(StreamHeader::from_payload(&payload).as_ref(), Some(&header));
+    let stride = if cfg!(miri) { 7 } else { 1 };
+    for len in (0..payload.len()).step_by(stride) {
+        // A truncated header may still parse when only padding went; it
+        // is then the same header.
+        if let Some(parsed) = StreamHeader::from_payload(&payload[..len]) {
+            assert_eq!(parsed, header);
+        }
+    }
+    for at in (0..payload.len()).step_by(stride) {
+        for flip in [0x01, 0x80, 0xff] {
+            let mut damaged = payload.clone();
+            damaged[at] ^= flip;
+            let _ = StreamHeader::from_payload(&damaged);
+        }
+    }
+
+    let mut writer = StreamWriter::<Reading, _, _>::with_header(
+        Vec::new(),
+        ChecksumFramer::new(XxHash64::new()),
+    )
+    .unwrap();
+    let values = [reading(1), reading(2)];
+    writer.write_batch(&values).unwrap();
+    let stream = writer.into_inner();
+    let mut reader =
+        StreamReader::<Reading, _, _>::new(&stream[..], ChecksumDeframer::new(XxHash64::new()));
+    let mut read = Vec::new();
+    while let Some(view) = reader.read().unwrap() {
+        read.push(Reading::from_view(view));
+    }
+    assert_eq!(read, values);
+    assert_eq!(reader.header(), Some(&header));
 }
