@@ -34,8 +34,11 @@ pub enum Recovery {
     /// to 32 MiB in reserve, and as much again for candidates followed by
     /// more frames) can pay for its length. A candidate it cannot pay for
     /// is refused unchecked and counted in
-    /// [`ReadStats::unchecked_frames`]; on honest damage that never
-    /// happens and the result is that of checking every offset.
+    /// [`ReadStats::unchecked_frames`]. The candidates so refused are
+    /// those that claim far more than the bytes around them hold (crafted
+    /// or random bytes, damaged length fields); the intact frames of a
+    /// damaged stream are found as a scan checking every offset finds
+    /// them, unless one is longer than what the budget holds then.
     SkipCorrupted,
 }
 
@@ -53,11 +56,13 @@ pub struct ReadStats {
     /// Bytes in the skipped regions.
     pub skipped_bytes: u64,
     /// Candidate frames inside skipped regions that were refused without
-    /// being checked, because the skip-mode scan's work budget was spent
-    /// (see [`Recovery::SkipCorrupted`]). 0 on honest damage; it moves
-    /// when the bytes claim far more frame bytes than they hold (crafted
-    /// input, or a stream read with the wrong checksum or deframer), and
-    /// then an intact frame could have been among them.
+    /// being checked, because the skip-mode scan's work budget could not
+    /// pay for their claimed length (see [`Recovery::SkipCorrupted`]).
+    /// It moves when the bytes claim far more frame bytes than they hold:
+    /// crafted input, a stream read with the wrong checksum or deframer,
+    /// random bytes, or damaged length fields claiming megabytes. Those
+    /// candidates are almost surely damaged; an intact frame is refused
+    /// only if it is longer than what the budget holds at that point.
     pub unchecked_frames: u64,
 }
 
@@ -332,8 +337,11 @@ pub(crate) const BUDGET_CAP: u64 = 2 * crate::framing::DEFAULT_MAX_FRAME_LEN as 
 /// A candidate neither pool can pay for is refused unchecked and counted in
 /// [`ReadStats::unchecked_frames`]. The scan thus hashes at most
 /// `2 * (BUDGET_CAP + BUDGET_PER_BYTE * n)` bytes beyond the short frames
-/// over `n` bytes, and decides exactly as a byte-by-byte scan would unless
-/// that counter moves.
+/// over `n` bytes. It decides as a byte-by-byte scan would unless it
+/// refuses an intact frame unchecked, which takes a frame longer than both
+/// pools hold at that point: honest damage drains the main pool only
+/// through damaged length fields (one 4 MiB claim costs what 512 KiB of
+/// scanning earns), and rarely the chained one.
 #[derive(Debug, Clone)]
 pub(crate) struct Budget {
     main: u64,
