@@ -334,6 +334,12 @@ pub(crate) const BUDGET_CAP: u64 = 2 * crate::framing::DEFAULT_MAX_FRAME_LEN as 
 ///   cannot drain this pool, and an intact frame of any length after it is
 ///   still found.
 ///
+/// A candidate that has not arrived whole (in a reader not at the end of
+/// its input) is waited for only if a pool could pay for it once it has,
+/// and the wait is charged whatever the outcome, so claims of megabytes
+/// ahead cannot make a reader buffer and move bytes beyond the budget
+/// either.
+///
 /// A candidate neither pool can pay for is refused unchecked and counted in
 /// [`ReadStats::unchecked_frames`]. The scan thus hashes at most
 /// `2 * (BUDGET_CAP + BUDGET_PER_BYTE * n)` bytes beyond the short frames
@@ -348,6 +354,9 @@ pub(crate) struct Budget {
     chained: u64,
     /// Candidates refused unchecked since the counters last took them.
     unchecked: u64,
+    /// The claimed length of the candidate at the front of the unread
+    /// bytes, when the scan chose to wait for the rest of it.
+    awaited: Option<usize>,
 }
 
 impl Default for Budget {
@@ -356,6 +365,7 @@ impl Default for Budget {
             main: BUDGET_CAP,
             chained: BUDGET_CAP,
             unchecked: 0,
+            awaited: None,
         }
     }
 }
@@ -369,8 +379,8 @@ impl Budget {
         self.chained = self.chained.saturating_add(due).min(BUDGET_CAP);
     }
 
-    /// Whether a candidate of `len` bytes could be paid for once its bytes
-    /// have arrived: worth waiting for.
+    /// Whether a candidate of `len` bytes that has not arrived whole is
+    /// worth waiting for: a pool could pay for it once it has.
     #[inline]
     fn could_pay(&self, len: usize) -> bool {
         len <= FREE_CHECK_LEN || self.main.max(self.chained) >= len as u64
@@ -459,6 +469,8 @@ where
     V: FnMut(&[u8]) -> Result<()>,
 {
     let mut first_error: Option<Box<Error>> = None;
+    // The candidate the last call waited for is at the front.
+    let awaited = budget.awaited.take();
     let mut earned = 0;
     let mut at = 0;
     while at < bytes.len() {
@@ -487,18 +499,24 @@ where
                     }
                     budget.earn(at - earned);
                     if budget.could_pay(len) {
+                        budget.awaited = Some(len);
                         let step = Step::NeedMore {
                             skip: at,
                             total: len,
                         };
                         return (step, first_error);
                     }
-                    budget.unchecked += 1;
                     break Refused::Unchecked(len);
                 }
                 budget.earn(at - earned);
                 earned = at;
                 if !budget.pay(len, || chained(deframer, bytes, at.saturating_add(len), 1)) {
+                    if at == 0 && awaited == Some(len) {
+                        // Waited for, then refused as unchained: the wait
+                        // (bytes buffered and moved) is charged all the
+                        // same, so that waits stay within the budget.
+                        budget.chained = budget.chained.saturating_sub(len as u64);
+                    }
                     break Refused::Unchecked(len);
                 }
                 shown = len;
