@@ -246,6 +246,57 @@ pub trait Deframer {
             Err(err) => Err(err),
         }
     }
+
+    /// What the header at the start of `bytes` claims, read in O(1)
+    /// without looking at the payload: the length of the frame it starts,
+    /// header included, if that length is within the format and the limit.
+    ///
+    /// The [`SkipCorrupted`](crate::Recovery::SkipCorrupted) scan asks it
+    /// at every offset of a damaged region, to refuse most candidates
+    /// without decoding them and to price the others (checking a frame
+    /// costs about its length) against its work budget. It must never
+    /// refuse a header [`decode_frame`](Self::decode_frame) would accept.
+    ///
+    /// The provided implementation says [`FrameClaim::Unknown`]: the scan
+    /// then learns the claim by decoding a short prefix of `bytes`, which
+    /// is slower (a refused header builds its error) but just as bounded.
+    /// The built-in deframers implement it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::framing::{Deframer, DefaultDeframer, DefaultFramer, FrameClaim, Framer};
+    ///
+    /// let mut stream = Vec::new();
+    /// DefaultFramer.frame_and_write(&mut stream, b"payload")?;
+    /// let deframer = DefaultDeframer::new();
+    /// assert_eq!(deframer.frame_claim(&stream), FrameClaim::Len(11));
+    /// assert_eq!(deframer.frame_claim(&stream[..6]), FrameClaim::Len(11));
+    /// assert_eq!(deframer.frame_claim(&[0; 8]), FrameClaim::Invalid);
+    /// assert_eq!(deframer.frame_claim(&stream[..3]), FrameClaim::Unknown);
+    /// # Ok::<(), flatstream::Error>(())
+    /// ```
+    #[inline]
+    fn frame_claim(&self, bytes: &[u8]) -> FrameClaim {
+        let _ = bytes;
+        FrameClaim::Unknown
+    }
+}
+
+/// What a frame header claims (see [`Deframer::frame_claim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FrameClaim {
+    /// The header starts a frame of this many bytes, header included,
+    /// within the format and the deframer's limit. Whether the frame is
+    /// intact is not known yet.
+    Len(usize),
+    /// The header alone rules a frame out (a zero length, a length over
+    /// the limit): [`decode_frame`](Deframer::decode_frame) would fail.
+    Invalid,
+    /// The deframer cannot tell without decoding (its header is cut
+    /// short, or it does not implement [`Deframer::frame_claim`]).
+    Unknown,
 }
 
 /// What [`Deframer::decode_frame`] found at the start of a byte slice.
@@ -396,6 +447,11 @@ impl Deframer for DefaultDeframer {
     fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
         decode_frame(&NoChecksum, self.max_frame_len, bytes)
     }
+
+    #[inline]
+    fn frame_claim(&self, bytes: &[u8]) -> FrameClaim {
+        frame_claim::<NoChecksum>(self.max_frame_len, bytes)
+    }
 }
 
 /// Reads frames guarded by a checksum, refusing any whose payload does not
@@ -462,6 +518,11 @@ impl<C: Checksum> Deframer for ChecksumDeframer<C> {
     fn decode_frame(&self, bytes: &[u8]) -> Result<FrameStatus> {
         decode_frame(&self.checksum, self.max_frame_len, bytes)
     }
+
+    #[inline(always)]
+    fn frame_claim(&self, bytes: &[u8]) -> FrameClaim {
+        frame_claim::<C>(self.max_frame_len, bytes)
+    }
 }
 
 /// Writes `[len][checksum][payload]` with two `write_all` calls.
@@ -508,6 +569,24 @@ fn parse_header<C: Checksum>(header: &[u8]) -> (usize, u64) {
         u32::from_le_bytes(len_bytes) as usize,
         u64::from_le_bytes(sum_bytes),
     )
+}
+
+/// The claim of the header at the start of `bytes`: the same length
+/// checks as [`decode_frame`], without building their error.
+#[inline(always)]
+fn frame_claim<C: Checksum>(max_frame_len: usize, bytes: &[u8]) -> FrameClaim {
+    let header_len = LEN_SIZE + C::SIZE;
+    match bytes.first_chunk::<LEN_SIZE>() {
+        Some(len) if bytes.len() >= header_len => {
+            let len = u32::from_le_bytes(*len) as usize;
+            if len == 0 || len > max_frame_len {
+                FrameClaim::Invalid
+            } else {
+                FrameClaim::Len(header_len + len)
+            }
+        }
+        _ => FrameClaim::Unknown,
+    }
 }
 
 /// Decodes the frame at the start of `bytes` without copying it.

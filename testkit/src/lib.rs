@@ -18,6 +18,7 @@ pub mod oracle;
 pub mod outer;
 #[cfg(feature = "bench")]
 pub mod paired;
+pub mod recovery;
 pub mod streams;
 pub mod telemetry;
 
