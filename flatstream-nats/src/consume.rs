@@ -20,7 +20,7 @@ use flatstream::{DecodeOwned, Message, StreamDeserialize};
 use futures_util::StreamExt;
 
 use crate::error::{Error, Rejection, Result};
-use crate::headers::{self, fingerprint_of, CHECKSUM_HEADER};
+use crate::headers::{self, fingerprint_of};
 
 /// Where a new consumer starts in the stream (replay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -313,21 +313,19 @@ impl<C: Checksum> FrameConsumer<C> {
         &self,
         message: jetstream::Message,
     ) -> std::result::Result<FrameDelivery, (jetstream::Message, Rejection)> {
-        let header_map = message.headers.as_ref();
-        if let Some(found) = headers::get(header_map, CHECKSUM_HEADER) {
-            if found != C::NAME {
-                let found = found.to_owned();
-                return Err((
-                    message,
-                    Rejection::Checksum {
-                        expected: C::NAME,
-                        found,
-                    },
-                ));
-            }
+        let stated = headers::stated(message.headers.as_ref());
+        if let Some(found) = stated.checksum.filter(|found| *found != C::NAME) {
+            let found = found.to_owned();
+            return Err((
+                message,
+                Rejection::Checksum {
+                    expected: C::NAME,
+                    found,
+                },
+            ));
         }
         if let Some(expected) = self.schema {
-            let found = headers::fingerprint(header_map);
+            let found = stated.fingerprint;
             if found != Some(expected) {
                 return Err((message, Rejection::Schema { expected, found }));
             }
@@ -474,7 +472,7 @@ impl FrameDelivery {
 
     /// The schema fingerprint it states, when it states one.
     pub fn schema_fingerprint(&self) -> Option<u64> {
-        headers::fingerprint(self.message.headers.as_ref())
+        headers::stated(self.message.headers.as_ref()).fingerprint
     }
 
     /// How many times the server has delivered it (1 the first time).

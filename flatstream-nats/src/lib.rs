@@ -11,9 +11,7 @@
 //! | header | value |
 //! |---|---|
 //! | `Nats-Msg-Id` | the message id, which JetStream uses to drop duplicates a retrying publisher sends |
-//! | `Flatstream-Schema` | the schema fingerprint (FNV-1a 64 of the `.fbs` text, 16 hex digits), as in a stream header |
-//! | `Flatstream-Root` | the root type's name |
-//! | `Flatstream-Checksum` | the checksum's name (`xxh3-64`, `crc32`, ...) |
+//! | `Flatstream` | the checksum's name (`xxh3-64`, `crc32`, ...), the schema fingerprint (FNV-1a 64 of the `.fbs` text, 16 hex digits, as in a stream header) and the root type's name: `xxh3-64 0123456789abcdef Event` |
 //!
 //! - [`Publisher`] serializes a value, frames it and publishes it with the
 //!   headers above, waiting for JetStream's acknowledgement and retrying
@@ -41,5 +39,5 @@ pub use consume::{
     REJECTED_SUBJECT_HEADER,
 };
 pub use error::{Error, Rejection, Result};
-pub use headers::{fingerprint_of, CHECKSUM_HEADER, ROOT_HEADER, SCHEMA_HEADER};
+pub use headers::{fingerprint_of, FLATSTREAM_HEADER};
 pub use publish::{FramePublisher, Publisher, Retry};

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::{self, publish::PublishAck};
+use async_nats::Subject;
 use bytes::Bytes;
 use flatstream::checksum::{Checksum, XxHash64};
 use flatstream::flatbuffers::FlatBufferBuilder;
@@ -47,7 +48,7 @@ impl Default for Retry {
 #[derive(Debug, Clone)]
 pub struct FramePublisher {
     jetstream: jetstream::Context,
-    subject: String,
+    subject: Subject,
     stamp: Stamp,
     id_prefix: String,
     next_id: u64,
@@ -69,8 +70,8 @@ impl FramePublisher {
     ) -> Self {
         FramePublisher {
             jetstream,
-            subject: subject.into(),
-            stamp: Stamp { checksum, schema },
+            subject: Subject::from(subject.into()),
+            stamp: Stamp::new(checksum, schema.as_ref()),
             id_prefix: unique_prefix(),
             next_id: 0,
             retry: Retry::default(),
@@ -95,7 +96,7 @@ impl FramePublisher {
 
     /// The subject messages go to.
     pub fn subject(&self) -> &str {
-        &self.subject
+        self.subject.as_str()
     }
 
     /// The id the next message without an explicit id gets.

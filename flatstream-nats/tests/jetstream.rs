@@ -17,7 +17,7 @@ use flatstream::framing::ChecksumFramer;
 use flatstream::{StreamHeader, StreamSerialize, StreamWriter};
 use flatstream_nats::{
     Consumer, ConsumerOptions, Error, FramePublisher, Publisher, Rejection, Rejects, StartAt,
-    REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER, SCHEMA_HEADER,
+    FLATSTREAM_HEADER, REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER,
 };
 use flatstream_testkit::every_kind::{all, sorted, All};
 
@@ -363,7 +363,7 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
             let reason_header = copy.headers.get(REJECTED_REASON_HEADER).unwrap().as_str();
             assert!(reason_header.starts_with(reason), "{reason_header}");
             assert!(
-                copy.headers.get(SCHEMA_HEADER).is_some(),
+                copy.headers.get(FLATSTREAM_HEADER).is_some(),
                 "original headers kept"
             );
         }
