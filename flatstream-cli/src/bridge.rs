@@ -243,7 +243,7 @@ fn consume_with<C: Checksum>(checksum: C, args: &Consume) -> Outcome {
         // Acknowledged once written and flushed: a run that dies before
         // has them delivered again to the next run of a durable consumer.
         let mut unacknowledged = Vec::new();
-        while args.count.is_none_or(|count| received < count) {
+        while !args.count.is_some_and(|count| received >= count) {
             let Some(delivery) = consumer.next_within(idle).await.map_err(nats_failure)? else {
                 break;
             };

@@ -17,7 +17,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy};
@@ -26,7 +25,6 @@ use common::Server;
 use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::StreamSerialize;
 use flatstream_nats::{Consumer, ConsumerOptions, Publisher, Rejects};
-use futures_util::future::join_all;
 use futures_util::StreamExt;
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
@@ -98,10 +96,10 @@ async fn publish_raw(
             } else {
                 js.publish(subject.clone(), payload.clone()).await
             };
-            acks.push(ack.unwrap().into_future());
+            acks.push(ack.unwrap());
         }
-        for ack in join_all(acks).await {
-            ack.unwrap();
+        for ack in acks {
+            ack.await.unwrap();
         }
     }
     start.elapsed()
@@ -156,6 +154,16 @@ async fn consume_raw(js: &jetstream::Context, name: &str, count: usize) -> Durat
     elapsed
 }
 
+/// What the publisher does before the network: serialize, checksum, frame.
+fn frame_only(js: &jetstream::Context, values: &[Sample]) -> Duration {
+    let mut publisher = Publisher::<Sample>::new(js.clone(), "unused");
+    let start = Instant::now();
+    for value in values {
+        std::hint::black_box(publisher.frame(value).unwrap());
+    }
+    start.elapsed()
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -202,7 +210,7 @@ fn main() {
         println!("rounds: {rounds} (median), window and pull batch: {WINDOW}");
         println!(
             "| {:<42} | {:>10} | {:>8} | {:>9} |",
-            "", "msgs/s", "MB/s", "vs raw"
+            "", "msgs/s", "MB/s", "time vs"
         );
         println!("|{:-<44}|{:->12}|{:->10}|{:->11}|", "", "", "", "");
         for (size, count) in [(128usize, 20_000usize), (4096, 5_000)] {
@@ -210,15 +218,17 @@ fn main() {
             let payloads: Vec<Bytes> = values.iter().map(payload).collect();
             let bytes: usize = payloads.iter().map(Bytes::len).sum();
             let mean = bytes / count;
-            let mut times: [Vec<Duration>; 5] = Default::default();
+            let mut times: [Vec<Duration>; 7] = Default::default();
             for _ in 0..rounds {
                 times[0].push(publish_raw(&js, "RAWIDS", &payloads, true).await);
                 times[1].push(publish_raw(&js, "RAW", &payloads, false).await);
                 times[2].push(publish_flatstream(&js, "FLAT", &values).await);
                 times[3].push(consume_raw(&js, "RAW", count).await);
-                times[4].push(consume_flatstream(&js, "FLAT", count).await);
+                times[4].push(consume_raw(&js, "RAWIDS", count).await);
+                times[5].push(consume_flatstream(&js, "FLAT", count).await);
+                times[6].push(frame_only(&js, &values));
             }
-            let [publish_ids, publish_raw, publish_flat, consume_raw, consume_flat] =
+            let [publish_ids, publish_raw, publish_flat, consume_raw, consume_ids, consume_flat, frame] =
                 times.map(median);
             let row = |what: &str, time| Row {
                 what: format!("{what}, {mean} B payloads"),
@@ -234,7 +244,11 @@ fn main() {
             row("  (vs raw + msg id)", publish_flat).print(Some(&ids));
             let raw = row("consume, async-nats raw", consume_raw);
             raw.print(None);
+            let ids = row("consume, async-nats raw + msg id", consume_ids);
+            ids.print(Some(&raw));
             row("consume, flatstream-nats", consume_flat).print(Some(&raw));
+            row("  (vs raw + msg id)", consume_flat).print(Some(&ids));
+            row("serialize + frame only, no network", frame).print(None);
         }
     });
 }

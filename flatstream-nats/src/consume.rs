@@ -11,7 +11,6 @@ use std::time::{Duration, SystemTime};
 use async_nats::jetstream::consumer::pull::{self, Stream as Messages};
 use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer};
 use async_nats::jetstream::{self, AckKind};
-use async_nats::HeaderMap;
 use bytes::Bytes;
 use flatstream::checksum::{Checksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, Deframer, FrameStatus, DEFAULT_MAX_FRAME_LEN};
@@ -333,12 +332,7 @@ impl<C: Checksum> FrameConsumer<C> {
         let bytes = &message.payload;
         let reason = match self.deframer.decode_frame(bytes) {
             Ok(FrameStatus::Complete { frame_len, payload }) if frame_len == bytes.len() => {
-                let stream_sequence = message.info().map_or(0, |info| info.stream_sequence);
-                return Ok(FrameDelivery {
-                    message,
-                    payload,
-                    stream_sequence,
-                });
+                return Ok(FrameDelivery { message, payload });
             }
             Ok(FrameStatus::Complete { frame_len, .. }) => Rejection::TrailingBytes {
                 frame_len,
@@ -392,7 +386,7 @@ async fn dead_letter(
     message: &jetstream::Message,
     rejected: &Rejected,
 ) -> Result<()> {
-    let mut copy = message.headers.clone().unwrap_or_else(HeaderMap::new);
+    let mut copy = message.headers.clone().unwrap_or_default();
     let id = format!("rejected.{}.{}", rejected.stream, rejected.stream_sequence);
     copy.insert(headers::MESSAGE_ID, id.as_str());
     copy.insert(REJECTED_STREAM_HEADER, rejected.stream.as_str());
@@ -429,14 +423,13 @@ async fn dead_letter(
 pub struct FrameDelivery {
     message: jetstream::Message,
     payload: Range<usize>,
-    stream_sequence: u64,
 }
 
 impl fmt::Debug for FrameDelivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameDelivery")
             .field("subject", &self.message.subject)
-            .field("stream_sequence", &self.stream_sequence)
+            .field("stream_sequence", &self.stream_sequence())
             .field("message_id", &self.message_id())
             .field("frame_len", &self.message.payload.len())
             .finish()
@@ -455,9 +448,10 @@ impl FrameDelivery {
         self.message.payload.slice(self.payload.clone())
     }
 
-    /// The stream sequence number.
+    /// The stream sequence number (0 if the server's reply subject does
+    /// not say it, which JetStream's always does).
     pub fn stream_sequence(&self) -> u64 {
-        self.stream_sequence
+        self.message.info().map_or(0, |info| info.stream_sequence)
     }
 
     /// The message id (`Nats-Msg-Id`), when it has one.

@@ -15,7 +15,6 @@ use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::framing::FrameHeader;
 use flatstream::schema::Schema;
 use flatstream::StreamSerialize;
-use futures_util::future::join_all;
 
 use crate::error::{BoxError, Error, Result};
 use crate::headers::{fingerprint_of, Stamp};
@@ -184,14 +183,26 @@ impl FramePublisher {
                 }
             }
             failed.extend(unsent.map(|index| (index, "not sent: the connection was down".into())));
-            // Awaited together, so that lost acknowledgements time out
-            // together rather than one after another.
-            let (indices, futures): (Vec<usize>, Vec<PublishAckFuture>) = sent.into_iter().unzip();
-            let outcomes = join_all(futures.into_iter().map(IntoFuture::into_future)).await;
-            for (index, outcome) in indices.into_iter().zip(outcomes) {
+            // Once one acknowledgement is lost, the connection was lost
+            // and the rest are as good as lost too: rather than wait for
+            // each in turn, take those already there and resend the others.
+            let mut lost = false;
+            for (index, future) in sent {
+                let outcome = if lost {
+                    match tokio::time::timeout(Duration::from_millis(1), future.into_future()).await
+                    {
+                        Ok(outcome) => outcome.map_err(BoxError::from),
+                        Err(elapsed) => Err(elapsed.into()),
+                    }
+                } else {
+                    future.await.map_err(BoxError::from)
+                };
                 match outcome {
                     Ok(ack) => acks[index] = Some(ack),
-                    Err(err) => failed.push((index, err.into())),
+                    Err(err) => {
+                        lost = true;
+                        failed.push((index, err));
+                    }
                 }
             }
             if failed.is_empty() {

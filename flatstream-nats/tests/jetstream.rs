@@ -14,10 +14,11 @@ use bytes::Bytes;
 use common::{run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
-use flatstream::{StreamHeader, StreamSerialize, StreamWriter};
+use flatstream::schema::Schema;
+use flatstream::{StreamDeserialize, StreamHeader, StreamSerialize, StreamWriter};
 use flatstream_nats::{
-    Consumer, ConsumerOptions, Error, FramePublisher, Publisher, Rejection, Rejects, StartAt,
-    FLATSTREAM_HEADER, REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER,
+    Consumer, ConsumerOptions, Delivery, Error, FramePublisher, Publisher, Rejection, Rejects,
+    StartAt, FLATSTREAM_HEADER, REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER,
 };
 use flatstream_testkit::every_kind::{all, sorted, All};
 
@@ -35,6 +36,23 @@ fn durable(name: &str, ack_wait: Duration) -> ConsumerOptions {
         ack_wait,
         ..ConsumerOptions::durable(name)
     }
+}
+
+async fn create_consumer<T: StreamDeserialize + Schema>(
+    js: async_nats::jetstream::Context,
+    stream: &str,
+    options: &ConsumerOptions,
+    rejects: Rejects,
+) -> Consumer<T> {
+    Consumer::create(js, stream, options, rejects)
+        .await
+        .unwrap()
+}
+
+/// The next message, which must come within `WAIT`.
+async fn next<T: StreamDeserialize + Schema>(consumer: &mut Consumer<T>) -> Delivery<T> {
+    let delivery = consumer.next_within(WAIT).await.unwrap();
+    delivery.expect("a message within the wait")
 }
 
 /// The bytes a stream file written with XXH3 holds for `value`.
@@ -57,16 +75,10 @@ fn every_field_kind_round_trips_as_the_file_frame() {
             publisher.publish(value).await.unwrap();
         }
         let options = durable("kinds", WAIT);
-        let mut consumer = Consumer::<All>::create(js, "KINDS", &options, Rejects::Error)
-            .await
-            .unwrap();
+        let mut consumer = create_consumer::<All>(js, "KINDS", &options, Rejects::Error).await;
         let expected_fingerprint = StreamHeader::of::<All>("xxh3-64").fingerprint;
         for (n, value) in values.iter().enumerate() {
-            let delivery = consumer
-                .next_within(WAIT)
-                .await
-                .unwrap()
-                .expect("a message");
+            let delivery = next(&mut consumer).await;
             assert_eq!(delivery.stream_sequence(), n as u64 + 1);
             assert_eq!(delivery.decode(), sorted(value.clone()));
             assert_eq!(All::from(delivery.view()), sorted(value.clone()));
@@ -115,15 +127,9 @@ fn replay_from_a_sequence_and_from_a_time() {
                 ..ConsumerOptions::default()
             };
             let mut consumer =
-                Consumer::<Tick>::create(js.clone(), "REPLAY", &options, Rejects::Error)
-                    .await
-                    .unwrap();
+                create_consumer::<Tick>(js.clone(), "REPLAY", &options, Rejects::Error).await;
             for n in first..20 {
-                let delivery = consumer
-                    .next_within(WAIT)
-                    .await
-                    .unwrap()
-                    .expect("a message");
+                let delivery = next(&mut consumer).await;
                 assert_eq!(delivery.view().n(), n, "{start:?}");
                 delivery.ack().await.unwrap();
             }
@@ -193,9 +199,7 @@ fn at_least_once_through_a_killed_and_restarted_server() {
             max_ack_pending: 5000,
             ..durable("alo", Duration::from_secs(30))
         };
-        let mut consumer = Consumer::<Tick>::create(js, "ALO", &options, Rejects::Error)
-            .await
-            .unwrap();
+        let mut consumer = create_consumer::<Tick>(js, "ALO", &options, Rejects::Error).await;
         let mut seen: HashSet<(u32, u32)> = HashSet::new();
         let mut deliveries = 0u64;
         tokio::time::timeout(Duration::from_secs(90), async {
@@ -243,25 +247,13 @@ fn a_message_dropped_before_its_ack_is_delivered_again() {
         {
             // A consumer that receives and dies before acknowledging.
             let mut consumer =
-                Consumer::<Tick>::create(js.clone(), "REDO", &options, Rejects::Error)
-                    .await
-                    .unwrap();
-            let delivery = consumer
-                .next_within(WAIT)
-                .await
-                .unwrap()
-                .expect("a message");
+                create_consumer::<Tick>(js.clone(), "REDO", &options, Rejects::Error).await;
+            let delivery = next(&mut consumer).await;
             assert_eq!(delivery.message_id(), Some("redo-0"));
             assert_eq!(delivery.delivered(), 1);
         }
-        let mut consumer = Consumer::<Tick>::create(js, "REDO", &options, Rejects::Error)
-            .await
-            .unwrap();
-        let again = consumer
-            .next_within(WAIT)
-            .await
-            .unwrap()
-            .expect("delivered again");
+        let mut consumer = create_consumer::<Tick>(js, "REDO", &options, Rejects::Error).await;
+        let again = next(&mut consumer).await;
         assert_eq!(again.message_id(), Some("redo-0"));
         assert_eq!(again.decode(), tick(1, 7));
         assert_eq!(again.delivered(), 2);
@@ -325,20 +317,15 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
         .unwrap();
         publish_good_and_bad(&js, "in").await;
         let options = durable("in", WAIT);
-        let mut consumer = Consumer::<Tick>::create(
+        let mut consumer = create_consumer::<Tick>(
             js.clone(),
             "IN",
             &options,
             Rejects::DeadLetter("dead.in".into()),
         )
-        .await
-        .unwrap();
+        .await;
         for (n, sequence) in [(1, 1), (3, 7)] {
-            let delivery = consumer
-                .next_within(WAIT)
-                .await
-                .unwrap()
-                .expect("a good tick");
+            let delivery = next(&mut consumer).await;
             assert_eq!(delivery.view().n(), n);
             assert_eq!(delivery.stream_sequence(), sequence);
             delivery.ack().await.unwrap();
@@ -396,15 +383,9 @@ fn rejected_messages_reach_the_callback_or_the_caller() {
                 .push((rejected.stream_sequence, rejected.payload.len()));
         }));
         let mut consumer =
-            Consumer::<Tick>::create(js.clone(), "CB", &durable("cb", WAIT), rejects)
-                .await
-                .unwrap();
+            create_consumer::<Tick>(js.clone(), "CB", &durable("cb", WAIT), rejects).await;
         for n in [1, 3] {
-            let delivery = consumer
-                .next_within(WAIT)
-                .await
-                .unwrap()
-                .expect("a good tick");
+            let delivery = next(&mut consumer).await;
             assert_eq!(delivery.view().n(), n);
             delivery.ack().await.unwrap();
         }
@@ -414,14 +395,8 @@ fn rejected_messages_reach_the_callback_or_the_caller() {
         // Under `Rejects::Error` each rejected message is an error, then
         // the consumer goes on.
         let options = ConsumerOptions::durable("cb-errors");
-        let mut consumer = Consumer::<Tick>::create(js, "CB", &options, Rejects::Error)
-            .await
-            .unwrap();
-        let first = consumer
-            .next_within(WAIT)
-            .await
-            .unwrap()
-            .expect("a good tick");
+        let mut consumer = create_consumer::<Tick>(js, "CB", &options, Rejects::Error).await;
+        let first = next(&mut consumer).await;
         first.ack().await.unwrap();
         let mut reasons = Vec::new();
         loop {
@@ -478,16 +453,10 @@ fn a_slow_consumer_keeps_a_bounded_number_of_messages_in_flight() {
             max_ack_pending: 40,
             ..durable("slow", WAIT)
         };
-        let mut consumer = Consumer::<Tick>::create(js, "SLOW", &options, Rejects::Error)
-            .await
-            .unwrap();
+        let mut consumer = create_consumer::<Tick>(js, "SLOW", &options, Rejects::Error).await;
         let mut most_in_flight = 0;
         for n in 0..400u32 {
-            let delivery = consumer
-                .next_within(WAIT)
-                .await
-                .unwrap()
-                .expect("a message");
+            let delivery = next(&mut consumer).await;
             assert_eq!(delivery.view().n(), n);
             tokio::time::sleep(Duration::from_millis(1)).await;
             delivery.ack().await.unwrap();
