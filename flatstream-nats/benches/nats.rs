@@ -65,7 +65,9 @@ async fn stream(js: &jetstream::Context, name: &str) {
 
 async fn publish_flatstream(js: &jetstream::Context, name: &str, values: &[Sample]) -> Duration {
     stream(js, name).await;
-    let mut publisher = Publisher::<Sample>::new(js.clone(), name.to_lowercase());
+    // Ids as short as the raw side's (`raw-N`), for like-for-like bytes.
+    let mut publisher =
+        Publisher::<Sample>::new(js.clone(), name.to_lowercase()).with_id_prefix("flat");
     let start = Instant::now();
     for window in values.chunks(WINDOW) {
         publisher.publish_all(window).await.unwrap();
