@@ -158,3 +158,33 @@ fn publish_fails_with_a_message_when_no_server_listens() {
     let stderr = String::from_utf8_lossy(&published.stderr);
     assert!(stderr.contains("cannot connect to"), "{stderr}");
 }
+
+#[test]
+fn publish_stops_at_a_damaged_frame_with_its_offset() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("damaged.fs");
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+    writer.write_batch(&events(3)).unwrap();
+    let mut bytes = writer.into_inner();
+    // The third frame's offset: after two frames of length + XXH3 + payload.
+    let mut third = 0;
+    for _ in 0..2 {
+        let len = u32::from_le_bytes(bytes[third..third + 4].try_into().unwrap()) as usize;
+        third += 4 + 8 + len;
+    }
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&input, &bytes).unwrap();
+    let url = server.url();
+    run(Duration::from_secs(30), async {
+        server.stream("DAMAGED", &["damaged"]).await;
+    });
+    let published = flatstream(&["publish", path(&input), "damaged", "--server", &url]);
+    assert_eq!(published.status.code(), Some(2), "{published:?}");
+    let stderr = String::from_utf8_lossy(&published.stderr);
+    assert!(stderr.contains("checksum mismatch"), "{stderr}");
+    assert!(stderr.contains(&format!("offset {third}")), "{stderr}");
+}
