@@ -233,7 +233,7 @@ async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
         }
         let err = reader.read().await.unwrap_err();
         assert!(matches!(err, Error::UnexpectedEof), "{err}");
-        assert!(!reader.buffered().is_empty(), "the torn half is kept, not read");
+        assert!(!AsyncStreamReader::buffered(&reader).is_empty(), "the torn half is kept, not read");
         client.await.unwrap();
 
         // Reset mid-frame: an I/O error or a torn tail, and the server
@@ -319,7 +319,7 @@ async fn frame_over_the_limit_is_refused_from_its_header() {
         reader.set_recovery(Recovery::SkipCorrupted);
         let waited = timeout(Duration::from_millis(500), reader.read()).await;
         assert!(waited.is_err(), "no intact frame follows yet");
-        assert!(reader.buffered().len() < 4 * MAX);
+        assert!(AsyncStreamReader::buffered(&reader).len() < 4 * MAX);
         done.send(()).unwrap();
         assert_eq!(client.await.unwrap(), first_bad);
     })

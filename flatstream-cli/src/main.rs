@@ -15,6 +15,10 @@
 //!
 //! - `flatstream schema FILE` — the `.fbs` schema a self-describing stream
 //!   carries in its header.
+//! - `flatstream publish FILE SUBJECT` — every frame of FILE as one NATS
+//!   JetStream message; `flatstream consume SUBJECT FILE` — the messages of
+//!   SUBJECT as a stream file (`--server URL`; see the `flatstream-nats`
+//!   crate).
 //!
 //! Every command takes `--checksum xxh3|crc16|crc32|crc64|none` (the
 //! framing the file was written with; by default the one its header names,
@@ -39,6 +43,8 @@ use flatstream::schema::SchemaDoc;
 use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamHeader, StreamWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod bridge;
+
 /// Files at least this large get a progress bar (on a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -52,7 +58,23 @@ const PROGRESS_MIN_BYTES: u64 = 32 * 1024 * 1024;
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: TopCommand,
+}
+
+/// The file commands, and the bridge to NATS JetStream.
+#[derive(Subcommand, Debug)]
+enum TopCommand {
+    #[command(flatten)]
+    File(Command),
+    /// Publish every frame of FILE to SUBJECT on NATS JetStream, one
+    /// message per frame (bytes unchanged, the schema fingerprint of the
+    /// file's header in a message header), waiting for JetStream's
+    /// acknowledgements.
+    Publish(bridge::Publish),
+    /// Write the messages of SUBJECT (from a NATS JetStream stream) to
+    /// FILE as a stream file, until `--count` messages or `--idle`
+    /// seconds without one.
+    Consume(bridge::Consume),
 }
 
 #[derive(Subcommand, Debug)]
@@ -232,7 +254,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Outcome {
-    let (file, format) = match &cli.command {
+    match cli.command {
+        TopCommand::File(command) => run_file(command),
+        TopCommand::Publish(args) => bridge::publish(&args),
+        TopCommand::Consume(args) => bridge::consume(&args),
+    }
+}
+
+fn run_file(command: Command) -> Outcome {
+    let (file, format) = match &command {
         Command::Inspect { file, format, .. }
         | Command::Verify { file, format, .. }
         | Command::Stats { file, format, .. }
@@ -247,11 +277,11 @@ fn run(cli: Cli) -> Outcome {
         .unwrap_or(ChecksumKind::Xxh3);
     let header = header.map(|(_, header)| header);
     match checksum {
-        ChecksumKind::Xxh3 => dispatch(XxHash64::new(), format, header, cli.command),
-        ChecksumKind::Crc16 => dispatch(Crc16::new(), format, header, cli.command),
-        ChecksumKind::Crc32 => dispatch(Crc32::new(), format, header, cli.command),
-        ChecksumKind::Crc64 => dispatch(Crc64::new(), format, header, cli.command),
-        ChecksumKind::None => dispatch(NoChecksum::new(), format, header, cli.command),
+        ChecksumKind::Xxh3 => dispatch(XxHash64::new(), format, header, command),
+        ChecksumKind::Crc16 => dispatch(Crc16::new(), format, header, command),
+        ChecksumKind::Crc32 => dispatch(Crc32::new(), format, header, command),
+        ChecksumKind::Crc64 => dispatch(Crc64::new(), format, header, command),
+        ChecksumKind::None => dispatch(NoChecksum::new(), format, header, command),
     }
 }
 

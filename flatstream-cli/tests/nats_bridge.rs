@@ -1,0 +1,190 @@
+//! `flatstream publish FILE SUBJECT` and `flatstream consume SUBJECT FILE`
+//! against a `nats-server -js` of the test's own (skipped without
+//! nats-server, except under `CI=true`).
+
+#[path = "../../flatstream-nats/tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use common::{run, Server};
+use flatstream::checksum::XxHash64;
+use flatstream::framing::ChecksumFramer;
+use flatstream::{StreamHeader, StreamWriter};
+use flatstream_nats::{Consumer, ConsumerOptions, Rejects};
+use flatstream_testkit::telemetry::{events, Event};
+
+fn flatstream(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flatstream"))
+        .args(args)
+        .output()
+        .expect("the flatstream binary runs")
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temporary path")
+}
+
+#[test]
+fn a_file_goes_through_a_subject_and_back_byte_for_byte() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.fs");
+    let output = dir.path().join("copy.fs");
+    let values = events(1500);
+    // A self-describing file: header frame, then the events.
+    let mut writer =
+        StreamWriter::<Event, _, _>::with_header(Vec::new(), ChecksumFramer::new(XxHash64::new()))
+            .unwrap();
+    let with_header_len = writer.get_ref().len();
+    writer.write_batch(&values).unwrap();
+    let bytes = writer.into_inner();
+    std::fs::write(&input, &bytes).unwrap();
+    let url = server.url();
+
+    run(Duration::from_secs(60), async {
+        let js = server.stream("FILES", &["files.>"]).await;
+        for _ in 0..2 {
+            let published =
+                flatstream(&["publish", path(&input), "files.events", "--server", &url]);
+            assert!(published.status.success(), "{published:?}");
+            let stderr = String::from_utf8_lossy(&published.stderr);
+            assert!(stderr.contains("published 1500 messages"), "{stderr}");
+        }
+        // The same file twice: the second run's ids are duplicates.
+        let mut stream = js.get_stream("FILES").await.unwrap();
+        assert_eq!(stream.info().await.unwrap().state.messages, 1500);
+
+        // A typed consumer accepts them: the header's fingerprint travels.
+        let options = ConsumerOptions::default();
+        let mut consumer = Consumer::<Event>::create(js, "FILES", &options, Rejects::Error)
+            .await
+            .unwrap();
+        let first = consumer
+            .next_within(Duration::from_secs(10))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.decode(), values[0]);
+        assert_eq!(first.message_id(), Some("events.fs-0"));
+        assert_eq!(
+            first.schema_fingerprint(),
+            Some(StreamHeader::of::<Event>("xxh3-64").fingerprint)
+        );
+    });
+
+    let consumed = flatstream(&[
+        "consume",
+        "files.events",
+        path(&output),
+        "--server",
+        &url,
+        "--idle",
+        "1",
+    ]);
+    assert!(consumed.status.success(), "{consumed:?}");
+    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    assert!(stderr.contains("wrote 1500 messages"), "{stderr}");
+    let copy = std::fs::read(&output).unwrap();
+    assert_eq!(copy, bytes[with_header_len..], "the frames, byte for byte");
+    let verified = flatstream(&["verify", path(&output)]);
+    assert!(verified.status.success(), "{verified:?}");
+
+    // `--count` stops early.
+    let partial = dir.path().join("partial.fs");
+    let consumed = flatstream(&[
+        "consume",
+        "files.events",
+        path(&partial),
+        "--server",
+        &url,
+        "--count",
+        "10",
+    ]);
+    assert!(consumed.status.success(), "{consumed:?}");
+    let frames: usize = 10;
+    let expected_len: usize = {
+        let mut offset = 0;
+        for _ in 0..frames {
+            let len = u32::from_le_bytes(copy[offset..offset + 4].try_into().unwrap()) as usize;
+            offset += 4 + 8 + len;
+        }
+        offset
+    };
+    assert_eq!(std::fs::read(&partial).unwrap(), copy[..expected_len]);
+}
+
+#[test]
+fn consume_fails_with_a_message_for_a_subject_no_stream_captures() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.fs");
+    let consumed = flatstream(&[
+        "consume",
+        "nowhere",
+        path(&output),
+        "--server",
+        &server.url(),
+    ]);
+    assert_eq!(consumed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    assert!(
+        stderr.contains("no stream captures subject nowhere"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn publish_fails_with_a_message_when_no_server_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("one.fs");
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+    writer.write(&events(1)[0]).unwrap();
+    std::fs::write(&input, writer.into_inner()).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("nats://127.0.0.1:{port}");
+    let published = flatstream(&["publish", path(&input), "subject", "--server", &url]);
+    assert_eq!(published.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&published.stderr);
+    assert!(stderr.contains("cannot connect to"), "{stderr}");
+}
+
+#[test]
+fn publish_stops_at_a_damaged_frame_with_its_offset() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("damaged.fs");
+    let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
+    writer.write_batch(&events(3)).unwrap();
+    let mut bytes = writer.into_inner();
+    // The third frame's offset: after two frames of length + XXH3 + payload.
+    let mut third = 0;
+    for _ in 0..2 {
+        let len = u32::from_le_bytes(bytes[third..third + 4].try_into().unwrap()) as usize;
+        third += 4 + 8 + len;
+    }
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&input, &bytes).unwrap();
+    let url = server.url();
+    run(Duration::from_secs(30), async {
+        server.stream("DAMAGED", &["damaged"]).await;
+    });
+    let published = flatstream(&["publish", path(&input), "damaged", "--server", &url]);
+    assert_eq!(published.status.code(), Some(2), "{published:?}");
+    let stderr = String::from_utf8_lossy(&published.stderr);
+    assert!(stderr.contains("checksum mismatch"), "{stderr}");
+    assert!(stderr.contains(&format!("offset {third}")), "{stderr}");
+}
