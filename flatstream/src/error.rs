@@ -70,6 +70,13 @@ pub enum Error {
     /// [`SchemaDoc`](crate::schema::SchemaDoc)) lacks the type asked for.
     #[error("schema: {0}")]
     Schema(#[from] crate::schema::SchemaError),
+
+    /// A compressed or encrypted frame was refused: the
+    /// [`LayerErrorKind`](crate::layered::LayerErrorKind) says why (a
+    /// decompression bomb, the wrong dictionary, a failed authentication,
+    /// a frame out of sequence, a truncated stream).
+    #[error("{0}")]
+    Layer(Box<crate::layered::LayerError>),
 }
 
 /// Why a typed reader refused a self-describing stream (see
@@ -347,6 +354,7 @@ impl Error {
     pub fn offset(&self) -> Option<u64> {
         match self {
             Error::ChecksumMismatch { offset, .. } | Error::InvalidFrame { offset, .. } => *offset,
+            Error::Layer(err) => err.offset(),
             _ => None,
         }
     }
@@ -357,6 +365,9 @@ impl Error {
             &mut self
         {
             offset.get_or_insert(frame_offset);
+        }
+        if let Error::Layer(err) = &mut self {
+            err.set_offset(frame_offset);
         }
         self
     }

@@ -150,6 +150,19 @@ impl<T: Schema + ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
         stream.sink.write_header_frame(&header.to_payload())?;
         Ok(stream)
     }
+
+    /// A writer whose stream starts with `header`, as made by `header`
+    /// from `T`'s and the framer's (the layers add their fields).
+    pub(crate) fn with_header_from(
+        writer: W,
+        framer: F,
+        header: impl FnOnce(StreamHeader) -> StreamHeader,
+    ) -> Result<Self> {
+        let mut stream = Self::new(writer, framer);
+        let header = header(StreamHeader::of::<T>(stream.framer().checksum_name()));
+        stream.sink.write_header_frame(&header.to_payload())?;
+        Ok(stream)
+    }
 }
 
 impl<T: Schema + ?Sized, F: Framer> StreamWriter<T, BufWriter<File>, F> {
