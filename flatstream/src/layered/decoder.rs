@@ -124,6 +124,8 @@ pub(crate) struct Decoder {
     pub(crate) stats: LayerStats,
     /// Whether an iterator over the reader has ended.
     pub(crate) fused: bool,
+    /// How a typed reader checks the header against its type.
+    expect: Option<fn(&StreamHeader) -> Result<()>>,
 }
 
 impl Decoder {
@@ -147,6 +149,7 @@ impl Decoder {
             verifier: VerifierOptions::default(),
             stats: LayerStats::default(),
             fused: false,
+            expect: None,
         })
     }
 
@@ -154,6 +157,9 @@ impl Decoder {
     fn start(&mut self, header: Option<&StreamHeader>) -> Result<()> {
         if self.started {
             return Ok(());
+        }
+        if let (Some(check), Some(header)) = (self.expect, header) {
+            check(header)?;
         }
         let dictionary = header.and_then(|h| h.dictionary_id);
         if let Some(stream) = dictionary {
@@ -347,6 +353,12 @@ impl Decoder {
         }
     }
 
+    /// Prepares a read of `T`: the header is checked against `T`.
+    pub(crate) fn typed<T: StreamDeserialize>(&mut self) -> VerifierOptions {
+        self.expect = Some(T::check_header);
+        self.verifier.clone()
+    }
+
     /// The bytes of a message [`next`](Self::next) returned.
     pub(crate) fn message(&self, range: Range<usize>) -> &[u8] {
         &self.decoded[range]
@@ -431,7 +443,7 @@ impl<T, S: FrameSource> LayeredReader<T, S> {
     where
         T: StreamDeserialize,
     {
-        let options = self.decoder.verifier.clone();
+        let options = self.decoder.typed::<T>();
         let range = self.decoder.next(&mut self.source, &mut |message| {
             T::view_with_options(message, &options).map(drop)
         })?;
@@ -452,7 +464,7 @@ impl<T, S: FrameSource> LayeredReader<T, S> {
     where
         T: DecodeOwned,
     {
-        let options = self.decoder.verifier.clone();
+        let options = self.decoder.typed::<T>();
         let mut decoded = None;
         self.decoder.next(&mut self.source, &mut |message| {
             decoded = Some(T::decode_with_options(message, &options)?);
@@ -583,7 +595,7 @@ mod asynchronous {
         where
             T: StreamDeserialize,
         {
-            let options = self.decoder.verifier.clone();
+            let options = self.decoder.typed::<T>();
             let range = self
                 .next(&mut |message| T::view_with_options(message, &options).map(drop))
                 .await?;
@@ -604,7 +616,7 @@ mod asynchronous {
         where
             T: DecodeOwned,
         {
-            let options = self.decoder.verifier.clone();
+            let options = self.decoder.typed::<T>();
             let mut decoded = None;
             self.next(&mut |message| {
                 decoded = Some(T::decode_with_options(message, &options)?);
