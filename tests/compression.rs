@@ -63,9 +63,12 @@ fn largest_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
 }
 
 fn write<C: Checksum + Copy>(checksum: C, layers: &Layers, messages: &[Event]) -> Vec<u8> {
-    let mut writer =
-        LayeredWriter::<Event, _, _>::new(Vec::new(), ChecksumFramer::new(checksum), layers.clone())
-            .unwrap();
+    let mut writer = LayeredWriter::<Event, _, _>::new(
+        Vec::new(),
+        ChecksumFramer::new(checksum),
+        layers.clone(),
+    )
+    .unwrap();
     for message in messages {
         writer.write(message).unwrap();
     }
@@ -112,7 +115,7 @@ fn read_slice<C: Checksum + Copy>(
     let (events, err) = drain(|| {
         reader
             .read()
-            .map(|view| view.map(|view| <Event as flatstream::DecodeOwned>::from_view(view)))
+            .map(|view| view.map(<Event as flatstream::DecodeOwned>::from_view))
     });
     (events, reader.layer_stats().clone(), err)
 }
@@ -123,7 +126,9 @@ fn read_async<C: Checksum + Copy>(
     bytes: &[u8],
     recovery: Recovery,
 ) -> Outcome {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let frames =
             AsyncFrameReader::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
@@ -163,18 +168,20 @@ fn payloads<C: Checksum + Copy>(checksum: C, bytes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-/// Each data frame's stream offset and length, header included.
+/// Each data frame's stream offset and length, header included, in a
+/// CRC-32 stream (8-byte frame headers) whose header frame comes first.
 fn frame_spans(bytes: &[u8]) -> Vec<(usize, usize)> {
-    let mut frames = FrameReader::new(bytes, ChecksumDeframer::new(Crc32::new()));
-    frames.read_message().unwrap();
-    let mut spans = Vec::new();
-    let mut start = bytes.len() - payloads(Crc32::new(), bytes).iter().map(|p| p.len() + 8).sum::<usize>();
-    let mut frames = FrameReader::new(bytes, ChecksumDeframer::new(Crc32::new()));
-    while let Some(payload) = frames.read_message().unwrap() {
-        spans.push((start, payload.len() + 8));
-        start += payload.len() + 8;
-    }
-    spans
+    let lens: Vec<usize> = payloads(Crc32::new(), bytes)
+        .iter()
+        .map(|p| p.len() + 8)
+        .collect();
+    let mut start = bytes.len() - lens.iter().sum::<usize>();
+    lens.into_iter()
+        .map(|len| {
+            start += len;
+            (start - len, len)
+        })
+        .collect()
 }
 
 #[test]
@@ -209,7 +216,10 @@ fn lz4_payloads_decode_with_lz4_flex() {
         let mut at = 0;
         while at < block.len() {
             let len = u32::from_le_bytes(block[at..at + 4].try_into().unwrap()) as usize;
-            assert_eq!(block[at + 4..at + 4 + len], payload_of(expected.next().unwrap()));
+            assert_eq!(
+                block[at + 4..at + 4 + len],
+                payload_of(expected.next().unwrap())
+            );
             at += 4 + len;
         }
     }
@@ -233,7 +243,12 @@ fn zstd_cli_reads_a_per_frame_payload() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(&payload[6..]).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&payload[6..])
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     assert_eq!(output.stdout, payload_of(&sent[0]));
@@ -282,7 +297,10 @@ fn block_limits_close_blocks() {
     }
     expected += usize::from(filled > 0);
     assert_eq!(frames, expected);
-    assert_eq!(read_frames(NoChecksum, &layers, &bytes, Recovery::Strict).0, sent);
+    assert_eq!(
+        read_frames(NoChecksum, &layers, &bytes, Recovery::Strict).0,
+        sent
+    );
 }
 
 fn dictionary(seed_skip: usize) -> Dictionary {
@@ -301,7 +319,12 @@ fn dictionary_compresses_small_frames_and_is_named_in_the_stream() {
     let with_dict = plain.clone().with_dictionary(dict.clone());
     let plain_bytes = write(Crc32::new(), &plain, &sent);
     let dict_bytes = write(Crc32::new(), &with_dict, &sent);
-    assert!(dict_bytes.len() < plain_bytes.len(), "{} vs {}", dict_bytes.len(), plain_bytes.len());
+    assert!(
+        dict_bytes.len() < plain_bytes.len(),
+        "{} vs {}",
+        dict_bytes.len(),
+        plain_bytes.len()
+    );
 
     let (got, _, err) = read_frames(Crc32::new(), &with_dict, &dict_bytes, Recovery::Strict);
     assert!(err.is_none(), "{err:?}");
@@ -314,7 +337,10 @@ fn dictionary_compresses_small_frames_and_is_named_in_the_stream() {
     // zstd's own decoder, with the dictionary, reads a payload.
     let payload = &payloads(Crc32::new(), &dict_bytes)[0];
     let mut decoder = zstd::bulk::Decompressor::with_dictionary(dict.as_bytes()).unwrap();
-    assert_eq!(decoder.decompress(&payload[6..], 1 << 16).unwrap(), payload_of(&sent[0]));
+    assert_eq!(
+        decoder.decompress(&payload[6..], 1 << 16).unwrap(),
+        payload_of(&sent[0])
+    );
 }
 
 #[test]
@@ -323,7 +349,9 @@ fn wrong_dictionary_is_a_typed_error() {
     let dict = dictionary(0);
     let other = dictionary(3000);
     assert_ne!(dict.id(), other.id());
-    let writer_layers = Layers::new().with_compression(zstd(3)).with_dictionary(dict.clone());
+    let writer_layers = Layers::new()
+        .with_compression(zstd(3))
+        .with_dictionary(dict.clone());
     let bytes = write(Crc32::new(), &writer_layers, &sent);
 
     for (reader_dict, reader_id) in [(Some(other.clone()), other.id()), (None, 0)] {
@@ -412,7 +440,10 @@ fn decompression_bombs_are_refused_before_allocating() {
     // A lying claim: the output stops at the claim.
     let stream = one_frame(&envelope(2, 1000, &bomb));
     let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
-    assert!(matches!(layer_kind(&result.unwrap_err()), LayerErrorKind::Decompress(_)));
+    assert!(matches!(
+        layer_kind(&result.unwrap_err()),
+        LayerErrorKind::Decompress(_)
+    ));
     assert!(largest < 1 << 20, "{largest}");
 
     // The same with LZ4.
@@ -427,18 +458,28 @@ fn decompression_bombs_are_refused_before_allocating() {
     );
     let stream = one_frame(&envelope(1, 100, &lz4_bomb));
     let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
-    assert!(matches!(layer_kind(&result.unwrap_err()), LayerErrorKind::Decompress(_)));
+    assert!(matches!(
+        layer_kind(&result.unwrap_err()),
+        LayerErrorKind::Decompress(_)
+    ));
     assert!(largest < 1 << 20, "{largest}");
 }
 
 #[test]
 fn malformed_envelopes_are_typed_errors() {
     let layers = Layers::new();
-    let cases: [(Vec<u8>, fn(&LayerErrorKind) -> bool); 5] = [
+    type Expect = fn(&LayerErrorKind) -> bool;
+    let cases: [(Vec<u8>, Expect); 5] = [
         (vec![0, 0, 1], |k| matches!(k, LayerErrorKind::Malformed(_))),
-        (envelope(9, 3, b"abc"), |k| matches!(k, LayerErrorKind::Malformed(_))),
-        (envelope(0, 4, b"abc"), |k| matches!(k, LayerErrorKind::Decompress(_))),
-        (envelope(2, 3, b"not zstd"), |k| matches!(k, LayerErrorKind::Decompress(_))),
+        (envelope(9, 3, b"abc"), |k| {
+            matches!(k, LayerErrorKind::Malformed(_))
+        }),
+        (envelope(0, 4, b"abc"), |k| {
+            matches!(k, LayerErrorKind::Decompress(_))
+        }),
+        (envelope(2, 3, b"not zstd"), |k| {
+            matches!(k, LayerErrorKind::Decompress(_))
+        }),
         // A block whose entry runs past its end.
         (
             {
@@ -506,7 +547,9 @@ fn a_damaged_block_is_skipped_whole_and_its_neighbours_survive() {
     assert_eq!(got, sent[..20]);
     let err = err.unwrap();
     assert_eq!(err.offset(), Some(third as u64));
-    assert!(matches!(layer_kind(&err), LayerErrorKind::TooLarge { claimed, .. } if *claimed == u32::MAX as u64));
+    assert!(
+        matches!(layer_kind(&err), LayerErrorKind::TooLarge { claimed, .. } if *claimed == u32::MAX as u64)
+    );
 }
 
 #[test]
@@ -543,7 +586,9 @@ fn async_writer_writes_what_readers_read() {
         .with_compression(zstd(1))
         .with_grouping(Grouping::block(4, 64))
         .with_key(1, key);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let bytes = runtime.block_on(async {
         let mut writer = flatstream::layered::AsyncLayeredWriter::<Event, _, _>::new(
             Vec::new(),
@@ -567,7 +612,11 @@ fn async_writer_writes_what_readers_read() {
 fn layer_settings() -> Vec<Layers> {
     let mut out = Vec::new();
     for compression in [Compression::None, Compression::Lz4, zstd(1), zstd(3)] {
-        for grouping in [Grouping::PerFrame, Grouping::block(3, 64), Grouping::block(100, 1)] {
+        for grouping in [
+            Grouping::PerFrame,
+            Grouping::block(3, 64),
+            Grouping::block(100, 1),
+        ] {
             for encrypted in [false, true] {
                 let mut layers = Layers::new()
                     .with_compression(compression)

@@ -23,9 +23,12 @@ fn layers() -> Layers {
 }
 
 fn write<C: Checksum + Copy>(checksum: C, layers: &Layers, sent: &[Event]) -> Vec<u8> {
-    let mut writer =
-        LayeredWriter::<Event, _, _>::new(Vec::new(), ChecksumFramer::new(checksum), layers.clone())
-            .unwrap();
+    let mut writer = LayeredWriter::<Event, _, _>::new(
+        Vec::new(),
+        ChecksumFramer::new(checksum),
+        layers.clone(),
+    )
+    .unwrap();
     for event in sent {
         writer.write(event).unwrap();
     }
@@ -103,7 +106,9 @@ fn round_trip_and_header() {
     assert!(header.stream_id.is_some());
     // The plaintext is nowhere in the stream.
     let message = payload_of(&sent[0]);
-    assert!(!bytes.windows(16).any(|w| message.windows(16).any(|m| m == w)));
+    assert!(!bytes
+        .windows(16)
+        .any(|w| message.windows(16).any(|m| m == w)));
 }
 
 #[test]
@@ -127,7 +132,13 @@ fn frames_are_xchacha20_poly1305_as_documented() {
         aad.extend_from_slice(&(sequence as u64).to_le_bytes());
         aad.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         let plain = cipher
-            .decrypt(&nonce.into(), Payload { msg: &payload[9..], aad: &aad })
+            .decrypt(
+                &nonce.into(),
+                Payload {
+                    msg: &payload[9..],
+                    aad: &aad,
+                },
+            )
             .unwrap();
         let message = payload_of(event);
         // A stored envelope around the message.
@@ -141,8 +152,12 @@ fn frames_are_xchacha20_poly1305_as_documented() {
 fn chacha20_poly1305_matches_rfc_8439() {
     // RFC 8439, section 2.8.2.
     let key: [u8; 32] = core::array::from_fn(|i| 0x80 + i as u8);
-    let nonce = [0x07, 0, 0, 0, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47];
-    let aad = [0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7];
+    let nonce = [
+        0x07, 0, 0, 0, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+    ];
+    let aad = [
+        0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7,
+    ];
     let plaintext = b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
     let mut buffer = plaintext.to_vec();
     let tag = ChaCha20Poly1305::new(&key.into())
@@ -150,11 +165,17 @@ fn chacha20_poly1305_matches_rfc_8439() {
         .unwrap();
     assert_eq!(
         buffer[..16],
-        [0xd3, 0x1a, 0x8d, 0x34, 0x64, 0x8e, 0x60, 0xdb, 0x7b, 0x86, 0xaf, 0xbc, 0x53, 0xef, 0x7e, 0xc2]
+        [
+            0xd3, 0x1a, 0x8d, 0x34, 0x64, 0x8e, 0x60, 0xdb, 0x7b, 0x86, 0xaf, 0xbc, 0x53, 0xef,
+            0x7e, 0xc2
+        ]
     );
     assert_eq!(
         tag[..],
-        [0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60, 0x06, 0x91]
+        [
+            0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60,
+            0x06, 0x91
+        ]
     );
 }
 
@@ -214,19 +235,37 @@ fn reordered_duplicated_and_dropped_frames_are_sequence_errors() {
     reordered.swap(2, 3);
     let (got, err) = strict_error(&reordered);
     assert_eq!(got.len(), 1);
-    assert_eq!(kind(&err), &LayerErrorKind::Sequence { expected: 1, found: 2 });
+    assert_eq!(
+        kind(&err),
+        &LayerErrorKind::Sequence {
+            expected: 1,
+            found: 2
+        }
+    );
 
     let mut duplicated = frames.clone();
     duplicated.insert(3, frames[2].clone());
     let (got, err) = strict_error(&duplicated);
     assert_eq!(got.len(), 2);
-    assert_eq!(kind(&err), &LayerErrorKind::Sequence { expected: 2, found: 1 });
+    assert_eq!(
+        kind(&err),
+        &LayerErrorKind::Sequence {
+            expected: 2,
+            found: 1
+        }
+    );
 
     let mut dropped = frames.clone();
     dropped.remove(2);
     let (got, err) = strict_error(&dropped);
     assert_eq!(got.len(), 1);
-    assert_eq!(kind(&err), &LayerErrorKind::Sequence { expected: 1, found: 2 });
+    assert_eq!(
+        kind(&err),
+        &LayerErrorKind::Sequence {
+            expected: 1,
+            found: 2
+        }
+    );
 }
 
 #[test]
@@ -256,7 +295,12 @@ fn truncation_is_told_from_completion() {
     assert_eq!(kind(&err), &LayerErrorKind::Truncated { frames: 1 });
     // Cut inside a frame: a torn tail.
     let bytes = join(&frames);
-    let (_, _, err) = read(NoChecksum, &layers(), &bytes[..bytes.len() - 3], Recovery::Strict);
+    let (_, _, err) = read(
+        NoChecksum,
+        &layers(),
+        &bytes[..bytes.len() - 3],
+        Recovery::Strict,
+    );
     assert!(matches!(err, Some(Error::UnexpectedEof)), "{err:?}");
     // A frame after the end.
     let mut after = frames.clone();
@@ -284,14 +328,23 @@ fn keys_rotate_by_id_and_a_wrong_key_is_refused() {
     }
     // Only the new key: the old stream names a key it lacks.
     let (_, _, err) = read(NoChecksum, &new, &old_stream, Recovery::Strict);
-    assert_eq!(kind(&err.unwrap()), &LayerErrorKind::UnknownKey { key_id: 1 });
+    assert_eq!(
+        kind(&err.unwrap()),
+        &LayerErrorKind::UnknownKey { key_id: 1 }
+    );
     // The right id with the wrong key: every frame fails authentication.
     let wrong = Layers::new().with_key(1, Key::from([3; 32]));
     let (_, _, err) = read(NoChecksum, &wrong, &old_stream, Recovery::Strict);
-    assert_eq!(kind(&err.unwrap()), &LayerErrorKind::Authentication { sequence: 0 });
+    assert_eq!(
+        kind(&err.unwrap()),
+        &LayerErrorKind::Authentication { sequence: 0 }
+    );
     // No key at all, and a key for a plain stream.
     let (_, _, err) = read(NoChecksum, &Layers::new(), &old_stream, Recovery::Strict);
-    assert_eq!(kind(&err.unwrap()), &LayerErrorKind::UnknownKey { key_id: 1 });
+    assert_eq!(
+        kind(&err.unwrap()),
+        &LayerErrorKind::UnknownKey { key_id: 1 }
+    );
     let plain = write(NoChecksum, &Layers::new(), &sent);
     let (_, _, err) = read(NoChecksum, &old, &plain, Recovery::Strict);
     assert_eq!(kind(&err.unwrap()), &LayerErrorKind::NotEncrypted);
@@ -329,14 +382,22 @@ fn skip_mode_keeps_the_authentic_frames() {
 
     let (got, stats, err) = read(Crc32::new(), &layers, &tampered, Recovery::SkipCorrupted);
     assert!(err.is_none(), "{err:?}");
-    let expected: Vec<Event> = sent.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, e)| e.clone()).collect();
+    let expected: Vec<Event> = sent
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, e)| e.clone())
+        .collect();
     assert_eq!(got, expected);
     assert_eq!(stats.skipped_frames, 3, "forged, replayed, spliced");
     assert_eq!(stats.missing_frames, 1, "the damaged one");
     // Strict mode stops at the forged frame.
     let (got, _, err) = read(Crc32::new(), &layers, &tampered, Recovery::Strict);
     assert_eq!(got, sent[..1]);
-    assert!(matches!(kind(&err.unwrap()), LayerErrorKind::Authentication { .. }));
+    assert!(matches!(
+        kind(&err.unwrap()),
+        LayerErrorKind::Authentication { .. }
+    ));
 }
 
 #[test]
