@@ -376,10 +376,11 @@ impl Error {
     /// transport failing or a schema lacking a type): checksum, framing,
     /// verification or a torn tail.
     pub fn is_corruption(&self) -> bool {
-        !matches!(
-            self,
-            Error::Io(_) | Error::Schema(_) | Error::SchemaMismatch(_)
-        )
+        match self {
+            Error::Io(_) | Error::Schema(_) | Error::SchemaMismatch(_) => false,
+            Error::Layer(layer) => layer.is_corruption(),
+            _ => true,
+        }
     }
 }
 

@@ -111,7 +111,7 @@ impl Grouping {
 /// let bytes = writer.finish()?;
 ///
 /// let frames = FrameReader::new(&bytes[..], ChecksumDeframer::new(Crc32::new()));
-/// let mut reader = LayeredReader::<String, _>::new(frames, layers);
+/// let mut reader = LayeredReader::<String, _>::new(frames, layers)?;
 /// let mut n = 0;
 /// while let Some(text) = reader.read()? {
 ///     assert_eq!(text, format!("event {n}"));
@@ -296,6 +296,18 @@ impl LayerError {
     /// Byte offset of the frame, when known.
     pub fn offset(&self) -> Option<u64> {
         self.offset
+    }
+
+    /// Whether the bytes are at fault, rather than the reader's settings
+    /// (its dictionary, its keys, its features).
+    pub fn is_corruption(&self) -> bool {
+        !matches!(
+            self.kind,
+            LayerErrorKind::DictionaryMismatch { .. }
+                | LayerErrorKind::Unsupported(_)
+                | LayerErrorKind::UnknownKey { .. }
+                | LayerErrorKind::NotEncrypted
+        )
     }
 
     pub(crate) fn set_offset(&mut self, offset: u64) {
