@@ -4,8 +4,6 @@
 //! blocks as typed errors; and a property test over every combination of
 //! checksum, compression, grouping, encryption and reader.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::Write;
 
 use flatstream::checksum::{Checksum, Crc32, NoChecksum, XxHash64};
@@ -15,51 +13,18 @@ use flatstream::layered::{
     LayeredWriter, Layers,
 };
 use flatstream::{AsyncFrameReader, Error, FrameReader, Recovery, SliceReader, StreamWriter};
+use flatstream_testkit::alloc::{measure, Counting};
 use flatstream_testkit::streams::payload_of;
 use flatstream_testkit::telemetry::{events, Event};
 use proptest::prelude::*;
 
-struct Counting;
-
-thread_local! {
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn record(size: usize) {
-    let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static GLOBAL: Counting = Counting;
 
 /// The largest allocation `f` makes on this thread.
 fn largest_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    LARGEST.with(|l| l.set(0));
-    let out = f();
-    (out, LARGEST.with(Cell::get))
+    let (out, _, largest) = measure(f);
+    (out, largest)
 }
 
 fn write<C: Checksum + Copy>(checksum: C, layers: &Layers, messages: &[Event]) -> Vec<u8> {

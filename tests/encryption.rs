@@ -61,16 +61,22 @@ fn kind(err: &Error) -> &LayerErrorKind {
     }
 }
 
-/// A stream without checksums, split into its frames (the header first).
-fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+/// A stream split into its frames (the header first), whose frame
+/// headers are `header_len` bytes.
+fn split(bytes: &[u8], header_len: usize) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
         let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-        out.push(bytes[at..at + 4 + len].to_vec());
-        at += 4 + len;
+        out.push(bytes[at..at + header_len + len].to_vec());
+        at += header_len + len;
     }
     out
+}
+
+/// A stream without checksums, split into its frames.
+fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    split(bytes, 4)
 }
 
 fn join(frames: &[Vec<u8>]) -> Vec<u8> {
@@ -233,39 +239,20 @@ fn reordered_duplicated_and_dropped_frames_are_sequence_errors() {
     let (_, frames) = stream(4);
     let mut reordered = frames.clone();
     reordered.swap(2, 3);
-    let (got, err) = strict_error(&reordered);
-    assert_eq!(got.len(), 1);
-    assert_eq!(
-        kind(&err),
-        &LayerErrorKind::Sequence {
-            expected: 1,
-            found: 2
-        }
-    );
-
     let mut duplicated = frames.clone();
     duplicated.insert(3, frames[2].clone());
-    let (got, err) = strict_error(&duplicated);
-    assert_eq!(got.len(), 2);
-    assert_eq!(
-        kind(&err),
-        &LayerErrorKind::Sequence {
-            expected: 2,
-            found: 1
-        }
-    );
-
     let mut dropped = frames.clone();
     dropped.remove(2);
-    let (got, err) = strict_error(&dropped);
-    assert_eq!(got.len(), 1);
-    assert_eq!(
-        kind(&err),
-        &LayerErrorKind::Sequence {
-            expected: 1,
-            found: 2
-        }
-    );
+    // (frames, messages read before the error, expected, found)
+    for (tampered, read, expected, found) in [
+        (reordered, 1, 1, 2),
+        (duplicated, 2, 2, 1),
+        (dropped, 1, 1, 2),
+    ] {
+        let (got, err) = strict_error(&tampered);
+        assert_eq!(got.len(), read);
+        assert_eq!(kind(&err), &LayerErrorKind::Sequence { expected, found });
+    }
 }
 
 #[test]
@@ -355,17 +342,7 @@ fn skip_mode_keeps_the_authentic_frames() {
     let sent = events(6);
     let layers = layers();
     let bytes = write(Crc32::new(), &layers, &sent);
-    let split = |bytes: &[u8]| {
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at < bytes.len() {
-            let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-            out.push(bytes[at..at + 8 + len].to_vec());
-            at += 8 + len;
-        }
-        out
-    };
-    let mut frames = split(&bytes);
+    let mut frames = split(&bytes, 8);
     // A forged frame with a valid checksum, a damaged frame, a replayed
     // frame and a frame spliced in from another stream.
     let forged_payload: Vec<u8> = (0..80u8).collect();
@@ -373,7 +350,7 @@ fn skip_mode_keeps_the_authentic_frames() {
     ChecksumFramer::new(Crc32::new())
         .frame_and_write(&mut forged, &forged_payload)
         .unwrap();
-    let other = split(&write(Crc32::new(), &layers, &sent));
+    let other = split(&write(Crc32::new(), &layers, &sent), 8);
     frames[3][20] ^= 0x01; // event 2: damaged (checksum mismatch)
     frames.insert(2, forged);
     frames.insert(5, frames[1].clone()); // replay of event 0

@@ -147,13 +147,7 @@ impl<T: Schema + ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, 
     ///
     /// [`Error::Io`] when writing the header fails.
     pub async fn with_header(writer: W, framer: F) -> Result<Self> {
-        let mut stream = Self::new(writer, framer);
-        let header = StreamHeader::of::<T>(stream.framer().checksum_name());
-        stream
-            .sink
-            .write_header_frame_async(&header.to_payload())
-            .await?;
-        Ok(stream)
+        Self::with_header_from(writer, framer, |header| header).await
     }
 
     /// A writer whose stream starts with `header`, as made by `header`

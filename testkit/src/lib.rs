@@ -8,6 +8,7 @@
 //! `checksums` adds what names CRC checksums, `fuzz` the fuzz bodies and
 //! `bench` criterion's paired measurement.
 
+pub mod alloc;
 pub mod datasets;
 pub mod every_kind;
 #[cfg(feature = "checksums")]

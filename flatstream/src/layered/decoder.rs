@@ -474,18 +474,25 @@ impl<T, S: FrameSource> LayeredReader<T, S> {
     }
 }
 
-impl<T, S> LayeredReader<T, S> {
-    /// Sets the verifier's limits for each message.
-    #[must_use]
-    pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-        self.decoder.verifier = options;
-        self
-    }
+/// The settings and counters both layered readers have, written once.
+macro_rules! layer_settings {
+    () => {
+        /// Sets the verifier's limits for each message.
+        #[must_use]
+        pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
+            self.decoder.verifier = options;
+            self
+        }
 
-    /// Counters of frames opened and skipped by the layer.
-    pub fn layer_stats(&self) -> &LayerStats {
-        &self.decoder.stats
-    }
+        /// Counters of frames opened and skipped by the layer.
+        pub fn layer_stats(&self) -> &LayerStats {
+            &self.decoder.stats
+        }
+    };
+}
+
+impl<T, S> LayeredReader<T, S> {
+    layer_settings!();
 
     /// The frame source (for its header, position and counters).
     pub fn source(&self) -> &S {
@@ -628,17 +635,7 @@ mod asynchronous {
     }
 
     impl<T, R, D> AsyncLayeredReader<T, R, D> {
-        /// Sets the verifier's limits for each message.
-        #[must_use]
-        pub fn with_verifier_options(mut self, options: VerifierOptions) -> Self {
-            self.decoder.verifier = options;
-            self
-        }
-
-        /// Counters of frames opened and skipped by the layer.
-        pub fn layer_stats(&self) -> &LayerStats {
-            &self.decoder.stats
-        }
+        layer_settings!();
 
         /// The frame source.
         pub fn source(&self) -> &AsyncFrameReader<R, D> {
