@@ -402,6 +402,9 @@ fn check_block(block: &[u8]) -> Result<()> {
 /// In [`Recovery::SkipCorrupted`] mode damaged or forged frames are
 /// skipped whole (counted in [`layer_stats`](Self::layer_stats)) and the
 /// authentic ones around them are read.
+///
+/// Views borrow the reader's decoded buffer (even over a
+/// [`SliceReader`]), until the next read.
 pub struct LayeredReader<T, S> {
     source: S,
     decoder: Decoder,

@@ -183,7 +183,9 @@ impl Encoder {
 /// The stream starts with a [`StreamHeader`] naming the layers. Call
 /// [`finish`](Self::finish) at the end: it writes the pending block and,
 /// for an encrypted stream, the authenticated end frame without which a
-/// reader reports the stream truncated.
+/// reader reports the stream truncated. Messages gathered in a block are
+/// only written when it fills, on [`flush`](Self::flush) or on `finish`:
+/// dropping the writer loses them.
 pub struct LayeredWriter<T: ?Sized, W, F> {
     inner: StreamWriter<T, W, F>,
     encoder: Encoder,
