@@ -147,8 +147,18 @@ impl<T: Schema + ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, 
     ///
     /// [`Error::Io`] when writing the header fails.
     pub async fn with_header(writer: W, framer: F) -> Result<Self> {
+        Self::with_header_from(writer, framer, |header| header).await
+    }
+
+    /// A writer whose stream starts with `header`, as made by `header`
+    /// from `T`'s and the framer's (the layers add their fields).
+    pub(crate) async fn with_header_from(
+        writer: W,
+        framer: F,
+        header: impl FnOnce(StreamHeader) -> StreamHeader,
+    ) -> Result<Self> {
         let mut stream = Self::new(writer, framer);
-        let header = StreamHeader::of::<T>(stream.framer().checksum_name());
+        let header = header(StreamHeader::of::<T>(stream.framer().checksum_name()));
         stream
             .sink
             .write_header_frame_async(&header.to_payload())
@@ -196,8 +206,8 @@ impl<T: ?Sized, W: fmt::Debug, F: fmt::Debug> fmt::Debug for AsyncStreamWriter<T
 /// carries on where it stopped.
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub struct AsyncFrameReader<R, D> {
-    source: Buffered<R>,
-    state: ReadState<D>,
+    pub(crate) source: Buffered<R>,
+    pub(crate) state: ReadState<D>,
 }
 
 impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
@@ -226,7 +236,7 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
 
     /// Finds the next intact frame whose payload `verify` accepts, reading
     /// as needed, and returns the payload's range in the buffer.
-    fn poll_next_frame<V>(
+    pub(crate) fn poll_next_frame<V>(
         &mut self,
         cx: &mut Context<'_>,
         verify: &mut V,

@@ -591,6 +591,9 @@ pub(crate) struct ReadState<D> {
     header_checked: bool,
     /// How a typed reader checks a header against its type.
     pub(crate) expect: Option<fn(&StreamHeader) -> Result<()>>,
+    /// Stream offset of the last frame found, for the layers over a
+    /// reader (see `layered`) to locate their errors.
+    pub(crate) last_frame: u64,
 }
 
 impl<D> ReadState<D> {
@@ -605,6 +608,7 @@ impl<D> ReadState<D> {
             header: None,
             header_checked: false,
             expect: None,
+            last_frame: 0,
         }
     }
 
@@ -673,6 +677,7 @@ impl<D: Deframer> ReadState<D> {
                 self.skips.finish(&mut self.stats);
                 self.stats.frames += 1;
                 self.stats.bytes += frame_len as u64;
+                self.last_frame = position + skip as u64;
                 Step::Frame {
                     skip,
                     frame_len,

@@ -70,6 +70,13 @@ pub enum Error {
     /// [`SchemaDoc`](crate::schema::SchemaDoc)) lacks the type asked for.
     #[error("schema: {0}")]
     Schema(#[from] crate::schema::SchemaError),
+
+    /// A compressed or encrypted frame was refused: the
+    /// [`LayerErrorKind`](crate::layered::LayerErrorKind) says why (a
+    /// decompression bomb, the wrong dictionary, a failed authentication,
+    /// a frame out of sequence, a truncated stream).
+    #[error("{0}")]
+    Layer(Box<crate::layered::LayerError>),
 }
 
 /// Why a typed reader refused a self-describing stream (see
@@ -347,6 +354,7 @@ impl Error {
     pub fn offset(&self) -> Option<u64> {
         match self {
             Error::ChecksumMismatch { offset, .. } | Error::InvalidFrame { offset, .. } => *offset,
+            Error::Layer(err) => err.offset(),
             _ => None,
         }
     }
@@ -358,6 +366,9 @@ impl Error {
         {
             offset.get_or_insert(frame_offset);
         }
+        if let Error::Layer(err) = &mut self {
+            err.set_offset(frame_offset);
+        }
         self
     }
 
@@ -365,10 +376,11 @@ impl Error {
     /// transport failing or a schema lacking a type): checksum, framing,
     /// verification or a torn tail.
     pub fn is_corruption(&self) -> bool {
-        !matches!(
-            self,
-            Error::Io(_) | Error::Schema(_) | Error::SchemaMismatch(_)
-        )
+        match self {
+            Error::Io(_) | Error::Schema(_) | Error::SchemaMismatch(_) => false,
+            Error::Layer(layer) => layer.is_corruption(),
+            _ => true,
+        }
     }
 }
 

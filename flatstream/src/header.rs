@@ -12,6 +12,11 @@
 //!   root_type: string;    // the messages' root type, e.g. "Event"
 //!   fingerprint: ulong;   // FNV-1a 64 of `schema`
 //!   schema: string;       // the `.fbs` text of `flatstream::schema::<T>()`
+//!   compression: string;  // compressed streams: "none", "lz4", "zstd"
+//!   dictionary_id: uint;  // the zstd dictionary's id, when there is one
+//!   encryption: string;   // encrypted streams: "xchacha20-poly1305"
+//!   key_id: uint;         // which of the caller's keys the stream uses
+//!   stream_id: [ubyte];   // 16 random bytes, part of every nonce
 //! }
 //! root_type StreamHeader;
 //! file_identifier "FSHD";
@@ -59,6 +64,18 @@ pub struct StreamHeader {
     pub fingerprint: u64,
     /// The `.fbs` schema of the messages.
     pub schema: String,
+    /// The codec of a compressed or encrypted stream (see
+    /// [`layered`](crate::layered)): `none`, `lz4` or `zstd`.
+    pub compression: Option<String>,
+    /// The id of the zstd dictionary the stream was compressed with.
+    pub dictionary_id: Option<u32>,
+    /// The cipher of an encrypted stream: `xchacha20-poly1305`.
+    pub encryption: Option<String>,
+    /// The id of the key an encrypted stream is encrypted with, so that
+    /// readers holding several keys pick the right one.
+    pub key_id: Option<u32>,
+    /// The random id of an encrypted stream, part of every frame's nonce.
+    pub stream_id: Option<[u8; 16]>,
 }
 
 const VT_VERSION: u16 = 4;
@@ -66,6 +83,11 @@ const VT_CHECKSUM: u16 = 6;
 const VT_ROOT_TYPE: u16 = 8;
 const VT_FINGERPRINT: u16 = 10;
 const VT_SCHEMA: u16 = 12;
+const VT_COMPRESSION: u16 = 14;
+const VT_DICTIONARY_ID: u16 = 16;
+const VT_ENCRYPTION: u16 = 18;
+const VT_KEY_ID: u16 = 20;
+const VT_STREAM_ID: u16 = 22;
 
 impl StreamHeader {
     /// The header of a stream of `T`, framed with `checksum`.
@@ -77,6 +99,11 @@ impl StreamHeader {
             root_type: crate::schema::root_type_name::<T>(),
             fingerprint: fingerprint(&schema),
             schema,
+            compression: None,
+            dictionary_id: None,
+            encryption: None,
+            key_id: None,
+            stream_id: None,
         }
     }
 
@@ -86,7 +113,28 @@ impl StreamHeader {
         let checksum = builder.create_string(&self.checksum);
         let root_type = builder.create_string(&self.root_type);
         let schema = builder.create_string(&self.schema);
+        let compression = self
+            .compression
+            .as_deref()
+            .map(|s| builder.create_string(s));
+        let encryption = self.encryption.as_deref().map(|s| builder.create_string(s));
+        let stream_id = self.stream_id.map(|id| builder.create_vector(&id));
         let table = builder.start_table();
+        if let Some(id) = stream_id {
+            builder.push_slot_always(VT_STREAM_ID, id);
+        }
+        if let Some(compression) = compression {
+            builder.push_slot_always(VT_COMPRESSION, compression);
+        }
+        if let Some(encryption) = encryption {
+            builder.push_slot_always(VT_ENCRYPTION, encryption);
+        }
+        if let Some(id) = self.dictionary_id {
+            builder.push_slot_always(VT_DICTIONARY_ID, id);
+        }
+        if let Some(id) = self.key_id {
+            builder.push_slot_always(VT_KEY_ID, id);
+        }
         builder.push_slot_always(VT_FINGERPRINT, self.fingerprint);
         builder.push_slot_always(VT_CHECKSUM, checksum);
         builder.push_slot_always(VT_ROOT_TYPE, root_type);
@@ -120,6 +168,20 @@ impl StreamHeader {
                 schema: table
                     .get::<ForwardsUOffset<&str>>(VT_SCHEMA, None)?
                     .to_owned(),
+                compression: table
+                    .get::<ForwardsUOffset<&str>>(VT_COMPRESSION, None)
+                    .map(str::to_owned),
+                dictionary_id: table.get::<u32>(VT_DICTIONARY_ID, None),
+                encryption: table
+                    .get::<ForwardsUOffset<&str>>(VT_ENCRYPTION, None)
+                    .map(str::to_owned),
+                key_id: table.get::<u32>(VT_KEY_ID, None),
+                stream_id: match table
+                    .get::<ForwardsUOffset<flatbuffers::Vector<'_, u8>>>(VT_STREAM_ID, None)
+                {
+                    Some(id) => Some(id.bytes().try_into().ok()?),
+                    None => None,
+                },
             })
         }
     }
@@ -186,6 +248,15 @@ impl Verifiable for HeaderTable<'_> {
             .visit_field::<ForwardsUOffset<&str>>("root_type", VT_ROOT_TYPE, true)?
             .visit_field::<u64>("fingerprint", VT_FINGERPRINT, false)?
             .visit_field::<ForwardsUOffset<&str>>("schema", VT_SCHEMA, true)?
+            .visit_field::<ForwardsUOffset<&str>>("compression", VT_COMPRESSION, false)?
+            .visit_field::<u32>("dictionary_id", VT_DICTIONARY_ID, false)?
+            .visit_field::<ForwardsUOffset<&str>>("encryption", VT_ENCRYPTION, false)?
+            .visit_field::<u32>("key_id", VT_KEY_ID, false)?
+            .visit_field::<ForwardsUOffset<flatbuffers::Vector<'_, u8>>>(
+                "stream_id",
+                VT_STREAM_ID,
+                false,
+            )?
             .finish();
         Ok(())
     }
@@ -202,7 +273,26 @@ mod tests {
             root_type: "Event".into(),
             fingerprint: fingerprint("table Event { a: int; }\nroot_type Event;\n"),
             schema: "table Event { a: int; }\nroot_type Event;\n".into(),
+            compression: None,
+            dictionary_id: None,
+            encryption: None,
+            key_id: None,
+            stream_id: None,
         }
+    }
+
+    #[test]
+    fn layer_fields_round_trip() {
+        let mut header = header();
+        header.compression = Some("zstd".into());
+        header.dictionary_id = Some(0x1234_5678);
+        header.encryption = Some("xchacha20-poly1305".into());
+        header.key_id = Some(7);
+        header.stream_id = Some([9; 16]);
+        assert_eq!(
+            StreamHeader::from_payload(&header.to_payload()),
+            Some(header)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod encode;
 mod error;
 pub mod framing;
 mod header;
+pub mod layered;
 mod private;
 mod reader;
 pub mod schema;

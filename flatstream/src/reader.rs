@@ -48,8 +48,8 @@ use crate::serialize::{DecodeOwned, StreamDeserialize};
 /// # Ok::<(), flatstream::Error>(())
 /// ```
 pub struct FrameReader<R, D> {
-    source: Buffered<R>,
-    state: ReadState<D>,
+    pub(crate) source: Buffered<R>,
+    pub(crate) state: ReadState<D>,
 }
 
 impl<R: Read, D: Deframer> FrameReader<R, D> {
@@ -79,7 +79,7 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     /// that a typed read, which makes the view, inlines into the caller's
     /// loop and the view reaches it in registers.
     #[inline(never)]
-    fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
+    pub(crate) fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
         self.next_frame(|_| Ok(()))
     }
 

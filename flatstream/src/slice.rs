@@ -46,7 +46,7 @@ use crate::serialize::{DecodeOwned, StreamDeserialize};
 pub struct SliceReader<'a, T, D> {
     bytes: &'a [u8],
     position: usize,
-    state: ReadState<D>,
+    pub(crate) state: ReadState<D>,
     _message: PhantomData<fn() -> T>,
 }
 

@@ -145,8 +145,18 @@ impl<T: Schema + ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
     /// # Ok::<(), flatstream::Error>(())
     /// ```
     pub fn with_header(writer: W, framer: F) -> Result<Self> {
+        Self::with_header_from(writer, framer, |header| header)
+    }
+
+    /// A writer whose stream starts with `header`, as made by `header`
+    /// from `T`'s and the framer's (the layers add their fields).
+    pub(crate) fn with_header_from(
+        writer: W,
+        framer: F,
+        header: impl FnOnce(StreamHeader) -> StreamHeader,
+    ) -> Result<Self> {
         let mut stream = Self::new(writer, framer);
-        let header = StreamHeader::of::<T>(stream.framer().checksum_name());
+        let header = header(StreamHeader::of::<T>(stream.framer().checksum_name()));
         stream.sink.write_header_frame(&header.to_payload())?;
         Ok(stream)
     }

@@ -8,6 +8,8 @@
 //! `checksums` adds what names CRC checksums, `fuzz` the fuzz bodies and
 //! `bench` criterion's paired measurement.
 
+pub mod alloc;
+pub mod datasets;
 pub mod every_kind;
 #[cfg(feature = "checksums")]
 pub mod false_accept;
