@@ -42,6 +42,8 @@ pub fn payloads(stream: &[u8]) -> Vec<&[u8]> {
     std::iter::from_fn(|| reader.read_message().expect("an intact stream")).collect()
 }
 
+/// A dataset: its record type, how to generate records, and the code each
+/// peer needs that the derives do not write.
 pub trait Dataset {
     /// The group name, `peers/<NAME>/...`.
     const NAME: &'static str;

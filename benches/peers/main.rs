@@ -69,9 +69,6 @@ mod planus_gen;
 mod planus_peer;
 mod telemetry;
 
-/// A dataset: its record type, how to generate records, and the code each
-/// peer needs that the derives do not write.
-
 // ---------------------------------------------------------------------------
 // Each peer's writer, reader and owned decoder, generic over the dataset.
 
