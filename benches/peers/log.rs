@@ -7,7 +7,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::{Dataset, Digest, Seeded};
+use crate::planus_gen::log as gen;
+use crate::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -256,5 +257,48 @@ impl Dataset for Logs {
         d.add(&log.request);
         d.add(log.code);
         d.add(log.size);
+    }
+}
+
+impl crate::PlanusDataset for Logs {
+    const NAME: &'static str = <Self as Dataset>::NAME;
+    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
+    const FBS: &'static str = include_str!("planus_gen/log.fbs");
+    type Record = Log;
+    type Owned = gen::Log;
+    type Ref<'a> = gen::LogRef<'a>;
+
+    fn generate(rng: &mut Seeded) -> Log {
+        generate(rng)
+    }
+
+    fn touch_top(log: LogView<'_>, d: &mut Digest) {
+        d.add(log.identity());
+        d.add(log.userid());
+        d.add(log.date());
+        d.add(log.request());
+        d.add(log.code());
+        d.add(log.size());
+    }
+
+    fn touch_full(log: LogView<'_>, d: &mut Digest) {
+        <Self as Dataset>::touch_view(log, d);
+    }
+
+    fn planus_top(log: gen::LogRef<'_>, d: &mut Digest) -> PlanusResult {
+        d.add(log.identity()?);
+        d.add(log.userid()?);
+        d.add(log.date()?);
+        d.add(log.request()?);
+        d.add(log.code()?);
+        d.add(log.size()?);
+        Ok(())
+    }
+
+    fn planus_full(log: gen::LogRef<'_>, d: &mut Digest) -> PlanusResult {
+        let address = log.address()?;
+        d.add(address.x0());
+        d.add(address.x3());
+        Self::planus_top(log, d)
     }
 }

@@ -42,231 +42,35 @@
 //! the derive's, and that the three views touch the same values (one
 //! digest). The bytes per message of each peer are printed to stderr.
 
-use std::fmt::Debug;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use flatstream::checksum::XxHash64;
-use flatstream::flatbuffers::{FlatBufferBuilder, InvalidFlatbuffer};
-use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
-use flatstream::{DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize};
-use rkyv::api::high::{HighDeserializer, HighSerializer, HighValidator};
-use rkyv::bytecheck::CheckBytes;
-use rkyv::ser::allocator::ArenaHandle;
+use flatstream::flatbuffers::FlatBufferBuilder;
+use flatstream::{SliceReader, StreamDeserialize, StreamReader};
 use rkyv::util::AlignedVec;
 use rkyv::Archived;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use flatstream_testkit::paired::paired;
-use flatstream_testkit::Rng;
+
+pub use common::{
+    deframer, for_each_payload, framer, payloads, Dataset, Digest, RkyvError, Seeded, Touch, Writer,
+};
+pub use planus_peer::{Depth, PlanusDataset, PlanusResult};
 
 #[macro_use]
 mod fb;
+mod common;
 mod log;
 mod mesh;
 mod minecraft_savedata;
 mod mk48;
-
-type RkyvError = rkyv::rancor::Error;
-type Framer = ChecksumFramer<XxHash64>;
-type Writer<T> = flatstream::StreamWriter<T, Vec<u8>, Framer>;
-
-fn deframer() -> ChecksumDeframer<XxHash64> {
-    ChecksumDeframer::new(XxHash64::new())
-}
-
-/// A dataset: its record type, how to generate records, and the code each
-/// peer needs that the derives do not write.
-pub trait Dataset {
-    /// The group name, `peers/<NAME>/...`.
-    const NAME: &'static str;
-    /// Messages per iteration.
-    const MESSAGES: usize;
-
-    type Record: StreamSerialize
-        + DecodeOwned
-        + Serialize
-        + DeserializeOwned
-        + rkyv::Archive<
-            Archived: for<'a> CheckBytes<HighValidator<'a, RkyvError>>
-                          + rkyv::Deserialize<Self::Record, HighDeserializer<RkyvError>>,
-        > + for<'a> rkyv::Serialize<HighSerializer<AlignedVec, ArenaHandle<'a>, RkyvError>>
-        + PartialEq
-        + Debug;
-
-    fn generate(rng: &mut Seeded) -> Self::Record;
-
-    /// Builds and finishes `record` with `FlatBufferBuilder` calls, as
-    /// flatc-generated code does.
-    fn build_flatbuffers(builder: &mut FlatBufferBuilder<'_>, record: &Self::Record);
-
-    /// Verifies `payload` with `flatbuffers::root` and the hand-written
-    /// view, then touches what the other views touch.
-    fn read_flatbuffers(payload: &[u8], digest: &mut Digest) -> Result<(), InvalidFlatbuffer>;
-
-    /// Touches the top-level fields through the derived view.
-    fn touch_view(view: <Self::Record as StreamDeserialize>::View<'_>, digest: &mut Digest);
-
-    /// Touches the same fields of the archived record.
-    fn touch_rkyv(archived: &Archived<Self::Record>, digest: &mut Digest);
-}
-
-// ---------------------------------------------------------------------------
-// Seeded data and the digest of what a read touched.
-
-/// The testkit's xorshift generator, so every run measures the same
-/// records, with what the datasets draw.
-#[derive(Debug)]
-pub struct Seeded(Rng);
-
-impl Seeded {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-
-    /// In `0..bound`.
-    pub fn below(&mut self, bound: u64) -> u64 {
-        self.next_u64() % bound
-    }
-
-    /// In `low..high`.
-    pub fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + self.below((high - low) as u64) as i64
-    }
-
-    /// In `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    pub fn coin(&mut self) -> bool {
-        self.next_u64() & 1 == 1
-    }
-
-    /// `Some` half of the time.
-    pub fn maybe<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
-        self.coin().then(|| f(self))
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// Sums what a read touched, so the reads cannot be optimized away and
-/// the peers can be checked to have read the same values.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Digest(u64);
-
-impl Digest {
-    pub fn add(&mut self, value: impl Touch) {
-        self.0 = self.0.wrapping_add(value.bits());
-    }
-
-    /// `Some` adds one more than the value, so it differs from `None`.
-    pub fn opt(&mut self, value: Option<impl Touch>) {
-        if let Some(value) = value {
-            self.add(1u8);
-            self.add(value);
-        }
-    }
-}
-
-/// A value a read touches: scalars by their bits, strings and byte
-/// vectors by their length.
-pub trait Touch {
-    fn bits(self) -> u64;
-}
-
-macro_rules! touch_as_u64 {
-    ($($ty:ty),*) => {$(
-        impl Touch for $ty {
-            #[inline]
-            fn bits(self) -> u64 {
-                self as u64
-            }
-        }
-    )*};
-}
-touch_as_u64!(u8, u16, u32, u64, i8, i16, i32, i64, usize);
-
-impl Touch for bool {
-    #[inline]
-    fn bits(self) -> u64 {
-        u64::from(self)
-    }
-}
-
-impl Touch for f32 {
-    #[inline]
-    fn bits(self) -> u64 {
-        u64::from(self.to_bits())
-    }
-}
-
-impl Touch for f64 {
-    #[inline]
-    fn bits(self) -> u64 {
-        self.to_bits()
-    }
-}
-
-impl Touch for &str {
-    #[inline]
-    fn bits(self) -> u64 {
-        self.len() as u64
-    }
-}
-
-impl Touch for &[u8] {
-    #[inline]
-    fn bits(self) -> u64 {
-        self.len() as u64
-    }
-}
-
-impl Touch for &rkyv::string::ArchivedString {
-    #[inline]
-    fn bits(self) -> u64 {
-        self.len() as u64
-    }
-}
-
-/// rkyv's archived scalars: little-endian wrappers.
-macro_rules! touch_archived {
-    ($($ty:ident),*) => {$(
-        impl Touch for rkyv::rend::$ty {
-            #[inline]
-            fn bits(self) -> u64 {
-                self.to_native().bits()
-            }
-        }
-        impl Touch for &rkyv::rend::$ty {
-            #[inline]
-            fn bits(self) -> u64 {
-                self.to_native().bits()
-            }
-        }
-    )*};
-}
-touch_archived!(u16_le, u32_le, u64_le, i16_le, i32_le, i64_le, f32_le, f64_le);
+mod order_book;
+mod planus_gen;
+mod planus_peer;
+mod telemetry;
 
 // ---------------------------------------------------------------------------
 // Each peer's writer, reader and owned decoder, generic over the dataset.
-
-/// Calls `f` with each checksum-verified payload of `stream`.
-fn for_each_payload(stream: &[u8], mut f: impl FnMut(&[u8])) {
-    let mut reader = SliceReader::<(), _>::new(stream, deframer());
-    while let Some(payload) = reader.read_message().expect("an intact stream") {
-        f(payload);
-    }
-}
 
 fn write_flatstream<D: Dataset>(records: &[D::Record], sink: &mut Writer<D::Record>) {
     sink.get_mut().clear();
@@ -395,7 +199,7 @@ struct Scratch<D: Dataset> {
 impl<D: Dataset> Scratch<D> {
     fn new() -> Self {
         Scratch {
-            sink: Writer::new(Vec::new(), ChecksumFramer::new(XxHash64::new())),
+            sink: Writer::new(Vec::new(), framer()),
             builder: FlatBufferBuilder::with_capacity(4096),
             bincode: Vec::new(),
             rkyv: AlignedVec::new(),
@@ -413,11 +217,6 @@ struct Streams {
     flatbuffers: Vec<u8>,
     bincode: Vec<u8>,
     rkyv: Vec<u8>,
-}
-
-fn payloads(stream: &[u8]) -> Vec<&[u8]> {
-    let mut reader = SliceReader::<(), _>::new(stream, deframer());
-    std::iter::from_fn(|| reader.read_message().expect("an intact stream")).collect()
 }
 
 fn collect_owned<D: Dataset>(decode: impl FnOnce(&mut dyn FnMut(D::Record))) -> Vec<D::Record> {
@@ -498,7 +297,7 @@ fn streams_checked<D: Dataset>(records: &[D::Record], scratch: &mut Scratch<D>) 
 }
 
 fn bench_dataset<D: Dataset>(c: &mut Criterion) {
-    let mut rng = Seeded(Rng(0x2545_f491_4f6c_dd1d));
+    let mut rng = Seeded::new();
     let records: Vec<D::Record> = (0..D::MESSAGES).map(|_| D::generate(&mut rng)).collect();
     let mut scratch = Scratch::<D>::new();
     let streams = streams_checked::<D>(&records, &mut scratch);
@@ -615,11 +414,95 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
     group.finish();
 }
 
+/// flatstream against planus on `D`, each step an interleaved pair
+/// (`peers/<dataset>/planus/{write,top,full,owned}`), and the owned decode
+/// against bincode where `bench_dataset` does not measure it.
+fn bench_planus<D: PlanusDataset>(c: &mut Criterion, against_bincode: bool) {
+    use planus_peer::{
+        owned_bincode, owned_flatstream, owned_planus, read_flatstream, read_planus,
+    };
+
+    let records = planus_peer::records::<D>();
+    let streams = planus_peer::check_planus::<D>(&records);
+    let name = D::NAME;
+    let per_message = |stream: &[u8]| stream.len() as f64 / records.len() as f64;
+    eprintln!(
+        "peers/{name}: bytes per message, frame header included: flatstream {:.0}, planus {:.0}, \
+         bincode {:.0}",
+        per_message(&streams.flatstream),
+        per_message(&streams.planus),
+        per_message(&streams.bincode),
+    );
+    let group_name = format!("peers/{name}/planus");
+    let mut group = c.benchmark_group(&group_name);
+    group.throughput(Throughput::Elements(records.len() as u64));
+    let (mut ours, mut theirs) = (
+        Writer::new(Vec::new(), framer()),
+        Writer::new(Vec::new(), framer()),
+    );
+    let mut builder = planus::Builder::new();
+    paired(
+        &mut group,
+        &group_name,
+        "write",
+        ("flatstream", || {
+            planus_peer::write_flatstream::<D>(black_box(&records), &mut ours);
+        }),
+        ("planus", || {
+            planus_peer::write_planus::<D>(black_box(&streams.owned), &mut builder, &mut theirs);
+        }),
+    );
+    for (id, depth) in [("top", Depth::Top), ("full", Depth::Full)] {
+        paired(
+            &mut group,
+            &group_name,
+            id,
+            ("flatstream", || {
+                black_box(read_flatstream::<D>(black_box(&streams.flatstream), depth));
+            }),
+            ("planus", || {
+                black_box(read_planus::<D>(black_box(&streams.planus), depth));
+            }),
+        );
+    }
+    paired(
+        &mut group,
+        &group_name,
+        "owned",
+        ("flatstream_slice", || {
+            owned_flatstream::<D>(black_box(&streams.flatstream), |r| drop(black_box(r)));
+        }),
+        ("planus", || {
+            owned_planus::<D>(black_box(&streams.planus), |r| drop(black_box(r)));
+        }),
+    );
+    if against_bincode {
+        paired(
+            &mut group,
+            &group_name,
+            "owned_bincode",
+            ("flatstream_slice", || {
+                owned_flatstream::<D>(black_box(&streams.flatstream), |r| drop(black_box(r)));
+            }),
+            ("bincode", || {
+                owned_bincode::<D>(black_box(&streams.bincode), |r| drop(black_box(r)));
+            }),
+        );
+    }
+    group.finish();
+}
+
 fn bench_peers(c: &mut Criterion) {
     bench_dataset::<log::Logs>(c);
     bench_dataset::<mesh::Meshes>(c);
     bench_dataset::<minecraft_savedata::Players>(c);
     bench_dataset::<mk48::Updates>(c);
+    bench_planus::<log::Logs>(c, false);
+    bench_planus::<mesh::Meshes>(c, false);
+    bench_planus::<minecraft_savedata::Players>(c, false);
+    bench_planus::<mk48::Updates>(c, false);
+    bench_planus::<order_book::Books>(c, true);
+    bench_planus::<telemetry::Events>(c, true);
 }
 
 criterion_group!(benches, bench_peers);

@@ -7,7 +7,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::{Dataset, Digest, Seeded};
+use crate::planus_gen::mesh as gen;
+use crate::{Dataset, Digest, PlanusResult, Seeded};
 
 /// Triangles per message.
 const TRIANGLES: usize = 64;
@@ -212,5 +213,45 @@ impl Dataset for Meshes {
                 d.add(v.z);
             }
         }
+    }
+}
+
+impl crate::PlanusDataset for Meshes {
+    const NAME: &'static str = <Self as Dataset>::NAME;
+    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
+    const FBS: &'static str = include_str!("planus_gen/mesh.fbs");
+    type Record = Mesh;
+    type Owned = gen::Mesh;
+    type Ref<'a> = gen::MeshRef<'a>;
+
+    fn generate(rng: &mut Seeded) -> Mesh {
+        generate(rng)
+    }
+
+    /// The one top-level field is the vector: its length.
+    fn touch_top(mesh: MeshView<'_>, d: &mut Digest) {
+        d.add(mesh.triangles().len());
+    }
+
+    fn touch_full(mesh: MeshView<'_>, d: &mut Digest) {
+        <Self as Dataset>::touch_view(mesh, d);
+    }
+
+    fn planus_top(mesh: gen::MeshRef<'_>, d: &mut Digest) -> PlanusResult {
+        d.add(mesh.triangles()?.len());
+        Ok(())
+    }
+
+    fn planus_full(mesh: gen::MeshRef<'_>, d: &mut Digest) -> PlanusResult {
+        let triangles = mesh.triangles()?;
+        d.add(triangles.len());
+        for t in triangles {
+            for v in [t.v0(), t.v1(), t.v2(), t.normal()] {
+                d.add(v.x());
+                d.add(v.y());
+                d.add(v.z());
+            }
+        }
+        Ok(())
     }
 }

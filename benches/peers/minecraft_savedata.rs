@@ -15,7 +15,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::{Dataset, Digest, Seeded};
+use crate::planus_gen::minecraft_savedata as gen;
+use crate::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -1161,5 +1162,150 @@ impl Dataset for Players {
         book.recipes.iter().for_each(|recipe| d.add(recipe));
         d.add(book.to_be_displayed.len());
         d.add(book.is_gui_open);
+    }
+}
+
+fn touch_item_planus(item: gen::ItemRef<'_>, d: &mut Digest) -> PlanusResult {
+    d.add(item.count()?);
+    d.add(item.slot()?);
+    d.add(item.id()?);
+    Ok(())
+}
+
+fn touch_entity_planus(entity: gen::EntityRef<'_>, d: &mut Digest) -> PlanusResult {
+    d.add(entity.id()?);
+    d.add(entity.pos()?.x());
+    d.add(entity.fire()?);
+    d.add(entity.uuid()?.parts_0());
+    d.opt(entity.custom_name()?);
+    Ok(())
+}
+
+/// planus cannot read a fixed-size array in a struct: its schema spells
+/// `Uuid`'s `parts: [uint:4]` as four `uint` fields, the same bytes.
+pub const UUID_AS_FIELDS: (&str, &str) = (
+    "  parts: [uint:4];\n",
+    "  parts_0: uint;\n  parts_1: uint;\n  parts_2: uint;\n  parts_3: uint;\n",
+);
+
+impl crate::PlanusDataset for Players {
+    const NAME: &'static str = <Self as Dataset>::NAME;
+    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
+    const FBS: &'static str = include_str!("planus_gen/minecraft_savedata.fbs");
+    const FBS_EDIT: Option<(&'static str, &'static str)> = Some(UUID_AS_FIELDS);
+    type Record = Player;
+    type Owned = gen::Player;
+    type Ref<'a> = gen::PlayerRef<'a>;
+
+    fn generate(rng: &mut Seeded) -> Player {
+        generate(rng)
+    }
+
+    fn touch_top(p: PlayerView<'_>, d: &mut Digest) {
+        d.add(p.game_type() as u8);
+        d.add(p.previous_game_type() as u8);
+        d.add(p.score());
+        d.add(p.dimension());
+        d.add(p.selected_item_slot());
+        d.opt(p.spawn_dimension());
+        d.add(p.spawn_x());
+        d.add(p.spawn_y());
+        d.add(p.spawn_z());
+        d.opt(p.spawn_forced());
+        d.add(p.sleep_timer());
+        d.add(p.food_exhaustion_level());
+        d.add(p.food_saturation_level());
+        d.add(p.food_tick_timer());
+        d.add(p.xp_level());
+        d.add(p.xp_p());
+        d.add(p.xp_total());
+        d.add(p.xp_seed());
+        d.add(p.inventory().len());
+        d.add(p.ender_items().len());
+        d.add(p.abilities().walk_speed);
+        d.add(p.abilities().may_fly);
+        d.opt(p.entered_nether_position().map(|position| position.x));
+        d.add(p.seen_credits());
+    }
+
+    fn touch_full(p: PlayerView<'_>, d: &mut Digest) {
+        <Self as Dataset>::touch_view(p, d);
+    }
+
+    fn planus_top(p: gen::PlayerRef<'_>, d: &mut Digest) -> PlanusResult {
+        d.add(p.game_type()? as u8);
+        d.add(p.previous_game_type()? as u8);
+        d.add(p.score()?);
+        d.add(p.dimension()?);
+        d.add(p.selected_item_slot()?);
+        d.opt(p.spawn_dimension()?);
+        d.add(p.spawn_x()?);
+        d.add(p.spawn_y()?);
+        d.add(p.spawn_z()?);
+        d.opt(p.spawn_forced()?);
+        d.add(p.sleep_timer()?);
+        d.add(p.food_exhaustion_level()?);
+        d.add(p.food_saturation_level()?);
+        d.add(p.food_tick_timer()?);
+        d.add(p.xp_level()?);
+        d.add(p.xp_p()?);
+        d.add(p.xp_total()?);
+        d.add(p.xp_seed()?);
+        d.add(p.inventory()?.len());
+        d.add(p.ender_items()?.len());
+        d.add(p.abilities()?.walk_speed());
+        d.add(p.abilities()?.may_fly());
+        d.opt(p.entered_nether_position()?.map(|position| position.x()));
+        d.add(p.seen_credits()?);
+        Ok(())
+    }
+
+    /// What `touch_view` touches, in its order.
+    fn planus_full(p: gen::PlayerRef<'_>, d: &mut Digest) -> PlanusResult {
+        d.add(p.game_type()? as u8);
+        d.add(p.previous_game_type()? as u8);
+        d.add(p.score()?);
+        d.add(p.dimension()?);
+        d.add(p.selected_item_slot()?);
+        touch_item_planus(p.selected_item()?, d)?;
+        d.opt(p.spawn_dimension()?);
+        d.add(p.spawn_x()?);
+        d.add(p.spawn_y()?);
+        d.add(p.spawn_z()?);
+        d.opt(p.spawn_forced()?);
+        d.add(p.sleep_timer()?);
+        d.add(p.food_exhaustion_level()?);
+        d.add(p.food_saturation_level()?);
+        d.add(p.food_tick_timer()?);
+        d.add(p.xp_level()?);
+        d.add(p.xp_p()?);
+        d.add(p.xp_total()?);
+        d.add(p.xp_seed()?);
+        for items in [p.inventory()?, p.ender_items()?] {
+            d.add(items.len());
+            for item in items {
+                touch_item_planus(item?, d)?;
+            }
+        }
+        d.add(p.abilities()?.walk_speed());
+        d.add(p.abilities()?.may_fly());
+        d.opt(p.entered_nether_position()?.map(|position| position.x()));
+        if let Some(vehicle) = p.root_vehicle()? {
+            d.add(vehicle.uuid()?.parts_0());
+            touch_entity_planus(vehicle.entity()?, d)?;
+        }
+        let shoulders = [p.shoulder_entity_left()?, p.shoulder_entity_right()?];
+        for entity in shoulders.into_iter().flatten() {
+            touch_entity_planus(entity, d)?;
+        }
+        d.add(p.seen_credits()?);
+        let book = p.recipe_book()?;
+        d.add(book.recipes()?.len());
+        for recipe in book.recipes()? {
+            d.add(recipe?);
+        }
+        d.add(book.to_be_displayed()?.len());
+        d.add(book.is_gui_open()?);
+        Ok(())
     }
 }

@@ -13,7 +13,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::{Dataset, Digest, Seeded};
+use crate::planus_gen::mk48 as gen;
+use crate::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -622,5 +623,65 @@ impl Dataset for Updates {
             d.add(t.chunk_id.x);
             d.add(t.data.as_slice());
         }
+    }
+}
+
+impl crate::PlanusDataset for Updates {
+    const NAME: &'static str = <Self as Dataset>::NAME;
+    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
+    const FBS: &'static str = include_str!("planus_gen/mk48.fbs");
+    type Record = Update;
+    type Owned = gen::Update;
+    type Ref<'a> = gen::UpdateRef<'a>;
+
+    fn generate(rng: &mut Seeded) -> Update {
+        generate(rng)
+    }
+
+    fn touch_top(update: UpdateView<'_>, d: &mut Digest) {
+        d.add(update.contacts().len());
+        d.add(update.score());
+        d.add(update.world_radius());
+        d.add(update.terrain_updates().len());
+    }
+
+    fn touch_full(update: UpdateView<'_>, d: &mut Digest) {
+        <Self as Dataset>::touch_view(update, d);
+    }
+
+    fn planus_top(update: gen::UpdateRef<'_>, d: &mut Digest) -> PlanusResult {
+        d.add(update.contacts()?.len());
+        d.add(update.score()?);
+        d.add(update.world_radius()?);
+        d.add(update.terrain_updates()?.len());
+        Ok(())
+    }
+
+    fn planus_full(update: gen::UpdateRef<'_>, d: &mut Digest) -> PlanusResult {
+        let contacts = update.contacts()?;
+        d.add(contacts.len());
+        for c in contacts {
+            let c = c?;
+            d.add(c.damage()?);
+            d.add(c.entity_id()?);
+            d.opt(c.entity_type()?.map(|t| t as u8));
+            d.add(c.guidance()?.angle());
+            d.opt(c.player_id()?);
+            d.add(c.reloads()?.len());
+            d.add(c.transform()?.position().x());
+            for angle in c.turret_angles()? {
+                d.add(angle);
+            }
+        }
+        d.add(update.score()?);
+        d.add(update.world_radius()?);
+        let terrain_updates = update.terrain_updates()?;
+        d.add(terrain_updates.len());
+        for t in terrain_updates {
+            let t = t?;
+            d.add(t.chunk_id()?.x());
+            d.add(t.data()?.unwrap_or_default());
+        }
+        Ok(())
     }
 }
