@@ -64,12 +64,12 @@ impl<D: Deframer> Deframer for Opaque<D> {
 }
 
 /// The most a budgeted scan of `n` bytes may hash: both pools full at
-/// the start (2 × 32 MiB), 8 bytes per byte scanned into each, and the
+/// the start (2 × 32 MiB), 4 bytes per byte scanned into each, and the
 /// frames of at most 64 bytes it checks free, at most one per 4 offsets
 /// (a claim under 64 needs three zero bytes after its first).
 fn work_bound(n: usize) -> u64 {
     let n = n as u64;
-    2 * (2 * DEFAULT_MAX_FRAME_LEN as u64 + 8 * n) + 16 * n
+    2 * (2 * DEFAULT_MAX_FRAME_LEN as u64 + 4 * n) + 16 * n
 }
 
 /// What the scan that checked every offset would hash over `bytes` at
@@ -251,7 +251,7 @@ fn a_candidate_left_unchecked_is_its_region_reason() {
     assert_eq!(
         reasons[1].1,
         "invalid frame: candidate frame of 16396 bytes left unchecked: the skip-mode scan's \
-         work budget (8 bytes hashed per byte read) is spent"
+         work budget (4 bytes hashed per byte read) is spent"
     );
 }
 

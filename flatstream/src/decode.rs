@@ -30,7 +30,7 @@ pub enum Recovery {
     ///
     /// The scan tries every offset, yet its work is linear in the bytes it
     /// scans whatever they claim: a candidate longer than 64 bytes is
-    /// checked only if a work budget (8 bytes hashed per byte scanned, up
+    /// checked only if a work budget (4 bytes hashed per byte scanned, up
     /// to 32 MiB in reserve, and as much again for candidates followed by
     /// more frames) can pay for its length. A candidate it cannot pay for
     /// is refused unchecked and counted in
@@ -300,7 +300,7 @@ pub(crate) const FREE_CHECK_LEN: usize = 64;
 
 /// What the [`Budget`] earns for every byte the scan moves past (skipped,
 /// or read as a frame), in bytes it may hash, in each of its two pools.
-pub(crate) const BUDGET_PER_BYTE: u64 = 8;
+pub(crate) const BUDGET_PER_BYTE: u64 = 4;
 
 /// The most each pool of the [`Budget`] holds, and what it starts with:
 /// twice the default frame limit, so that a full pool checks any frame.
