@@ -40,7 +40,9 @@ use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DEFAULT_MAX_FRAME_LEN};
 use flatstream::framing::{Deframer, FrameStatus};
 use flatstream::schema::SchemaDoc;
-use flatstream::{Error, FrameReader, Recovery, SkippedRegion, StreamHeader, StreamWriter};
+use flatstream::{
+    Error, FrameReader, ReadStats, Recovery, SkippedRegion, StreamHeader, StreamWriter,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod bridge;
@@ -565,14 +567,22 @@ fn inspect<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>, json: bool) 
     if json {
         writeln!(
             out,
-            "{{\"type\":\"summary\",\"frames\":{},\"bytes\":{},\"damaged_regions\":{},\"damaged_bytes\":{}}}",
-            stats.frames, stats.bytes, stats.skipped_regions, stats.skipped_bytes
+            "{{\"type\":\"summary\",\"frames\":{},\"bytes\":{},\"damaged_regions\":{},\"damaged_bytes\":{},\"unchecked_frames\":{}}}",
+            stats.frames,
+            stats.bytes,
+            stats.skipped_regions,
+            stats.skipped_bytes,
+            stats.unchecked_frames
         )
     } else {
         writeln!(
             out,
-            "{} frames, {} bytes; {} damaged regions ({} bytes)",
-            stats.frames, stats.bytes, stats.skipped_regions, stats.skipped_bytes
+            "{} frames, {} bytes; {} damaged regions ({} bytes){}",
+            stats.frames,
+            stats.bytes,
+            stats.skipped_regions,
+            stats.skipped_bytes,
+            unchecked_note(stats)
         )
     }
     .map_err(stdout_failure)?;
@@ -583,6 +593,15 @@ fn inspect<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>, json: bool) 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Says how many candidate frames the skip-mode scan left unchecked (its
+/// work budget spent on lengths the damage claimed), when any were.
+fn unchecked_note(stats: &ReadStats) -> String {
+    match stats.unchecked_frames {
+        0 => String::new(),
+        n => format!("; {n} candidate frames in them left unchecked (work budget spent)"),
+    }
 }
 
 fn verify<C: Checksum>(path: &Path, deframer: ChecksumDeframer<C>) -> Outcome {
@@ -653,12 +672,13 @@ fn recover<C: Checksum>(
     writer.flush().map_err(write_failure)?;
     let stats = source.reader.stats();
     eprintln!(
-        "recovered {} frames ({} bytes) into {}; skipped {} damaged regions ({} bytes)",
+        "recovered {} frames ({} bytes) into {}; skipped {} damaged regions ({} bytes){}",
         stats.frames,
         writer.bytes_written(),
         output.display(),
         stats.skipped_regions,
-        stats.skipped_bytes
+        stats.skipped_bytes,
+        unchecked_note(stats)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -217,6 +217,47 @@ fn inspect_json_reports_frames_and_damage() {
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
     assert_eq!(summary["damaged_regions"], 1);
+    assert_eq!(
+        summary["unchecked_frames"], 0,
+        "honest damage is checked in full"
+    );
+}
+
+#[test]
+fn crafted_claims_are_skipped_fast_and_reported_unchecked() {
+    // Every fourth offset claims a 4 MiB frame: checking them all would
+    // hash 8 TiB; the scan's budget refuses most unchecked and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crafted.fst");
+    std::fs::write(&path, [0x00, 0x00, 0x40, 0x00].repeat(2 * 1024 * 1024)).unwrap();
+    let output = flatstream(&["inspect", "--json", "--checksum", "crc32"], &path);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let summary = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .last()
+        .unwrap();
+    assert_eq!(summary["frames"], 0);
+    assert_eq!(summary["damaged_bytes"], 8 * 1024 * 1024);
+    assert!(
+        summary["unchecked_frames"].as_u64().unwrap() > 1000,
+        "{summary}"
+    );
+
+    let out = dir.path().join("out.fst");
+    let output = run(&[
+        "recover",
+        "--checksum",
+        "crc32",
+        path.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("left unchecked (work budget spent)"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
