@@ -232,11 +232,7 @@ fn crafted_claims_are_skipped_fast_and_reported_unchecked() {
     std::fs::write(&path, [0x00, 0x00, 0x40, 0x00].repeat(2 * 1024 * 1024)).unwrap();
     let output = flatstream(&["inspect", "--json", "--checksum", "crc32"], &path);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let summary = stdout(&output)
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .last()
-        .unwrap();
+    let summary: Value = serde_json::from_str(stdout(&output).lines().last().unwrap()).unwrap();
     assert_eq!(summary["frames"], 0);
     assert_eq!(summary["damaged_bytes"], 8 * 1024 * 1024);
     assert!(

@@ -380,3 +380,47 @@ fn stream_headers_from_any_bytes() {
     assert_eq!(read, values);
     assert_eq!(reader.header(), Some(&header));
 }
+
+/// The layered readers' views (`T::view_unchecked` over the decoded
+/// buffer, after the verifier accepted each message): blocks of messages
+/// of every field kind, intact and then with bytes changed behind no
+/// checksum, so the damage reaches the envelope, the block and the
+/// verifier, read strictly and in skip mode over both frame sources.
+#[test]
+fn layered_blocks_from_damaged_bytes() {
+    use flatstream::layered::{Grouping, LayeredReader, LayeredWriter, Layers};
+    use flatstream::{FrameReader, Recovery};
+
+    let layers = Layers::new().with_grouping(Grouping::block(2, 64));
+    let values = [all(1), all(2), all(3)];
+    let mut writer =
+        LayeredWriter::<All, _, _>::new(Vec::new(), DefaultFramer, layers.clone()).unwrap();
+    for value in &values {
+        writer.write(value).unwrap();
+    }
+    let stream = writer.finish().unwrap();
+
+    let slice = SliceReader::<(), _>::new(&stream, DefaultDeframer::new());
+    let mut reader = LayeredReader::<All, _>::new(slice, layers.clone()).unwrap();
+    for value in &values {
+        check_all(reader.read().unwrap().unwrap(), value);
+    }
+    assert!(reader.read().unwrap().is_none());
+
+    let stride = if cfg!(miri) { stream.len() / 12 } else { 1 };
+    for at in (0..stream.len()).step_by(stride.max(1)) {
+        let mut damaged = stream.clone();
+        damaged[at] ^= 0x5a;
+        for recovery in [Recovery::Strict, Recovery::SkipCorrupted] {
+            let frames =
+                FrameReader::new(&damaged[..], DefaultDeframer::new()).with_recovery(recovery);
+            let mut reader = LayeredReader::<All, _>::new(frames, layers.clone()).unwrap();
+            for _ in 0..values.len() + 1 {
+                match reader.read() {
+                    Ok(Some(view)) => assert!(!format!("{view:?}").is_empty()),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+    }
+}
