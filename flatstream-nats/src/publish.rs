@@ -2,7 +2,6 @@
 //! de-duplication, retried until acknowledged.
 
 use std::future::IntoFuture;
-use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -11,10 +10,9 @@ use async_nats::jetstream::{self, publish::PublishAck};
 use async_nats::Subject;
 use bytes::Bytes;
 use flatstream::checksum::{Checksum, XxHash64};
-use flatstream::flatbuffers::FlatBufferBuilder;
-use flatstream::framing::FrameHeader;
+use flatstream::framing::ChecksumFramer;
 use flatstream::schema::Schema;
-use flatstream::StreamSerialize;
+use flatstream::{StreamSerialize, StreamWriter};
 
 use crate::error::{BoxError, Error, Result};
 use crate::headers::{fingerprint_of, Stamp};
@@ -253,9 +251,10 @@ fn unique_prefix() -> String {
 /// ```
 pub struct Publisher<T: ?Sized, C = XxHash64> {
     frames: FramePublisher,
-    checksum: C,
-    builder: FlatBufferBuilder<'static>,
-    _message: PhantomData<fn(&T)>,
+    /// Serializes and frames one message at a time into its reused
+    /// buffer: the stream writer's encoder and framer, so a NATS message
+    /// holds exactly the bytes a stream file would.
+    writer: StreamWriter<T, Vec<u8>, ChecksumFramer<C>>,
 }
 
 impl<T: ?Sized, C> std::fmt::Debug for Publisher<T, C> {
@@ -282,9 +281,7 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
     ) -> Self {
         Publisher {
             frames: FramePublisher::new(jetstream, subject, C::NAME, Some(fingerprint_of::<T>())),
-            checksum,
-            builder: FlatBufferBuilder::new(),
-            _message: PhantomData,
+            writer: StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum)),
         }
     }
 
@@ -314,14 +311,9 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
     ///
     /// [`Error::Flatstream`] when `value` cannot be serialized.
     pub fn frame(&mut self, value: &T) -> Result<Bytes> {
-        self.builder.reset();
-        value.serialize(&mut self.builder)?;
-        let payload = self.builder.finished_data();
-        let header = FrameHeader::new(&self.checksum, payload)?;
-        let mut frame = Vec::with_capacity(header.as_bytes().len() + payload.len());
-        frame.extend_from_slice(header.as_bytes());
-        frame.extend_from_slice(payload);
-        Ok(frame.into())
+        self.writer.clear();
+        self.writer.write(value)?;
+        Ok(Bytes::copy_from_slice(self.writer.get_ref()))
     }
 
     /// Publishes `value` as one frame under the next id and waits for
