@@ -11,8 +11,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use clap::Args;
 use flatstream::checksum::{Checksum, Crc16, Crc32, Crc64, NoChecksum, XxHash64};
-use flatstream::framing::{ChecksumDeframer, FrameHeader};
-use flatstream::{FrameReader, StreamHeader};
+use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
+use flatstream::{FrameReader, StreamHeader, StreamWriter};
 use flatstream_nats::{
     ConsumerOptions, FrameConsumer, FrameDelivery, FramePublisher, Rejects, StartAt,
 };
@@ -147,6 +147,9 @@ fn publish_with<C: Checksum + Copy>(
         let jetstream = jetstream(&args.server).await?;
         let mut publisher = FramePublisher::new(jetstream, args.subject.clone(), C::NAME, schema)
             .with_id_prefix(prefix);
+        // Each payload framed again as the file framed it: the bytes of
+        // one frame, the unit a NATS message carries.
+        let mut framed = StreamWriter::<(), _, _>::new(Vec::new(), ChecksumFramer::new(checksum));
         let mut window: Vec<Bytes> = Vec::with_capacity(args.window.max(1));
         let mut sent = 0u64;
         loop {
@@ -156,12 +159,11 @@ fn publish_with<C: Checksum + Copy>(
             // The reader passes over a stream header: its schema
             // travels as the fingerprint in every message's headers.
             if let Some(payload) = payload {
-                let frame_header =
-                    FrameHeader::new(&checksum, payload).map_err(|err| read_failure(path, err))?;
-                let mut frame = Vec::with_capacity(frame_header.as_bytes().len() + payload.len());
-                frame.extend_from_slice(frame_header.as_bytes());
-                frame.extend_from_slice(payload);
-                window.push(frame.into());
+                framed.clear();
+                framed
+                    .write_payload(payload)
+                    .map_err(|err| read_failure(path, err))?;
+                window.push(Bytes::copy_from_slice(framed.get_ref()));
             }
             let end = payload.is_none();
             if window.len() >= args.window.max(1) || (end && !window.is_empty()) {
