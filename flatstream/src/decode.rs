@@ -13,7 +13,7 @@ use flatbuffers::VerifierOptions;
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, FrameClaim, FrameStatus};
 use crate::header::StreamHeader;
-use crate::serialize::StreamDeserialize;
+use crate::serialize::{DecodeOwned, StreamDeserialize};
 
 /// What a reader does when it meets a damaged frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -250,6 +250,43 @@ pub(crate) enum Step {
     /// The stream's header, `frame_len` bytes at its very start, was read
     /// into the reader's state: drop it and go on.
     Header { frame_len: usize },
+}
+
+impl Step {
+    /// How many bytes at the front the caller drops, and what it does
+    /// then. A frame's `payload` must already be relative to the front
+    /// (as [`ReadState::step`] makes it).
+    #[inline]
+    fn consume(self) -> (usize, Next) {
+        match self {
+            Step::Header { frame_len } => (frame_len, Next::Again),
+            Step::Frame {
+                skip,
+                frame_len,
+                payload,
+            } => (skip + frame_len, Next::Frame(payload)),
+            Step::NeedMore { skip, total } => (skip, Next::Read(total)),
+            Step::End { skip } => (skip, Next::End),
+            Step::Fail(err) => (0, Next::Fail(err)),
+        }
+    }
+}
+
+/// What a reader does after a [`ReadState::step`], once it has dropped
+/// the bytes the step consumed: the one loop every reader runs.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// The stream's header was read: step again.
+    Again,
+    /// An intact frame; its payload at this range of the bytes the step
+    /// was given (the dropped ones included).
+    Frame(Range<usize>),
+    /// Read until this many bytes are unread.
+    Read(usize),
+    /// The stream ended.
+    End,
+    /// Strict mode: the frame at the front is damaged.
+    Fail(Box<Error>),
 }
 
 /// Finds the next frame in `bytes`. `eof` says no more bytes will come;
@@ -645,9 +682,8 @@ impl<D: Deframer> ReadState<D> {
     /// (and their region closed at the next frame or the end), a found
     /// frame is counted, a strict error gains its offset.
     ///
-    /// The caller then drops what was consumed: `skip` bytes, plus
-    /// `frame_len` for a frame, whose `payload` range is relative to the
-    /// start of `unread`.
+    /// Returns how many bytes at the front of `unread` the caller drops
+    /// (header, damaged bytes, the frame found), and what it does next.
     #[inline]
     pub(crate) fn step<V>(
         &mut self,
@@ -655,19 +691,19 @@ impl<D: Deframer> ReadState<D> {
         position: u64,
         eof: bool,
         verify: &mut V,
-    ) -> Step
+    ) -> (usize, Next)
     where
         V: FnMut(&[u8]) -> Result<()>,
     {
         if position == 0 && !self.header_checked {
             if let Some(step) = self.header_step(unread, eof) {
-                return step;
+                return step.consume();
             }
         }
         let budget = &mut self.skips.budget;
         let (step, reason) = scan(&self.deframer, unread, eof, self.recovery, budget, verify);
         self.stats.unchecked_frames += budget.take_unchecked();
-        match step {
+        let step = match step {
             Step::Frame {
                 skip,
                 frame_len,
@@ -700,7 +736,8 @@ impl<D: Deframer> ReadState<D> {
                 Step::Fail(err)
             }
             Step::Header { .. } => unreachable!("the scanner never finds a header"),
-        }
+        };
+        step.consume()
     }
 
     /// At the very start of the stream: reads the first frame as a header
@@ -828,30 +865,47 @@ impl<R> Buffered<R> {
         loop {
             let frames = &mut self.frames;
             let (head, position) = (frames.head(), frames.position());
-            return match state.step(frames.unread(), position, eof, verify) {
-                Step::Header { frame_len } => {
-                    frames.consume(frame_len);
-                    continue;
-                }
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    frames.consume(skip + frame_len);
+            let (consumed, next) = state.step(frames.unread(), position, eof, verify);
+            frames.consume(consumed);
+            return match next {
+                Next::Again => continue,
+                Next::Frame(payload) => {
                     Ok(Buffering::Frame(head + payload.start..head + payload.end))
                 }
-                Step::NeedMore { skip, total } => {
-                    frames.consume(skip);
-                    Ok(Buffering::Read(total))
-                }
-                Step::End { skip } => {
-                    frames.consume(skip);
-                    Ok(Buffering::End)
-                }
-                Step::Fail(err) => Err(*err),
+                Next::Read(total) => Ok(Buffering::Read(total)),
+                Next::End => Ok(Buffering::End),
+                Next::Fail(err) => Err(*err),
             };
         }
+    }
+}
+
+impl<R> Buffered<R> {
+    /// The view of the payload at `range` (see [`FrameBuf::bytes`]).
+    ///
+    /// # Safety
+    ///
+    /// The payload there must be a valid `T`.
+    #[inline]
+    pub(crate) unsafe fn view<T: StreamDeserialize + ?Sized>(
+        &self,
+        range: Range<usize>,
+    ) -> T::View<'_> {
+        // SAFETY: per the caller, the payload is a valid `T`.
+        unsafe { T::view_unchecked(self.frames.bytes(range)) }
+    }
+}
+
+/// The `verify` step of an owned read: decodes the payload into
+/// `decoded`, checking it in the same pass.
+#[inline]
+pub(crate) fn decode_into<'o, T: DecodeOwned>(
+    options: &'o VerifierOptions,
+    decoded: &'o mut Option<T>,
+) -> impl FnMut(&[u8]) -> Result<()> + 'o {
+    move |payload| {
+        *decoded = Some(T::decode_with_options(payload, options)?);
+        Ok(())
     }
 }
 
@@ -865,6 +919,25 @@ pub(crate) enum Buffering {
     /// The stream ended.
     End,
 }
+
+/// The settings, accessors and `Debug` of a frame reader over a
+/// [`Buffered`] `source` with its `state`: written once for the blocking
+/// and async frame readers.
+macro_rules! frame_reader_common {
+    ($reader:ident) => {
+        impl<R, D> $reader<R, D> {
+            crate::decode::read_settings!(D; state);
+            crate::decode::buffered_accessors!(source);
+        }
+
+        impl<R: ::core::fmt::Debug, D: ::core::fmt::Debug> ::core::fmt::Debug for $reader<R, D> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                crate::decode::debug_reader(f, stringify!($reader), &self.source, &self.state)
+            }
+        }
+    };
+}
+pub(crate) use frame_reader_common;
 
 /// `Debug` for a reader over a [`Buffered`] source.
 pub(crate) fn debug_reader<R: fmt::Debug, D: fmt::Debug>(
