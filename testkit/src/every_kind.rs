@@ -17,6 +17,18 @@ pub enum Level {
     Unknown = 0,
 }
 
+/// An `i16` enum with an `other` variant (the fuzz targets' model holds it;
+/// `All` does not).
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "fuzz", derive(arbitrary::Arbitrary))]
+#[repr(i16)]
+pub enum Mode {
+    Off = -1,
+    On = 1,
+    #[flatstream(other)]
+    Unknown = 0,
+}
+
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Axis {
     X,
