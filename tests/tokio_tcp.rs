@@ -3,6 +3,7 @@
 //! client that dies mid-frame, and frames over the limit. Every test is
 //! bounded by a timeout, so a bug shows as a failure, never a hung run.
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,16 +65,18 @@ fn deframer() -> ChecksumDeframer<XxHash64> {
     ChecksumDeframer::new(XxHash64::new())
 }
 
-async fn listener() -> TcpListener {
-    TcpListener::bind("127.0.0.1:0").await.unwrap()
+/// A listener on a free port of 127.0.0.1, and its address.
+async fn listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_stream_derived_events_concurrently() {
     const CLIENTS: u32 = 16;
     const EVENTS: u64 = 2_000;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
 
     let server = tokio::spawn(async move {
         let mut connections = Vec::new();
@@ -219,8 +222,7 @@ async fn die_mid_frame(addr: std::net::SocketAddr, whole: u64, reset: bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         // Closed mid-frame: every intact frame, then UnexpectedEof, never a
         // half message.
@@ -282,8 +284,7 @@ async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frame_over_the_limit_is_refused_from_its_header() {
     const MAX: usize = 64 * 1024;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         let (done, wait) = tokio::sync::oneshot::channel::<()>();
         let client = tokio::spawn(async move {
@@ -331,8 +332,7 @@ async fn frame_over_the_limit_is_refused_from_its_header() {
 async fn framed_codec_hands_out_owned_verified_messages() {
     const CLIENTS: u32 = 4;
     const EVENTS: u64 = 500;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     let (sender, mut received) = tokio::sync::mpsc::channel::<Message<Event>>(64);
 
     let server = tokio::spawn(async move {
@@ -384,8 +384,7 @@ async fn framed_codec_hands_out_owned_verified_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn framed_codec_refuses_a_frame_over_the_limit_and_a_torn_tail() {
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         let client = tokio::spawn(async move {
             let stream = TcpStream::connect(addr).await.unwrap();
