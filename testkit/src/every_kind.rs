@@ -7,6 +7,9 @@
 
 use flatstream::StreamSerialize;
 
+/// The telemetry model's reading: a table nested, boxed and in vectors.
+pub use crate::telemetry::{Reading, ReadingView};
+
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
 pub enum Level {
@@ -51,12 +54,6 @@ pub struct Frame {
     pub inner: Inner,
     pub big: u64,
     pub xs: [f32; 3],
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Reading {
-    pub sensor: String,
-    pub value: f64,
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
