@@ -18,11 +18,11 @@ use std::task::{ready, Context, Poll};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 
-use crate::decode::{decode_into, frame_reader_common, Buffered, Buffering, ReadState};
+use crate::decode::{Buffered, Buffering, ReadState};
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
 use crate::header::StreamHeader;
-use crate::reader::typed_layer;
+use crate::reader::{decode_into, frame_reader_common, typed_layer};
 use crate::schema::Schema;
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 use crate::sink::{writer_accessors, FrameSink};

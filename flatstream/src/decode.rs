@@ -13,7 +13,7 @@ use flatbuffers::VerifierOptions;
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, FrameClaim, FrameStatus};
 use crate::header::StreamHeader;
-use crate::serialize::{DecodeOwned, StreamDeserialize};
+use crate::serialize::StreamDeserialize;
 
 /// What a reader does when it meets a damaged frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -880,35 +880,6 @@ impl<R> Buffered<R> {
     }
 }
 
-impl<R> Buffered<R> {
-    /// The view of the payload at `range` (see [`FrameBuf::bytes`]).
-    ///
-    /// # Safety
-    ///
-    /// The payload there must be a valid `T`.
-    #[inline]
-    pub(crate) unsafe fn view<T: StreamDeserialize + ?Sized>(
-        &self,
-        range: Range<usize>,
-    ) -> T::View<'_> {
-        // SAFETY: per the caller, the payload is a valid `T`.
-        unsafe { T::view_unchecked(self.frames.bytes(range)) }
-    }
-}
-
-/// The `verify` step of an owned read: decodes the payload into
-/// `decoded`, checking it in the same pass.
-#[inline]
-pub(crate) fn decode_into<'o, T: DecodeOwned>(
-    options: &'o VerifierOptions,
-    decoded: &'o mut Option<T>,
-) -> impl FnMut(&[u8]) -> Result<()> + 'o {
-    move |payload| {
-        *decoded = Some(T::decode_with_options(payload, options)?);
-        Ok(())
-    }
-}
-
 /// What a [`Buffered`] reader does after a step.
 pub(crate) enum Buffering {
     /// An intact frame's payload, at this absolute range of the buffer
@@ -919,25 +890,6 @@ pub(crate) enum Buffering {
     /// The stream ended.
     End,
 }
-
-/// The settings, accessors and `Debug` of a frame reader over a
-/// [`Buffered`] `source` with its `state`: written once for the blocking
-/// and async frame readers.
-macro_rules! frame_reader_common {
-    ($reader:ident) => {
-        impl<R, D> $reader<R, D> {
-            crate::decode::read_settings!(D; state);
-            crate::decode::buffered_accessors!(source);
-        }
-
-        impl<R: ::core::fmt::Debug, D: ::core::fmt::Debug> ::core::fmt::Debug for $reader<R, D> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::decode::debug_reader(f, stringify!($reader), &self.source, &self.state)
-            }
-        }
-    };
-}
-pub(crate) use frame_reader_common;
 
 /// `Debug` for a reader over a [`Buffered`] source.
 pub(crate) fn debug_reader<R: fmt::Debug, D: fmt::Debug>(

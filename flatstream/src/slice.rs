@@ -4,9 +4,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::decode::{decode_into, read_settings, verifier_setting, Next, ReadState};
+use crate::decode::{read_settings, verifier_setting, Next, ReadState};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
+use crate::reader::decode_into;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
 /// Reads a stream of `T` messages from a byte slice, without copying.
