@@ -289,45 +289,32 @@ pub(crate) enum Next {
     Fail(Box<Error>),
 }
 
-/// Finds the next frame in `bytes`. `eof` says no more bytes will come;
-/// `verify` checks a payload (for typed reads) once its checksum matched.
-/// The second value is why the first skipped byte was skipped.
+/// Finds the next frame in `bytes` in [`Recovery::Strict`] mode: the frame
+/// at the front, or an error. `eof` says no more bytes will come; `verify`
+/// checks a payload (for typed reads) once its checksum matched.
 #[inline]
-pub(crate) fn scan<D, V>(
-    deframer: &D,
-    bytes: &[u8],
-    eof: bool,
-    recovery: Recovery,
-    budget: &mut Budget,
-    verify: &mut V,
-) -> (Step, Option<Box<Error>>)
+fn scan_strict<D, V>(deframer: &D, bytes: &[u8], eof: bool, verify: &mut V) -> Step
 where
     D: Deframer + ?Sized,
     V: FnMut(&[u8]) -> Result<()>,
 {
-    if recovery == Recovery::Strict {
-        let step = match deframer.decode_frame(bytes) {
-            Ok(FrameStatus::Complete { frame_len, payload }) => {
-                match verify(&bytes[payload.clone()]) {
-                    Ok(()) => Step::Frame {
-                        skip: 0,
-                        frame_len,
-                        payload,
-                    },
-                    Err(err) => Step::Fail(Box::new(err)),
-                }
-            }
-            Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
+    match deframer.decode_frame(bytes) {
+        Ok(FrameStatus::Complete { frame_len, payload }) => match verify(&bytes[payload.clone()]) {
+            Ok(()) => Step::Frame {
                 skip: 0,
-                total: needed,
+                frame_len,
+                payload,
             },
-            Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
-            Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Box::new(Error::UnexpectedEof)),
             Err(err) => Step::Fail(Box::new(err)),
-        };
-        return (step, None);
+        },
+        Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
+            skip: 0,
+            total: needed,
+        },
+        Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
+        Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Box::new(Error::UnexpectedEof)),
+        Err(err) => Step::Fail(Box::new(err)),
     }
-    scan_skipping(deframer, bytes, eof, budget, verify)
 }
 
 /// Frames up to this many bytes, header included, are checked wherever
@@ -484,9 +471,11 @@ fn unchecked_error(len: usize) -> Error {
     ))
 }
 
-/// [`scan`] in [`Recovery::SkipCorrupted`] mode: tries every offset until
+/// Finds the next frame in `bytes` in [`Recovery::SkipCorrupted`] mode
+/// (see [`scan_strict`] for `eof` and `verify`): tries every offset until
 /// a frame is intact, paying for long candidates from `budget` so that
-/// the work stays linear in the bytes scanned whatever they claim.
+/// the work stays linear in the bytes scanned whatever they claim. The
+/// second value is why the first skipped byte was skipped.
 ///
 /// Each offset costs O(1) ([`Deframer::frame_claim`]) unless it claims a
 /// frame that fits in `bytes` (or, before EOF, that the budget could pay
@@ -701,7 +690,10 @@ impl<D: Deframer> ReadState<D> {
             }
         }
         let budget = &mut self.skips.budget;
-        let (step, reason) = scan(&self.deframer, unread, eof, self.recovery, budget, verify);
+        let (step, reason) = match self.recovery {
+            Recovery::Strict => (scan_strict(&self.deframer, unread, eof, verify), None),
+            Recovery::SkipCorrupted => scan_skipping(&self.deframer, unread, eof, budget, verify),
+        };
         self.stats.unchecked_frames += budget.take_unchecked();
         let step = match step {
             Step::Frame {
