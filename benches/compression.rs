@@ -150,15 +150,28 @@ where
     let mut group = c.benchmark_group(format!("compression/{name}"));
     group.throughput(Throughput::Bytes(raw_measured as u64));
     for (setting, layers) in &settings {
-        group.bench_function(format!("write/{setting}"), |b| {
-            b.iter(|| black_box(write(layers.as_ref(), messages).len()))
-        });
-        let bytes = write(layers.as_ref(), messages);
-        group.bench_function(format!("read/{setting}"), |b| {
-            b.iter(|| black_box(read::<T>(layers.as_ref(), &bytes)))
-        });
+        write_and_read(&mut group, setting, layers.as_ref(), messages);
     }
     group.finish();
+}
+
+/// Measures writing `messages` with `layers` (`None`: a plain stream),
+/// and reading them back, as `write/{setting}` and `read/{setting}`.
+fn write_and_read<T>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    setting: &str,
+    layers: Option<&Layers>,
+    messages: &[T],
+) where
+    T: StreamSerialize + StreamDeserialize + Schema,
+{
+    group.bench_function(format!("write/{setting}"), |b| {
+        b.iter(|| black_box(write(layers, messages).len()))
+    });
+    let bytes = write(layers, messages);
+    group.bench_function(format!("read/{setting}"), |b| {
+        b.iter(|| black_box(read::<T>(layers, &bytes)))
+    });
 }
 
 fn compression(c: &mut Criterion) {
@@ -184,13 +197,7 @@ fn encryption_case(group: &mut BenchmarkGroup<'_, WallTime>, blobs: &[Blob]) {
         ),
     ];
     for (name, layers) in &settings {
-        group.bench_function(format!("write/{name}"), |b| {
-            b.iter(|| black_box(write(layers.as_ref(), blobs).len()))
-        });
-        let bytes = write(layers.as_ref(), blobs);
-        group.bench_function(format!("read/{name}"), |b| {
-            b.iter(|| black_box(read::<Blob>(layers.as_ref(), &bytes)))
-        });
+        write_and_read(group, name, layers.as_ref(), blobs);
     }
 }
 

@@ -103,22 +103,37 @@ fn event_by_hand(builder: &mut FlatBufferBuilder<'_>, event: &Event) {
 
 // ---------------------------------------------------------------------------
 
-/// Serializes every event with `serialize` into one reused builder and
-/// frames it into `sink`.
-fn write_all(
-    events: &[Event],
-    builder: &mut FlatBufferBuilder<'static>,
-    sink: &mut Vec<u8>,
-    framer: &ChecksumFramer<XxHash64>,
-    serialize: impl Fn(&mut FlatBufferBuilder<'static>, &Event),
-) {
-    sink.clear();
-    for event in events {
-        builder.reset();
-        serialize(builder, event);
-        framer
-            .frame_and_write(sink, builder.finished_data())
-            .expect("writing to a Vec cannot fail");
+/// The builder and sink one measured writer reuses.
+struct Scratch {
+    builder: FlatBufferBuilder<'static>,
+    sink: Vec<u8>,
+}
+
+impl Scratch {
+    fn new(sink_capacity: usize) -> Self {
+        Scratch {
+            builder: FlatBufferBuilder::with_capacity(4096),
+            sink: Vec::with_capacity(sink_capacity),
+        }
+    }
+
+    /// Serializes every event with `serialize` into the reused builder
+    /// and frames it into the emptied sink; returns the sink's length.
+    fn write_all(
+        &mut self,
+        events: &[Event],
+        framer: &ChecksumFramer<XxHash64>,
+        serialize: impl Fn(&mut FlatBufferBuilder<'static>, &Event),
+    ) -> usize {
+        self.sink.clear();
+        for event in events {
+            self.builder.reset();
+            serialize(&mut self.builder, event);
+            framer
+                .frame_and_write(&mut self.sink, self.builder.finished_data())
+                .expect("writing to a Vec cannot fail");
+        }
+        self.sink.len()
     }
 }
 
@@ -156,74 +171,44 @@ fn by_derive(builder: &mut FlatBufferBuilder<'static>, event: &Event) {
 fn bench_write(c: &mut Criterion) {
     let events = events();
     let framer = ChecksumFramer::new(XxHash64::new());
-    let mut builder = FlatBufferBuilder::with_capacity(4096);
-    let mut derived = Vec::new();
-    let mut by_hand = Vec::new();
-    write_all(&events, &mut builder, &mut derived, &framer, by_derive);
-    write_all(&events, &mut builder, &mut by_hand, &framer, event_by_hand);
-    assert_eq!(derived, by_hand, "the two writers must do the same work");
-    let bytes = derived.len() as u64;
+    let mut derived = Scratch::new(0);
+    let mut by_hand = Scratch::new(0);
+    derived.write_all(&events, &framer, by_derive);
+    by_hand.write_all(&events, &framer, event_by_hand);
+    assert_eq!(
+        derived.sink, by_hand.sink,
+        "the two writers must do the same work"
+    );
+    let bytes = derived.sink.len() as u64;
+    let sink_len = derived.sink.len();
 
     let mut group = c.benchmark_group("write");
     group.throughput(Throughput::Elements(BATCH as u64));
-    let mut sink = Vec::with_capacity(derived.len());
+    let mut scratch = Scratch::new(sink_len);
     group.bench_function("derive", |b| {
-        b.iter(|| {
-            write_all(
-                black_box(&events),
-                &mut builder,
-                &mut sink,
-                &framer,
-                by_derive,
-            );
-            black_box(sink.len())
-        })
+        b.iter(|| black_box(scratch.write_all(black_box(&events), &framer, by_derive)))
     });
     group.bench_function("handwritten", |b| {
-        b.iter(|| {
-            write_all(
-                black_box(&events),
-                &mut builder,
-                &mut sink,
-                &framer,
-                event_by_hand,
-            );
-            black_box(sink.len())
-        })
+        b.iter(|| black_box(scratch.write_all(black_box(&events), &framer, event_by_hand)))
     });
     // The two interleaved, each with its own builder and sink.
-    let (mut builder_a, mut sink_a) = (FlatBufferBuilder::with_capacity(4096), sink.clone());
-    let (mut builder_b, mut sink_b) = (FlatBufferBuilder::with_capacity(4096), sink.clone());
+    let (mut scratch_a, mut scratch_b) = (Scratch::new(sink_len), Scratch::new(sink_len));
     paired(
         &mut group,
         "write",
         "paired",
         ("derive", || {
-            write_all(
-                black_box(&events),
-                &mut builder_a,
-                &mut sink_a,
-                &framer,
-                by_derive,
-            );
-            black_box(sink_a.len());
+            black_box(scratch_a.write_all(black_box(&events), &framer, by_derive));
         }),
         ("handwritten", || {
-            write_all(
-                black_box(&events),
-                &mut builder_b,
-                &mut sink_b,
-                &framer,
-                event_by_hand,
-            );
-            black_box(sink_b.len());
+            black_box(scratch_b.write_all(black_box(&events), &framer, event_by_hand));
         }),
     );
     // What users call: `StreamWriter::write`, whose encoder lays out the
     // same bytes as the builder, against the hand-written builder calls
     // framed by the same writer.
-    let mut writer_a = StreamWriter::new(Vec::with_capacity(sink.len()), framer);
-    let mut writer_b = StreamWriter::new(Vec::with_capacity(sink.len()), framer);
+    let mut writer_a = StreamWriter::new(Vec::with_capacity(sink_len), framer);
+    let mut writer_b = StreamWriter::new(Vec::with_capacity(sink_len), framer);
     let mut builder_b = FlatBufferBuilder::with_capacity(4096);
     write_with_writer(&events, &mut writer_a);
     write_by_hand_with_writer(&events, &mut builder_b, &mut writer_b);
@@ -248,16 +233,7 @@ fn bench_write(c: &mut Criterion) {
     let mut group = c.benchmark_group("write/bytes");
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("derive", |b| {
-        b.iter(|| {
-            write_all(
-                black_box(&events),
-                &mut builder,
-                &mut sink,
-                &framer,
-                by_derive,
-            );
-            black_box(sink.len())
-        })
+        b.iter(|| black_box(scratch.write_all(black_box(&events), &framer, by_derive)))
     });
     group.finish();
 }

@@ -9,12 +9,12 @@ use std::io::Write;
 use flatstream::checksum::{Checksum, Crc32, NoChecksum, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer};
 use flatstream::layered::{
-    Compression, Dictionary, Grouping, Key, LayerErrorKind, LayerStats, LayeredReader,
-    LayeredWriter, Layers,
+    Compression, Dictionary, Grouping, Key, LayerErrorKind, LayeredReader, Layers,
 };
 use flatstream::{AsyncFrameReader, Error, FrameReader, Recovery, SliceReader, StreamWriter};
 use flatstream_testkit::alloc::{measure, Counting};
-use flatstream_testkit::streams::payload_of;
+use flatstream_testkit::layered::{read_frames, write, Outcome};
+use flatstream_testkit::streams::{drain, payload_of};
 use flatstream_testkit::telemetry::{events, Event};
 use proptest::prelude::*;
 
@@ -27,89 +27,64 @@ fn largest_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
     (out, largest)
 }
 
-fn write<C: Checksum + Copy>(checksum: C, layers: &Layers, messages: &[Event]) -> Vec<u8> {
-    let mut writer = LayeredWriter::<Event, _, _>::new(
-        Vec::new(),
-        ChecksumFramer::new(checksum),
-        layers.clone(),
-    )
-    .unwrap();
-    for message in messages {
-        writer.write(message).unwrap();
-    }
-    writer.finish().unwrap()
+/// The readers a layered stream is read back through.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// A `FrameReader`, owned messages.
+    Frames,
+    /// A `SliceReader`, views then owned copies.
+    Slice,
+    /// An `AsyncFrameReader`, owned messages.
+    Async,
 }
 
-/// What a reader read: the messages, the layer's counters and the error
-/// it stopped on.
-type Outcome = (Vec<Event>, LayerStats, Option<Error>);
+impl Via {
+    const ALL: [Via; 3] = [Via::Frames, Via::Slice, Via::Async];
 
-fn drain(mut next: impl FnMut() -> Result<Option<Event>, Error>) -> (Vec<Event>, Option<Error>) {
-    let mut out = Vec::new();
-    loop {
-        match next() {
-            Ok(Some(event)) => out.push(event),
-            Ok(None) => return (out, None),
-            Err(err) => return (out, Some(err)),
+    fn read<C: Checksum + Copy>(
+        self,
+        checksum: C,
+        layers: &Layers,
+        bytes: &[u8],
+        recovery: Recovery,
+    ) -> Outcome {
+        let deframer = ChecksumDeframer::new(checksum);
+        match self {
+            Via::Frames => read_frames(checksum, layers, bytes, recovery),
+            Via::Slice => {
+                let frames = SliceReader::<(), _>::new(bytes, deframer).with_recovery(recovery);
+                let mut reader = LayeredReader::<Event, _>::new(frames, layers.clone()).unwrap();
+                let (events, err) = drain(|| {
+                    reader
+                        .read()
+                        .map(|view| view.map(<Event as flatstream::DecodeOwned>::from_view))
+                });
+                (events, reader.layer_stats().clone(), err)
+            }
+            Via::Async => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let frames = AsyncFrameReader::new(bytes, deframer).with_recovery(recovery);
+                    let mut reader = flatstream::layered::AsyncLayeredReader::<Event, _, _>::new(
+                        frames,
+                        layers.clone(),
+                    )
+                    .unwrap();
+                    let mut out = Vec::new();
+                    let err = loop {
+                        match reader.read_owned().await {
+                            Ok(Some(event)) => out.push(event),
+                            Ok(None) => break None,
+                            Err(err) => break Some(err),
+                        }
+                    };
+                    (out, reader.layer_stats().clone(), err)
+                })
+            }
         }
     }
-}
-
-fn read_frames<C: Checksum + Copy>(
-    checksum: C,
-    layers: &Layers,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> Outcome {
-    let frames = FrameReader::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
-    let mut reader = LayeredReader::<Event, _>::new(frames, layers.clone()).unwrap();
-    let (events, err) = drain(|| reader.read_owned());
-    (events, reader.layer_stats().clone(), err)
-}
-
-fn read_slice<C: Checksum + Copy>(
-    checksum: C,
-    layers: &Layers,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> Outcome {
-    let frames =
-        SliceReader::<(), _>::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
-    let mut reader = LayeredReader::<Event, _>::new(frames, layers.clone()).unwrap();
-    // Through views, then owned copies.
-    let (events, err) = drain(|| {
-        reader
-            .read()
-            .map(|view| view.map(<Event as flatstream::DecodeOwned>::from_view))
-    });
-    (events, reader.layer_stats().clone(), err)
-}
-
-fn read_async<C: Checksum + Copy>(
-    checksum: C,
-    layers: &Layers,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> Outcome {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let frames =
-            AsyncFrameReader::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
-        let mut reader =
-            flatstream::layered::AsyncLayeredReader::<Event, _, _>::new(frames, layers.clone())
-                .unwrap();
-        let mut out = Vec::new();
-        let err = loop {
-            match reader.read_owned().await {
-                Ok(Some(event)) => out.push(event),
-                Ok(None) => break None,
-                Err(err) => break Some(err),
-            }
-        };
-        (out, reader.layer_stats().clone(), err)
-    })
 }
 
 fn zstd(level: i32) -> Compression {
@@ -232,8 +207,8 @@ fn blocks_compress_better_than_frames_and_read_back_everywhere() {
         block_bytes.len(),
         frame_bytes.len()
     );
-    for read in [read_frames::<XxHash64>, read_slice, read_async] {
-        let (got, stats, err) = read(XxHash64::new(), &blocks, &block_bytes, Recovery::Strict);
+    for via in Via::ALL {
+        let (got, stats, err) = via.read(XxHash64::new(), &blocks, &block_bytes, Recovery::Strict);
         assert!(err.is_none(), "{err:?}");
         assert_eq!(got, sent);
         assert_eq!((stats.frames, stats.messages), (3, 300));
@@ -476,11 +451,11 @@ fn a_damaged_block_is_skipped_whole_and_its_neighbours_survive() {
     damaged[start + len / 2] ^= 0x10;
 
     let expected: Vec<Event> = sent[..20].iter().chain(&sent[30..]).cloned().collect();
-    for read in [read_frames::<Crc32>, read_slice, read_async] {
-        let (got, _, err) = read(Crc32::new(), &layers, &damaged, Recovery::SkipCorrupted);
+    for via in Via::ALL {
+        let (got, _, err) = via.read(Crc32::new(), &layers, &damaged, Recovery::SkipCorrupted);
         assert!(err.is_none(), "{err:?}");
         assert_eq!(got, expected);
-        let (got, _, err) = read(Crc32::new(), &layers, &damaged, Recovery::Strict);
+        let (got, _, err) = via.read(Crc32::new(), &layers, &damaged, Recovery::Strict);
         assert_eq!(got, sent[..20]);
         let err = err.unwrap();
         assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err}");
@@ -599,8 +574,8 @@ fn layer_settings() -> Vec<Layers> {
 fn round_trip<C: Checksum + Copy>(checksum: C, sent: &[Event]) -> Result<(), TestCaseError> {
     for layers in layer_settings() {
         let bytes = write(checksum, &layers, sent);
-        for read in [read_frames::<C>, read_slice::<C>, read_async::<C>] {
-            let (got, stats, err) = read(checksum, &layers, &bytes, Recovery::Strict);
+        for via in Via::ALL {
+            let (got, stats, err) = via.read(checksum, &layers, &bytes, Recovery::Strict);
             prop_assert!(err.is_none(), "{:?} {:?}", layers, err);
             prop_assert_eq!(&got, sent, "{:?}", layers);
             prop_assert_eq!(stats.messages, sent.len() as u64);

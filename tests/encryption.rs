@@ -7,12 +7,11 @@
 
 use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, XChaCha20Poly1305};
-use flatstream::checksum::{Checksum, Crc32, NoChecksum};
-use flatstream::framing::{ChecksumDeframer, ChecksumFramer, DefaultFramer, Framer};
-use flatstream::layered::{
-    Compression, Grouping, Key, LayerErrorKind, LayerStats, LayeredReader, LayeredWriter, Layers,
-};
-use flatstream::{Error, FrameReader, Recovery, SliceReader};
+use flatstream::checksum::{Crc32, NoChecksum};
+use flatstream::framing::{ChecksumFramer, DefaultFramer, Framer};
+use flatstream::layered::{Compression, Grouping, Key, LayerErrorKind, LayeredWriter, Layers};
+use flatstream::{Error, FrameReader, Recovery};
+use flatstream_testkit::layered::{read_slice as read, write};
 use flatstream_testkit::streams::payload_of;
 use flatstream_testkit::telemetry::{events, Event};
 
@@ -20,38 +19,6 @@ const KEY: [u8; 32] = [0x42; 32];
 
 fn layers() -> Layers {
     Layers::new().with_key(9, Key::from(KEY))
-}
-
-fn write<C: Checksum + Copy>(checksum: C, layers: &Layers, sent: &[Event]) -> Vec<u8> {
-    let mut writer = LayeredWriter::<Event, _, _>::new(
-        Vec::new(),
-        ChecksumFramer::new(checksum),
-        layers.clone(),
-    )
-    .unwrap();
-    for event in sent {
-        writer.write(event).unwrap();
-    }
-    writer.finish().unwrap()
-}
-
-fn read<C: Checksum + Copy>(
-    checksum: C,
-    layers: &Layers,
-    bytes: &[u8],
-    recovery: Recovery,
-) -> (Vec<Event>, LayerStats, Option<Error>) {
-    let frames =
-        SliceReader::<(), _>::new(bytes, ChecksumDeframer::new(checksum)).with_recovery(recovery);
-    let mut reader = LayeredReader::<Event, _>::new(frames, layers.clone()).unwrap();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_owned() {
-            Ok(Some(event)) => out.push(event),
-            Ok(None) => return (out, reader.layer_stats().clone(), None),
-            Err(err) => return (out, reader.layer_stats().clone(), Some(err)),
-        }
-    }
 }
 
 fn kind(err: &Error) -> &LayerErrorKind {

@@ -23,53 +23,10 @@ use flatstream::{StreamReader, StreamWriter};
 use flatstream_testkit::interop::{
     self as types, sample_event, sample_monster, Event, EventView, Monster,
 };
+use flatstream_testkit::tools::{available, flatc, run, succeeds};
 
 const PYTHON: &str = "/usr/bin/python3";
 const MONSTERS: u32 = 6;
-
-fn succeeds(command: &mut Command) -> bool {
-    command.output().is_ok_and(|output| output.status.success())
-}
-
-/// Whether the tools are here; `false` means skip (never under CI).
-fn tools_available(tools: &[(&str, bool)]) -> bool {
-    let missing: Vec<&str> = tools
-        .iter()
-        .filter(|(_, ok)| !ok)
-        .map(|(name, _)| *name)
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("cross-language test needs {}", missing.join(" and "));
-    }
-    eprintln!(
-        "skipping the cross-language test: missing {}",
-        missing.join(" and ")
-    );
-    false
-}
-
-fn flatc_available() -> (&'static str, bool) {
-    (
-        "flatc (flatbuffers-compiler)",
-        succeeds(Command::new("flatc").arg("--version")),
-    )
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
 
 fn write_stream<T: flatstream::StreamSerialize>(path: &Path, values: impl IntoIterator<Item = T>) {
     let file = BufWriter::new(File::create(path).unwrap());
@@ -80,19 +37,29 @@ fn write_stream<T: flatstream::StreamSerialize>(path: &Path, values: impl IntoIt
     writer.flush().unwrap();
 }
 
-fn reader<T: flatstream::StreamDeserialize>(
+/// Reads the stream at `path` as verified views, calling `check` with
+/// each one's index; returns how many there were.
+fn for_each_view<T: flatstream::StreamDeserialize>(
     path: &Path,
-) -> StreamReader<T, BufReader<File>, ChecksumDeframer<Crc32>> {
-    StreamReader::new(
-        BufReader::new(File::open(path).unwrap()),
-        ChecksumDeframer::new(Crc32::new()),
-    )
+    mut check: impl FnMut(u32, T::View<'_>),
+) -> u32 {
+    let file = BufReader::new(File::open(path).unwrap());
+    let mut reader = StreamReader::<T, _, _>::new(file, ChecksumDeframer::new(Crc32::new()));
+    let mut count = 0;
+    while let Some(view) = reader.read().unwrap() {
+        check(count, view);
+        count += 1;
+    }
+    count
 }
 
 #[test]
 fn python_reads_rust_streams_and_rust_reads_python_streams() {
     let python = succeeds(Command::new(PYTHON).args(["-c", "import flatbuffers"]));
-    if !tools_available(&[flatc_available(), ("python3-flatbuffers", python)]) {
+    if !available(
+        "the cross-language test",
+        &[flatc(), ("python3-flatbuffers", python)],
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -137,30 +104,24 @@ fn python_reads_rust_streams_and_rust_reads_python_streams() {
     assert!(out.contains("python: read"), "{out}");
 
     // Python's monsters, as verified views and as owned values.
-    let mut monsters = reader::<Monster>(&at("monsters.py.bin"));
-    let mut count = 0;
-    while let Some(view) = monsters.read().unwrap() {
-        let expected = sample_monster(count);
-        assert_eq!(view, expected, "monster {count}");
+    let count = for_each_view::<Monster>(&at("monsters.py.bin"), |index, view| {
+        let expected = sample_monster(index);
+        assert_eq!(view, expected, "monster {index}");
         assert_eq!(view.name(), expected.name);
         assert_eq!(Monster::from(view), expected);
-        count += 1;
-    }
+    });
     assert_eq!(count, MONSTERS);
 
     // Python's events: one stream, several message kinds.
-    let mut events = reader::<Event>(&at("events.py.bin"));
-    let mut count = 0;
-    while let Some(view) = events.read().unwrap() {
-        assert_eq!(view, sample_event(count), "event {count}");
+    let count = for_each_view::<Event>(&at("events.py.bin"), |index, view| {
+        assert_eq!(view, sample_event(index), "event {index}");
         let kind = match view {
             EventView::Monster(monster) => monster.name().len(),
             EventView::Weapon(weapon) => weapon.name().len(),
             EventView::Stat(stat) => stat.id().len(),
         };
         assert!(kind > 0);
-        count += 1;
-    }
+    });
     assert_eq!(count, MONSTERS + 1);
 }
 
@@ -168,11 +129,10 @@ fn python_reads_rust_streams_and_rust_reads_python_streams() {
 fn cpp_verifies_rust_streams_and_rust_reads_cpp_streams() {
     let headers = Path::new("/usr/include/flatbuffers/flatbuffers.h").exists();
     let gxx = succeeds(Command::new("g++").arg("--version"));
-    if !tools_available(&[
-        flatc_available(),
-        ("g++", gxx),
-        ("libflatbuffers-dev", headers),
-    ]) {
+    if !available(
+        "the cross-language test",
+        &[flatc(), ("g++", gxx), ("libflatbuffers-dev", headers)],
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -201,36 +161,31 @@ fn cpp_verifies_rust_streams_and_rust_reads_cpp_streams() {
         .arg(MONSTERS.to_string()));
     assert!(out.contains("c++: verified"), "{out}");
 
-    let mut events = reader::<Event>(&at("events.cpp.bin"));
-    let mut count = 0;
-    while let Some(view) = events.read().unwrap() {
-        match view {
-            EventView::Monster(monster) => {
-                assert_eq!(count % 3, 0);
-                assert_eq!(monster.name(), "from c++");
-                assert_eq!(
-                    monster.pos(),
-                    types::Vec3 {
-                        x: 1.0,
-                        y: 2.0,
-                        z: 3.0
-                    }
-                );
-                assert_eq!(monster.path().get(1).map(|v| v.z), Some(6.0));
-                assert_eq!(monster.level(), Some(42));
-                assert_eq!(monster.color(), types::Color::Blue);
-                assert_eq!(monster.mana(), 150);
-                assert!(monster.pose().is_none() && monster.spare().is_none());
-                match monster.equipped() {
-                    types::EquipmentView::Weapon(weapon) => {
-                        assert_eq!((weapon.name(), weapon.damage()), ("club", 3))
-                    }
-                    other => panic!("unexpected {other:?}"),
+    let count = for_each_view::<Event>(&at("events.cpp.bin"), |index, view| match view {
+        EventView::Monster(monster) => {
+            assert_eq!(index % 3, 0);
+            assert_eq!(monster.name(), "from c++");
+            assert_eq!(
+                monster.pos(),
+                types::Vec3 {
+                    x: 1.0,
+                    y: 2.0,
+                    z: 3.0
                 }
+            );
+            assert_eq!(monster.path().get(1).map(|v| v.z), Some(6.0));
+            assert_eq!(monster.level(), Some(42));
+            assert_eq!(monster.color(), types::Color::Blue);
+            assert_eq!(monster.mana(), 150);
+            assert!(monster.pose().is_none() && monster.spare().is_none());
+            match monster.equipped() {
+                types::EquipmentView::Weapon(weapon) => {
+                    assert_eq!((weapon.name(), weapon.damage()), ("club", 3))
+                }
+                other => panic!("unexpected {other:?}"),
             }
-            other => assert_eq!(other, sample_event(count), "event {count}"),
         }
-        count += 1;
-    }
+        other => assert_eq!(other, sample_event(index), "event {index}"),
+    });
     assert_eq!(count, MONSTERS + 1);
 }

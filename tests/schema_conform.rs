@@ -25,6 +25,7 @@ use std::path::Path;
 use std::process::Command;
 
 use flatstream::schema::check_compatible;
+use flatstream_testkit::tools;
 
 const DEFAULT_PAIRS: usize = 1000;
 const DEFAULT_SEED: u64 = 0x5eed_c0f0_2024;
@@ -42,11 +43,7 @@ impl Rng {
     }
 
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        flatstream_testkit::splitmix64(&mut self.0)
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -1246,18 +1243,7 @@ fn flatc_conform(dir: &Path, index: usize, old: &str, new: &str) -> Verdict {
 }
 
 fn flatc_available() -> bool {
-    let found = Command::new("flatc")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if found {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("the differential schema test needs flatc (flatbuffers-compiler)");
-    }
-    eprintln!("skipping the differential schema test: missing flatc (flatbuffers-compiler)");
-    false
+    tools::flatc_available("the differential schema test")
 }
 
 fn env_number(name: &str) -> Option<u64> {

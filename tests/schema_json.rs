@@ -16,35 +16,13 @@ use std::time::{Duration, Instant};
 use flatstream::schema::SchemaDoc;
 use flatstream::{Error, StreamSerialize, VerifyErrorKind};
 use flatstream_testkit::interop as types;
+use flatstream_testkit::tools::{self, run};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------- flatc
 
 fn flatc_available() -> bool {
-    let ok = Command::new("flatc")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if ok {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("the flatc comparison needs flatc (flatbuffers-compiler)");
-    }
-    eprintln!("skipping the flatc comparison: flatc (flatbuffers-compiler) is missing");
-    false
-}
-
-fn run(command: &mut Command) {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    tools::flatc_available("the flatc comparison")
 }
 
 /// flatc's JSON of each payload, in one run.
@@ -456,12 +434,7 @@ struct Gen(u64);
 
 impl Gen {
     fn next(&mut self) -> u64 {
-        // SplitMix64.
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        flatstream_testkit::splitmix64(&mut self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -642,26 +615,29 @@ impl Gen {
     }
 }
 
-#[test]
-fn generated_values_of_every_kind_match_flatc() {
+/// `count` values `make` draws from a generator seeded with `seed`,
+/// compared with flatc under `T`'s schema.
+fn generated_match_flatc<T: StreamSerialize + flatstream::schema::Schema>(
+    seed: u64,
+    count: usize,
+    make: fn(&mut Gen) -> T,
+) {
     if !flatc_available() {
         return;
     }
-    let schema = flatstream::schema::<Kinds>();
-    let mut gen = Gen(0x5eed);
-    let payloads: Vec<Vec<u8>> = (0..300).map(|_| payload(&gen.kinds())).collect();
-    compare_with_flatc(&schema, &payloads);
+    let mut gen = Gen(seed);
+    let payloads: Vec<Vec<u8>> = (0..count).map(|_| payload(&make(&mut gen))).collect();
+    compare_with_flatc(&flatstream::schema::<T>(), &payloads);
+}
+
+#[test]
+fn generated_values_of_every_kind_match_flatc() {
+    generated_match_flatc(0x5eed, 300, Gen::kinds);
 }
 
 #[test]
 fn generated_union_messages_match_flatc() {
-    if !flatc_available() {
-        return;
-    }
-    let schema = flatstream::schema::<Payload>();
-    let mut gen = Gen(7);
-    let payloads: Vec<Vec<u8>> = (0..100).map(|_| payload(&gen.payload())).collect();
-    compare_with_flatc(&schema, &payloads);
+    generated_match_flatc(7, 100, Gen::payload);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! client that dies mid-frame, and frames over the limit. Every test is
 //! bounded by a timeout, so a bug shows as a failure, never a hung run.
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +11,8 @@ use std::time::Duration;
 use bytes::BufMut;
 use flatstream::checksum::{Crc32, XxHash64};
 use flatstream::framing::{ChecksumDeframer, ChecksumFramer};
-use flatstream::{
-    AsyncStreamReader, AsyncStreamWriter, Error, Message, Recovery, StreamCodec, StreamSerialize,
-};
-use flatstream_testkit::telemetry::Reading;
+use flatstream::{AsyncStreamReader, AsyncStreamWriter, Error, Message, Recovery, StreamCodec};
+use flatstream_testkit::telemetry::{Event, EventView, Level, Reading};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -22,38 +21,36 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sample,
-    Alarm,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Event {
-    pub client: u32,
-    pub seq: u64,
-    pub kind: Kind,
-    pub source: String,
-    pub readings: Vec<Reading>,
-    pub blob: Vec<u8>,
-}
-
-fn event(client: u32, seq: u64, blob_len: usize) -> Event {
+/// Event `seq` of client `client`: the client's number in `source`, `seq`
+/// as the timestamp and a `payload_len`-byte payload.
+fn event(client: u32, seq: u64, payload_len: usize) -> Event {
     Event {
-        client,
-        seq,
-        kind: if seq.is_multiple_of(7) {
-            Kind::Alarm
+        timestamp: seq,
+        level: if seq.is_multiple_of(7) {
+            Level::Warn
         } else {
-            Kind::Sample
+            Level::Info
         },
         source: format!("client-{client}"),
+        payload: vec![(seq % 251) as u8; payload_len],
+        values: Vec::new(),
+        tags: Vec::new(),
         readings: vec![Reading {
             sensor: "temp".into(),
             value: seq as f64 / 4.0,
         }],
-        blob: vec![(seq % 251) as u8; blob_len],
+        origin: None,
+        note: None,
+        ok: true,
     }
+}
+
+/// The number of the client that sent `view`.
+fn client_of(view: EventView<'_>) -> u32 {
+    let number = view.source().strip_prefix("client-");
+    number
+        .and_then(|n| n.parse().ok())
+        .expect("an event of `event`")
 }
 
 fn framer() -> ChecksumFramer<XxHash64> {
@@ -64,16 +61,18 @@ fn deframer() -> ChecksumDeframer<XxHash64> {
     ChecksumDeframer::new(XxHash64::new())
 }
 
-async fn listener() -> TcpListener {
-    TcpListener::bind("127.0.0.1:0").await.unwrap()
+/// A listener on a free port of 127.0.0.1, and its address.
+async fn listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_stream_derived_events_concurrently() {
     const CLIENTS: u32 = 16;
     const EVENTS: u64 = 2_000;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
 
     let server = tokio::spawn(async move {
         let mut connections = Vec::new();
@@ -85,11 +84,10 @@ async fn many_clients_stream_derived_events_concurrently() {
                 let mut client = None;
                 let mut expected_seq = 0;
                 while let Some(view) = reader.read().await.unwrap() {
-                    let id = *client.get_or_insert(view.client());
-                    assert_eq!(view.client(), id, "one connection, one client");
-                    assert_eq!(view.seq(), expected_seq, "frames arrive in order");
-                    assert_eq!(view.source(), format!("client-{id}"));
-                    assert_eq!(view.blob().len(), (view.seq() % 64) as usize);
+                    let id = *client.get_or_insert(client_of(view));
+                    assert_eq!(client_of(view), id, "one connection, one client");
+                    assert_eq!(view.timestamp(), expected_seq, "frames arrive in order");
+                    assert_eq!(view.payload().len(), (view.timestamp() % 64) as usize);
                     expected_seq += 1;
                 }
                 assert_eq!(reader.stats().skipped_regions, 0);
@@ -184,8 +182,8 @@ async fn slow_reader_applies_backpressure_to_the_writer() {
     let read_all = async {
         let mut seq = 0;
         while let Some(view) = reader.read().await.unwrap() {
-            assert_eq!(view.seq(), seq);
-            assert_eq!(view.blob().len(), BLOB);
+            assert_eq!(view.timestamp(), seq);
+            assert_eq!(view.payload().len(), BLOB);
             seq += 1;
         }
         seq
@@ -219,8 +217,7 @@ async fn die_mid_frame(addr: std::net::SocketAddr, whole: u64, reset: bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         // Closed mid-frame: every intact frame, then UnexpectedEof, never a
         // half message.
@@ -229,7 +226,7 @@ async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
         let mut reader =
             AsyncStreamReader::<Event, _, _>::new(stream, ChecksumDeframer::new(Crc32::new()));
         for seq in 0..10 {
-            assert_eq!(reader.read().await.unwrap().unwrap().seq(), seq);
+            assert_eq!(reader.read().await.unwrap().unwrap().timestamp(), seq);
         }
         let err = reader.read().await.unwrap_err();
         assert!(matches!(err, Error::UnexpectedEof), "{err}");
@@ -246,7 +243,7 @@ async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
         let err = loop {
             match reader.read().await {
                 Ok(Some(view)) => {
-                    assert_eq!(view.seq(), seq);
+                    assert_eq!(view.timestamp(), seq);
                     seq += 1;
                 }
                 Ok(None) => panic!("a reset is never a clean end"),
@@ -282,8 +279,7 @@ async fn client_dying_mid_frame_is_an_error_after_the_intact_frames() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frame_over_the_limit_is_refused_from_its_header() {
     const MAX: usize = 64 * 1024;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         let (done, wait) = tokio::sync::oneshot::channel::<()>();
         let client = tokio::spawn(async move {
@@ -307,7 +303,7 @@ async fn frame_over_the_limit_is_refused_from_its_header() {
         let (stream, _) = listener.accept().await.unwrap();
         let mut reader =
             AsyncStreamReader::<Event, _, _>::new(stream, deframer().with_max_frame_len(MAX));
-        assert_eq!(reader.read().await.unwrap().unwrap().seq(), 0);
+        assert_eq!(reader.read().await.unwrap().unwrap().timestamp(), 0);
         let err = reader.read().await.unwrap_err();
         assert!(matches!(err, Error::InvalidFrame { .. }), "{err}");
         let first_bad = reader.position();
@@ -331,8 +327,7 @@ async fn frame_over_the_limit_is_refused_from_its_header() {
 async fn framed_codec_hands_out_owned_verified_messages() {
     const CLIENTS: u32 = 4;
     const EVENTS: u64 = 500;
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     let (sender, mut received) = tokio::sync::mpsc::channel::<Message<Event>>(64);
 
     let server = tokio::spawn(async move {
@@ -370,10 +365,10 @@ async fn framed_codec_hands_out_owned_verified_messages() {
         for _ in 0..u64::from(CLIENTS) * EVENTS {
             let message = received.recv().await.unwrap();
             let view = message.view();
-            let client = view.client() as usize;
-            assert_eq!(view.seq(), next_seq[client]);
-            next_seq[client] += 1;
-            assert_eq!(message.decode(), event(view.client(), view.seq(), 32));
+            let client = client_of(view);
+            assert_eq!(view.timestamp(), next_seq[client as usize]);
+            next_seq[client as usize] += 1;
+            assert_eq!(message.decode(), event(client, view.timestamp(), 32));
         }
         server.await.unwrap();
         assert!(next_seq.iter().all(|&n| n == EVENTS));
@@ -384,8 +379,7 @@ async fn framed_codec_hands_out_owned_verified_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn framed_codec_refuses_a_frame_over_the_limit_and_a_torn_tail() {
-    let listener = listener().await;
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = listener().await;
     timeout(LIMIT, async {
         let client = tokio::spawn(async move {
             let stream = TcpStream::connect(addr).await.unwrap();
@@ -396,7 +390,7 @@ async fn framed_codec_refuses_a_frame_over_the_limit_and_a_torn_tail() {
         let (stream, _) = listener.accept().await.unwrap();
         let codec = StreamCodec::<Event, _>::new(Crc32::new()).with_max_frame_len(1024);
         let mut frames = FramedRead::new(stream, codec);
-        assert_eq!(frames.next().await.unwrap().unwrap().view().seq(), 0);
+        assert_eq!(frames.next().await.unwrap().unwrap().view().timestamp(), 0);
         let err = frames.next().await.unwrap().unwrap_err();
         assert!(matches!(err, Error::InvalidFrame { .. }), "{err}");
         assert!(err.offset().unwrap() > 0);
@@ -407,7 +401,10 @@ async fn framed_codec_refuses_a_frame_over_the_limit_and_a_torn_tail() {
         let (stream, _) = listener.accept().await.unwrap();
         let mut frames = FramedRead::new(stream, StreamCodec::<Event, _>::new(Crc32::new()));
         for seq in 0..2 {
-            assert_eq!(frames.next().await.unwrap().unwrap().view().seq(), seq);
+            assert_eq!(
+                frames.next().await.unwrap().unwrap().view().timestamp(),
+                seq
+            );
         }
         let err = frames.next().await.unwrap().unwrap_err();
         assert!(matches!(err, Error::UnexpectedEof), "{err}");

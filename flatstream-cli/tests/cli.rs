@@ -81,12 +81,26 @@ fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// Asserts that the command's standard output contains `needle`.
+#[track_caller]
+fn assert_stdout_has(output: &Output, needle: impl AsRef<str>) {
+    let text = stdout(output);
+    assert!(text.contains(needle.as_ref()), "{text}");
+}
+
+/// Asserts that the command's standard error contains `needle`.
+#[track_caller]
+fn assert_stderr_has(output: &Output, needle: impl AsRef<str>) {
+    let text = stderr(output);
+    assert!(text.contains(needle.as_ref()), "{text}");
+}
+
 #[test]
 fn verify_intact_file_exits_zero() {
     let recording = Recording::new(XxHash64::new());
     let output = flatstream(&["verify"], &recording.path);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains(&format!("ok, {EVENTS} frames")));
+    assert_stdout_has(&output, format!("ok, {EVENTS} frames"));
 }
 
 #[test]
@@ -122,7 +136,7 @@ fn verify_with_the_wrong_checksum_fails() {
     let recording = Recording::new(Crc32::new());
     let output = flatstream(&["verify", "--checksum", "xxh3"], &recording.path);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("first bad offset: 0"));
+    assert_stdout_has(&output, "first bad offset: 0");
 }
 
 #[test]
@@ -146,7 +160,7 @@ fn verify_frames_over_max_frame_len_are_damage() {
     let limit = (longest - 1).to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("limit"), "{}", stdout(&output));
+    assert_stdout_has(&output, "limit");
     let limit = longest.to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
     assert!(output.status.success());
@@ -249,11 +263,7 @@ fn crafted_claims_are_skipped_fast_and_reported_unchecked() {
         out.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("left unchecked (work budget spent)"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "left unchecked (work budget spent)");
 }
 
 #[test]
@@ -282,8 +292,8 @@ fn recover_copies_every_intact_frame() {
         out_path.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains(&format!("recovered {} frames", EVENTS - 3)));
-    assert!(stderr(&output).contains("skipped 3 damaged regions"));
+    assert_stderr_has(&output, format!("recovered {} frames", EVENTS - 3));
+    assert_stderr_has(&output, "skipped 3 damaged regions");
 
     assert!(flatstream(&["verify"], &out_path).status.success());
     let file = std::fs::File::open(&out_path).unwrap();
@@ -306,7 +316,7 @@ fn recover_refuses_to_overwrite_its_input() {
     let path = recording.path.to_str().unwrap();
     let output = run(&["recover", path, path]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("onto itself"));
+    assert_stderr_has(&output, "onto itself");
     assert!(flatstream(&["verify"], &recording.path).status.success());
 }
 
@@ -370,7 +380,7 @@ fn errors_are_one_readable_line() {
 
     let output = flatstream(&["verify", "--checksum", "md5"], &missing);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("md5"));
+    assert_stderr_has(&output, "md5");
 }
 
 #[test]
@@ -380,7 +390,7 @@ fn empty_file_is_an_intact_empty_stream() {
     std::fs::write(&path, b"").unwrap();
     let output = flatstream(&["verify"], &path);
     assert!(output.status.success());
-    assert!(stdout(&output).contains("ok, 0 frames"));
+    assert_stdout_has(&output, "ok, 0 frames");
 }
 
 impl Recording {
@@ -534,7 +544,7 @@ fn cat_reports_payloads_that_do_not_match_the_schema() {
     let output = flatstream(&[&args[..], &["--skip-damaged"]].concat(), &recording.path);
     assert!(output.status.success());
     assert_eq!(lines_as_json(&output).len(), EVENTS as usize - 1);
-    assert!(stderr(&output).contains("1 frames that are not a valid Event"));
+    assert_stderr_has(&output, "1 frames that are not a valid Event");
 }
 
 #[test]
@@ -556,7 +566,7 @@ fn cat_usage_errors_are_one_line() {
         &recording.path,
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("missing.fbs"));
+    assert_stderr_has(&output, "missing.fbs");
 
     let output = flatstream(
         &["cat", "--schema", &schema, "--frames", "5..2"],
@@ -628,11 +638,7 @@ fn schema_prints_the_embedded_schema() {
     let headerless = Recording::new(Crc64::new());
     let output = flatstream(&["schema"], &headerless.path);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("no stream header"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "no stream header");
 }
 
 #[test]
@@ -647,7 +653,7 @@ fn cat_reads_a_self_describing_file_without_being_told_anything() {
     let headerless = Recording::new(Crc32::new());
     let output = flatstream(&["cat", "--checksum", "crc32"], &headerless.path);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("--schema"), "{}", stderr(&output));
+    assert_stderr_has(&output, "--schema");
 }
 
 #[test]

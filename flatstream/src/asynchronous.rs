@@ -17,19 +17,16 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use flatbuffers::FlatBufferBuilder;
 
-use crate::decode::{
-    buffered_accessors, debug_reader, read_settings, verifier_setting, Buffered, Buffering,
-    ReadState,
-};
-use crate::encode::MessageBuilder;
+use crate::decode::{Buffered, Buffering, ReadState};
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
 use crate::header::StreamHeader;
+use crate::reader::{decode_into, frame_reader_common, typed_layer};
 use crate::schema::Schema;
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
 use crate::sink::{writer_accessors, FrameSink};
+use crate::writer::writer_constructors;
 
 /// Writes a stream of `T` messages to an [`AsyncWrite`], framed by `F`.
 ///
@@ -72,26 +69,7 @@ pub struct AsyncStreamWriter<T: ?Sized, W, F> {
 }
 
 impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
-    /// A writer of frames made by `framer` to `writer`.
-    pub fn new(writer: W, framer: F) -> Self {
-        Self::with_message_builder(writer, framer, MessageBuilder::default())
-    }
-
-    /// A writer that serializes every message with `builder`.
-    ///
-    /// Without one ([`new`](Self::new)), derived types are written by
-    /// flatstream's own encoder, which lays out the same bytes as the
-    /// builder, faster.
-    pub fn with_builder(writer: W, framer: F, builder: FlatBufferBuilder<'static>) -> Self {
-        Self::with_message_builder(writer, framer, MessageBuilder::with_builder(builder))
-    }
-
-    fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
-        AsyncStreamWriter {
-            sink: FrameSink::new(writer, framer, builder),
-            _message: PhantomData,
-        }
-    }
+    writer_constructors!(AsyncStreamWriter);
 
     /// Serializes `message` and writes it as one frame.
     ///
@@ -157,12 +135,8 @@ impl<T: Schema + ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, 
         framer: F,
         header: impl FnOnce(StreamHeader) -> StreamHeader,
     ) -> Result<Self> {
-        let mut stream = Self::new(writer, framer);
-        let header = header(StreamHeader::of::<T>(stream.framer().checksum_name()));
-        stream
-            .sink
-            .write_header_frame_async(&header.to_payload())
-            .await?;
+        let (mut stream, header) = Self::with_header_payload(writer, framer, header);
+        stream.sink.write_header_frame_async(&header).await?;
         Ok(stream)
     }
 }
@@ -273,16 +247,7 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
     }
 }
 
-impl<R, D> AsyncFrameReader<R, D> {
-    read_settings!(D; state);
-    buffered_accessors!(source);
-}
-
-impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncFrameReader<R, D> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_reader(f, "AsyncFrameReader", &self.source, &self.state)
-    }
-}
+frame_reader_common!(AsyncFrameReader);
 
 /// Reads a stream of `T` messages from an [`AsyncRead`], deframed by `D`.
 ///
@@ -382,13 +347,9 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
         let options = self.frames.state.typed::<T>();
         let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut verify)).await?;
-        Ok(payload.map(|range| {
-            let payload = self.frames.source.frames.bytes(range);
-            // SAFETY: `poll_next_frame` ran `T::view_with_options` on
-            // exactly these bytes and only returned their range if it
-            // succeeded.
-            unsafe { T::view_unchecked(payload) }
-        }))
+        // SAFETY: `poll_next_frame` ran `T::view_with_options` on exactly
+        // these bytes and only returned their range if it succeeded.
+        Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
     }
 
     /// Reads the next message and decodes it into an owned `T`, checked
@@ -410,10 +371,9 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     {
         let options = self.frames.state.typed::<T>();
         let mut decoded = None;
-        let frame = ready!(self.frames.poll_next_frame(cx, &mut |payload| {
-            decoded = Some(T::decode_with_options(payload, &options)?);
-            Ok(())
-        }));
+        let frame = ready!(self
+            .frames
+            .poll_next_frame(cx, &mut decode_into(&options, &mut decoded)));
         Poll::Ready(frame.map(|frame| frame.and(decoded)))
     }
 
@@ -434,35 +394,12 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
     {
         self.frames.state.typed::<T>();
         let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut |_| Ok(()))).await?;
-        Ok(payload.map(|range| {
-            let payload = self.frames.source.frames.bytes(range);
-            // SAFETY: the caller guarantees every payload is a valid `T`.
-            unsafe { T::view_unchecked(payload) }
-        }))
+        // SAFETY: the caller guarantees every payload is a valid `T`.
+        Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
     }
 }
 
-impl<T, R, D> AsyncStreamReader<T, R, D> {
-    read_settings!(D; frames.state);
-    verifier_setting!(frames.state);
-    buffered_accessors!(frames.source);
-
-    /// The untyped frame reader this reader is a layer over.
-    pub fn into_frames(self) -> AsyncFrameReader<R, D> {
-        self.frames
-    }
-}
-
-/// Reads `T` messages from the frames: settings, position and counters
-/// carry over.
-impl<T, R, D> From<AsyncFrameReader<R, D>> for AsyncStreamReader<T, R, D> {
-    fn from(frames: AsyncFrameReader<R, D>) -> Self {
-        AsyncStreamReader {
-            frames,
-            _message: PhantomData,
-        }
-    }
-}
+typed_layer!(AsyncStreamReader over AsyncFrameReader);
 
 /// Yields owned messages (see [`read_owned`](AsyncStreamReader::read_owned)).
 /// After the end of the stream or an error the stream ends, until
@@ -493,17 +430,6 @@ where
 {
     fn is_terminated(&self) -> bool {
         self.frames.state.fused
-    }
-}
-
-impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for AsyncStreamReader<T, R, D> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_reader(
-            f,
-            "AsyncStreamReader",
-            &self.frames.source,
-            &self.frames.state,
-        )
     }
 }
 

@@ -10,7 +10,7 @@ use flatbuffers::VerifierOptions;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::checksum::Checksum;
-use crate::decode::{read_settings, verifier_setting, ReadState, Step, MIN_READ};
+use crate::decode::{read_settings, verifier_setting, Next, ReadState, MIN_READ};
 use crate::encode::MessageBuilder;
 use crate::error::{Error, Result};
 use crate::framing::{ChecksumDeframer, ChecksumFramer};
@@ -249,41 +249,33 @@ impl<T: StreamDeserialize, C: Checksum> StreamCodec<T, C> {
         let options = self.state.typed::<T>();
         let mut verify = |payload: &[u8]| T::view_with_options(payload, &options).map(drop);
         loop {
-            return match self.state.step(src, self.position, eof, &mut verify) {
-                Step::Header { frame_len } => {
-                    src.advance(frame_len);
-                    self.position += frame_len as u64;
+            let (consumed, next) = self.state.step(src, self.position, eof, &mut verify);
+            self.position += consumed as u64;
+            return match next {
+                Next::Frame(payload) => {
+                    let frame = src.split_to(consumed).freeze();
+                    // SAFETY: the step ran `T::view_with_options` on
+                    // exactly these bytes and only returned the frame if it
+                    // succeeded.
+                    Ok(Some(unsafe { Message::verified(frame.slice(payload)) }))
+                }
+                Next::Again => {
+                    src.advance(consumed);
                     continue;
                 }
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    src.advance(skip);
-                    let frame = src.split_to(frame_len).freeze();
-                    self.position += (skip + frame_len) as u64;
-                    let payload = frame.slice(payload.start - skip..payload.end - skip);
-                    // SAFETY: the step ran `T::view_with_options` on exactly
-                    // these bytes and only returned the frame if it
-                    // succeeded.
-                    Ok(Some(unsafe { Message::verified(payload) }))
-                }
-                Step::NeedMore { skip, total } => {
-                    src.advance(skip);
-                    self.position += skip as u64;
+                Next::Read(total) => {
+                    src.advance(consumed);
                     // `total` is within the limit (checked first); still
                     // grow only step by step, with the bytes that really
                     // arrive.
                     src.reserve(total.saturating_sub(src.len()).min(MIN_READ));
                     Ok(None)
                 }
-                Step::End { skip } => {
-                    src.advance(skip);
-                    self.position += skip as u64;
+                Next::End => {
+                    src.advance(consumed);
                     Ok(None)
                 }
-                Step::Fail(err) => Err(*err),
+                Next::Fail(err) => Err(*err),
             };
         }
     }
@@ -327,6 +319,14 @@ mod tests {
     use crate::StreamWriter;
     use bytes::BufMut;
 
+    /// A CRC-32 codec of strings, and the frame it encoded for `text`.
+    fn encoded(text: &str) -> (StreamCodec<String, Crc32>, BytesMut) {
+        let mut codec = StreamCodec::<String, _>::new(Crc32::new());
+        let mut frames = BytesMut::new();
+        codec.encode(&text.to_owned(), &mut frames).unwrap();
+        (codec, frames)
+    }
+
     #[test]
     fn decodes_what_the_stream_writer_wrote_byte_by_byte() {
         let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
@@ -358,9 +358,7 @@ mod tests {
 
     #[test]
     fn damaged_frame_is_an_error_with_its_offset() {
-        let mut codec = StreamCodec::<String, _>::new(Crc32::new());
-        let mut src = BytesMut::new();
-        codec.encode(&"first".to_owned(), &mut src).unwrap();
+        let (mut codec, mut src) = encoded("first");
         let second = src.len();
         codec.encode(&"second".to_owned(), &mut src).unwrap();
         let last = src.len() - 2;
@@ -373,9 +371,7 @@ mod tests {
 
     #[test]
     fn torn_tail_at_eof_is_unexpected_eof() {
-        let mut codec = StreamCodec::<String, _>::new(Crc32::new());
-        let mut src = BytesMut::new();
-        codec.encode(&"whole".to_owned(), &mut src).unwrap();
+        let (mut codec, mut src) = encoded("whole");
         src.truncate(src.len() - 1);
         assert!(codec.decode(&mut src).unwrap().is_none());
         assert!(matches!(
@@ -398,9 +394,7 @@ mod tests {
 
     #[test]
     fn messages_forward_unchanged() {
-        let mut codec = StreamCodec::<String, _>::new(Crc32::new());
-        let mut wire = BytesMut::new();
-        codec.encode(&"relay".to_owned(), &mut wire).unwrap();
+        let (mut codec, mut wire) = encoded("relay");
         let original = wire.clone();
         let message = codec.decode(&mut wire).unwrap().unwrap();
         let copy = message.clone();

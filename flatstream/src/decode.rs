@@ -252,45 +252,69 @@ pub(crate) enum Step {
     Header { frame_len: usize },
 }
 
-/// Finds the next frame in `bytes`. `eof` says no more bytes will come;
-/// `verify` checks a payload (for typed reads) once its checksum matched.
-/// The second value is why the first skipped byte was skipped.
+impl Step {
+    /// How many bytes at the front the caller drops, and what it does
+    /// then. A frame's `payload` must already be relative to the front
+    /// (as [`ReadState::step`] makes it).
+    #[inline]
+    fn consume(self) -> (usize, Next) {
+        match self {
+            Step::Header { frame_len } => (frame_len, Next::Again),
+            Step::Frame {
+                skip,
+                frame_len,
+                payload,
+            } => (skip + frame_len, Next::Frame(payload)),
+            Step::NeedMore { skip, total } => (skip, Next::Read(total)),
+            Step::End { skip } => (skip, Next::End),
+            Step::Fail(err) => (0, Next::Fail(err)),
+        }
+    }
+}
+
+/// What a reader does after a [`ReadState::step`], once it has dropped
+/// the bytes the step consumed: the one loop every reader runs.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// The stream's header was read: step again.
+    Again,
+    /// An intact frame; its payload at this range of the bytes the step
+    /// was given (the dropped ones included).
+    Frame(Range<usize>),
+    /// Read until this many bytes are unread.
+    Read(usize),
+    /// The stream ended.
+    End,
+    /// Strict mode: the frame at the front is damaged.
+    Fail(Box<Error>),
+}
+
+/// Finds the next frame in `bytes` in [`Recovery::Strict`] mode: the frame
+/// at the front, or an error. `eof` says no more bytes will come; `verify`
+/// checks a payload (for typed reads) once its checksum matched.
 #[inline]
-pub(crate) fn scan<D, V>(
-    deframer: &D,
-    bytes: &[u8],
-    eof: bool,
-    recovery: Recovery,
-    budget: &mut Budget,
-    verify: &mut V,
-) -> (Step, Option<Box<Error>>)
+fn scan_strict<D, V>(deframer: &D, bytes: &[u8], eof: bool, verify: &mut V) -> Step
 where
     D: Deframer + ?Sized,
     V: FnMut(&[u8]) -> Result<()>,
 {
-    if recovery == Recovery::Strict {
-        let step = match deframer.decode_frame(bytes) {
-            Ok(FrameStatus::Complete { frame_len, payload }) => {
-                match verify(&bytes[payload.clone()]) {
-                    Ok(()) => Step::Frame {
-                        skip: 0,
-                        frame_len,
-                        payload,
-                    },
-                    Err(err) => Step::Fail(Box::new(err)),
-                }
-            }
-            Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
+    match deframer.decode_frame(bytes) {
+        Ok(FrameStatus::Complete { frame_len, payload }) => match verify(&bytes[payload.clone()]) {
+            Ok(()) => Step::Frame {
                 skip: 0,
-                total: needed,
+                frame_len,
+                payload,
             },
-            Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
-            Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Box::new(Error::UnexpectedEof)),
             Err(err) => Step::Fail(Box::new(err)),
-        };
-        return (step, None);
+        },
+        Ok(FrameStatus::Incomplete { needed }) if !eof => Step::NeedMore {
+            skip: 0,
+            total: needed,
+        },
+        Ok(FrameStatus::Incomplete { .. }) if bytes.is_empty() => Step::End { skip: 0 },
+        Ok(FrameStatus::Incomplete { .. }) => Step::Fail(Box::new(Error::UnexpectedEof)),
+        Err(err) => Step::Fail(Box::new(err)),
     }
-    scan_skipping(deframer, bytes, eof, budget, verify)
 }
 
 /// Frames up to this many bytes, header included, are checked wherever
@@ -447,9 +471,11 @@ fn unchecked_error(len: usize) -> Error {
     ))
 }
 
-/// [`scan`] in [`Recovery::SkipCorrupted`] mode: tries every offset until
+/// Finds the next frame in `bytes` in [`Recovery::SkipCorrupted`] mode
+/// (see [`scan_strict`] for `eof` and `verify`): tries every offset until
 /// a frame is intact, paying for long candidates from `budget` so that
-/// the work stays linear in the bytes scanned whatever they claim.
+/// the work stays linear in the bytes scanned whatever they claim. The
+/// second value is why the first skipped byte was skipped.
 ///
 /// Each offset costs O(1) ([`Deframer::frame_claim`]) unless it claims a
 /// frame that fits in `bytes` (or, before EOF, that the budget could pay
@@ -645,9 +671,8 @@ impl<D: Deframer> ReadState<D> {
     /// (and their region closed at the next frame or the end), a found
     /// frame is counted, a strict error gains its offset.
     ///
-    /// The caller then drops what was consumed: `skip` bytes, plus
-    /// `frame_len` for a frame, whose `payload` range is relative to the
-    /// start of `unread`.
+    /// Returns how many bytes at the front of `unread` the caller drops
+    /// (header, damaged bytes, the frame found), and what it does next.
     #[inline]
     pub(crate) fn step<V>(
         &mut self,
@@ -655,19 +680,22 @@ impl<D: Deframer> ReadState<D> {
         position: u64,
         eof: bool,
         verify: &mut V,
-    ) -> Step
+    ) -> (usize, Next)
     where
         V: FnMut(&[u8]) -> Result<()>,
     {
         if position == 0 && !self.header_checked {
             if let Some(step) = self.header_step(unread, eof) {
-                return step;
+                return step.consume();
             }
         }
         let budget = &mut self.skips.budget;
-        let (step, reason) = scan(&self.deframer, unread, eof, self.recovery, budget, verify);
+        let (step, reason) = match self.recovery {
+            Recovery::Strict => (scan_strict(&self.deframer, unread, eof, verify), None),
+            Recovery::SkipCorrupted => scan_skipping(&self.deframer, unread, eof, budget, verify),
+        };
         self.stats.unchecked_frames += budget.take_unchecked();
-        match step {
+        let step = match step {
             Step::Frame {
                 skip,
                 frame_len,
@@ -700,7 +728,8 @@ impl<D: Deframer> ReadState<D> {
                 Step::Fail(err)
             }
             Step::Header { .. } => unreachable!("the scanner never finds a header"),
-        }
+        };
+        step.consume()
     }
 
     /// At the very start of the stream: reads the first frame as a header
@@ -828,28 +857,16 @@ impl<R> Buffered<R> {
         loop {
             let frames = &mut self.frames;
             let (head, position) = (frames.head(), frames.position());
-            return match state.step(frames.unread(), position, eof, verify) {
-                Step::Header { frame_len } => {
-                    frames.consume(frame_len);
-                    continue;
-                }
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    frames.consume(skip + frame_len);
+            let (consumed, next) = state.step(frames.unread(), position, eof, verify);
+            frames.consume(consumed);
+            return match next {
+                Next::Again => continue,
+                Next::Frame(payload) => {
                     Ok(Buffering::Frame(head + payload.start..head + payload.end))
                 }
-                Step::NeedMore { skip, total } => {
-                    frames.consume(skip);
-                    Ok(Buffering::Read(total))
-                }
-                Step::End { skip } => {
-                    frames.consume(skip);
-                    Ok(Buffering::End)
-                }
-                Step::Fail(err) => Err(*err),
+                Next::Read(total) => Ok(Buffering::Read(total)),
+                Next::End => Ok(Buffering::End),
+                Next::Fail(err) => Err(*err),
             };
         }
     }

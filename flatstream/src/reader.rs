@@ -2,18 +2,64 @@
 //! intact frames in any [`Read`], and [`StreamReader`], the typed layer
 //! over it that hands out verified views or owned values.
 
-use std::fmt;
 use std::io::{ErrorKind, Read};
 use std::marker::PhantomData;
 use std::ops::Range;
 
-use crate::decode::{
-    buffered_accessors, debug_reader, read_settings, verifier_setting, Buffered, Buffering,
-    ReadState,
-};
+use flatbuffers::VerifierOptions;
+
+use crate::decode::{Buffered, Buffering, ReadState};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
+
+impl<R> Buffered<R> {
+    /// The view of the payload at `range` (see `FrameBuf::bytes`).
+    ///
+    /// # Safety
+    ///
+    /// The payload there must be a valid `T`.
+    #[inline]
+    pub(crate) unsafe fn view<T: StreamDeserialize + ?Sized>(
+        &self,
+        range: Range<usize>,
+    ) -> T::View<'_> {
+        // SAFETY: per the caller, the payload is a valid `T`.
+        unsafe { T::view_unchecked(self.frames.bytes(range)) }
+    }
+}
+
+/// The `verify` step of an owned read: decodes the payload into
+/// `decoded`, checking it in the same pass.
+#[inline]
+pub(crate) fn decode_into<'o, T: DecodeOwned>(
+    options: &'o VerifierOptions,
+    decoded: &'o mut Option<T>,
+) -> impl FnMut(&[u8]) -> Result<()> + 'o {
+    move |payload| {
+        *decoded = Some(T::decode_with_options(payload, options)?);
+        Ok(())
+    }
+}
+
+/// The settings, accessors and `Debug` of a frame reader over a
+/// `Buffered` `source` with its `state`: written once for the blocking
+/// and async frame readers.
+macro_rules! frame_reader_common {
+    ($reader:ident) => {
+        impl<R, D> $reader<R, D> {
+            crate::decode::read_settings!(D; state);
+            crate::decode::buffered_accessors!(source);
+        }
+
+        impl<R: ::core::fmt::Debug, D: ::core::fmt::Debug> ::core::fmt::Debug for $reader<R, D> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                crate::decode::debug_reader(f, stringify!($reader), &self.source, &self.state)
+            }
+        }
+    };
+}
+pub(crate) use frame_reader_common;
 
 /// Reads frames from `R`, deframed by `D`, and hands out their payloads,
 /// checksum-verified but not interpreted: the untyped core of
@@ -118,16 +164,46 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     }
 }
 
-impl<R, D> FrameReader<R, D> {
-    read_settings!(D; state);
-    buffered_accessors!(source);
-}
+frame_reader_common!(FrameReader);
 
-impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for FrameReader<R, D> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_reader(f, "FrameReader", &self.source, &self.state)
-    }
+/// The settings, accessors, `Debug`, `into_frames` and `From<frames>` of a typed
+/// reader whose `frames` field is the frame reader it is a layer over:
+/// written once for the blocking and async readers.
+macro_rules! typed_layer {
+    ($typed:ident over $frames:ident) => {
+        impl<T, R, D> $typed<T, R, D> {
+            crate::decode::read_settings!(D; frames.state);
+            crate::decode::verifier_setting!(frames.state);
+            crate::decode::buffered_accessors!(frames.source);
+
+            /// The untyped frame reader this reader is a layer over.
+            pub fn into_frames(self) -> $frames<R, D> {
+                self.frames
+            }
+        }
+
+        impl<T, R: ::core::fmt::Debug, D: ::core::fmt::Debug> ::core::fmt::Debug
+            for $typed<T, R, D>
+        {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let frames = &self.frames;
+                crate::decode::debug_reader(f, stringify!($typed), &frames.source, &frames.state)
+            }
+        }
+
+        /// Reads `T` messages from the frames: settings, position and
+        /// counters carry over.
+        impl<T, R, D> From<$frames<R, D>> for $typed<T, R, D> {
+            fn from(frames: $frames<R, D>) -> Self {
+                $typed {
+                    frames,
+                    _message: ::core::marker::PhantomData,
+                }
+            }
+        }
+    };
 }
+pub(crate) use typed_layer;
 
 /// Reads a stream of `T` messages from `R`, deframed by `D`: a typed layer
 /// over [`FrameReader`].
@@ -231,12 +307,9 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
         T: StreamDeserialize,
     {
         let payload = self.next_verified()?;
-        Ok(payload.map(|range| {
-            let payload = self.frames.source.frames.bytes(range);
-            // SAFETY: `next_verified` ran `T::view_with_options` on exactly
-            // these bytes and only returned their range if it succeeded.
-            unsafe { T::view_unchecked(payload) }
-        }))
+        // SAFETY: `next_verified` ran `T::view_with_options` on exactly
+        // these bytes and only returned their range if it succeeded.
+        Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
     }
 
     /// The range of the next payload, verified as a `T`. Out of line, so
@@ -265,10 +338,9 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         let options = self.frames.state.typed::<T>();
         let mut decoded = None;
-        let frame = self.frames.next_frame(|payload| {
-            decoded = Some(T::decode_with_options(payload, &options)?);
-            Ok(())
-        })?;
+        let frame = self
+            .frames
+            .next_frame(decode_into(&options, &mut decoded))?;
         Ok(frame.and(decoded))
     }
 
@@ -291,35 +363,12 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         self.frames.state.typed::<T>();
         let payload = self.frames.next_payload()?;
-        Ok(payload.map(|range| {
-            let payload = self.frames.source.frames.bytes(range);
-            // SAFETY: the caller guarantees every payload is a valid `T`.
-            unsafe { T::view_unchecked(payload) }
-        }))
+        // SAFETY: the caller guarantees every payload is a valid `T`.
+        Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
     }
 }
 
-impl<T, R, D> StreamReader<T, R, D> {
-    read_settings!(D; frames.state);
-    verifier_setting!(frames.state);
-    buffered_accessors!(frames.source);
-
-    /// The untyped frame reader this reader is a layer over.
-    pub fn into_frames(self) -> FrameReader<R, D> {
-        self.frames
-    }
-}
-
-/// Reads `T` messages from the frames: settings, position and counters
-/// carry over.
-impl<T, R, D> From<FrameReader<R, D>> for StreamReader<T, R, D> {
-    fn from(frames: FrameReader<R, D>) -> Self {
-        StreamReader {
-            frames,
-            _message: PhantomData,
-        }
-    }
-}
+typed_layer!(StreamReader over FrameReader);
 
 /// Decodes owned messages (see [`read_owned`](StreamReader::read_owned)).
 /// After the end of the stream or an error the iterator ends, until
@@ -337,12 +386,6 @@ impl<T: DecodeOwned, R: Read, D: Deframer> Iterator for StreamReader<T, R, D> {
 }
 
 impl<T: DecodeOwned, R: Read, D: Deframer> std::iter::FusedIterator for StreamReader<T, R, D> {}
-
-impl<T, R: fmt::Debug, D: fmt::Debug> fmt::Debug for StreamReader<T, R, D> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_reader(f, "StreamReader", &self.frames.source, &self.frames.state)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,9 +4,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::decode::{read_settings, verifier_setting, ReadState, Step};
+use crate::decode::{read_settings, verifier_setting, Next, ReadState};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
+use crate::reader::decode_into;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
 /// Reads a stream of `T` messages from a byte slice, without copying.
@@ -115,10 +116,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     {
         let options = self.state.typed::<T>();
         let mut decoded = None;
-        let frame = self.next_frame(|payload| {
-            decoded = Some(T::decode_with_options(payload, &options)?);
-            Ok(())
-        })?;
+        let frame = self.next_frame(decode_into(&options, &mut decoded))?;
         Ok(frame.and(decoded))
     }
 
@@ -160,29 +158,19 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         loop {
             let start = self.position;
             // The whole stream is in the slice: it is always at EOF.
-            return match self
-                .state
-                .step(&bytes[start..], start as u64, true, &mut verify)
-            {
-                Step::Header { frame_len } => {
-                    self.position += frame_len;
-                    continue;
-                }
-                Step::Frame {
-                    skip,
-                    frame_len,
-                    payload,
-                } => {
-                    self.position += skip + frame_len;
+            let (consumed, next) =
+                self.state
+                    .step(&bytes[start..], start as u64, true, &mut verify);
+            self.position += consumed;
+            return match next {
+                Next::Again => continue,
+                Next::Frame(payload) => {
                     Ok(Some(&bytes[start + payload.start..start + payload.end]))
                 }
-                Step::End { skip } => {
-                    self.position += skip;
-                    Ok(None)
-                }
-                Step::Fail(err) => Err(*err),
+                Next::End => Ok(None),
+                Next::Fail(err) => Err(*err),
                 // Never at EOF; kept an error rather than a panic.
-                Step::NeedMore { .. } => Err(Error::UnexpectedEof.at_offset(start as u64)),
+                Next::Read(_) => Err(Error::UnexpectedEof.at_offset(start as u64)),
             };
         }
     }

@@ -6,10 +6,7 @@ use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
 use std::path::Path;
 
-use flatbuffers::FlatBufferBuilder;
-
 use crate::decode::Recovery;
-use crate::encode::MessageBuilder;
 use crate::error::Result;
 use crate::framing::{Deframer, Framer};
 use crate::header::StreamHeader;
@@ -19,6 +16,62 @@ use crate::serialize::StreamSerialize;
 #[cfg(test)]
 use crate::sink::CONTIGUOUS_FRAME_LEN;
 use crate::sink::{writer_accessors, FrameSink};
+
+/// `new` and `with_builder` of a writer whose `sink` is a [`FrameSink`]:
+/// written once for the blocking and async writers.
+macro_rules! writer_constructors {
+    ($writer:ident) => {
+        /// A writer of frames made by `framer` to `writer`.
+        pub fn new(writer: W, framer: F) -> Self {
+            Self::with_message_builder(writer, framer, crate::encode::MessageBuilder::default())
+        }
+
+        /// A writer that serializes every message with `builder` (one made
+        /// with `FlatBufferBuilder::with_capacity`, say, or with
+        /// `force_defaults`).
+        ///
+        /// Without one ([`new`](Self::new)), derived types are written by
+        /// flatstream's own encoder, which lays out the same bytes as the
+        /// builder, faster.
+        pub fn with_builder(
+            writer: W,
+            framer: F,
+            builder: ::flatbuffers::FlatBufferBuilder<'static>,
+        ) -> Self {
+            let builder = crate::encode::MessageBuilder::with_builder(builder);
+            Self::with_message_builder(writer, framer, builder)
+        }
+
+        /// A writer, and the payload of the header `header` makes from
+        /// `T`'s and the framer's, for the caller to write first.
+        fn with_header_payload(
+            writer: W,
+            framer: F,
+            header: impl FnOnce(crate::StreamHeader) -> crate::StreamHeader,
+        ) -> (Self, Vec<u8>)
+        where
+            T: crate::schema::Schema,
+        {
+            let stream = Self::new(writer, framer);
+            let header = header(crate::StreamHeader::of::<T>(
+                stream.framer().checksum_name(),
+            ));
+            (stream, header.to_payload())
+        }
+
+        fn with_message_builder(
+            writer: W,
+            framer: F,
+            builder: crate::encode::MessageBuilder,
+        ) -> Self {
+            $writer {
+                sink: crate::sink::FrameSink::new(writer, framer, builder),
+                _message: ::core::marker::PhantomData,
+            }
+        }
+    };
+}
+pub(crate) use writer_constructors;
 
 /// Writes a stream of `T` messages to `W`, framed by `F`.
 ///
@@ -53,27 +106,7 @@ pub struct StreamWriter<T: ?Sized, W, F> {
 }
 
 impl<T: ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
-    /// A writer of frames made by `framer` to `writer`.
-    pub fn new(writer: W, framer: F) -> Self {
-        Self::with_message_builder(writer, framer, MessageBuilder::default())
-    }
-
-    /// A writer that serializes every message with `builder` (one made with
-    /// `FlatBufferBuilder::with_capacity`, say, or with `force_defaults`).
-    ///
-    /// Without one ([`new`](Self::new)), derived types are written by
-    /// flatstream's own encoder, which lays out the same bytes as the
-    /// builder, faster.
-    pub fn with_builder(writer: W, framer: F, builder: FlatBufferBuilder<'static>) -> Self {
-        Self::with_message_builder(writer, framer, MessageBuilder::with_builder(builder))
-    }
-
-    fn with_message_builder(writer: W, framer: F, builder: MessageBuilder) -> Self {
-        StreamWriter {
-            sink: FrameSink::new(writer, framer, builder),
-            _message: PhantomData,
-        }
-    }
+    writer_constructors!(StreamWriter);
 
     /// Serializes `message` and writes it as one frame.
     ///
@@ -155,9 +188,8 @@ impl<T: Schema + ?Sized, W: Write, F: Framer> StreamWriter<T, W, F> {
         framer: F,
         header: impl FnOnce(StreamHeader) -> StreamHeader,
     ) -> Result<Self> {
-        let mut stream = Self::new(writer, framer);
-        let header = header(StreamHeader::of::<T>(stream.framer().checksum_name()));
-        stream.sink.write_header_frame(&header.to_payload())?;
+        let (mut stream, header) = Self::with_header_payload(writer, framer, header);
+        stream.sink.write_header_frame(&header)?;
         Ok(stream)
     }
 }

@@ -43,7 +43,9 @@ use flatstream::{
     DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, Vector,
     VerifierOptions,
 };
-use flatstream_testkit::every_kind::{all, sorted, All, BodyView, ForwardView, Frame, ReadingView};
+use flatstream_testkit::every_kind::{
+    all, sorted, All, BodyView, ForwardView, Frame, Mode, ReadingView,
+};
 use flatstream_testkit::streams::payload_of;
 
 // ---------------------------------------------------------------------------
@@ -65,15 +67,6 @@ pub enum Color {
     Red,
     Green,
     Blue,
-}
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i16)]
-pub enum Shade {
-    Dark = -1,
-    Light = 1,
-    #[flatstream(other)]
-    Unknown = 0,
 }
 
 /// `w` at 0..6, `z` at 6, `p` at 8..16: size 16, alignment 8.
@@ -134,9 +127,9 @@ single! {
     SBox: Box<Leaf>;
     STables: Vec<Leaf>;
     SColor: Color;
-    SShade: Shade;
+    SMode: Mode;
     SColors: Vec<Color>;
-    SShades: Vec<Shade>;
+    SModes: Vec<Mode>;
     SDims: Dims;
     SDimss: Vec<Dims>;
     SShape: Shape;
@@ -154,7 +147,7 @@ single! {
     OBox: Option<Box<Leaf>>;
     OTables: Option<Vec<Leaf>>;
     OColor: Option<Color>;
-    OShade: Option<Shade>;
+    OMode: Option<Mode>;
     OColors: Option<Vec<Color>>;
     ODims: Option<Dims>;
     ODimss: Option<Vec<Dims>>;
@@ -261,9 +254,9 @@ subject! {
     SBox => |v| leaf(v.v());
     STables => |v| vector(v.v(), leaf);
     SColor => |v| v.v();
-    SShade => |v| v.v();
+    SMode => |v| v.v();
     SColors => |v| vector(v.v(), |_| {});
-    SShades => |v| vector(v.v(), |_| {});
+    SModes => |v| vector(v.v(), |_| {});
     SDims => |v| dims(v.v());
     SDimss => |v| vector(v.v(), dims);
     SShape => |v| shape(v.v());
@@ -281,7 +274,7 @@ subject! {
     OBox => |v| v.v().map(leaf);
     OTables => |v| v.v().map(|x| vector(x, leaf));
     OColor => |v| v.v();
-    OShade => |v| v.v();
+    OMode => |v| v.v();
     OColors => |v| v.v().map(|x| vector(x, |_| {}));
     ODims => |v| v.v().map(dims);
     ODimss => |v| v.v().map(|x| vector(x, dims));
@@ -785,12 +778,12 @@ fn roots_and_vtables() {
         SU32: 1, false; SI32: 1, false; SI64: 1, false; SF32: 1, false;
         SF64: 1, false; SBytes: 1, false; SU64s: 1, false;
         SBools: 1, false; SStrs: 1, false; SBox: 1, true;
-        STables: 1, false; SColor: 1, false; SShade: 1, false; SColors: 1, false;
-        SShades: 1, false; SDimss: 1, false;
+        STables: 1, false; SColor: 1, false; SMode: 1, false; SColors: 1, false;
+        SModes: 1, false; SDimss: 1, false;
         SOpen: 2, false; OBool: 1, false; OU16: 1, false; OU64: 1, false; OF64: 1, false;
         OStr: 1, false; OBytes: 1, false; OU32s: 1, false; OBools: 1, false;
         OStrs: 1, false; OTable: 1, false; OBox: 1, false;
-        OColor: 1, false; OShade: 1, false; OColors: 1, false; ODims: 1, false;
+        OColor: 1, false; OMode: 1, false; OColors: 1, false; ODims: 1, false;
         ODimss: 1, false; OShape: 2, false;
     }
 }
@@ -952,8 +945,8 @@ fn enums() {
     ];
     enum_cases(1, &colors).run::<SColor>();
     enum_cases(1, &colors).run::<OColor>();
-    // `Shade` has `other`: every value is accepted.
-    let shades = [
+    // `Mode` has `other`: every value is accepted.
+    let modes = [
         (0, true),
         (1, true),
         (-1, true),
@@ -961,15 +954,12 @@ fn enums() {
         (-32768, true),
         (0x7FFF, true),
     ];
-    enum_cases(2, &shades).run::<SShade>();
-    enum_cases(2, &shades).run::<OShade>();
+    enum_cases(2, &modes).run::<SMode>();
+    enum_cases(2, &modes).run::<OMode>();
     let mut bytes = standard(1, DATA + 8);
     bytes.slot(0, DATA).put(DATA, &[9, 0]);
-    assert_eq!(SShade::view(&bytes.done()).unwrap().v(), Shade::Unknown);
-    assert_eq!(
-        OShade::view(&bytes.done()).unwrap().v(),
-        Some(Shade::Unknown)
-    );
+    assert_eq!(SMode::view(&bytes.done()).unwrap().v(), Mode::Unknown);
+    assert_eq!(OMode::view(&bytes.done()).unwrap().v(), Some(Mode::Unknown));
 }
 
 /// The bytes of a `Dims`: `w` = [1, 2, 3], `z` = 4, `p` = 0.5.
@@ -1010,7 +1000,7 @@ enum Kind {
     Table,
     Tables,
     Colors,
-    Shades,
+    Modes,
     Dimss,
 }
 
@@ -1181,12 +1171,12 @@ fn content_cases(kind: Kind) -> Cases {
                 cases.add(format!("length {length:#x}"), bytes.done(), Refuse);
             }
         }
-        Kind::Bytes | Kind::Bools | Kind::U32s | Kind::Colors | Kind::Shades => {
+        Kind::Bytes | Kind::Bools | Kind::U32s | Kind::Colors | Kind::Modes => {
             let (width, element): (usize, &[u8]) = match kind {
                 Kind::Bytes => (1, &[7]),
                 Kind::Bools => (1, &[1]),
                 Kind::Colors => (1, &[2]),
-                Kind::Shades => (2, &[0xFF, 0xFF]),
+                Kind::Modes => (2, &[0xFF, 0xFF]),
                 _ => (4, &[1, 2, 3, 4]),
             };
             let vector = |count: u32, room: usize| {
@@ -1228,7 +1218,7 @@ fn content_cases(kind: Kind) -> Cases {
                         Refuse,
                     );
                 }
-                Kind::Shades => {
+                Kind::Modes => {
                     let bytes = vector(3, 3)
                         .put(T0 + 4, &[7, 0, 0x00, 0x80, 0xD4, 0xFE])
                         .done();
@@ -1527,7 +1517,7 @@ fn tables() {
 fn enum_and_fixed_vectors() {
     offsets! {
         Colors: SColors = false, OColors = false;
-        Shades: SShades = false;
+        Modes: SModes = false;
         Dimss: SDimss = false, ODimss = false;
     }
 }
@@ -1574,32 +1564,21 @@ fn union_cases(other: bool, optional: bool) -> Cases {
         Refuse,
     );
     cases.add("value without tag", union(1).raw_slot(0, 0).done(), Refuse);
-    cases.add("tag 0, value valid", union(0).done(), none);
-    cases.add(
-        "tag 0, value offset past the end",
-        union(0).u32(VALUE, 0x1000).done(),
-        none,
-    );
-    cases.add(
-        "tag 0, value offset u32::MAX",
-        union(0).u32(VALUE, u32::MAX).done(),
-        none,
-    );
+    // Behind a tag of 0 or an unknown one, the value is never followed.
+    for (tag, expect) in [(0, none), (3, unknown), (9, unknown), (255, unknown)] {
+        cases.add(format!("tag {tag}, value valid"), union(tag).done(), expect);
+        for (what, offset) in [("past the end", 0x1000), ("u32::MAX", u32::MAX)] {
+            cases.add(
+                format!("tag {tag}, value offset {what}"),
+                union(tag).u32(VALUE, offset).done(),
+                expect,
+            );
+        }
+    }
     cases.add(
         "tag 0, tag absent, value valid",
         union(0).raw_slot(0, 0).done(),
         Refuse,
-    );
-    cases.add("tag 9, value valid", union(9).done(), unknown);
-    cases.add(
-        "tag 255, value offset past the end",
-        union(255).u32(VALUE, 0x1000).done(),
-        unknown,
-    );
-    cases.add(
-        "tag 3, value offset u32::MAX",
-        union(3).u32(VALUE, u32::MAX).done(),
-        unknown,
     );
     // The value's slot itself out of the buffer or misaligned, behind a tag
     // that says there is nothing to read: the rules never look at it.
@@ -1876,8 +1855,8 @@ fn sweep_small_messages() {
     );
     assert!(
         sweep(
-            &SShades {
-                v: vec![Shade::Dark, Shade::Light]
+            &SModes {
+                v: vec![Mode::Off, Mode::On]
             },
             stride,
             masks()

@@ -7,12 +7,27 @@
 
 use flatstream::StreamSerialize;
 
+/// The telemetry model's reading: a table nested, boxed and in vectors.
+pub use crate::telemetry::{Reading, ReadingView};
+
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
 pub enum Level {
     Debug = 1,
     Info = 2,
     Warn = 300,
+    #[flatstream(other)]
+    Unknown = 0,
+}
+
+/// An `i16` enum with an `other` variant (the fuzz targets' model holds it;
+/// `All` does not).
+#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "fuzz", derive(arbitrary::Arbitrary))]
+#[repr(i16)]
+pub enum Mode {
+    Off = -1,
+    On = 1,
     #[flatstream(other)]
     Unknown = 0,
 }
@@ -39,12 +54,6 @@ pub struct Frame {
     pub inner: Inner,
     pub big: u64,
     pub xs: [f32; 3],
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Reading {
-    pub sensor: String,
-    pub value: f64,
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]

@@ -16,6 +16,7 @@ pub mod false_accept;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod interop;
+pub mod layered;
 pub mod oracle;
 pub mod outer;
 #[cfg(feature = "bench")]
@@ -23,6 +24,7 @@ pub mod paired;
 pub mod recovery;
 pub mod streams;
 pub mod telemetry;
+pub mod tools;
 
 /// A small deterministic generator (xorshift64), so that random data is
 /// the same on every run.
@@ -49,6 +51,16 @@ impl Rng {
             .map(|_| char::from(b'a' + self.below(26) as u8))
             .collect()
     }
+}
+
+/// SplitMix64: advances `state` and returns the next 64 random bits (the
+/// generators of the schema tests, whose seeds are given as numbers).
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// `pub struct $name<'a>(pub Table<'a>)` with the `Follow` impl that

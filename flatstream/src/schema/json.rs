@@ -635,6 +635,16 @@ mod tests {
         assert_eq!(out, r#""a\"b\\c\n\t\r\b\f\u0001\u007F\u00E9\uD83D\uDE00/""#);
     }
 
+    /// `value` written by `push` and parsed back.
+    fn read_back<T: core::str::FromStr>(push: fn(&mut String, T), value: T) -> T
+    where
+        T::Err: core::fmt::Debug,
+    {
+        let mut out = String::new();
+        push(&mut out, value);
+        out.parse().unwrap_or_else(|err| panic!("{out}: {err:?}"))
+    }
+
     #[test]
     fn floats_read_back_exactly() {
         for value in [
@@ -645,22 +655,10 @@ mod tests {
             1.7976931348623157e308,
             123456.789,
         ] {
-            let mut out = String::new();
-            push_f64(&mut out, value);
-            assert_eq!(
-                out.parse::<f64>().unwrap().to_bits(),
-                value.to_bits(),
-                "{out}"
-            );
+            assert_eq!(read_back(push_f64, value).to_bits(), value.to_bits());
         }
         for value in [0.1f32, 3.4028235e38, 1e-45, 16777217.0, 2.7182817e-5] {
-            let mut out = String::new();
-            push_f32(&mut out, value);
-            assert_eq!(
-                out.parse::<f32>().unwrap().to_bits(),
-                value.to_bits(),
-                "{out}"
-            );
+            assert_eq!(read_back(push_f32, value).to_bits(), value.to_bits());
         }
         let mut out = String::new();
         push_f32(&mut out, f32::NAN);

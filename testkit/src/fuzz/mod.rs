@@ -5,6 +5,7 @@
 
 pub use crate::oracle::everything as oracle;
 
+pub use crate::every_kind::Mode;
 use crate::streams::payload_of;
 pub use crate::telemetry::Level;
 
@@ -16,15 +17,6 @@ use flatstream::{
     Error, FrameReader, Recovery, SliceReader, StreamDeserialize, StreamReader, StreamSerialize,
     StreamWriter,
 };
-
-#[derive(StreamSerialize, Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i16)]
-pub enum Mode {
-    Off = -1,
-    On = 1,
-    #[flatstream(other)]
-    Unknown = 0,
-}
 
 #[derive(StreamSerialize, Arbitrary, Debug, Clone, PartialEq, Default)]
 pub struct Leaf {
