@@ -118,7 +118,7 @@ impl<T: ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
 
 impl<T: Schema + ?Sized, W: AsyncWrite + Unpin, F: Framer> AsyncStreamWriter<T, W, F> {
     /// A writer whose stream starts with a
-    /// [`StreamHeader`](crate::StreamHeader), as
+    /// [`StreamHeader`], as
     /// [`StreamWriter::with_header`](crate::StreamWriter::with_header).
     ///
     /// # Errors

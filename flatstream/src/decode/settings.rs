@@ -1,5 +1,5 @@
 //! What every reader's public surface shares, written once: the
-//! settings and counters over its [`ReadState`](super::ReadState), and the
+//! settings and counters over its [`ReadState`], and the
 //! source and read-ahead bytes of the buffered readers.
 
 use std::fmt;
