@@ -46,11 +46,19 @@ impl Default for Retry {
 /// and the bridge from a stream file to a subject.
 #[derive(Debug, Clone)]
 pub struct FramePublisher {
+    outbox: Outbox,
+    /// The `N` of the next counted id, `PREFIX-N`.
+    next_id: u64,
+}
+
+/// Where and how messages go: all a publisher needs but its id counter,
+/// which the messages take from as they are sent.
+#[derive(Debug, Clone)]
+struct Outbox {
     jetstream: jetstream::Context,
     subject: Subject,
     stamp: Stamp,
     id_prefix: String,
-    next_id: u64,
     retry: Retry,
 }
 
@@ -70,12 +78,14 @@ impl FramePublisher {
         fingerprint: Option<u64>,
     ) -> Self {
         FramePublisher {
-            jetstream,
-            subject: Subject::from(subject.into()),
-            stamp: Stamp::new(checksum, fingerprint),
-            id_prefix: unique_prefix(),
+            outbox: Outbox {
+                jetstream,
+                subject: Subject::from(subject.into()),
+                stamp: Stamp::new(checksum, fingerprint),
+                id_prefix: unique_prefix(),
+                retry: Retry::default(),
+            },
             next_id: 0,
-            retry: Retry::default(),
         }
     }
 
@@ -84,47 +94,25 @@ impl FramePublisher {
     /// default), or JetStream drops its messages as duplicates.
     #[must_use]
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.id_prefix = prefix.into();
+        self.outbox.id_prefix = prefix.into();
         self
     }
 
     /// Sets how long unacknowledged messages are resent.
     #[must_use]
     pub fn with_retry(mut self, retry: Retry) -> Self {
-        self.retry = retry;
+        self.outbox.retry = retry;
         self
     }
 
     /// The subject messages go to.
     pub fn subject(&self) -> &str {
-        self.subject.as_str()
+        self.outbox.subject.as_str()
     }
 
     /// The id the next message without an explicit id gets.
     pub fn next_id(&self) -> String {
-        self.id_text(&Id::Counted(self.next_id))
-    }
-
-    fn take_id(&mut self) -> Id {
-        let id = Id::Counted(self.next_id);
-        self.next_id += 1;
-        id
-    }
-
-    /// The text of `id`, in a string of its own that goes into the
-    /// message's headers as it is.
-    fn id_text(&self, id: &Id) -> String {
-        match id {
-            Id::Counted(n) => {
-                let mut text = String::with_capacity(self.id_prefix.len() + 21);
-                text.push_str(&self.id_prefix);
-                text.push('-');
-                // Writing to a `String` cannot fail.
-                let _ = write!(text, "{n}");
-                text
-            }
-            Id::Given(text) => text.clone(),
-        }
+        self.outbox.id_text(&Id::Counted(self.next_id))
     }
 
     /// Publishes one frame (length, checksum, payload) under the next id
@@ -136,7 +124,9 @@ impl FramePublisher {
     /// [`Error::Publish`] with the id and the attempts when the deadline
     /// passes.
     pub async fn publish_frame(&mut self, frame: Bytes) -> Result<PublishAck> {
-        self.publish_one(None, frame).await
+        let next_id = &mut self.next_id;
+        let message = std::iter::once_with(|| Ok((counted(next_id), frame)));
+        one(self.outbox.publish(message).await?)
     }
 
     /// As [`publish_frame`](Self::publish_frame), with the caller's id.
@@ -144,18 +134,9 @@ impl FramePublisher {
     /// # Errors
     ///
     /// As [`publish_frame`](Self::publish_frame).
-    pub async fn publish_frame_with_id(&mut self, frame: Bytes, id: String) -> Result<PublishAck> {
-        self.publish_one(Some(id), frame).await
-    }
-
-    async fn publish_one(&mut self, id: Option<String>, frame: Bytes) -> Result<PublishAck> {
-        let acks = self.publish_ided(std::iter::once(Ok((id, frame)))).await?;
-        // One message in, one acknowledgement out.
-        acks.into_iter().next().ok_or_else(|| Error::Publish {
-            id: String::new(),
-            attempts: 0,
-            source: "no acknowledgement".into(),
-        })
+    pub async fn publish_frame_with_id(&self, frame: Bytes, id: String) -> Result<PublishAck> {
+        let message = std::iter::once(Ok((Id::Given(id), frame)));
+        one(self.outbox.publish(message).await?)
     }
 
     /// Publishes frames under consecutive ids, all sent before any
@@ -173,23 +154,61 @@ impl FramePublisher {
         &mut self,
         frames: impl IntoIterator<Item = Bytes>,
     ) -> Result<Vec<PublishAck>> {
-        self.publish_ided(frames.into_iter().map(|frame| Ok((None, frame))))
-            .await
+        let next_id = &mut self.next_id;
+        let messages = frames
+            .into_iter()
+            .map(|frame| Ok((counted(next_id), frame)));
+        self.outbox.publish(messages).await
+    }
+}
+
+/// The next counted id.
+fn counted(next_id: &mut u64) -> Id {
+    let id = Id::Counted(*next_id);
+    *next_id += 1;
+    id
+}
+
+/// The acknowledgement of the one message published.
+fn one(acks: Vec<PublishAck>) -> Result<PublishAck> {
+    acks.into_iter().next().ok_or_else(|| Error::Publish {
+        id: String::new(),
+        attempts: 0,
+        source: "no acknowledgement".into(),
+    })
+}
+
+impl Outbox {
+    /// The text of `id`, in a string of its own that goes into the
+    /// message's headers as it is.
+    fn id_text(&self, id: &Id) -> String {
+        match id {
+            Id::Counted(n) => {
+                let mut text = String::with_capacity(self.id_prefix.len() + 21);
+                text.push_str(&self.id_prefix);
+                text.push('-');
+                // Writing to a `String` cannot fail.
+                let _ = write!(text, "{n}");
+                text
+            }
+            Id::Given(text) => text.clone(),
+        }
     }
 
     /// Sends each message as soon as `messages` yields it (so that
     /// whatever produces the next one overlaps with the server storing
     /// this one), then awaits the acknowledgements and resends the
     /// messages not acknowledged until every one is or the deadline
-    /// passes. A message without an id takes the next counted one, as it
-    /// is taken from `messages`.
+    /// passes. Counted ids are taken as the messages are, so a publish
+    /// cancelled halfway never leaves an id of a sent message to be taken
+    /// again.
     ///
     /// When `messages` yields an error, nothing more is taken from it:
     /// the messages before are still seen through, then the error is
     /// returned.
-    async fn publish_ided(
-        &mut self,
-        messages: impl Iterator<Item = Result<(Option<String>, Bytes)>>,
+    async fn publish(
+        &self,
+        messages: impl Iterator<Item = Result<(Id, Bytes)>>,
     ) -> Result<Vec<PublishAck>> {
         let start = Instant::now();
         let mut backoff = self.retry.backoff;
@@ -205,7 +224,6 @@ impl FramePublisher {
                     break;
                 }
             };
-            let id = id.map_or_else(|| self.take_id(), Id::Given);
             let index = taken.len();
             taken.push((id, frame));
             if !failed.is_empty() {
@@ -470,10 +488,11 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
         // Each frame is sent as soon as it is made, so that serializing
         // the next overlaps with the server storing this one.
         let writer = &mut self.writer;
+        let next_id = &mut self.frames.next_id;
         let messages = values
             .into_iter()
-            .map(|value| frame(writer, value).map(|frame| (None, frame)));
-        self.frames.publish_ided(messages).await
+            .map(|value| frame(writer, value).map(|frame| (counted(next_id), frame)));
+        self.frames.outbox.publish(messages).await
     }
 }
 
