@@ -134,9 +134,7 @@ fn publish_with<C: Checksum + Copy>(
     let len = file.metadata().map_or(0, |meta| meta.len());
     let deframer = ChecksumDeframer::new(checksum).with_max_frame_len(args.format.max_frame_len);
     let mut frames = FrameReader::new(file, deframer);
-    let schema = header
-        .as_ref()
-        .map(|header| (header.fingerprint, header.root_type.clone()));
+    let fingerprint = header.as_ref().map(|header| header.fingerprint);
     let prefix = args.id_prefix.clone().unwrap_or_else(|| file_name(path));
     let progress = bar(
         Some(len),
@@ -145,8 +143,9 @@ fn publish_with<C: Checksum + Copy>(
     );
     runtime()?.block_on(async {
         let jetstream = jetstream(&args.server).await?;
-        let mut publisher = FramePublisher::new(jetstream, args.subject.clone(), C::NAME, schema)
-            .with_id_prefix(prefix);
+        let mut publisher =
+            FramePublisher::new(jetstream, args.subject.clone(), C::NAME, fingerprint)
+                .with_id_prefix(prefix);
         // Each payload framed again as the file framed it: the bytes of
         // one frame, the unit a NATS message carries.
         let mut framed = StreamWriter::<(), _, _>::new(Vec::new(), ChecksumFramer::new(checksum));

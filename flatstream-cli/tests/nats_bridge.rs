@@ -6,21 +6,45 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::{StreamHeader, StreamWriter};
-use flatstream_nats::{Consumer, ConsumerOptions, Rejects};
+use flatstream_nats::{
+    fingerprint_of, Consumer, ConsumerOptions, FramePublisher, Publisher, Rejects,
+    REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER, REJECTED_STREAM_HEADER,
+};
 use flatstream_testkit::telemetry::{events, Event};
 
+/// The longest a run of the binary may take before the test fails.
+const COMMAND_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs the `flatstream` binary; it is killed and the test fails if it
+/// runs longer than [`COMMAND_LIMIT`].
 fn flatstream(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flatstream"))
+    let child = Command::new(env!("CARGO_BIN_EXE_flatstream"))
         .args(args)
-        .output()
-        .expect("the flatstream binary runs")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the flatstream binary runs");
+    let pid = child.id();
+    let (done, output) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match output.recv_timeout(COMMAND_LIMIT) {
+        Ok(output) => output.expect("the flatstream binary's output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("flatstream {args:?} took longer than {COMMAND_LIMIT:?}");
+        }
+    }
 }
 
 fn path(path: &Path) -> &str {
@@ -187,4 +211,117 @@ fn publish_stops_at_a_damaged_frame_with_its_offset() {
     let stderr = String::from_utf8_lossy(&published.stderr);
     assert!(stderr.contains("checksum mismatch"), "{stderr}");
     assert!(stderr.contains(&format!("offset {third}")), "{stderr}");
+}
+
+#[test]
+fn consume_sends_damaged_and_foreign_messages_to_the_dead_letter_subject() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let stopped = dir.path().join("stopped.fs");
+    let output = dir.path().join("good.fs");
+    let url = server.url();
+    let values = events(4);
+    let mut good = Vec::new();
+    let mut damaged = Vec::new();
+    run(Duration::from_secs(30), async {
+        let js = server.stream("IN", &["in"]).await;
+        js.create_stream(async_nats::jetstream::stream::Config {
+            name: "DEAD".into(),
+            subjects: vec!["dead.in".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        // Sequence 1 and 2 good; 3 a frame whose payload was altered after
+        // framing; 4 good; 5 stating another checksum; 6 good.
+        let mut publisher = Publisher::<Event>::new(js.clone(), "in");
+        let fingerprint = Some(fingerprint_of::<Event>().0);
+        let mut frames = FramePublisher::new(js.clone(), "in", "xxh3-64", fingerprint);
+        let mut crc = FramePublisher::new(js.clone(), "in", "crc32", fingerprint);
+        for value in &values[..2] {
+            good.push(publisher.frame(value).unwrap());
+            publisher.publish(value).await.unwrap();
+        }
+        damaged = publisher.frame(&values[2]).unwrap().to_vec();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 0x40;
+        let ack = frames.publish_frame(damaged.clone().into()).await.unwrap();
+        assert_eq!(ack.sequence, 3);
+        good.push(publisher.frame(&values[2]).unwrap());
+        publisher.publish(&values[2]).await.unwrap();
+        let ack = crc
+            .publish_frame(publisher.frame(&values[3]).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(ack.sequence, 5);
+        good.push(publisher.frame(&values[3]).unwrap());
+        let ack = publisher.publish(&values[3]).await.unwrap();
+        assert_eq!(ack.sequence, 6);
+    });
+
+    // Without a dead-letter subject the first damaged message stops the
+    // run, naming its sequence number.
+    let consumed = flatstream(&[
+        "consume",
+        "in",
+        path(&stopped),
+        "--server",
+        &url,
+        "--idle",
+        "1",
+    ]);
+    assert_eq!(consumed.status.code(), Some(2), "{consumed:?}");
+    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    assert!(stderr.contains("sequence 3"), "{stderr}");
+    assert!(stderr.contains("checksum mismatch"), "{stderr}");
+
+    let consumed = flatstream(&[
+        "consume",
+        "in",
+        path(&output),
+        "--server",
+        &url,
+        "--idle",
+        "1",
+        "--dead-letter",
+        "dead.in",
+    ]);
+    assert!(consumed.status.success(), "{consumed:?}");
+    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    assert!(stderr.contains("wrote 4 messages"), "{stderr}");
+    assert!(stderr.contains("(2 rejected)"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        good.concat(),
+        "the good frames, in order, byte for byte"
+    );
+    let verified = flatstream(&["verify", path(&output)]);
+    assert!(verified.status.success(), "{verified:?}");
+
+    run(Duration::from_secs(30), async {
+        let js = server.jetstream().await;
+        let dead = js.get_stream("DEAD").await.unwrap();
+        let expected = [
+            (3, "damaged frame: checksum mismatch", &damaged[..]),
+            (5, "checksum `crc32`, expected `xxh3-64`", &good[3][..]),
+        ];
+        for (dead_sequence, (sequence, reason, payload)) in expected.into_iter().enumerate() {
+            let copy = dead
+                .get_raw_message(dead_sequence as u64 + 1)
+                .await
+                .unwrap();
+            let header = |name: &str| copy.headers.get(name).unwrap().as_str().to_owned();
+            assert_eq!(header(REJECTED_SEQUENCE_HEADER), sequence.to_string());
+            assert_eq!(header(REJECTED_STREAM_HEADER), "IN");
+            let why = header(REJECTED_REASON_HEADER);
+            assert!(why.starts_with(reason), "{why}");
+            assert_eq!(copy.payload, payload, "the message's bytes as received");
+        }
+        assert!(
+            dead.get_raw_message(3).await.is_err(),
+            "two rejected messages, two copies"
+        );
+    });
 }

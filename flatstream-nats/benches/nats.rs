@@ -7,8 +7,10 @@
 //! with a pull consumer in batches of 256, acknowledging every message.
 //! flatstream's side also serializes each value, computes the XXH3
 //! checksum, sets the id and schema headers, and on reading checks the
-//! frame, the fingerprint and the FlatBuffer. Rounds alternate between the
-//! two sides; the table gives the median of the rounds.
+//! frame, the fingerprint and the FlatBuffer. Each round runs every case
+//! once, in an order that rotates from round to round; the table gives
+//! the median of the rounds, and the overhead both as the ratio of the
+//! medians and as the median of the ratios within a round (paired).
 //!
 //! ```text
 //! cargo bench -p flatstream-nats --bench nats [-- ROUNDS]
@@ -166,29 +168,34 @@ fn frame_only(js: &jetstream::Context, values: &[Sample]) -> Duration {
     start.elapsed()
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
-struct Row {
+struct Row<'t> {
     what: String,
     count: usize,
     bytes: usize,
-    time: Duration,
+    /// Seconds, one per round.
+    times: &'t [f64],
 }
 
-impl Row {
-    fn print(&self, baseline: Option<&Row>) {
-        let secs = self.time.as_secs_f64();
+impl Row<'_> {
+    fn print(&self, baseline: Option<&Row<'_>>) {
+        let secs = median(self.times.to_vec());
         let rate = self.count as f64 / secs;
         let mb = self.bytes as f64 / secs / 1e6;
-        let overhead = baseline.map_or(String::new(), |raw| {
-            format!("{:+.1}%", (secs / raw.time.as_secs_f64() - 1.0) * 100.0)
+        let (of_medians, paired) = baseline.map_or((String::new(), String::new()), |raw| {
+            let ratios = self.times.iter().zip(raw.times).map(|(t, r)| t / r);
+            (
+                format!("{:+.1}%", (secs / median(raw.times.to_vec()) - 1.0) * 100.0),
+                format!("{:+.1}%", (median(ratios.collect()) - 1.0) * 100.0),
+            )
         });
         println!(
-            "| {:<42} | {:>10.0} | {:>8.1} | {:>9} |",
-            self.what, rate, mb, overhead
+            "| {:<44} | {:>10.0} | {:>8.1} | {:>9} | {:>9} |",
+            self.what, rate, mb, of_medians, paired
         );
     }
 }
@@ -211,32 +218,44 @@ fn main() {
         let js = server.jetstream().await;
         println!("rounds: {rounds} (median), window and pull batch: {WINDOW}");
         println!(
-            "| {:<42} | {:>10} | {:>8} | {:>9} |",
-            "", "msgs/s", "MB/s", "time vs"
+            "| {:<44} | {:>10} | {:>8} | {:>9} | {:>9} |",
+            "", "msgs/s", "MB/s", "time vs", "paired"
         );
-        println!("|{:-<44}|{:->12}|{:->10}|{:->11}|", "", "", "", "");
+        println!("|{:-<46}|{:->12}|{:->10}|{:->11}|{:->11}|", "", "", "", "", "");
         for (size, count) in [(128usize, 20_000usize), (4096, 5_000)] {
             let values: Vec<Sample> = (0..count as u64).map(|seq| sample(seq, size)).collect();
             let payloads: Vec<Bytes> = values.iter().map(payload).collect();
             let bytes: usize = payloads.iter().map(Bytes::len).sum();
             let mean = bytes / count;
-            let mut times: [Vec<Duration>; 7] = Default::default();
-            for _ in 0..rounds {
-                times[0].push(publish_raw(&js, "RAWIDS", &payloads, true).await);
-                times[1].push(publish_raw(&js, "RAW", &payloads, false).await);
-                times[2].push(publish_flatstream(&js, "FLAT", &values).await);
-                times[3].push(consume_raw(&js, "RAW", count).await);
-                times[4].push(consume_raw(&js, "RAWIDS", count).await);
-                times[5].push(consume_flatstream(&js, "FLAT", count).await);
-                times[6].push(frame_only(&js, &values));
+            let mut times: [Vec<f64>; 7] = Default::default();
+            for round in 0..rounds {
+                // Publishing before consuming the same stream; which side
+                // goes first rotates.
+                for side in 0..3 {
+                    let time = match (round + side) % 3 {
+                        0 => publish_raw(&js, "RAWIDS", &payloads, true).await,
+                        1 => publish_raw(&js, "RAW", &payloads, false).await,
+                        _ => publish_flatstream(&js, "FLAT", &values).await,
+                    };
+                    times[(round + side) % 3].push(time.as_secs_f64());
+                }
+                for side in 0..3 {
+                    let time = match (round + side) % 3 {
+                        0 => consume_raw(&js, "RAWIDS", count).await,
+                        1 => consume_raw(&js, "RAW", count).await,
+                        _ => consume_flatstream(&js, "FLAT", count).await,
+                    };
+                    times[3 + (round + side) % 3].push(time.as_secs_f64());
+                }
+                times[6].push(frame_only(&js, &values).as_secs_f64());
             }
-            let [publish_ids, publish_raw, publish_flat, consume_raw, consume_ids, consume_flat, frame] =
-                times.map(median);
-            let row = |what: &str, time| Row {
+            let [publish_ids, publish_raw, publish_flat, consume_ids, consume_raw, consume_flat, frame] =
+                &times;
+            let row = |what: &str, times| Row {
                 what: format!("{what}, {mean} B payloads"),
                 count,
                 bytes,
-                time,
+                times,
             };
             let raw = row("publish, async-nats raw", publish_raw);
             raw.print(None);

@@ -176,8 +176,9 @@ impl<C> fmt::Debug for FrameConsumer<C> {
 impl<C: Checksum> FrameConsumer<C> {
     /// Creates (or, for an existing durable name, reuses) a pull consumer
     /// on `stream`, reading frames guarded by `checksum`; when `schema` is
-    /// given, messages whose `Flatstream-Schema` fingerprint differs (or
-    /// that have none) are rejected.
+    /// given, messages whose stated schema fingerprint (see
+    /// [`FLATSTREAM_HEADER`](crate::FLATSTREAM_HEADER)) differs, or that
+    /// state none, are rejected.
     ///
     /// # Errors
     ///

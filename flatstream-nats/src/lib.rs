@@ -6,12 +6,21 @@
 //! publisher's checksum), and a consumer can append a message's bytes to a
 //! stream file as they are.
 //!
-//! Each message also carries, in NATS headers:
+//! Each message also carries two NATS headers:
 //!
 //! | header | value |
 //! |---|---|
-//! | `Nats-Msg-Id` | the message id, which JetStream uses to drop duplicates a retrying publisher sends |
-//! | `Flatstream` | the checksum's name (`xxh3-64`, `crc32`, ...), the schema fingerprint (FNV-1a 64 of the `.fbs` text, 16 hex digits, as in a stream header) and the root type's name: `xxh3-64 0123456789abcdef Event` |
+//! | `Nats-Msg-Id` | the message id, which JetStream uses to drop duplicates a retrying publisher sends: `PREFIX-N` (see [`FramePublisher::new`]) or the caller's |
+//! | `Fs` | the schema fingerprint (FNV-1a 64 of the `.fbs` text, as in a stream header) in 16 lowercase hex digits, then `;` and the checksum's name (`crc32`, `none`, ...) unless the checksum is XXH3-64 |
+//!
+//! For example `Fs: 0123456789abcdef` (XXH3-64 frames of schema
+//! `0123456789abcdef`), `Fs: 0123456789abcdef;crc32`, and `Fs: ;crc32`
+//! from a publisher that states no schema. The header is kept short on
+//! purpose: it travels with, is parsed with and is stored with every
+//! message. A consumer also reads the header of the first format,
+//! `Flatstream: xxh3-64 0123456789abcdef Event` (checksum, fingerprint,
+//! root type), when a message has no `Fs` header
+//! ([`LEGACY_FLATSTREAM_HEADER`]).
 //!
 //! - [`Publisher`] serializes a value, frames it and publishes it with the
 //!   headers above, waiting for JetStream's acknowledgement and retrying
@@ -39,5 +48,5 @@ pub use consume::{
     REJECTED_SUBJECT_HEADER,
 };
 pub use error::{Error, Rejection, Result};
-pub use headers::{fingerprint_of, FLATSTREAM_HEADER};
+pub use headers::{fingerprint_of, FLATSTREAM_HEADER, LEGACY_FLATSTREAM_HEADER};
 pub use publish::{FramePublisher, Publisher, Retry};

@@ -1,6 +1,7 @@
 //! Publishing: one frame per NATS message, with an id for JetStream's
 //! de-duplication, retried until acknowledged.
 
+use std::fmt::Write as _;
 use std::future::IntoFuture;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -8,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::{self, publish::PublishAck};
 use async_nats::Subject;
-use bytes::Bytes;
+use bytes::buf::Writer;
+use bytes::{BufMut, Bytes, BytesMut};
 use flatstream::checksum::{Checksum, XxHash64};
 use flatstream::framing::ChecksumFramer;
 use flatstream::schema::Schema;
@@ -44,34 +46,46 @@ impl Default for Retry {
 /// and the bridge from a stream file to a subject.
 #[derive(Debug, Clone)]
 pub struct FramePublisher {
+    outbox: Outbox,
+    /// The `N` of the next counted id, `PREFIX-N`.
+    next_id: u64,
+}
+
+/// Where and how messages go: all a publisher needs but its id counter,
+/// which the messages take from as they are sent.
+#[derive(Debug, Clone)]
+struct Outbox {
     jetstream: jetstream::Context,
     subject: Subject,
     stamp: Stamp,
     id_prefix: String,
-    next_id: u64,
     retry: Retry,
 }
 
 impl FramePublisher {
     /// A publisher of frames guarded by the checksum named `checksum` (see
-    /// [`Checksum::NAME`]) to `subject`, stating `schema` (fingerprint and
-    /// root type name) when known.
+    /// [`Checksum::NAME`]) to `subject`, stating the schema `fingerprint`
+    /// (see [`fingerprint_of`](crate::fingerprint_of)) when known.
     ///
-    /// Message ids are `PREFIX-N` with `N` counting from 0 and a prefix
-    /// unique to this publisher (see [`with_id_prefix`](Self::with_id_prefix)).
+    /// Message ids are `PREFIX-N` with `N` counting from 0 in decimal and
+    /// a prefix unique to this publisher: 11 characters drawn from the
+    /// time, the process id and a counter (see
+    /// [`with_id_prefix`](Self::with_id_prefix)).
     pub fn new(
         jetstream: jetstream::Context,
         subject: impl Into<String>,
         checksum: &'static str,
-        schema: Option<(u64, String)>,
+        fingerprint: Option<u64>,
     ) -> Self {
         FramePublisher {
-            jetstream,
-            subject: Subject::from(subject.into()),
-            stamp: Stamp::new(checksum, schema.as_ref()),
-            id_prefix: unique_prefix(),
+            outbox: Outbox {
+                jetstream,
+                subject: Subject::from(subject.into()),
+                stamp: Stamp::new(checksum, fingerprint),
+                id_prefix: unique_prefix(),
+                retry: Retry::default(),
+            },
             next_id: 0,
-            retry: Retry::default(),
         }
     }
 
@@ -80,31 +94,25 @@ impl FramePublisher {
     /// default), or JetStream drops its messages as duplicates.
     #[must_use]
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.id_prefix = prefix.into();
+        self.outbox.id_prefix = prefix.into();
         self
     }
 
     /// Sets how long unacknowledged messages are resent.
     #[must_use]
     pub fn with_retry(mut self, retry: Retry) -> Self {
-        self.retry = retry;
+        self.outbox.retry = retry;
         self
     }
 
     /// The subject messages go to.
     pub fn subject(&self) -> &str {
-        self.subject.as_str()
+        self.outbox.subject.as_str()
     }
 
     /// The id the next message without an explicit id gets.
     pub fn next_id(&self) -> String {
-        format!("{}-{}", self.id_prefix, self.next_id)
-    }
-
-    fn take_id(&mut self) -> String {
-        let id = self.next_id();
-        self.next_id += 1;
-        id
+        self.outbox.id_text(&Id::Counted(self.next_id))
     }
 
     /// Publishes one frame (length, checksum, payload) under the next id
@@ -116,8 +124,9 @@ impl FramePublisher {
     /// [`Error::Publish`] with the id and the attempts when the deadline
     /// passes.
     pub async fn publish_frame(&mut self, frame: Bytes) -> Result<PublishAck> {
-        let id = self.take_id();
-        self.publish_frame_with_id(frame, id).await
+        let next_id = &mut self.next_id;
+        let message = std::iter::once_with(|| Ok((counted(next_id), frame)));
+        one(self.outbox.publish(message).await?)
     }
 
     /// As [`publish_frame`](Self::publish_frame), with the caller's id.
@@ -126,8 +135,8 @@ impl FramePublisher {
     ///
     /// As [`publish_frame`](Self::publish_frame).
     pub async fn publish_frame_with_id(&self, frame: Bytes, id: String) -> Result<PublishAck> {
-        let mut acks = self.publish_ided(vec![(id, frame)]).await?;
-        Ok(acks.pop().expect("one message, one acknowledgement"))
+        let message = std::iter::once(Ok((Id::Given(id), frame)));
+        one(self.outbox.publish(message).await?)
     }
 
     /// Publishes frames under consecutive ids, all sent before any
@@ -145,93 +154,208 @@ impl FramePublisher {
         &mut self,
         frames: impl IntoIterator<Item = Bytes>,
     ) -> Result<Vec<PublishAck>> {
-        let messages: Vec<(String, Bytes)> = frames
+        let next_id = &mut self.next_id;
+        let messages = frames
             .into_iter()
-            .map(|frame| (self.take_id(), frame))
-            .collect();
-        self.publish_ided(messages).await
+            .map(|frame| Ok((counted(next_id), frame)));
+        self.outbox.publish(messages).await
+    }
+}
+
+/// The next counted id.
+fn counted(next_id: &mut u64) -> Id {
+    let id = Id::Counted(*next_id);
+    *next_id += 1;
+    id
+}
+
+/// The acknowledgement of the one message published.
+fn one(acks: Vec<PublishAck>) -> Result<PublishAck> {
+    acks.into_iter().next().ok_or_else(|| Error::Publish {
+        id: String::new(),
+        attempts: 0,
+        source: "no acknowledgement".into(),
+    })
+}
+
+impl Outbox {
+    /// The text of `id`, in a string of its own that goes into the
+    /// message's headers as it is.
+    fn id_text(&self, id: &Id) -> String {
+        match id {
+            Id::Counted(n) => {
+                let mut text = String::with_capacity(self.id_prefix.len() + 21);
+                text.push_str(&self.id_prefix);
+                text.push('-');
+                // Writing to a `String` cannot fail.
+                let _ = write!(text, "{n}");
+                text
+            }
+            Id::Given(text) => text.clone(),
+        }
     }
 
-    async fn publish_ided(&self, messages: Vec<(String, Bytes)>) -> Result<Vec<PublishAck>> {
+    /// Sends each message as soon as `messages` yields it (so that
+    /// whatever produces the next one overlaps with the server storing
+    /// this one), then awaits the acknowledgements and resends the
+    /// messages not acknowledged until every one is or the deadline
+    /// passes. Counted ids are taken as the messages are, so a publish
+    /// cancelled halfway never leaves an id of a sent message to be taken
+    /// again.
+    ///
+    /// When `messages` yields an error, nothing more is taken from it:
+    /// the messages before are still seen through, then the error is
+    /// returned.
+    async fn publish(
+        &self,
+        messages: impl Iterator<Item = Result<(Id, Bytes)>>,
+    ) -> Result<Vec<PublishAck>> {
         let start = Instant::now();
         let mut backoff = self.retry.backoff;
-        let mut acks: Vec<Option<PublishAck>> = vec![None; messages.len()];
-        let mut pending: Vec<usize> = (0..messages.len()).collect();
-        let mut attempts = 0u32;
+        let mut taken: Vec<(Id, Bytes)> = Vec::with_capacity(messages.size_hint().0);
+        let mut sent: Vec<(usize, PublishAckFuture)> = Vec::with_capacity(taken.capacity());
+        let mut failed: Vec<(usize, BoxError)> = Vec::new();
+        let mut stopped = None;
+        for message in messages {
+            let (id, frame) = match message {
+                Ok(message) => message,
+                Err(err) => {
+                    stopped = Some(err);
+                    break;
+                }
+            };
+            let index = taken.len();
+            taken.push((id, frame));
+            if !failed.is_empty() {
+                // The connection is down: the rest waits for the next
+                // round.
+                failed.push((index, "not sent: the connection was down".into()));
+                continue;
+            }
+            match self.send(&taken[index]).await {
+                Ok(future) => sent.push((index, future)),
+                Err(err) => failed.push((index, err)),
+            }
+        }
+        let mut acks: Vec<Option<PublishAck>> = vec![None; taken.len()];
+        let mut attempts = 1u32;
         loop {
-            attempts += 1;
-            let mut sent: Vec<(usize, PublishAckFuture)> = Vec::with_capacity(pending.len());
-            let mut failed: Vec<(usize, BoxError)> = Vec::new();
-            let mut unsent = pending.iter().copied();
-            for index in unsent.by_ref() {
-                let (id, frame) = &messages[index];
-                let headers = self.stamp.headers(id);
-                match self
-                    .jetstream
-                    .publish_with_headers(self.subject.clone(), headers, frame.clone())
-                    .await
-                {
-                    Ok(future) => sent.push((index, future)),
-                    Err(err) => {
-                        // The connection is down: the rest waits for the
-                        // next round.
-                        failed.push((index, err.into()));
-                        break;
-                    }
-                }
-            }
-            failed.extend(unsent.map(|index| (index, "not sent: the connection was down".into())));
-            // Once one acknowledgement is lost, the connection was lost
-            // and the rest are as good as lost too: rather than wait for
-            // each in turn, take those already there and resend the others.
-            let mut lost = false;
-            for (index, future) in sent {
-                let outcome = if lost {
-                    match tokio::time::timeout(Duration::from_millis(1), future.into_future()).await
-                    {
-                        Ok(outcome) => outcome.map_err(BoxError::from),
-                        Err(elapsed) => Err(elapsed.into()),
-                    }
-                } else {
-                    future.await.map_err(BoxError::from)
-                };
-                match outcome {
-                    Ok(ack) => acks[index] = Some(ack),
-                    Err(err) => {
-                        lost = true;
-                        failed.push((index, err));
-                    }
-                }
-            }
+            settle(sent, &mut acks, &mut failed).await;
             if failed.is_empty() {
-                return Ok(acks.into_iter().flatten().collect());
+                return match stopped {
+                    Some(err) => Err(err),
+                    None => Ok(acks.into_iter().flatten().collect()),
+                };
             }
             if start.elapsed() + backoff > self.retry.deadline {
                 failed.sort_by_key(|(index, _)| *index);
                 let (index, source) = failed.swap_remove(0);
                 return Err(Error::Publish {
-                    id: messages[index].0.clone(),
+                    id: self.id_text(&taken[index].0),
                     attempts,
                     source,
                 });
             }
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(self.retry.max_backoff);
-            pending = failed.into_iter().map(|(index, _)| index).collect();
+            let mut pending: Vec<usize> = failed.drain(..).map(|(index, _)| index).collect();
             pending.sort_unstable();
+            attempts += 1;
+            sent = Vec::with_capacity(pending.len());
+            let mut unsent = pending.into_iter();
+            for index in unsent.by_ref() {
+                match self.send(&taken[index]).await {
+                    Ok(future) => sent.push((index, future)),
+                    Err(err) => {
+                        failed.push((index, err));
+                        break;
+                    }
+                }
+            }
+            failed.extend(unsent.map(|index| (index, "not sent: the connection was down".into())));
+        }
+    }
+
+    /// Hands one message to the client.
+    async fn send(
+        &self,
+        (id, frame): &(Id, Bytes),
+    ) -> std::result::Result<PublishAckFuture, BoxError> {
+        let headers = self.stamp.headers(self.id_text(id));
+        self.jetstream
+            .publish_with_headers(self.subject.clone(), headers, frame.clone())
+            .await
+            .map_err(BoxError::from)
+    }
+}
+
+/// Awaits the acknowledgements of `sent` into `acks`, adding the messages
+/// whose acknowledgement did not come to `failed`.
+async fn settle(
+    sent: Vec<(usize, PublishAckFuture)>,
+    acks: &mut [Option<PublishAck>],
+    failed: &mut Vec<(usize, BoxError)>,
+) {
+    // Once one acknowledgement is lost, the connection was lost and the
+    // rest are as good as lost too: rather than wait for each in turn,
+    // take those already there and resend the others.
+    let mut lost = false;
+    for (index, future) in sent {
+        let outcome = if lost {
+            match tokio::time::timeout(Duration::from_millis(1), future.into_future()).await {
+                Ok(outcome) => outcome.map_err(BoxError::from),
+                Err(elapsed) => Err(elapsed.into()),
+            }
+        } else {
+            future.await.map_err(BoxError::from)
+        };
+        match outcome {
+            Ok(ack) => acks[index] = Some(ack),
+            Err(err) => {
+                lost = true;
+                failed.push((index, err));
+            }
         }
     }
 }
 
+/// A message's id: counted by the publisher, or the caller's.
+#[derive(Debug)]
+enum Id {
+    Counted(u64),
+    Given(String),
+}
+
 /// A prefix no other publisher of this or another process is likely to
-/// use: the time, the process id and a counter.
+/// use: the time in nanoseconds, the process id and a counter, mixed into
+/// 64 bits and written as 11 characters of the URL-safe base-64 alphabet
+/// (every byte of a message id travels and is stored with the message).
 fn unique_prefix() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_nanos());
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{nanos:x}.{:x}.{count:x}", std::process::id())
+    let seed = (nanos as u64 ^ (nanos >> 64) as u64)
+        ^ u64::from(std::process::id()).rotate_left(40)
+        ^ count.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    base64_11(mix(seed))
+}
+
+/// SplitMix64's finalizer: a bijection of `u64` that spreads every input
+/// bit over the output.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// `x` in 11 characters of `A-Z a-z 0-9 - _`, six bits each.
+fn base64_11(x: u64) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    (0..11)
+        .map(|digit| char::from(ALPHABET[((x >> (digit * 6)) & 63) as usize]))
+        .collect()
 }
 
 /// Publishes values of `T` as flatstream frames guarded by `C`.
@@ -251,11 +375,16 @@ fn unique_prefix() -> String {
 /// ```
 pub struct Publisher<T: ?Sized, C = XxHash64> {
     frames: FramePublisher,
-    /// Serializes and frames one message at a time into its reused
-    /// buffer: the stream writer's encoder and framer, so a NATS message
-    /// holds exactly the bytes a stream file would.
-    writer: StreamWriter<T, Vec<u8>, ChecksumFramer<C>>,
+    /// Serializes and frames one message at a time: the stream writer's
+    /// encoder and framer, so a NATS message holds exactly the bytes a
+    /// stream file would. Each frame is split off the buffer's front as
+    /// it is written, sharing the allocation rather than copied.
+    writer: StreamWriter<T, Writer<BytesMut>, ChecksumFramer<C>>,
 }
+
+/// What the frame buffer grows by when it runs out: frames are split off
+/// it, so one allocation serves many small frames.
+const FRAME_BUFFER_CHUNK: usize = 64 * 1024;
 
 impl<T: ?Sized, C> std::fmt::Debug for Publisher<T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,8 +409,8 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
         checksum: C,
     ) -> Self {
         Publisher {
-            frames: FramePublisher::new(jetstream, subject, C::NAME, Some(fingerprint_of::<T>())),
-            writer: StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum)),
+            frames: FramePublisher::new(jetstream, subject, C::NAME, Some(fingerprint_of::<T>().0)),
+            writer: StreamWriter::new(BytesMut::new().writer(), ChecksumFramer::new(checksum)),
         }
     }
 
@@ -311,9 +440,7 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
     ///
     /// [`Error::Flatstream`] when `value` cannot be serialized.
     pub fn frame(&mut self, value: &T) -> Result<Bytes> {
-        self.writer.clear();
-        self.writer.write(value)?;
-        Ok(Bytes::copy_from_slice(self.writer.get_ref()))
+        frame(&mut self.writer, value)
     }
 
     /// Publishes `value` as one frame under the next id and waits for
@@ -342,11 +469,15 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
 
     /// Publishes `values` pipelined: every message is sent before the
     /// acknowledgements are awaited (see
-    /// [`FramePublisher::publish_frames`]).
+    /// [`FramePublisher::publish_frames`]), each as soon as it is
+    /// serialized.
     ///
     /// # Errors
     ///
-    /// As [`publish`](Self::publish).
+    /// As [`publish`](Self::publish). When a value cannot be serialized,
+    /// the values before it are published (acknowledged, or resent until
+    /// the deadline) before [`Error::Flatstream`] returns, and none after
+    /// it is.
     pub async fn publish_all<'v>(
         &mut self,
         values: impl IntoIterator<Item = &'v T>,
@@ -354,10 +485,64 @@ impl<T: StreamSerialize + Schema + ?Sized, C: Checksum> Publisher<T, C> {
     where
         T: 'v,
     {
-        let frames = values
+        // Each frame is sent as soon as it is made, so that serializing
+        // the next overlaps with the server storing this one.
+        let writer = &mut self.writer;
+        let next_id = &mut self.frames.next_id;
+        let messages = values
             .into_iter()
-            .map(|value| self.frame(value))
-            .collect::<Result<Vec<_>>>()?;
-        self.frames.publish_frames(frames).await
+            .map(|value| frame(writer, value).map(|frame| (counted(next_id), frame)));
+        self.frames.outbox.publish(messages).await
+    }
+}
+
+/// Serializes and frames `value` at the end of the writer's buffer and
+/// splits the frame off.
+fn frame<T: StreamSerialize + ?Sized, C: Checksum>(
+    writer: &mut StreamWriter<T, Writer<BytesMut>, ChecksumFramer<C>>,
+    value: &T,
+) -> Result<Bytes> {
+    let buffer = writer.get_mut().get_mut();
+    if buffer.capacity() < FRAME_BUFFER_CHUNK / 4 {
+        buffer.reserve(FRAME_BUFFER_CHUNK);
+    }
+    let written = writer.write(value);
+    let buffer = writer.get_mut().get_mut();
+    match written {
+        Ok(()) => Ok(buffer.split().freeze()),
+        Err(err) => {
+            // Whatever part of a frame was written goes.
+            buffer.clear();
+            Err(err.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_prefixes_are_eleven_url_safe_characters_and_differ() {
+        let prefixes: Vec<String> = (0..1000).map(|_| unique_prefix()).collect();
+        for prefix in &prefixes {
+            assert_eq!(prefix.len(), 11, "{prefix}");
+            assert!(
+                prefix
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
+                "{prefix}"
+            );
+        }
+        let distinct: std::collections::HashSet<&String> = prefixes.iter().collect();
+        assert_eq!(distinct.len(), prefixes.len());
+    }
+
+    #[test]
+    fn base64_digits_are_six_bits_each_low_first() {
+        assert_eq!(base64_11(0), "AAAAAAAAAAA");
+        assert_eq!(base64_11(1), "BAAAAAAAAAA");
+        assert_eq!(base64_11(63 << 6), "A_AAAAAAAAA");
+        assert_eq!(base64_11(u64::MAX), "__________P");
     }
 }

@@ -18,7 +18,8 @@ use flatstream::schema::Schema;
 use flatstream::{StreamDeserialize, StreamHeader, StreamSerialize, StreamWriter};
 use flatstream_nats::{
     Consumer, ConsumerOptions, Delivery, Error, FramePublisher, Publisher, Rejection, Rejects,
-    StartAt, FLATSTREAM_HEADER, REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER,
+    StartAt, FLATSTREAM_HEADER, LEGACY_FLATSTREAM_HEADER, REJECTED_REASON_HEADER,
+    REJECTED_SEQUENCE_HEADER,
 };
 use flatstream_testkit::every_kind::{all, sorted, All};
 
@@ -89,6 +90,66 @@ fn every_field_kind_round_trips_as_the_file_frame() {
         }
         let none = consumer.next_within(Duration::from_millis(300)).await;
         assert!(none.unwrap().is_none(), "nothing more was published");
+    });
+}
+
+#[test]
+fn the_fs_header_is_as_documented_and_the_first_format_is_still_read() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    run(Duration::from_secs(60), async {
+        let js = server.stream("OLD", &["old"]).await;
+        let fingerprint = StreamHeader::of::<Tick>("xxh3-64").fingerprint;
+        // Two messages as the first format's publisher sent them: one of
+        // this schema, one of another.
+        for (n, stated) in [(1, fingerprint), (2, 0x1234)] {
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", format!("old-{n}").as_str());
+            headers.insert(
+                LEGACY_FLATSTREAM_HEADER,
+                format!("xxh3-64 {stated:016x} Tick").as_str(),
+            );
+            let frame = Bytes::from(file_frame(&tick(0, n)));
+            js.publish_with_headers("old", headers, frame)
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+        }
+        let mut publisher = Publisher::<Tick>::new(js.clone(), "old");
+        publisher.publish(&tick(0, 3)).await.unwrap();
+        let stream = js.get_stream("OLD").await.unwrap();
+        let raw = stream.get_raw_message(3).await.unwrap();
+        let stamp = raw.headers.get(FLATSTREAM_HEADER).unwrap();
+        assert_eq!(stamp.as_str(), format!("{fingerprint:016x}"));
+        assert!(raw.headers.get(LEGACY_FLATSTREAM_HEADER).is_none());
+        // Looked up by its text: `get` does not find `Nats-Msg-Id` among
+        // a stored message's headers.
+        let id = raw
+            .headers
+            .iter()
+            .find(|(name, _)| name.to_string() == "Nats-Msg-Id")
+            .map(|(_, values)| values[0].as_str().to_owned())
+            .unwrap();
+        // The prefix's own alphabet has `-`: the count is after the last.
+        let (prefix, count) = id.rsplit_once('-').unwrap();
+        assert_eq!(prefix.len(), 11, "{id}");
+        assert_eq!(count, "0", "{id}");
+
+        let rejected = Arc::new(Mutex::new(Vec::new()));
+        let sink = rejected.clone();
+        let rejects = Rejects::Callback(Box::new(move |rejected| {
+            sink.lock().unwrap().push(rejected.stream_sequence);
+        }));
+        let mut consumer = create_consumer::<Tick>(js, "OLD", &durable("old", WAIT), rejects).await;
+        for n in [1, 3] {
+            let delivery = next(&mut consumer).await;
+            assert_eq!(delivery.view().n(), n);
+            assert_eq!(delivery.schema_fingerprint(), Some(fingerprint));
+            delivery.ack().await.unwrap();
+        }
+        assert_eq!(*rejected.lock().unwrap(), [2]);
     });
 }
 
@@ -277,8 +338,8 @@ async fn publish_good_and_bad(js: &async_nats::jetstream::Context, subject: &str
     let mut publisher = Publisher::<Tick>::new(js.clone(), subject);
     publisher.publish(&tick(0, 1)).await.unwrap();
     let good = publisher.frame(&tick(0, 2)).unwrap();
-    let schema = Some(flatstream_nats::fingerprint_of::<Tick>());
-    let mut frames = FramePublisher::new(js.clone(), subject, "xxh3-64", schema.clone());
+    let schema = Some(flatstream_nats::fingerprint_of::<Tick>().0);
+    let mut frames = FramePublisher::new(js.clone(), subject, "xxh3-64", schema);
     let mut flipped = good.to_vec();
     let last = flipped.len() - 3;
     flipped[last] ^= 0x20;
@@ -287,14 +348,9 @@ async fn publish_good_and_bad(js: &async_nats::jetstream::Context, subject: &str
         .publish_frame(good.slice(..good.len() - 4))
         .await
         .unwrap();
-    let mut foreign = FramePublisher::new(
-        js.clone(),
-        subject,
-        "xxh3-64",
-        Some((0x1234, "Other".into())),
-    );
+    let mut foreign = FramePublisher::new(js.clone(), subject, "xxh3-64", Some(0x1234));
     foreign.publish_frame(good.clone()).await.unwrap();
-    let mut crc = FramePublisher::new(js.clone(), subject, "crc32", schema.clone());
+    let mut crc = FramePublisher::new(js.clone(), subject, "crc32", schema);
     crc.publish_frame(good.clone()).await.unwrap();
     let not_a_tick = file_frame(&"a string, not a Tick".to_owned());
     frames.publish_frame(Bytes::from(not_a_tick)).await.unwrap();

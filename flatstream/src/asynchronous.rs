@@ -401,6 +401,36 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
 
 typed_layer!(AsyncStreamReader over AsyncFrameReader);
 
+impl<T, R, D> AsyncStreamReader<T, R, D> {
+    /// Bytes read from the underlying reader but not yet returned: the
+    /// same bytes as [`buffered`](Self::buffered), under a name no stream
+    /// adapter takes (as `std::io::BufReader::buffer` names them).
+    ///
+    /// This reader is a [`Stream`](futures_core::Stream), so with
+    /// `futures::StreamExt` in scope `reader.buffered()` means
+    /// `StreamExt::buffered(reader, n)`, the adapter that runs `n`
+    /// futures at once, and does not compile; `reader.buffer()` or
+    /// `AsyncStreamReader::buffered(&reader)` reach the bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatstream::{framing::DefaultDeframer, AsyncStreamReader};
+    /// use futures_util::StreamExt;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let bytes = [5, 0, 0, 0, 1, 2]; // a frame's length and its first two bytes
+    /// let mut reader = AsyncStreamReader::<String, _, _>::new(&bytes[..], DefaultDeframer::new());
+    /// assert!(reader.next().await.is_some_and(|read| read.is_err())); // cut short
+    /// assert_eq!(reader.buffer(), &bytes[..]);
+    /// assert_eq!(AsyncStreamReader::buffered(&reader), reader.buffer());
+    /// # });
+    /// ```
+    pub fn buffer(&self) -> &[u8] {
+        self.frames.source.frames.unread()
+    }
+}
+
 /// Yields owned messages (see [`read_owned`](AsyncStreamReader::read_owned)).
 /// After the end of the stream or an error the stream ends, until
 /// [`set_recovery`](AsyncStreamReader::set_recovery) is called.
