@@ -50,7 +50,9 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked {
-                checker.visit(table, slot, required, #[inline(always)] |checker, pos| checker.scalar::<$ty>(pos))
+                checker
+                    .scalar_field::<$ty, { core::mem::size_of::<$ty>() }>(table, slot, required)
+                    .map(drop)
             }
 
             #[inline(always)]
@@ -60,12 +62,9 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked<Option<$ty>> {
-                checker.decode(table, slot, required, #[inline(always)] |checker, pos| {
-                    checker.scalar::<$ty>(pos)?;
-                    Ok(<$ty as LittleEndian>::from_le_slice(
-                        checker.slice(pos, core::mem::size_of::<$ty>()),
-                    ))
-                })
+                let bytes = checker
+                    .scalar_field::<$ty, { core::mem::size_of::<$ty>() }>(table, slot, required)?;
+                Ok(bytes.map(|bytes| <$ty as LittleEndian>::from_le_slice(&bytes)))
             }
 
             #[inline(always)]
