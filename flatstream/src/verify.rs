@@ -141,10 +141,6 @@ pub struct Checker<'a> {
     /// The limits, for errors.
     max_depth: usize,
     max_tables: usize,
-    /// Where the vtable last checked starts (`usize::MAX`, never a
-    /// vtable's position, before the first), and its bytes.
-    last_vtable_at: usize,
-    last_vtable: &'a [u8],
 }
 
 impl<'a> Checker<'a> {
@@ -160,8 +156,6 @@ impl<'a> Checker<'a> {
             null_terminated: !options.ignore_missing_null_terminator,
             max_depth: options.max_depth,
             max_tables: options.max_tables,
-            last_vtable_at: usize::MAX,
-            last_vtable: &[],
         }
     }
 
@@ -492,34 +486,22 @@ impl<'a> Checker<'a> {
                 return Err(self.out_of_bounds("vtable", at, 2));
             }
         };
-        let table_vtable = if vtable == self.last_vtable_at {
-            // The vtable of the table entered before (as in a vector of
-            // tables written by one builder): its checks passed on these
-            // same bytes, so only their charges are made again.
-            self.charge(2);
-            self.last_vtable
-        } else {
-            let vtable_len = usize::from(u16::from_le_bytes(
-                self.read::<u16, 2>("vtable length", vtable)?,
-            ));
-            // `vtable` is even, so this is "`vtable_len` is even".
-            if vtable_len % 2 != 0 {
-                let kind = VerifyErrorKind::VtableOddLength { len: vtable_len };
-                return Err(self.fail(kind, vtable));
-            }
-            let table_vtable = match self
-                .buf
-                .get(vtable..)
-                .and_then(|rest| rest.get(..vtable_len))
-            {
-                Some(bytes) => bytes,
-                None => return Err(self.out_of_bounds("vtable", vtable, vtable_len)),
-            };
-            self.last_vtable_at = vtable;
-            self.last_vtable = table_vtable;
-            table_vtable
+        let vtable_len = usize::from(u16::from_le_bytes(
+            self.read::<u16, 2>("vtable length", vtable)?,
+        ));
+        // `vtable` is even, so this is "`vtable_len` is even".
+        if vtable_len % 2 != 0 {
+            return Err(self.fail(VerifyErrorKind::VtableOddLength { len: vtable_len }, vtable));
+        }
+        let table_vtable = match self
+            .buf
+            .get(vtable..)
+            .and_then(|rest| rest.get(..vtable_len))
+        {
+            Some(bytes) => bytes,
+            None => return Err(self.out_of_bounds("vtable", vtable, vtable_len)),
         };
-        self.charge(table_vtable.len());
+        self.charge(vtable_len);
         self.within_limit(pos)?;
         match self.tables_left.checked_sub(1) {
             Some(left) => self.tables_left = left,
