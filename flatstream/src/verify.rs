@@ -263,19 +263,16 @@ impl<'a> Checker<'a> {
         if pos % align_of::<T>() != 0 {
             return Err(self.unaligned(what, pos, align_of::<T>()));
         }
-        let bytes = match self.bytes_at::<N>(pos) {
+        let bytes: [u8; N] = match pos
+            .checked_add(N)
+            .and_then(|end| self.buf.get(pos..end))
+            .and_then(|bytes| bytes.try_into().ok())
+        {
             Some(bytes) => bytes,
             None => return Err(self.out_of_bounds(what, pos, N)),
         };
         self.charge(N);
         Ok(bytes)
-    }
-
-    /// The `N` bytes at `pos`, when they are in the buffer: two
-    /// comparisons, and no sum that could overflow.
-    #[inline(always)]
-    fn bytes_at<const N: usize>(&self, pos: usize) -> Option<[u8; N]> {
-        self.buf.get(pos..)?.first_chunk::<N>().copied()
     }
 
     /// A scalar field or element of type `T` at `pos`.
@@ -385,20 +382,12 @@ impl<'a> Checker<'a> {
         mut element: impl FnMut(&mut Self, usize) -> Checked<T>,
     ) -> Checked<Vec<T>> {
         let (start, len) = self.vector(pos, 4, 4)?;
-        // The offsets were found in the buffer and aligned, as a whole:
-        // each is read without checking it again, but charged as
-        // [`offset`](Self::offset) charges it.
-        let offsets = self.slice(start, len.saturating_mul(4));
         // At most a quarter of the buffer's bytes, which are there.
         let mut items = Vec::with_capacity(len);
-        for (index, offset) in offsets.chunks_exact(4).enumerate() {
-            let at = start + index * 4;
-            self.charge(4);
-            let offset = match offset.try_into() {
-                Ok(bytes) => u32::from_le_bytes(bytes) as usize,
-                Err(_) => return Err(self.out_of_bounds("offset", at, 4)),
-            };
-            let item = element(self, offset.saturating_add(at));
+        for index in 0..len {
+            let item = self
+                .offset(start + index * 4)
+                .and_then(|target| element(self, target));
             items.push(self.in_element(item, index)?);
         }
         Ok(items)
@@ -493,10 +482,9 @@ impl<'a> Checker<'a> {
         if vtable_len % 2 != 0 {
             return Err(self.fail(VerifyErrorKind::VtableOddLength { len: vtable_len }, vtable));
         }
-        let table_vtable = match self
-            .buf
-            .get(vtable..)
-            .and_then(|rest| rest.get(..vtable_len))
+        let table_vtable = match vtable
+            .checked_add(vtable_len)
+            .and_then(|end| self.buf.get(vtable..end))
         {
             Some(bytes) => bytes,
             None => return Err(self.out_of_bounds("vtable", vtable, vtable_len)),
@@ -534,55 +522,17 @@ impl<'a> Checker<'a> {
     /// entry below the vtable's length is aligned and inside it.
     #[inline(always)]
     pub fn field(&mut self, table: &TableAt<'_>, slot: u16) -> Option<usize> {
-        let entry = vtable_entry(table, slot)?;
+        let slot = usize::from(slot);
+        debug_assert!(slot % 2 == 0, "slots are even");
+        let entry = match table.vtable.get(slot..slot + 2) {
+            Some(&[low, high]) => u16::from_le_bytes([low, high]),
+            _ => return None,
+        };
         self.charge(2);
         if entry == 0 {
             return None;
         }
-        // The table is in the buffer, so its position is at most
-        // `isize::MAX` and the sum cannot overflow.
-        Some(table.pos + usize::from(entry))
-    }
-
-    /// The scalar field of type `T` (`N` bytes) at `slot` of `table`:
-    /// its bytes, or `None` when absent, which fails only when `required`.
-    /// The checks and charges of [`field`](Self::field) then
-    /// [`scalar`](Self::scalar), with the slot's charge and the value's
-    /// made as one.
-    #[inline(always)]
-    pub fn scalar_field<T, const N: usize>(
-        &mut self,
-        table: &TableAt<'_>,
-        slot: u16,
-        required: bool,
-    ) -> Checked<Option<[u8; N]>> {
-        let entry = match vtable_entry(table, slot) {
-            Some(0) => {
-                self.charge(2);
-                0
-            }
-            Some(entry) => entry,
-            None => 0,
-        };
-        if entry == 0 {
-            if required {
-                return Err(self.fail(VerifyErrorKind::MissingRequiredField, table.pos));
-            }
-            return Ok(None);
-        }
-        // The table is in the buffer, so `pos` is at most `isize::MAX`
-        // and the sum cannot overflow.
-        let pos = table.pos + usize::from(entry);
-        let what = core::any::type_name::<T>();
-        if pos % align_of::<T>() != 0 {
-            return Err(self.unaligned(what, pos, align_of::<T>()));
-        }
-        let bytes = match self.bytes_at::<N>(pos) {
-            Some(bytes) => bytes,
-            None => return Err(self.out_of_bounds(what, pos, N)),
-        };
-        self.charge(2 + N);
-        Ok(Some(bytes))
+        Some(table.pos.saturating_add(usize::from(entry)))
     }
 
     /// The position of `table`, for errors about it.
@@ -645,19 +595,6 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn reread_len(&mut self, pos: usize) -> Checked<usize> {
         self.read_u32(VECTOR.0, pos).map(|len| len as usize)
-    }
-}
-
-/// The vtable entry of `slot` in `table`, or `None` when the vtable ends
-/// before it. Slots are even, as is the vtable, so an entry below the
-/// vtable's length is aligned and inside it.
-#[inline(always)]
-fn vtable_entry(table: &TableAt<'_>, slot: u16) -> Option<u16> {
-    let slot = usize::from(slot);
-    debug_assert!(slot % 2 == 0, "slots are even");
-    match table.vtable.get(slot..slot + 2)?.try_into() {
-        Ok(entry) => Some(u16::from_le_bytes(entry)),
-        Err(_) => None,
     }
 }
 

@@ -50,9 +50,7 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked {
-                checker
-                    .scalar_field::<$ty, { core::mem::size_of::<$ty>() }>(table, slot, required)
-                    .map(drop)
+                checker.visit(table, slot, required, #[inline(always)] |checker, pos| checker.scalar::<$ty>(pos))
             }
 
             #[inline(always)]
@@ -62,9 +60,12 @@ macro_rules! scalar_fields {
                 slot: VOffsetT,
                 required: bool,
             ) -> Checked<Option<$ty>> {
-                let bytes = checker
-                    .scalar_field::<$ty, { core::mem::size_of::<$ty>() }>(table, slot, required)?;
-                Ok(bytes.map(|bytes| <$ty as LittleEndian>::from_le_slice(&bytes)))
+                checker.decode(table, slot, required, #[inline(always)] |checker, pos| {
+                    checker.scalar::<$ty>(pos)?;
+                    Ok(<$ty as LittleEndian>::from_le_slice(
+                        checker.slice(pos, core::mem::size_of::<$ty>()),
+                    ))
+                })
             }
 
             #[inline(always)]
