@@ -35,7 +35,7 @@
 //!
 //! The hand-written FlatBuffers builders gather the offsets of a vector of
 //! tables or strings in a fresh `Vec`, as code using flatc's output does;
-//! the derive gathers up to 64 on the stack.
+//! the derive gathers up to 32 on the stack.
 //!
 //! Before measuring, each dataset checks that every peer's stream decodes
 //! to the generated records, that the hand-written FlatBuffers bytes equal

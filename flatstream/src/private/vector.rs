@@ -91,7 +91,7 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
 
 /// Writes each item with `build`, then the vector of their offsets. Each
 /// item must be finished before the vector starts, so the offsets are
-/// gathered first: on the stack for up to 64 items, else on a per-thread
+/// gathered first: on the stack for short vectors, else on a per-thread
 /// scratch stack that keeps its capacity, so steady-state writing does not
 /// allocate whatever the vector's length (nested vectors stack up on it).
 pub fn build_offset_vector<T, B: Builder>(
@@ -99,7 +99,7 @@ pub fn build_offset_vector<T, B: Builder>(
     builder: &mut B,
     mut build: impl FnMut(&T, &mut B) -> Offset,
 ) -> Offset {
-    const ON_STACK: usize = 64;
+    const ON_STACK: usize = 32;
     if items.len() <= ON_STACK {
         let mut offsets = [Offset::new(0); ON_STACK];
         for (offset, item) in offsets.iter_mut().zip(items) {
