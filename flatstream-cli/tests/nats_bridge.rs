@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{run, Server};
+use common::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::{StreamHeader, StreamWriter};
@@ -227,13 +227,7 @@ fn consume_sends_damaged_and_foreign_messages_to_the_dead_letter_subject() {
     let mut damaged = Vec::new();
     run(Duration::from_secs(30), async {
         let js = server.stream("IN", &["in"]).await;
-        js.create_stream(async_nats::jetstream::stream::Config {
-            name: "DEAD".into(),
-            subjects: vec!["dead.in".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        add_stream(&js, "DEAD", &["dead.in"]).await;
         // Sequence 1 and 2 good; 3 a frame whose payload was altered after
         // framing; 4 good; 5 stating another checksum; 6 good.
         let mut publisher = Publisher::<Event>::new(js.clone(), "in");

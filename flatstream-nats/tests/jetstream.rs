@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use common::{run, Server};
+use common::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::schema::Schema;
@@ -364,13 +364,7 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
     };
     run(Duration::from_secs(60), async {
         let js = server.stream("IN", &["in"]).await;
-        js.create_stream(async_nats::jetstream::stream::Config {
-            name: "DEAD".into(),
-            subjects: vec!["dead.in".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        add_stream(&js, "DEAD", &["dead.in"]).await;
         publish_good_and_bad(&js, "in").await;
         let options = durable("in", WAIT);
         let mut consumer = create_consumer::<Tick>(

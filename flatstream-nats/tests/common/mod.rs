@@ -116,16 +116,22 @@ impl Server {
     /// A stream named `name` over `subjects`, stored in files.
     pub async fn stream(&self, name: &str, subjects: &[&str]) -> jetstream::Context {
         let context = self.jetstream().await;
-        context
-            .create_stream(jetstream::stream::Config {
-                name: name.to_owned(),
-                subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
-                ..Default::default()
-            })
-            .await
-            .expect("stream created");
+        add_stream(&context, name, subjects).await;
         context
     }
+}
+
+/// Creates a stream named `name` over `subjects`, stored in files, through
+/// `context`.
+pub async fn add_stream(context: &jetstream::Context, name: &str, subjects: &[&str]) {
+    context
+        .create_stream(jetstream::stream::Config {
+            name: name.to_owned(),
+            subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
+            ..Default::default()
+        })
+        .await
+        .expect("stream created");
 }
 
 impl Drop for Server {
