@@ -2,15 +2,12 @@
 //! against a `nats-server -js` of the test's own (skipped without
 //! nats-server, except under `CI=true`).
 
-#[path = "../../flatstream-nats/tests/common/mod.rs"]
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{add_stream, run, Server};
+use flatstream_testkit::nats::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::{StreamHeader, StreamWriter};

@@ -16,14 +16,11 @@
 //! cargo bench -p flatstream-nats --bench nats [-- ROUNDS]
 //! ```
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy};
 use bytes::Bytes;
-use common::Server;
+use flatstream_testkit::nats::Server;
 use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::StreamSerialize;
 use flatstream_nats::{Consumer, ConsumerOptions, Publisher, Rejects};

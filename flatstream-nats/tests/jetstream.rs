@@ -1,9 +1,7 @@
 //! Publisher and consumer against a real `nats-server -js` on 127.0.0.1
-//! (see `common`): round trip of every field kind, replay, at least once
+//! (see `flatstream_testkit::nats`): round trip of every field kind, replay, at least once
 //! through a `kill -9` of the server, redelivery of an unacknowledged
 //! message, rejected messages, and a bounded buffer for a slow consumer.
-
-mod common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use common::{add_stream, run, Server};
+use flatstream_testkit::nats::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::schema::Schema;

@@ -6,7 +6,7 @@
 //! Not published. With default features off (as `flatstream`'s own tests
 //! use it) it needs nothing of the runtime beyond its default features;
 //! `checksums` adds what names CRC checksums, `fuzz` the fuzz bodies and
-//! `bench` criterion's paired measurement.
+//! `bench` criterion's paired measurement, `nats` a `nats-server` harness.
 
 pub mod alloc;
 pub mod datasets;
@@ -17,6 +17,8 @@ pub mod false_accept;
 pub mod fuzz;
 pub mod interop;
 pub mod layered;
+#[cfg(feature = "nats")]
+pub mod nats;
 pub mod oracle;
 pub mod outer;
 #[cfg(feature = "bench")]

@@ -1,9 +1,7 @@
-//! A `nats-server -js` of the test's own on 127.0.0.1: a free port, a
+//! A `nats-server -js` of a test's or bench's own on 127.0.0.1: a free port, a
 //! temporary store, killed (`kill -9`) and restarted on demand, killed when
 //! dropped. Without `nats-server` the tests are skipped with a message,
 //! except under `CI=true`, where they fail.
-
-#![allow(dead_code)]
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -12,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream;
 
+/// A running `nats-server -js` on 127.0.0.1; see the module docs.
+#[derive(Debug)]
 pub struct Server {
     child: Option<Child>,
     port: u16,
