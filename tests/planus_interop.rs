@@ -4,35 +4,10 @@
 //! peer benchmarks; and the committed schemas planus's code was generated
 //! from are still what `flatstream::schema` exports.
 
-// The datasets are the benchmark's; not every helper is used here.
-#![allow(dead_code)]
-
-#[macro_use]
-#[path = "../benches/peers/fb.rs"]
-mod fb;
-#[path = "../benches/peers/common.rs"]
-mod common;
-#[path = "../benches/peers/log.rs"]
-mod log;
-#[path = "../benches/peers/mesh.rs"]
-mod mesh;
-#[path = "../benches/peers/minecraft_savedata.rs"]
-mod minecraft_savedata;
-#[path = "../benches/peers/mk48.rs"]
-mod mk48;
-#[path = "../benches/peers/order_book.rs"]
-mod order_book;
-#[path = "../benches/peers/planus_gen/mod.rs"]
-mod planus_gen;
-#[path = "../benches/peers/planus_peer.rs"]
-mod planus_peer;
-#[path = "../benches/peers/telemetry.rs"]
-mod telemetry;
-
-pub use common::{Dataset, Digest, RkyvError, Seeded, Touch};
-pub use planus_peer::{PlanusDataset, PlanusResult};
-
-use planus_peer::{check_planus, records};
+use flatstream_testkit::peers::planus_peer::{check_planus, records};
+use flatstream_testkit::peers::{
+    log, mesh, minecraft_savedata, mk48, order_book, planus_gen, telemetry, PlanusDataset,
+};
 
 /// The schema planus's code for `D` was generated from, spelled as
 /// flatstream exports it.
@@ -51,7 +26,7 @@ fn check<D: PlanusDataset>() {
     assert_eq!(
         D::FBS,
         exported_as_committed::<D>(),
-        "{}: the schema changed; regenerate benches/peers/planus_gen (regen.sh)",
+        "{}: the schema changed; regenerate testkit/src/peers/planus_gen (regen.sh)",
         D::NAME
     );
     let records = records::<D>();

@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy};
 use bytes::Bytes;
-use flatstream_testkit::nats::Server;
 use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::StreamSerialize;
 use flatstream_nats::{Consumer, ConsumerOptions, Publisher, Rejects};
+use flatstream_testkit::nats::Server;
 use futures_util::StreamExt;
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]

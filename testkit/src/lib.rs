@@ -6,7 +6,9 @@
 //! Not published. With default features off (as `flatstream`'s own tests
 //! use it) it needs nothing of the runtime beyond its default features;
 //! `checksums` adds what names CRC checksums, `fuzz` the fuzz bodies and
-//! `bench` criterion's paired measurement, `nats` a `nats-server` harness.
+//! `bench` criterion's paired measurement, `nats` a `nats-server` harness,
+//! `peers` the peer benchmarks' datasets and their planus, bincode and rkyv
+//! sides.
 
 pub mod alloc;
 pub mod datasets;
@@ -23,6 +25,8 @@ pub mod oracle;
 pub mod outer;
 #[cfg(feature = "bench")]
 pub mod paired;
+#[cfg(feature = "peers")]
+pub mod peers;
 pub mod recovery;
 pub mod streams;
 pub mod telemetry;

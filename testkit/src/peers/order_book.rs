@@ -4,9 +4,9 @@
 
 use flatstream::StreamSerialize;
 
-use crate::planus_gen::order_book as gen;
-use crate::planus_peer::{PlanusDataset, PlanusResult};
-use crate::{Digest, Seeded};
+use super::planus_gen::order_book as gen;
+use super::planus_peer::{PlanusDataset, PlanusResult};
+use super::{Digest, Seeded};
 
 #[derive(StreamSerialize, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Level {

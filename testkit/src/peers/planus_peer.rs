@@ -16,7 +16,7 @@ use planus::{ReadAsRoot, WriteAsOffset};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::common::{deframer, for_each_payload, framer, Digest, Seeded, Writer};
+use super::common::{deframer, for_each_payload, framer, Digest, Seeded, Writer};
 
 pub type PlanusResult = Result<(), planus::Error>;
 

@@ -15,7 +15,7 @@ use rkyv::Archived;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use flatstream_testkit::Rng;
+use crate::Rng;
 
 pub type RkyvError = rkyv::rancor::Error;
 pub type Framer = ChecksumFramer<XxHash64>;

@@ -7,8 +7,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::planus_gen::log as gen;
-use crate::{Dataset, Digest, PlanusResult, Seeded};
+use super::planus_gen::log as gen;
+use super::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -260,7 +260,7 @@ impl Dataset for Logs {
     }
 }
 
-impl crate::PlanusDataset for Logs {
+impl super::PlanusDataset for Logs {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
     const FBS: &'static str = include_str!("planus_gen/log.fbs");

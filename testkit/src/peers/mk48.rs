@@ -13,8 +13,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::planus_gen::mk48 as gen;
-use crate::{Dataset, Digest, PlanusResult, Seeded};
+use super::planus_gen::mk48 as gen;
+use super::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -626,7 +626,7 @@ impl Dataset for Updates {
     }
 }
 
-impl crate::PlanusDataset for Updates {
+impl super::PlanusDataset for Updates {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
     const FBS: &'static str = include_str!("planus_gen/mk48.fbs");

@@ -7,8 +7,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::planus_gen::mesh as gen;
-use crate::{Dataset, Digest, PlanusResult, Seeded};
+use super::planus_gen::mesh as gen;
+use super::{Dataset, Digest, PlanusResult, Seeded};
 
 /// Triangles per message.
 const TRIANGLES: usize = 64;
@@ -216,7 +216,7 @@ impl Dataset for Meshes {
     }
 }
 
-impl crate::PlanusDataset for Meshes {
+impl super::PlanusDataset for Meshes {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
     const FBS: &'static str = include_str!("planus_gen/mesh.fbs");

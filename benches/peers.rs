@@ -52,22 +52,13 @@ use rkyv::Archived;
 
 use flatstream_testkit::paired::paired;
 
-pub use common::{
-    deframer, for_each_payload, framer, payloads, Dataset, Digest, RkyvError, Seeded, Touch, Writer,
+use flatstream_testkit::peers::{
+    deframer, for_each_payload, framer, payloads, Dataset, Depth, Digest, PlanusDataset, RkyvError,
+    Seeded, Writer,
 };
-pub use planus_peer::{Depth, PlanusDataset, PlanusResult};
-
-#[macro_use]
-mod fb;
-mod common;
-mod log;
-mod mesh;
-mod minecraft_savedata;
-mod mk48;
-mod order_book;
-mod planus_gen;
-mod planus_peer;
-mod telemetry;
+use flatstream_testkit::peers::{
+    log, mesh, minecraft_savedata, mk48, order_book, planus_peer, telemetry,
+};
 
 // ---------------------------------------------------------------------------
 // Each peer's writer, reader and owned decoder, generic over the dataset.

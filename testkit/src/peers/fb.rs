@@ -83,19 +83,19 @@ macro_rules! fb_struct {
             #[allow(clippy::too_many_arguments)]
             pub fn new($($field: $ty),*) -> Self {
                 let mut bytes = [0; $size];
-                $($crate::fb::Inline::write($field, &mut bytes[$offset..]);)*
+                $($crate::peers::fb::Inline::write($field, &mut bytes[$offset..]);)*
                 $name(bytes)
             }
 
             $(
                 #[inline]
                 pub fn $field(&self) -> $ty {
-                    $crate::fb::Inline::read(&self.0[$offset..])
+                    $crate::peers::fb::Inline::read(&self.0[$offset..])
                 }
             )*
         }
 
-        impl $crate::fb::Inline for $name {
+        impl $crate::peers::fb::Inline for $name {
             const SIZE: usize = $size;
 
             #[inline]
@@ -166,7 +166,7 @@ macro_rules! fb_table {
     ($(#[$attr:meta])* pub struct $name:ident;) => {
         $(#[$attr])*
         #[derive(Clone, Copy, Debug)]
-        pub struct $name<'a>($crate::fb::Verified<'a>);
+        pub struct $name<'a>($crate::peers::fb::Verified<'a>);
 
         impl<'a> flatstream::flatbuffers::Follow<'a> for $name<'a> {
             type Inner = $name<'a>;
@@ -175,7 +175,7 @@ macro_rules! fb_table {
             unsafe fn follow(buf: &'a [u8], loc: usize) -> $name<'a> {
                 // SAFETY: the caller guarantees a verified table of this
                 // type at `loc`.
-                $name(unsafe { $crate::fb::Verified::new(buf, loc) })
+                $name(unsafe { $crate::peers::fb::Verified::new(buf, loc) })
             }
         }
     };

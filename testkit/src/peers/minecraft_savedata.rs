@@ -15,8 +15,8 @@ use flatstream::flatbuffers::{
 use flatstream::StreamSerialize;
 use rkyv::Archived;
 
-use crate::planus_gen::minecraft_savedata as gen;
-use crate::{Dataset, Digest, PlanusResult, Seeded};
+use super::planus_gen::minecraft_savedata as gen;
+use super::{Dataset, Digest, PlanusResult, Seeded};
 
 // Each type derives what every peer needs: the flatstream derive, serde
 // (for bincode) and rkyv, and `PartialEq` to compare what they decode.
@@ -1188,7 +1188,7 @@ pub const UUID_AS_FIELDS: (&str, &str) = (
     "  parts_0: uint;\n  parts_1: uint;\n  parts_2: uint;\n  parts_3: uint;\n",
 );
 
-impl crate::PlanusDataset for Players {
+impl super::PlanusDataset for Players {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
     const FBS: &'static str = include_str!("planus_gen/minecraft_savedata.fbs");
