@@ -195,15 +195,20 @@ impl StreamHeader {
     /// [`Error::SchemaMismatch`], naming both root types or listing the
     /// problems.
     pub fn check<T: Schema + ?Sized>(&self) -> Result<()> {
-        let reader_root = crate::schema::root_type_name::<T>();
+        let (reader_root, reader_schema) = crate::schema::root_and_schema::<T>();
+        self.check_reader(reader_root, &reader_schema)
+    }
+
+    /// [`check`](Self::check) against a reader's root type name and
+    /// schema; not generic, so compiled once rather than once per type.
+    fn check_reader(&self, reader_root: String, reader_schema: &str) -> Result<()> {
         if reader_root != self.root_type {
             return Err(self.mismatch(reader_root, Vec::new()));
         }
-        let reader_schema = crate::schema::schema::<T>();
-        if fingerprint(&reader_schema) == self.fingerprint && reader_schema == self.schema {
+        if fingerprint(reader_schema) == self.fingerprint && reader_schema == self.schema {
             return Ok(());
         }
-        check_compatible(&self.schema, &reader_schema)
+        check_compatible(&self.schema, reader_schema)
             .map_err(|problems| self.mismatch(reader_root, problems))
     }
 

@@ -53,7 +53,7 @@ pub mod __private {
         boxed, union_check_variant, union_decode_variant, union_root, union_root_unchecked,
         union_unknown_tag, UnionMessage, UnionPrepared, UnionType,
     };
-    pub use crate::schema::{Schema, SchemaBuilder, TableSchema, TypeRef};
+    pub use crate::schema::{FieldSchema, Schema, SchemaBuilder, TableSchema, TypeRef};
     pub use crate::serialize::{StreamDeserialize, StreamSerialize};
     pub use crate::verify::{Checked, Checker, Invalid, TableAt};
     pub use crate::view::{Vector, VectorElement};

@@ -59,6 +59,7 @@ macro_rules! frame_reader_common {
         }
     };
 }
+#[cfg(feature = "tokio")]
 pub(crate) use frame_reader_common;
 
 /// Reads frames from `R`, deframed by `D`, and hands out their payloads,
@@ -203,6 +204,7 @@ macro_rules! typed_layer {
         }
     };
 }
+#[cfg(feature = "tokio")]
 pub(crate) use typed_layer;
 
 /// Reads a stream of `T` messages from `R`, deframed by `D`: a typed layer

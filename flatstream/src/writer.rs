@@ -71,6 +71,7 @@ macro_rules! writer_constructors {
         }
     };
 }
+#[cfg(feature = "tokio")]
 pub(crate) use writer_constructors;
 
 /// Writes a stream of `T` messages to `W`, framed by `F`.

@@ -199,17 +199,20 @@ fn unchecked_error(len: usize) -> Error {
 /// for once it arrives). A deframer is only ever shown the bytes of the
 /// frame it claimed (a [`FREE_CHECK_LEN`] prefix when it cannot say), so
 /// a user's deframer is bounded the same way.
+///
+/// `verify` is called through a `dyn` reference: the scan is compiled
+/// once per deframer rather than once per message type, and the indirect
+/// call happens only for a candidate whose checksum already matched.
 #[inline(never)]
-pub(super) fn scan_skipping<D, V>(
+pub(super) fn scan_skipping<D>(
     deframer: &D,
     bytes: &[u8],
     eof: bool,
     budget: &mut Budget,
-    verify: &mut V,
+    verify: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> (Step, Option<Box<Error>>)
 where
     D: Deframer + ?Sized,
-    V: FnMut(&[u8]) -> Result<()>,
 {
     let mut first_error: Option<Box<Error>> = None;
     // The candidate the last call waited for is at the front.

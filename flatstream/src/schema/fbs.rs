@@ -137,6 +137,27 @@ impl SchemaBuilder {
     }
 }
 
+/// A field of a derived table or struct, as data: what
+/// [`TableSchema::describe`] writes its line from.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSchema {
+    /// The field's name.
+    pub name: &'static str,
+    /// Describes the field's type (and registers the types it reaches).
+    pub ty: fn(&mut SchemaBuilder) -> TypeRef,
+    /// The field's first slot.
+    pub slot: u16,
+    /// The default value's text, when the field states one.
+    pub default: Option<&'static str>,
+    /// Whether the field is required.
+    pub required: bool,
+    /// Whether the field is deprecated.
+    pub deprecated: bool,
+    /// Whether the field is the table's key.
+    pub key: bool,
+}
+
 /// The definition of a table or a fixed struct, field by field.
 #[doc(hidden)]
 #[derive(Debug)]
@@ -151,6 +172,44 @@ pub struct TableSchema {
 }
 
 impl TableSchema {
+    /// Registers the table (or, when `fixed`, the struct) `name` of the
+    /// Rust type `rust_type` with its `fields`, unless it is registered
+    /// already, and returns how a field refers to it.
+    ///
+    /// The derive describes a type's fields as data and calls this, so
+    /// that the code describing tables is compiled once, not per type.
+    pub fn describe(
+        schema: &mut SchemaBuilder,
+        rust_type: &'static str,
+        namespace: &'static str,
+        name: &'static str,
+        fixed: bool,
+        explicit_ids: bool,
+        fields: &[FieldSchema],
+    ) -> TypeRef {
+        if let Some(index) = schema.reserve_type(namespace, name, rust_type) {
+            let mut table = TableSchema::new(index, namespace, name, fixed, explicit_ids);
+            for field in fields {
+                let ty = (field.ty)(schema);
+                table.field(
+                    field.name,
+                    ty,
+                    field.slot,
+                    field.default,
+                    field.required,
+                    field.deprecated,
+                );
+                table.mark_key(field.key);
+            }
+            table.finish(schema);
+        }
+        if fixed {
+            TypeRef::fixed(namespace, name)
+        } else {
+            TypeRef::table(namespace, name)
+        }
+    }
+
     /// A table (or, when `fixed`, a struct) reserved at `index`.
     pub fn new(
         index: usize,

@@ -51,7 +51,7 @@ mod parse;
 mod types;
 
 pub use compat::{assert_compatible, check_compatible};
-pub use fbs::{SchemaBuilder, TableSchema};
+pub use fbs::{FieldSchema, SchemaBuilder, TableSchema};
 pub use json::{SchemaDoc, SchemaError};
 pub use types::TypeRef;
 
@@ -112,6 +112,15 @@ pub fn schema<T: Schema + ?Sized>() -> String {
 pub(crate) fn root_type_name<T: Schema + ?Sized>() -> String {
     let mut builder = SchemaBuilder::default();
     T::describe_root(&mut builder).qualified()
+}
+
+/// `T`'s root type name and schema, described once: what a stream header
+/// is checked against.
+pub(crate) fn root_and_schema<T: Schema + ?Sized>() -> (String, String) {
+    let mut builder = SchemaBuilder::default();
+    let root = T::describe_root(&mut builder);
+    let schema = builder.render(&root, T::FILE_IDENTIFIER);
+    (root.qualified(), schema)
 }
 
 /// `namespace.name`, or `name` in the root namespace.
