@@ -18,7 +18,7 @@ use std::task::{ready, Context, Poll};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 
-use crate::decode::{Buffered, Buffering, ReadState};
+use crate::decode::{Buffered, Buffering, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
 use crate::header::StreamHeader;
@@ -210,14 +210,11 @@ impl<R: AsyncRead + Unpin, D: Deframer> AsyncFrameReader<R, D> {
 
     /// Finds the next intact frame whose payload `verify` accepts, reading
     /// as needed, and returns the payload's range in the buffer.
-    pub(crate) fn poll_next_frame<V>(
+    pub(crate) fn poll_next_frame(
         &mut self,
         cx: &mut Context<'_>,
-        verify: &mut V,
-    ) -> Poll<Result<Option<Range<usize>>>>
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
+        verify: &mut Verify<'_>,
+    ) -> Poll<Result<Option<Range<usize>>>> {
         let mut eof = false;
         loop {
             match self.source.step(&mut self.state, eof, verify)? {

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use flatbuffers::VerifierOptions;
 
-use crate::decode::{Buffered, Buffering, ReadState};
+use crate::decode::{Buffered, Buffering, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
@@ -127,18 +127,15 @@ impl<R: Read, D: Deframer> FrameReader<R, D> {
     /// loop and the view reaches it in registers.
     #[inline(never)]
     pub(crate) fn next_payload(&mut self) -> Result<Option<Range<usize>>> {
-        self.next_frame(|_| Ok(()))
+        self.next_frame(&mut |_| Ok(()))
     }
 
     /// Finds the next intact frame whose payload `verify` accepts, reading
     /// as needed, and returns the payload's range in the buffer.
-    fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<Range<usize>>>
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
+    fn next_frame(&mut self, verify: &mut Verify<'_>) -> Result<Option<Range<usize>>> {
         let mut eof = false;
         loop {
-            match self.source.step(&mut self.state, eof, &mut verify)? {
+            match self.source.step(&mut self.state, eof, verify)? {
                 Buffering::Frame(payload) => return Ok(Some(payload)),
                 Buffering::Read(total) => eof = self.fill(total)?,
                 Buffering::End => return Ok(None),
@@ -325,7 +322,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
     {
         let options = self.frames.state.typed::<T>();
         self.frames
-            .next_frame(|payload| T::view_with_options(payload, &options).map(drop))
+            .next_frame(&mut |payload| T::view_with_options(payload, &options).map(drop))
     }
 
     /// Reads the next message and decodes it into an owned `T`, checking
@@ -342,7 +339,7 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
         let mut decoded = None;
         let frame = self
             .frames
-            .next_frame(decode_into(&options, &mut decoded))?;
+            .next_frame(&mut decode_into(&options, &mut decoded))?;
         Ok(frame.and(decoded))
     }
 

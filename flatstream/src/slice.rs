@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::decode::{read_settings, verifier_setting, Next, ReadState};
+use crate::decode::{read_settings, verifier_setting, Next, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
 use crate::reader::decode_into;
@@ -71,7 +71,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     /// frame's offset) and [`Error::UnexpectedEof`]. In strict mode the same
     /// error comes back until the recovery mode changes.
     pub fn read_message(&mut self) -> Result<Option<&'a [u8]>> {
-        self.next_frame(|_| Ok(()))
+        self.next_frame(&mut |_| Ok(()))
     }
 
     /// Returns the next verified view, borrowing the slice. `Ok(None)` at
@@ -101,7 +101,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         T: StreamDeserialize,
     {
         let options = self.state.typed::<T>();
-        self.next_frame(|payload| T::view_with_options(payload, &options).map(drop))
+        self.next_frame(&mut |payload| T::view_with_options(payload, &options).map(drop))
     }
 
     /// Returns the next message decoded into an owned `T`, checked and
@@ -116,7 +116,7 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     {
         let options = self.state.typed::<T>();
         let mut decoded = None;
-        let frame = self.next_frame(decode_into(&options, &mut decoded))?;
+        let frame = self.next_frame(&mut decode_into(&options, &mut decoded))?;
         Ok(frame.and(decoded))
     }
 
@@ -147,20 +147,15 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
     /// of views that inline into the caller's loop (see `next_verified`).
     #[inline(never)]
     fn next_payload(&mut self) -> Result<Option<&'a [u8]>> {
-        self.next_frame(|_| Ok(()))
+        self.next_frame(&mut |_| Ok(()))
     }
 
-    fn next_frame<V>(&mut self, mut verify: V) -> Result<Option<&'a [u8]>>
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
+    fn next_frame(&mut self, verify: &mut Verify<'_>) -> Result<Option<&'a [u8]>> {
         let bytes: &'a [u8] = self.bytes;
         loop {
             let start = self.position;
             // The whole stream is in the slice: it is always at EOF.
-            let (consumed, next) =
-                self.state
-                    .step(&bytes[start..], start as u64, true, &mut verify);
+            let (consumed, next) = self.state.step(&bytes[start..], start as u64, true, verify);
             self.position += consumed;
             return match next {
                 Next::Again => continue,

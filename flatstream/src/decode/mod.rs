@@ -22,6 +22,15 @@ pub(crate) use settings::{
     buffered_accessors, debug_reader, read_settings, verifier_setting, Buffered, Buffering,
 };
 
+/// What a reader checks a payload with once its checksum matched: nothing
+/// for raw payloads, the verifier (or the one-pass decoder) for a typed
+/// read.
+///
+/// Called through `dyn`, so that the frame loop of every reader is
+/// compiled once per deframer and source rather than once per message
+/// type; the call costs one indirect jump a frame.
+pub(crate) type Verify<'v> = dyn FnMut(&[u8]) -> Result<()> + 'v;
+
 /// What a reader does when it meets a damaged frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Recovery {
@@ -376,16 +385,13 @@ impl<D: Deframer> ReadState<D> {
     /// Returns how many bytes at the front of `unread` the caller drops
     /// (header, damaged bytes, the frame found), and what it does next.
     #[inline]
-    pub(crate) fn step<V>(
+    pub(crate) fn step(
         &mut self,
         unread: &[u8],
         position: u64,
         eof: bool,
-        verify: &mut V,
-    ) -> (usize, Next)
-    where
-        V: FnMut(&[u8]) -> Result<()>,
-    {
+        verify: &mut Verify<'_>,
+    ) -> (usize, Next) {
         if position == 0 && !self.header_checked {
             if let Some(step) = self.header_step(unread, eof) {
                 return step.consume();

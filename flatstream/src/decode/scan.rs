@@ -1,19 +1,18 @@
 //! Finding the next frame in a reader's unread bytes: strictly, or
 //! skipping damaged bytes within a linear work [`Budget`].
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::framing::{Deframer, FrameClaim, FrameStatus};
 
-use super::Step;
+use super::{Step, Verify};
 
 /// Finds the next frame in `bytes` in [`Recovery::Strict`](crate::Recovery::Strict) mode: the frame
 /// at the front, or an error. `eof` says no more bytes will come; `verify`
 /// checks a payload (for typed reads) once its checksum matched.
 #[inline]
-pub(super) fn scan_strict<D, V>(deframer: &D, bytes: &[u8], eof: bool, verify: &mut V) -> Step
+pub(super) fn scan_strict<D>(deframer: &D, bytes: &[u8], eof: bool, verify: &mut Verify<'_>) -> Step
 where
     D: Deframer + ?Sized,
-    V: FnMut(&[u8]) -> Result<()>,
 {
     match deframer.decode_frame(bytes) {
         Ok(FrameStatus::Complete { frame_len, payload }) => match verify(&bytes[payload.clone()]) {
@@ -199,17 +198,13 @@ fn unchecked_error(len: usize) -> Error {
 /// for once it arrives). A deframer is only ever shown the bytes of the
 /// frame it claimed (a [`FREE_CHECK_LEN`] prefix when it cannot say), so
 /// a user's deframer is bounded the same way.
-///
-/// `verify` is called through a `dyn` reference: the scan is compiled
-/// once per deframer rather than once per message type, and the indirect
-/// call happens only for a candidate whose checksum already matched.
 #[inline(never)]
 pub(super) fn scan_skipping<D>(
     deframer: &D,
     bytes: &[u8],
     eof: bool,
     budget: &mut Budget,
-    verify: &mut dyn FnMut(&[u8]) -> Result<()>,
+    verify: &mut Verify<'_>,
 ) -> (Step, Option<Box<Error>>)
 where
     D: Deframer + ?Sized,

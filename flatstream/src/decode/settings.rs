@@ -9,7 +9,7 @@ use std::ops::Range;
 use crate::error::Result;
 use crate::framing::Deframer;
 
-use super::{FrameBuf, Next, ReadState};
+use super::{FrameBuf, Next, ReadState, Verify};
 
 /// The settings and counters every reader has, written once: each
 /// reader's `impl` block invokes this with the path of its [`ReadState`].
@@ -88,15 +88,14 @@ impl<R> Buffered<R> {
     /// One [`ReadState::step`] over the buffered bytes, dropping what it
     /// consumed. `eof` says the reader has no more bytes.
     #[inline]
-    pub(crate) fn step<D, V>(
+    pub(crate) fn step<D>(
         &mut self,
         state: &mut ReadState<D>,
         eof: bool,
-        verify: &mut V,
+        verify: &mut Verify<'_>,
     ) -> Result<Buffering>
     where
         D: Deframer,
-        V: FnMut(&[u8]) -> Result<()>,
     {
         loop {
             let frames = &mut self.frames;
