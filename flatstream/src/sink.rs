@@ -48,7 +48,20 @@ impl<F: Framer> Framing<F> {
         &mut self,
         message: &T,
     ) -> Result<Frame<'_>> {
-        message.__serialize_message(&mut self.builder)?;
+        self.serialize(message)?;
+        self.finished()
+    }
+
+    /// Serializes `message` into the builder; [`finished`](Self::finished)
+    /// frames it.
+    #[inline]
+    pub(crate) fn serialize<T: StreamSerialize + ?Sized>(&mut self, message: &T) -> Result<()> {
+        message.__serialize_message(&mut self.builder).map(drop)
+    }
+
+    /// Frames the message the builder just finished. Not generic over the
+    /// message type, so compiled once per framer.
+    pub(crate) fn finished(&mut self) -> Result<Frame<'_>> {
         let header = self.framer.frame_header(self.builder.finished())?;
         let payload = match &header {
             Some(header) if self.builder.finished().len() <= CONTIGUOUS_FRAME_LEN => {
@@ -186,7 +199,15 @@ impl<W: Write, F: Framer> FrameSink<W, F> {
     /// Serializes `message` and writes it as one frame.
     #[inline]
     pub(crate) fn write<T: StreamSerialize + ?Sized>(&mut self, message: &T) -> Result<()> {
-        let frame = self.framing.message(message)?;
+        self.framing.serialize(message)?;
+        self.send_finished()
+    }
+
+    /// Frames and writes the message the builder just finished: the part
+    /// of [`write`](Self::write) compiled once per writer and framer
+    /// rather than once per message type.
+    fn send_finished(&mut self) -> Result<()> {
+        let frame = self.framing.finished()?;
         send(&mut self.writer, frame, &mut self.bytes)?;
         self.messages += 1;
         Ok(())
