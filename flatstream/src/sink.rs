@@ -43,6 +43,7 @@ impl<F> Framing<F> {
 
 impl<F: Framer> Framing<F> {
     /// Serializes `message` and frames it.
+    #[cfg(feature = "tokio")]
     #[inline]
     pub(crate) fn message<T: StreamSerialize + ?Sized>(
         &mut self,
