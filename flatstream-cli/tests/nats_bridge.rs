@@ -7,7 +7,6 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use flatstream_testkit::nats::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::{StreamHeader, StreamWriter};
@@ -15,6 +14,7 @@ use flatstream_nats::{
     fingerprint_of, Consumer, ConsumerOptions, FramePublisher, Publisher, Rejects,
     REJECTED_REASON_HEADER, REJECTED_SEQUENCE_HEADER, REJECTED_STREAM_HEADER,
 };
+use flatstream_testkit::nats::{add_stream, run, Server};
 use flatstream_testkit::telemetry::{events, Event};
 
 /// The longest a run of the binary may take before the test fails.

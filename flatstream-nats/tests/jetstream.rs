@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use flatstream_testkit::nats::{add_stream, run, Server};
 use flatstream::checksum::XxHash64;
 use flatstream::framing::ChecksumFramer;
 use flatstream::schema::Schema;
@@ -20,6 +19,7 @@ use flatstream_nats::{
     REJECTED_SEQUENCE_HEADER,
 };
 use flatstream_testkit::every_kind::{all, sorted, All};
+use flatstream_testkit::nats::{add_stream, run, Server};
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 pub struct Tick {
