@@ -7,7 +7,12 @@
 //! with a pull consumer in batches of 256, acknowledging every message.
 //! flatstream's side also serializes each value, computes the XXH3
 //! checksum, sets the id and schema headers, and on reading checks the
-//! frame, the fingerprint and the FlatBuffer. Each round runs every case
+//! frame, the fingerprint and the FlatBuffer. A third raw case sends
+//! flatstream's very bytes (its frames, made before the clock, with its
+//! two headers) and reads them back without checking them, which splits
+//! flatstream's overhead into what its wire format costs the client and
+//! the server and what its code costs. Consumers are created and
+//! subscribed before the clock on every side. Each round runs every case
 //! once, in an order that rotates from round to round; the table gives
 //! the median of the rounds, and the overhead both as the ratio of the
 //! medians and as the median of the ratios within a round (paired).
@@ -22,7 +27,9 @@ use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy};
 use bytes::Bytes;
 use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::StreamSerialize;
-use flatstream_nats::{Consumer, ConsumerOptions, Publisher, Rejects};
+use flatstream_nats::{
+    fingerprint_of, Consumer, ConsumerOptions, Publisher, Rejects, FLATSTREAM_HEADER,
+};
 use flatstream_testkit::nats::Server;
 use futures_util::StreamExt;
 
@@ -74,13 +81,26 @@ async fn publish_flatstream(js: &jetstream::Context, name: &str, values: &[Sampl
     start.elapsed()
 }
 
-/// The payloads with `async-nats` alone; with `ids`, each with a
-/// `Nats-Msg-Id` as at-least-once publishing needs, whatever the client.
+/// What a raw message carries besides its payload.
+#[derive(Clone, Copy)]
+enum Headers<'a> {
+    /// Nothing.
+    None,
+    /// A `Nats-Msg-Id`, `raw-N`, as at-least-once publishing needs,
+    /// whatever the client.
+    Id,
+    /// The headers flatstream's publisher sets, `Nats-Msg-Id: flat-N` and
+    /// `Fs: FINGERPRINT`: with frames as payloads, the very bytes its
+    /// messages hold.
+    Flatstream(&'a str),
+}
+
+/// The payloads with `async-nats` alone.
 async fn publish_raw(
     js: &jetstream::Context,
     name: &str,
     payloads: &[Bytes],
-    ids: bool,
+    with: Headers<'_>,
 ) -> Duration {
     stream(js, name).await;
     let subject = async_nats::Subject::from(name.to_lowercase());
@@ -88,14 +108,24 @@ async fn publish_raw(
     for (w, window) in payloads.chunks(WINDOW).enumerate() {
         let mut acks = Vec::with_capacity(window.len());
         for (i, payload) in window.iter().enumerate() {
-            let ack = if ids {
-                let mut headers = async_nats::HeaderMap::new();
-                let id = format!("raw-{}", w * WINDOW + i);
-                headers.insert(async_nats::header::NATS_MESSAGE_ID, id.as_str());
-                js.publish_with_headers(subject.clone(), headers, payload.clone())
-                    .await
-            } else {
-                js.publish(subject.clone(), payload.clone()).await
+            let n = w * WINDOW + i;
+            let ack = match with {
+                Headers::None => js.publish(subject.clone(), payload.clone()).await,
+                Headers::Id => {
+                    let mut headers = async_nats::HeaderMap::new();
+                    let id = format!("raw-{n}");
+                    headers.insert(async_nats::header::NATS_MESSAGE_ID, id.as_str());
+                    js.publish_with_headers(subject.clone(), headers, payload.clone())
+                        .await
+                }
+                Headers::Flatstream(fs) => {
+                    let mut headers = async_nats::HeaderMap::new();
+                    let id = format!("flat-{n}");
+                    headers.insert(async_nats::header::NATS_MESSAGE_ID, id.as_str());
+                    headers.insert(FLATSTREAM_HEADER, fs);
+                    js.publish_with_headers(subject.clone(), headers, payload.clone())
+                        .await
+                }
             };
             acks.push(ack.unwrap());
         }
@@ -111,6 +141,9 @@ async fn consume_flatstream(js: &jetstream::Context, name: &str, count: usize) -
         batch: WINDOW,
         ..ConsumerOptions::default()
     };
+    // Creating the consumer also subscribes to its pull stream, as
+    // `consume_raw` does before the clock: both sides time pulling,
+    // reading and acknowledging only.
     let mut consumer = Consumer::<Sample>::create(js.clone(), name, &options, Rejects::Error)
         .await
         .unwrap();
@@ -218,55 +251,73 @@ fn main() {
             "| {:<44} | {:>10} | {:>8} | {:>9} | {:>9} |",
             "", "msgs/s", "MB/s", "time vs", "paired"
         );
-        println!("|{:-<46}|{:->12}|{:->10}|{:->11}|{:->11}|", "", "", "", "", "");
+        println!(
+            "|{:-<46}|{:->12}|{:->10}|{:->11}|{:->11}|",
+            "", "", "", "", ""
+        );
+        let fingerprint = format!("{:016x}", fingerprint_of::<Sample>().0);
         for (size, count) in [(128usize, 20_000usize), (4096, 5_000)] {
             let values: Vec<Sample> = (0..count as u64).map(|seq| sample(seq, size)).collect();
             let payloads: Vec<Bytes> = values.iter().map(payload).collect();
+            let mut framer = Publisher::<Sample>::new(js.clone(), "unused");
+            let frames: Vec<Bytes> = values
+                .iter()
+                .map(|value| framer.frame(value).unwrap())
+                .collect();
             let bytes: usize = payloads.iter().map(Bytes::len).sum();
             let mean = bytes / count;
-            let mut times: [Vec<f64>; 7] = Default::default();
+            const SIDES: usize = 4;
+            let mut times: [Vec<f64>; 2 * SIDES + 1] = Default::default();
             for round in 0..rounds {
                 // Publishing before consuming the same stream; which side
                 // goes first rotates.
-                for side in 0..3 {
-                    let time = match (round + side) % 3 {
-                        0 => publish_raw(&js, "RAWIDS", &payloads, true).await,
-                        1 => publish_raw(&js, "RAW", &payloads, false).await,
+                for side in 0..SIDES {
+                    let case = (round + side) % SIDES;
+                    let time = match case {
+                        0 => publish_raw(&js, "RAW", &payloads, Headers::None).await,
+                        1 => publish_raw(&js, "RAWIDS", &payloads, Headers::Id).await,
+                        2 => {
+                            let with = Headers::Flatstream(&fingerprint);
+                            publish_raw(&js, "RAWFRAMES", &frames, with).await
+                        }
                         _ => publish_flatstream(&js, "FLAT", &values).await,
                     };
-                    times[(round + side) % 3].push(time.as_secs_f64());
+                    times[case].push(time.as_secs_f64());
                 }
-                for side in 0..3 {
-                    let time = match (round + side) % 3 {
-                        0 => consume_raw(&js, "RAWIDS", count).await,
-                        1 => consume_raw(&js, "RAW", count).await,
+                for side in 0..SIDES {
+                    let case = (round + side) % SIDES;
+                    let time = match case {
+                        0 => consume_raw(&js, "RAW", count).await,
+                        1 => consume_raw(&js, "RAWIDS", count).await,
+                        2 => consume_raw(&js, "RAWFRAMES", count).await,
                         _ => consume_flatstream(&js, "FLAT", count).await,
                     };
-                    times[3 + (round + side) % 3].push(time.as_secs_f64());
+                    times[SIDES + case].push(time.as_secs_f64());
                 }
-                times[6].push(frame_only(&js, &values).as_secs_f64());
+                times[2 * SIDES].push(frame_only(&js, &values).as_secs_f64());
             }
-            let [publish_ids, publish_raw, publish_flat, consume_ids, consume_raw, consume_flat, frame] =
-                &times;
             let row = |what: &str, times| Row {
                 what: format!("{what}, {mean} B payloads"),
                 count,
                 bytes,
                 times,
             };
-            let raw = row("publish, async-nats raw", publish_raw);
-            raw.print(None);
-            let ids = row("publish, async-nats raw + msg id", publish_ids);
-            ids.print(Some(&raw));
-            row("publish, flatstream-nats", publish_flat).print(Some(&raw));
-            row("  (vs raw + msg id)", publish_flat).print(Some(&ids));
-            let raw = row("consume, async-nats raw", consume_raw);
-            raw.print(None);
-            let ids = row("consume, async-nats raw + msg id", consume_ids);
-            ids.print(Some(&raw));
-            row("consume, flatstream-nats", consume_flat).print(Some(&raw));
-            row("  (vs raw + msg id)", consume_flat).print(Some(&ids));
-            row("serialize + frame only, no network", frame).print(None);
+            for (verb, times) in [("publish", &times[..SIDES]), ("consume", &times[SIDES..])] {
+                let raw = row(&format!("{verb}, async-nats raw"), &times[0]);
+                raw.print(None);
+                let ids = row(&format!("{verb}, async-nats raw + msg id"), &times[1]);
+                ids.print(Some(&raw));
+                let same = row(
+                    &format!("{verb}, async-nats, flatstream's bytes"),
+                    &times[2],
+                );
+                same.print(Some(&ids));
+                let flat = row(&format!("{verb}, flatstream-nats"), &times[3]);
+                flat.print(Some(&raw));
+                row("  (vs raw + msg id)", &times[3]).print(Some(&ids));
+                row("  (vs flatstream's bytes)", &times[3]).print(Some(&same));
+            }
+            row("serialize + frame only, no network", &times[2 * SIDES]).print(None);
         }
     });
 }

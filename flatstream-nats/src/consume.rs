@@ -182,8 +182,8 @@ impl<C: Checksum> FrameConsumer<C> {
     ///
     /// # Errors
     ///
-    /// [`Error::Nats`] when the stream does not exist or the consumer
-    /// cannot be created.
+    /// [`Error::Nats`] when the stream does not exist, or the consumer
+    /// cannot be created or subscribed to.
     pub async fn create(
         jetstream: jetstream::Context,
         stream: &str,
@@ -218,7 +218,7 @@ impl<C: Checksum> FrameConsumer<C> {
             None => handle.create_consumer(config).await,
         }
         .map_err(|err| Error::nats("cannot create the consumer", err))?;
-        Ok(FrameConsumer {
+        let mut frames = FrameConsumer {
             jetstream,
             consumer,
             messages: None,
@@ -227,7 +227,11 @@ impl<C: Checksum> FrameConsumer<C> {
             schema,
             rejects,
             rejected: 0,
-        })
+        };
+        // Subscribed now, so that the first `next` only pulls; the first
+        // pull request goes out when `next` first asks for a message.
+        frames.messages().await?;
+        Ok(frames)
     }
 
     /// How many messages this consumer has rejected.
@@ -282,19 +286,23 @@ impl<C: Checksum> FrameConsumer<C> {
         }
     }
 
-    async fn receive(&mut self) -> Result<jetstream::Message> {
-        let messages = match &mut self.messages {
+    /// The stream of pulled messages, subscribed anew after a failure.
+    async fn messages(&mut self) -> Result<&mut Messages> {
+        let messages = match self.messages.take() {
             Some(messages) => messages,
-            None => self.messages.insert(
-                self.consumer
-                    .stream()
-                    .max_messages_per_batch(self.batch)
-                    .messages()
-                    .await
-                    .map_err(|err| Error::nats("cannot pull messages", err))?,
-            ),
+            None => self
+                .consumer
+                .stream()
+                .max_messages_per_batch(self.batch)
+                .messages()
+                .await
+                .map_err(|err| Error::nats("cannot pull messages", err))?,
         };
-        match messages.next().await {
+        Ok(self.messages.insert(messages))
+    }
+
+    async fn receive(&mut self) -> Result<jetstream::Message> {
+        match self.messages().await?.next().await {
             Some(Ok(message)) => Ok(message),
             Some(Err(err)) => {
                 self.messages = None;
