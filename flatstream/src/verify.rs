@@ -471,7 +471,9 @@ impl<'a> Checker<'a> {
         let len = usize::from(u16::from_le_bytes(
             *self.buf.get(vtable..)?.first_chunk::<2>()?,
         ));
-        let entries = self.buf.get(vtable.checked_add(4)?..vtable.checked_add(len)?)?;
+        let entries = self
+            .buf
+            .get(vtable.checked_add(4)?..vtable.checked_add(len)?)?;
         // Every field present lies within `reach` of the table: its entry
         // plus the widest scalar (more than some fields need, which only
         // sends a table near the buffer's end through the checks).
