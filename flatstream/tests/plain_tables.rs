@@ -219,7 +219,7 @@ fn relocated(clean: &[u8], element: usize, shift: usize, cut: usize) -> Vec<u8> 
     while out.len() % 8 != table % 8 {
         out.push(0);
     }
-    out.extend(core::iter::repeat_n(0, shift));
+    out.resize(out.len() + shift, 0);
     let copy = out.len();
     out.extend_from_slice(&clean[table..table + size]);
     out[copy..copy + 4]
