@@ -161,6 +161,10 @@ pub struct Encoder {
     /// The vtables written to this buffer (as used bytes after each), kept
     /// sorted by their bytes so each new table can share an identical one.
     vtables: Vec<UOffsetT>,
+    /// The vtable the last table ended with (as used bytes after it), or 0
+    /// for none: compared first, as a vector of tables of one type repeats
+    /// it.
+    last_vtable: UOffsetT,
     finished: bool,
 }
 
@@ -191,6 +195,7 @@ impl Encoder {
         }
         self.vtable_len = 4;
         self.vtables.clear();
+        self.last_vtable = 0;
         self.finished = false;
     }
 
@@ -317,6 +322,58 @@ impl Encoder {
     fn push_len(&mut self, len: usize) -> Offset {
         // Lengths fit: the buffer cannot exceed `MAX_BUFFER_LEN`.
         Offset::new(self.push(len as UOffsetT) as UOffsetT)
+    }
+
+    /// Shares the vtable just written at `head` (`vtable_len` bytes) with
+    /// an identical one written before, dropping it, or records it; returns
+    /// the used bytes after the vtable the table points at.
+    fn share_vtable(&mut self, vtable_len: usize) -> UOffsetT {
+        let head = self.head;
+        let vtable = &self.buf[head..head + vtable_len];
+        let found = if self.vtables.is_empty() {
+            Err(0)
+        } else {
+            self.vtables
+                .binary_search_by(|&old| self.cmp_vtable(old, vtable))
+        };
+        match found {
+            Ok(found) => {
+                self.head += vtable_len;
+                self.vtables[found]
+            }
+            Err(insert) => {
+                let used = self.used() as UOffsetT;
+                if insert == self.vtables.len() {
+                    self.vtables.push(used);
+                } else {
+                    self.vtables.insert(insert, used);
+                }
+                used
+            }
+        }
+    }
+
+    /// Whether the vtable at `used` equals `vtable`, without a call to
+    /// `memcmp` for the short vtables most tables have.
+    #[inline(always)]
+    fn vtable_eq(&self, used: UOffsetT, vtable: &[u8]) -> bool {
+        let at = self.buf.len() - used as usize;
+        let old = &self.buf[at..];
+        // Both begin with their length, so equal first halfwords mean equal
+        // lengths.
+        if old[..2] != vtable[..2] {
+            return false;
+        }
+        let len = vtable.len();
+        let old = &old[..len];
+        // A vtable is at least 4 bytes, its header.
+        if len > 16 {
+            old == vtable
+        } else if len >= 8 {
+            old[..8] == vtable[..8] && old[len - 8..] == vtable[len - 8..]
+        } else {
+            old[..4] == vtable[..4] && old[len - 4..] == vtable[len - 4..]
+        }
     }
 
     /// Compares the vtable at `used` with `vtable`.
@@ -465,27 +522,13 @@ impl Builder for Encoder {
         }
 
         let vtable = &self.buf[head..head + vtable_len];
-        let found = if self.vtables.is_empty() {
-            Err(0)
+        let shared = if self.last_vtable != 0 && self.vtable_eq(self.last_vtable, vtable) {
+            self.head += vtable_len;
+            self.last_vtable
         } else {
-            self.vtables
-                .binary_search_by(|&old| self.cmp_vtable(old, vtable))
+            self.share_vtable(vtable_len)
         };
-        let shared = match found {
-            Ok(found) => {
-                self.head += vtable_len;
-                self.vtables[found]
-            }
-            Err(insert) => {
-                let used = self.used() as UOffsetT;
-                if insert == self.vtables.len() {
-                    self.vtables.push(used);
-                } else {
-                    self.vtables.insert(insert, used);
-                }
-                used
-            }
-        };
+        self.last_vtable = shared;
         let at = self.buf.len() - table;
         let to_vtable = shared as SOffsetT - table as SOffsetT;
         self.buf[at..at + 4].copy_from_slice(&to_vtable.to_le_bytes());
@@ -494,6 +537,7 @@ impl Builder for Encoder {
 
     fn finish(&mut self, root: Offset, identifier: Option<&'static str>) {
         self.vtables.clear();
+        self.last_vtable = 0;
         let identifier = identifier.map_or(&[][..], str::as_bytes);
         let padding = self.padding(UOFFSET + identifier.len(), self.min_align);
         self.reserve_padded(padding + identifier.len(), padding);

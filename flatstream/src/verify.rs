@@ -46,6 +46,22 @@ pub struct TableAt<'a> {
     vtable: &'a [u8],
 }
 
+/// A table of plain scalars the checks accepted, for
+/// [`Checker::plain_tables`]: where its vtable is, its position modulo 8,
+/// how far past its start its fields reach at most, and what checking it
+/// charged.
+#[derive(Debug, Clone, Copy)]
+struct PlainTable {
+    vtable: usize,
+    residue: usize,
+    reach: usize,
+    charge: usize,
+}
+
+/// How many tables must follow one that [`Checker::plain_tables`] checks
+/// in full for it to remember that table.
+const PLAIN_AHEAD: usize = 4;
+
 /// One step of the path to a failure.
 #[derive(Debug)]
 enum Segment {
@@ -391,6 +407,126 @@ impl<'a> Checker<'a> {
             items.push(self.in_element(item, index)?);
         }
         Ok(items)
+    }
+
+    /// Decodes a vector of offsets to tables whose fields are all plain
+    /// inline scalars ([`TableType::PLAIN_SCALARS`](crate::__private::TableType)),
+    /// as [`offset_vector_decode`](Self::offset_vector_decode) does with
+    /// `slow`, the table's checks (or decode), but taking a shortcut for
+    /// the tables that follow one `slow` accepted: one whose offset points
+    /// at the same position modulo 8, with the same vtable (at the same
+    /// position: the same bytes), has every field at the same place
+    /// relative to it, so the same alignment, and is charged the same. One
+    /// range check over its fields, the table count and the size limit
+    /// then decide what `slow` would; `fast` makes the element of such a
+    /// table. Whatever the shortcut does not accept goes through `slow`,
+    /// so the outcome, the error and the charges are those of `slow`.
+    ///
+    /// `fast` is called only for a table at a position in `buf` that
+    /// `slow` would accept, when `slow` checks a table of plain scalars
+    /// and nothing else.
+    #[inline(always)]
+    pub fn plain_tables<T>(
+        &mut self,
+        pos: usize,
+        mut slow: impl FnMut(&mut Self, usize) -> Checked<T>,
+        mut fast: impl FnMut(&'a [u8], usize) -> T,
+    ) -> Checked<Vec<T>> {
+        let (start, len) = self.vector(pos, 4, 4)?;
+        // At most a quarter of the buffer's bytes, which are there.
+        let mut items = Vec::with_capacity(len);
+        let mut memo: Option<PlainTable> = None;
+        for index in 0..len {
+            let item = self.offset(start + index * 4).and_then(|target| {
+                if let Some(memo) = &memo {
+                    if self.same_table(memo, target) {
+                        return Ok(fast(self.buf, target));
+                    }
+                }
+                let before = self.size;
+                let item = slow(self, target)?;
+                // Taking the table's measure costs about what checking a
+                // few tables does: only worth it with more to come.
+                if len - index > PLAIN_AHEAD {
+                    memo = self.plain_table(target, before);
+                }
+                Ok(item)
+            });
+            items.push(self.in_element(item, index)?);
+        }
+        Ok(items)
+    }
+
+    /// What the shortcut of [`plain_tables`](Self::plain_tables) needs of
+    /// the table at `pos`, which the checks just accepted, charging
+    /// `self.size - before`; `None` when it is of no use.
+    #[inline]
+    fn plain_table(&self, pos: usize, before: usize) -> Option<PlainTable> {
+        let soffset = i32::from_le_bytes(*self.buf.get(pos..)?.first_chunk::<4>()?);
+        let vtable = if soffset > 0 {
+            pos.checked_sub(soffset.unsigned_abs() as usize)?
+        } else {
+            pos.checked_add(soffset.unsigned_abs() as usize)?
+        };
+        let len = usize::from(u16::from_le_bytes(
+            *self.buf.get(vtable..)?.first_chunk::<2>()?,
+        ));
+        let entries = self
+            .buf
+            .get(vtable.checked_add(4)?..vtable.checked_add(len)?)?;
+        // Every field present lies within `reach` of the table: its entry
+        // plus the widest scalar (more than some fields need, which only
+        // sends a table near the buffer's end through the checks).
+        let reach = entries
+            .chunks_exact(2)
+            .map(|entry| usize::from(u16::from_le_bytes([entry[0], entry[1]])))
+            .filter(|&entry| entry != 0)
+            .map(|entry| entry + 8)
+            .fold(4, usize::max);
+        Some(PlainTable {
+            vtable,
+            residue: pos % 8,
+            reach,
+            charge: self.size.checked_sub(before)?,
+        })
+    }
+
+    /// Whether the table at `pos` passes the checks that accepted the one
+    /// `memo` describes, taking its charges and its place in the table
+    /// count when it does.
+    #[inline(always)]
+    fn same_table(&mut self, memo: &PlainTable, pos: usize) -> bool {
+        if pos % 8 != memo.residue {
+            return false;
+        }
+        // The soffset and every field, in the buffer.
+        let Some(fields) = pos
+            .checked_add(memo.reach)
+            .and_then(|end| self.buf.get(pos..end))
+        else {
+            return false;
+        };
+        let Some(soffset) = fields.first_chunk::<4>() else {
+            return false;
+        };
+        let soffset = i32::from_le_bytes(*soffset);
+        let vtable = if soffset > 0 {
+            pos.checked_sub(soffset.unsigned_abs() as usize)
+        } else {
+            pos.checked_add(soffset.unsigned_abs() as usize)
+        };
+        if vtable != Some(memo.vtable) || self.tables_left == 0 {
+            return false;
+        }
+        // The depth is that of the table `memo` describes (both elements
+        // of one vector), within the limit.
+        let size = self.size.saturating_add(memo.charge);
+        if size > self.max_size {
+            return false;
+        }
+        self.size = size;
+        self.tables_left -= 1;
+        true
     }
 
     /// Decodes the field at `slot` with `present` when it is there;

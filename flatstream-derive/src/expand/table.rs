@@ -26,6 +26,10 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let name = ident.unraw_string();
     let from_view = view::from_view_body(cx, fields);
     let view_eq = view::view_eq_body(cx, &stored);
+    let plain = stored.iter().map(|field| {
+        let field_trait = cx.field_trait(field);
+        quote_spanned!(field.ty.span()=> #field_trait::PLAIN_SCALAR)
+    });
     quote! {
         #view_struct
 
@@ -35,11 +39,15 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             // SAFETY: `view_at` makes a view whose accessors read each
             // stored field through `Field::get` at the slot that
             // `check_table` checked with `Field::check` of the same type,
-            // and `decode_table` makes the same checks, in the same order.
+            // and `decode_table` makes the same checks, in the same order;
+            // `from_view` reads each stored field with the same `Field::get`
+            // and `to_owned`, so for fields that are all `PLAIN_SCALAR` it
+            // returns what `decode_table` does.
             #[automatically_derived]
             unsafe impl #private::TableType for #ident {
                 type View<'a> = #view<'a>;
                 const NAME: &'static ::core::primitive::str = #name;
+                const PLAIN_SCALARS: ::core::primitive::bool = true #(&& #plain)*;
 
                 #build
 

@@ -26,7 +26,11 @@ use crate::verify::{Checked, Checker, TableAt};
 /// [`check`](Self::check) (and [`decode_present`](Self::decode_present),
 /// which must accept exactly the same tables) found in bounds, aligned and
 /// valid for this type, for every table `check` accepts; and `SLOTS` must
-/// be the number of slots `check` and `get` use.
+/// be the number of slots `check` and `get` use. `PLAIN_SCALAR` may be true
+/// only for a type whose `check` is `Checker::scalar::<Self>` on the field
+/// when present (nothing else), `Self` being `WIDTH` bytes aligned to at
+/// most 8, and whose `decode_present` gives what `get` then `to_owned`
+/// give.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a field type flatstream can store",
     label = "unsupported field type",
@@ -50,6 +54,9 @@ pub unsafe trait Field: Sized + Schema {
     /// How many slots the field takes: 2 for a union (type tag, then
     /// table), 1 for everything else.
     const SLOTS: u16 = 1;
+    /// Whether the field is an inline scalar whose only checks are its
+    /// bounds and alignment (see the trait's safety contract).
+    const PLAIN_SCALAR: bool = false;
 
     /// Writes what must precede the table (strings, vectors, sub-tables).
     fn prepare<B: Builder>(&self, builder: &mut B) -> Self::Prepared;

@@ -14,13 +14,16 @@ use crate::view::{Vector, VectorElement};
 macro_rules! scalar_fields {
     ($($ty:ty = $zero:expr),* $(,)?) => {$(
         // SAFETY: `get` reads the `$ty` at the field, whose bytes `check`
-        // (`Checker::scalar::<$ty>`) found in bounds.
+        // (`Checker::scalar::<$ty>`) found in bounds. That is all `check`
+        // does, and `decode_present` reads the same bytes as `get`, hence
+        // `PLAIN_SCALAR`.
         unsafe impl Field for $ty {
             type Prepared = $ty;
             type View<'a> = $ty;
             type Default = $ty;
             const DEFAULT: $ty = $zero;
             const WIDTH: usize = core::mem::size_of::<$ty>();
+            const PLAIN_SCALAR: bool = true;
 
             #[inline]
             fn prepare<B: Builder>(&self, _builder: &mut B) -> $ty {

@@ -13,6 +13,48 @@ use crate::encode::{Builder, Offset};
 use crate::verify::{Checked, Checker, TableAt};
 use crate::view::VectorElement;
 
+/// `text` as a `String`: the short strings most messages hold are copied
+/// as two overlapping words (or halves), without a call to `memcpy`.
+#[inline(always)]
+fn owned_string(text: &str) -> String {
+    let len = text.len();
+    if !(4..=16).contains(&len) {
+        return String::from(text);
+    }
+    let mut bytes = Vec::<u8>::with_capacity(len);
+    let (src, dst) = (text.as_ptr(), bytes.as_mut_ptr());
+    // SAFETY: `text` holds `len` bytes and `bytes` room for `len`, in
+    // separate allocations; with 4 <= len <= 16, each copy (the first and
+    // the last `N` bytes, N = 8 from 8 bytes on, else 4) lies within both,
+    // and together they write all `len` bytes before `set_len`.
+    unsafe {
+        if len >= 8 {
+            copy_word::<8>(src, dst, 0);
+            copy_word::<8>(src, dst, len - 8);
+        } else {
+            copy_word::<4>(src, dst, 0);
+            copy_word::<4>(src, dst, len - 4);
+        }
+        bytes.set_len(len);
+    }
+    // SAFETY: the bytes of a `str`.
+    unsafe { String::from_utf8_unchecked(bytes) }
+}
+
+/// Copies `N` bytes from `src + at` to `dst + at`.
+///
+/// # Safety
+///
+/// Both ranges must be valid for their access and not overlap.
+#[inline(always)]
+unsafe fn copy_word<const N: usize>(src: *const u8, dst: *mut u8, at: usize) {
+    // SAFETY: per the caller; unaligned accesses need no alignment.
+    unsafe {
+        let word = src.add(at).cast::<[u8; N]>().read_unaligned();
+        dst.add(at).cast::<[u8; N]>().write_unaligned(word);
+    }
+}
+
 // SAFETY: `get` follows the field's offset and reads the string there,
 // which `check` checked: the offset (`Checker::offset`), then the string's
 // length, bytes, UTF-8 and terminator (`Checker::string`).
@@ -68,7 +110,7 @@ unsafe impl Field for String {
             slot,
             required,
             #[inline(always)]
-            |checker, at| checker.string_value(at).map(String::from),
+            |checker, at| checker.string_value(at).map(owned_string),
         )
     }
 
@@ -202,7 +244,7 @@ unsafe impl VectorElement for String {
         checker.offset_vector_decode(
             pos,
             #[inline(always)]
-            |checker, at| checker.string_value(at).map(String::from),
+            |checker, at| checker.string_value(at).map(owned_string),
         )
     }
 

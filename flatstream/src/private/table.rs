@@ -176,7 +176,11 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 /// [`view_at`](Self::view_at) must make a view that reads only what
 /// [`check_table`](Self::check_table) checked for every table it accepts,
 /// and [`decode_table`](Self::decode_table) must accept exactly the tables
-/// `check_table` accepts.
+/// `check_table` accepts. [`PLAIN_SCALARS`](Self::PLAIN_SCALARS) may be
+/// true only when `check_table` enters the table and checks each of its
+/// fields with the `check` of a [`Field`](super::field::Field) whose
+/// `PLAIN_SCALAR` is true, nothing else, and `decode_table` returns what
+/// `from_view` makes of `view_at` for every table `check_table` accepts.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a derived table",
     label = "not a derived struct",
@@ -188,6 +192,12 @@ pub unsafe trait TableType: Sized {
 
     /// The struct's name, which starts the path of a verification error.
     const NAME: &'static str;
+
+    /// Whether every field is an inline scalar checked for its bounds and
+    /// alignment alone, so that a table sharing the vtable of one accepted
+    /// before, at the same position modulo 8, needs one range check (see
+    /// [`Checker::plain_tables`]).
+    const PLAIN_SCALARS: bool = false;
 
     /// Writes `self` as a table (children first) and returns its offset.
     fn build<B: Builder>(&self, builder: &mut B) -> Offset;
@@ -357,6 +367,12 @@ unsafe impl<T: TableType> ElementKind<T> for TableKind {
 
     #[inline]
     fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        if T::PLAIN_SCALARS {
+            // A `Vec<()>` never allocates.
+            return checker
+                .plain_tables(pos, T::check_table, |_, _| ())
+                .map(drop);
+        }
         checker.offset_vector(pos, T::check_table)
     }
 
@@ -366,6 +382,15 @@ unsafe impl<T: TableType> ElementKind<T> for TableKind {
 
     #[inline]
     fn decode_vector(checker: &mut Checker<'_>, pos: usize) -> Checked<Vec<T>> {
+        if T::PLAIN_SCALARS {
+            return checker.plain_tables(pos, T::decode_table, |buf, at| {
+                // SAFETY: `plain_tables` calls this only for a table that
+                // `T::decode_table`'s checks (those of `check_table`)
+                // accept, and for such a `T` `from_view` of its view is
+                // what `decode_table` returns (`PLAIN_SCALARS`).
+                T::from_view(unsafe { T::view_at(buf, at) })
+            });
+        }
         checker.offset_vector_decode(pos, T::decode_table)
     }
 

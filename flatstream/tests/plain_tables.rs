@@ -1,0 +1,253 @@
+//! Vectors of tables whose fields are all plain scalars take a shortcut in
+//! the verifier (one range check for a table sharing the vtable of one
+//! checked before): it must decide, and explain, exactly as the full checks
+//! do. Each payload is read as `Book`, whose levels take the shortcut, and
+//! as `BookFull`, whose levels cannot (an `Option` field) but are checked
+//! by the same rules, under damage and under tight limits.
+
+use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifierOptions, VerifyError};
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Level {
+    pub price: i64,
+    pub quantity: i32,
+    pub orders: u16,
+    pub open: bool,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Book {
+    pub sequence: u32,
+    pub levels: Vec<Level>,
+}
+
+/// `Level`'s slots and rules, one of its fields an `Option`.
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct LevelFull {
+    pub price: i64,
+    pub quantity: i32,
+    pub orders: Option<u16>,
+    pub open: bool,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct BookFull {
+    pub sequence: u32,
+    pub levels: Vec<LevelFull>,
+}
+
+fn book() -> Book {
+    Book {
+        sequence: 7,
+        levels: (0..12)
+            .map(|i| Level {
+                // Some defaults, so that some vtables differ.
+                price: if i % 5 == 3 { 0 } else { 1_000 + i },
+                quantity: -(i as i32) * 3 - 1,
+                orders: (i as u16 % 4) + 1,
+                open: i != 9,
+            })
+            .collect(),
+    }
+}
+
+fn payload() -> Vec<u8> {
+    let mut writer =
+        flatstream::StreamWriter::<Book, _, _>::new(Vec::new(), flatstream::framing::DefaultFramer);
+    writer.write(&book()).unwrap();
+    let stream = writer.into_inner();
+    // The default framer's header: a u32 length.
+    stream[4..].to_vec()
+}
+
+fn same(book: &Book, full: &BookFull) -> bool {
+    book.sequence == full.sequence
+        && book.levels.len() == full.levels.len()
+        && book.levels.iter().zip(&full.levels).all(|(a, b)| {
+            a.price == b.price
+                && a.quantity == b.quantity
+                && Some(a.orders).filter(|&o| o != 0) == b.orders.filter(|&o| o != 0)
+                && a.open == b.open
+        })
+}
+
+fn verify_error(err: Error) -> VerifyError {
+    match err {
+        Error::Verification(err) => err,
+        other => panic!("not a verification error: {other}"),
+    }
+}
+
+/// `payload` read all four ways under `options`: the same outcome, the
+/// same error (its path under the other root name).
+fn agree(payload: &[u8], options: &VerifierOptions, what: &str) -> bool {
+    let view = Book::view_with_options(payload, options);
+    let decoded = Book::decode_with_options(payload, options);
+    let full = BookFull::decode_with_options(payload, options);
+    let full_view = BookFull::view_with_options(payload, options);
+    assert_eq!(full.is_ok(), full_view.is_ok(), "{what}");
+    match (view, decoded, full) {
+        (Ok(view), Ok(decoded), Ok(full)) => {
+            assert_eq!(Book::from(view), decoded, "{what}");
+            assert!(same(&decoded, &full), "{what}: {decoded:?} / {full:?}");
+            true
+        }
+        (Err(view), Err(decoded), Err(full)) => {
+            let (view, decoded, full) = (
+                verify_error(view),
+                verify_error(decoded),
+                verify_error(full),
+            );
+            assert_eq!(view.to_string(), decoded.to_string(), "{what}");
+            assert_eq!(view.kind(), full.kind(), "{what}");
+            assert_eq!(view.offset(), full.offset(), "{what}");
+            assert_eq!(
+                view.path().strip_prefix("Book"),
+                full.path().strip_prefix("BookFull"),
+                "{what}"
+            );
+            false
+        }
+        (view, decoded, full) => panic!(
+            "{what}: view {:?}, decode {:?}, full checks {:?}",
+            view.map(drop),
+            decoded.map(drop),
+            full.map(drop)
+        ),
+    }
+}
+
+#[test]
+fn the_shortcut_agrees_with_the_full_checks_on_damage() {
+    let options = VerifierOptions::default();
+    let clean = payload();
+    assert!(agree(&clean, &options, "clean"));
+    assert_eq!(Book::decode_with_options(&clean, &options).unwrap(), book());
+    let (mut accepted, mut refused) = (0, 0);
+    for at in 0..clean.len() {
+        for change in [0x01, 0x02, 0x04, 0x08, 0x10, 0x80, 0xff] {
+            let mut damaged = clean.clone();
+            damaged[at] ^= change;
+            if agree(&damaged, &options, &format!("byte {at} ^ {change:#x}")) {
+                accepted += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert!(accepted > 0 && refused > 0);
+    for cut in 0..clean.len() {
+        agree(&clean[..cut], &options, &format!("cut at {cut}"));
+    }
+}
+
+#[test]
+fn the_shortcut_agrees_with_the_full_checks_under_limits() {
+    let clean = payload();
+    for max_tables in 0..16 {
+        let options = VerifierOptions {
+            max_tables,
+            ..VerifierOptions::default()
+        };
+        agree(&clean, &options, &format!("max_tables {max_tables}"));
+    }
+    for max_apparent_size in 0..clean.len() * 2 {
+        let options = VerifierOptions {
+            max_apparent_size,
+            ..VerifierOptions::default()
+        };
+        agree(
+            &clean,
+            &options,
+            &format!("max_apparent_size {max_apparent_size}"),
+        );
+    }
+}
+
+#[test]
+fn tables_moved_or_sharing_a_vtable_elsewhere_take_the_full_checks() {
+    // Point each level's offset at every 4-aligned position of the
+    // payload in turn: tables that share the first level's vtable at
+    // another alignment, tables that overrun the end, and garbage.
+    let options = VerifierOptions::default();
+    let clean = payload();
+    let root = u32::from_le_bytes(clean[..4].try_into().unwrap()) as usize;
+    let vtable = root - i32::from_le_bytes(clean[root..root + 4].try_into().unwrap()) as usize;
+    let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
+    let levels_at = root + usize::from(levels_slot);
+    let levels = levels_at
+        + u32::from_le_bytes(clean[levels_at..levels_at + 4].try_into().unwrap()) as usize;
+    for element in [0, 1, 5, 11] {
+        let at = levels + 4 + element * 4;
+        for target in (0..clean.len() + 8).step_by(2) {
+            let mut damaged = clean.clone();
+            let offset = (target as u32).wrapping_sub(at as u32);
+            damaged[at..at + 4].copy_from_slice(&offset.to_le_bytes());
+            agree(
+                &damaged,
+                &options,
+                &format!("element {element} at {target}"),
+            );
+        }
+    }
+}
+
+/// `clean` with a copy of level `element`'s table appended at a position
+/// `shift` bytes past one with the original's alignment modulo 8, its
+/// soffset pointing at the original's vtable, the last `cut` bytes of the
+/// copy left off, and level `element` pointing at it.
+fn relocated(clean: &[u8], element: usize, shift: usize, cut: usize) -> Vec<u8> {
+    let u32_at = |at: usize| u32::from_le_bytes(clean[at..at + 4].try_into().unwrap()) as usize;
+    let vtable_of = |table: usize| {
+        let soffset = i32::from_le_bytes(clean[table..table + 4].try_into().unwrap());
+        (table as isize - soffset as isize) as usize
+    };
+    let root = u32_at(0);
+    let vtable = vtable_of(root);
+    let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
+    let levels_at = root + usize::from(levels_slot);
+    let levels = levels_at + u32_at(levels_at);
+    let at = levels + 4 + element * 4;
+    let table = at + u32_at(at);
+    let table_vtable = vtable_of(table);
+    let size = usize::from(u16::from_le_bytes(
+        clean[table_vtable + 2..table_vtable + 4]
+            .try_into()
+            .unwrap(),
+    ));
+    let mut out = clean.to_vec();
+    while out.len() % 8 != table % 8 {
+        out.push(0);
+    }
+    out.resize(out.len() + shift, 0);
+    let copy = out.len();
+    out.extend_from_slice(&clean[table..table + size]);
+    out[copy..copy + 4]
+        .copy_from_slice(&((copy as isize - table_vtable as isize) as i32).to_le_bytes());
+    out.truncate(out.len() - cut);
+    out[at..at + 4].copy_from_slice(&((copy - at) as u32).to_le_bytes());
+    out
+}
+
+#[test]
+fn a_table_sharing_the_vtable_but_misplaced_or_cut_short_is_refused() {
+    let options = VerifierOptions::default();
+    let clean = payload();
+    for element in [1, 6, 11] {
+        assert!(agree(&relocated(&clean, element, 0, 0), &options, "moved"));
+        // Aligned to 4, not 8: the `i64` is misaligned.
+        assert!(!agree(
+            &relocated(&clean, element, 4, 0),
+            &options,
+            "shifted by 4"
+        ));
+        // Cut into its last field (past any padding the table ends with).
+        let refused = (1..12)
+            .filter(|&cut| {
+                let what = format!("element {element} cut by {cut}");
+                !agree(&relocated(&clean, element, 0, cut), &options, &what)
+            })
+            .count();
+        assert!(refused > 0, "element {element}");
+    }
+}
