@@ -92,11 +92,11 @@ const VT_STREAM_ID: u16 = 22;
 impl StreamHeader {
     /// The header of a stream of `T`, framed with `checksum`.
     pub fn of<T: Schema + ?Sized>(checksum: &str) -> Self {
-        let schema = crate::schema::schema::<T>();
+        let (root_type, schema) = crate::schema::root_and_schema::<T>();
         StreamHeader {
             version: VERSION,
             checksum: checksum.to_owned(),
-            root_type: crate::schema::root_type_name::<T>(),
+            root_type,
             fingerprint: fingerprint(&schema),
             schema,
             compression: None,

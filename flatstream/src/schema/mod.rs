@@ -102,20 +102,12 @@ pub trait Schema {
 /// When two different Rust types reached from `T` have the same name in
 /// the same namespace (tell them apart with `namespace`).
 pub fn schema<T: Schema + ?Sized>() -> String {
-    let mut builder = SchemaBuilder::default();
-    let root = T::describe_root(&mut builder);
-    builder.render(&root, T::FILE_IDENTIFIER)
+    root_and_schema::<T>().1
 }
 
-/// The qualified name of `T`'s root type, as `schema::<T>()` names it in
-/// `root_type`.
-pub(crate) fn root_type_name<T: Schema + ?Sized>() -> String {
-    let mut builder = SchemaBuilder::default();
-    T::describe_root(&mut builder).qualified()
-}
-
-/// `T`'s root type name and schema, described once: what a stream header
-/// is checked against.
+/// The qualified name of `T`'s root type (as `schema::<T>()` names it in
+/// `root_type`) and `T`'s schema, described once: what a stream header
+/// carries and is checked against.
 pub(crate) fn root_and_schema<T: Schema + ?Sized>() -> (String, String) {
     let mut builder = SchemaBuilder::default();
     let root = T::describe_root(&mut builder);
