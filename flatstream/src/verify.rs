@@ -87,6 +87,17 @@ std::thread_local! {
     };
 }
 
+/// Where the vtable of the table at `pos` is, from the table's `soffset`
+/// (the vtable is at `pos - soffset`); `None` when that is out of `usize`.
+#[inline(always)]
+fn vtable_at(pos: usize, soffset: i32) -> Option<usize> {
+    if soffset > 0 {
+        pos.checked_sub(soffset.unsigned_abs() as usize)
+    } else {
+        pos.checked_add(soffset.unsigned_abs() as usize)
+    }
+}
+
 /// Records a failure, replacing any earlier one that was never reported.
 #[cold]
 #[inline(never)]
@@ -463,11 +474,7 @@ impl<'a> Checker<'a> {
     #[inline]
     fn plain_table(&self, pos: usize, before: usize) -> Option<PlainTable> {
         let soffset = i32::from_le_bytes(*self.buf.get(pos..)?.first_chunk::<4>()?);
-        let vtable = if soffset > 0 {
-            pos.checked_sub(soffset.unsigned_abs() as usize)?
-        } else {
-            pos.checked_add(soffset.unsigned_abs() as usize)?
-        };
+        let vtable = vtable_at(pos, soffset)?;
         let len = usize::from(u16::from_le_bytes(
             *self.buf.get(vtable..)?.first_chunk::<2>()?,
         ));
@@ -510,12 +517,7 @@ impl<'a> Checker<'a> {
             return false;
         };
         let soffset = i32::from_le_bytes(*soffset);
-        let vtable = if soffset > 0 {
-            pos.checked_sub(soffset.unsigned_abs() as usize)
-        } else {
-            pos.checked_add(soffset.unsigned_abs() as usize)
-        };
-        if vtable != Some(memo.vtable) || self.tables_left == 0 {
+        if vtable_at(pos, soffset) != Some(memo.vtable) || self.tables_left == 0 {
             return false;
         }
         // The depth is that of the table `memo` describes (both elements
@@ -599,11 +601,7 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn enter_table(&mut self, pos: usize) -> Checked<TableAt<'a>> {
         let soffset = i32::from_le_bytes(self.read::<i32, 4>("table", pos)?);
-        let vtable = if soffset > 0 {
-            pos.checked_sub(soffset.unsigned_abs() as usize)
-        } else {
-            pos.checked_add(soffset.unsigned_abs() as usize)
-        };
+        let vtable = vtable_at(pos, soffset);
         let vtable = match vtable {
             Some(vtable) if vtable < self.buf.len() => vtable,
             _ => {
