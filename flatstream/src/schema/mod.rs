@@ -108,10 +108,22 @@ pub fn schema<T: Schema + ?Sized>() -> String {
 /// The qualified name of `T`'s root type (as `schema::<T>()` names it in
 /// `root_type`) and `T`'s schema, described once: what a stream header
 /// carries and is checked against.
+#[inline]
 pub(crate) fn root_and_schema<T: Schema + ?Sized>() -> (String, String) {
+    describe_message(T::describe_root, T::FILE_IDENTIFIER)
+}
+
+/// [`root_and_schema`] of the message type whose `describe_root` and file
+/// identifier these are; not generic, so compiled once rather than into
+/// every stream writer's and reader's code for each type.
+#[inline(never)]
+fn describe_message(
+    describe_root: fn(&mut SchemaBuilder) -> TypeRef,
+    identifier: Option<&'static str>,
+) -> (String, String) {
     let mut builder = SchemaBuilder::default();
-    let root = T::describe_root(&mut builder);
-    let schema = builder.render(&root, T::FILE_IDENTIFIER);
+    let root = describe_root(&mut builder);
+    let schema = builder.render(&root, identifier);
     (root.qualified(), schema)
 }
 
