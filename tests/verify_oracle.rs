@@ -83,41 +83,67 @@ fn damaged(rng: &mut Rng) -> Vec<u8> {
     }
     payload
 }
+
+/// How many messages flatstream (and so the oracle) accepted and refused.
+#[derive(Debug, Default)]
+struct Verdicts {
+    accepted: usize,
+    refused: usize,
+}
+
+impl Verdicts {
+    /// Counts flatstream's verdict `ours` and returns it.
+    fn count(&mut self, ours: bool) -> bool {
+        if ours {
+            self.accepted += 1;
+        } else {
+            self.refused += 1;
+        }
+        ours
+    }
+
+    /// Asserts that more than `accepted` messages were accepted and more
+    /// than `refused` refused: the comparison saw both verdicts.
+    #[track_caller]
+    fn assert_more_than(&self, accepted: usize, refused: usize) {
+        assert!(
+            self.accepted > accepted && self.refused > refused,
+            "{} accepted, {} refused",
+            self.accepted,
+            self.refused
+        );
+    }
+}
+
 #[test]
 fn damaged_messages_get_the_same_verdict() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let (mut accepted, mut refused, mut by_rule, mut intact) = (0, 0, 0, 0);
+    let mut verdicts = Verdicts::default();
+    let (mut by_rule, mut intact) = (0, 0);
     // How often an oracle missing a rule disagrees with flatstream: the
     // comparison must notice each rule.
     let (mut any_kind_differs, mut inner_optional_differs) = (0, 0);
     for _ in 0..3000 {
         let payload = damaged(&mut rng);
         let ours = agree(&payload);
-        if ours {
-            accepted += 1;
+        if verdicts.count(ours) {
             // An accepted view reads completely.
             let view = Outer::view(&payload).unwrap();
             let _ = format!("{view:?}");
             intact += usize::from(view == Outer::from(view));
             let root = flatbuffers::root::<oracle::Outer<'_>>(&payload).unwrap();
             assert_eq!(root.id(), view.id());
-        } else {
-            refused += 1;
-            if let Err(InvalidFlatbuffer::MissingRequiredField { .. }) =
-                oracle::<oracle::Strict>(&payload)
-            {
-                by_rule += 1;
-            }
+        } else if let Err(InvalidFlatbuffer::MissingRequiredField { .. }) =
+            oracle::<oracle::Strict>(&payload)
+        {
+            by_rule += 1;
         }
         any_kind_differs += usize::from(oracle::<oracle::AnyKind>(&payload).is_ok() != ours);
         inner_optional_differs +=
             usize::from(oracle::<oracle::InnerOptional>(&payload).is_ok() != ours);
     }
-    assert!(
-        accepted > 500 && refused > 500,
-        "{accepted} accepted, {refused} refused"
-    );
-    assert_eq!(intact, accepted);
+    verdicts.assert_more_than(500, 500);
+    assert_eq!(intact, verdicts.accepted);
     assert!(by_rule > 50, "only {by_rule} refused by flatstream's rules");
     assert!(
         any_kind_differs > 10 && inner_optional_differs > 3,
@@ -128,7 +154,7 @@ fn damaged_messages_get_the_same_verdict() {
 #[test]
 fn every_truncation_and_bit_flip_gets_the_same_verdict() {
     let mut rng = Rng(0x0123_4567_89ab_cdef);
-    let (mut accepted, mut refused) = (0, 0);
+    let mut verdicts = Verdicts::default();
     for _ in 0..6 {
         let clean = payload_of(&rng.outer(2));
         for cut in 0..=clean.len() {
@@ -142,25 +168,18 @@ fn every_truncation_and_bit_flip_gets_the_same_verdict() {
             for bit in 0..8 {
                 let mut payload = clean.clone();
                 payload[at] ^= 1 << bit;
-                if agree(&payload) {
-                    accepted += 1;
-                } else {
-                    refused += 1;
-                }
+                verdicts.count(agree(&payload));
             }
         }
     }
-    assert!(
-        accepted > 300 && refused > 300,
-        "{accepted} accepted, {refused} refused"
-    );
+    verdicts.assert_more_than(300, 300);
 }
 
 #[test]
 fn nesting_depth_limit_is_the_same() {
     // The default limit is 64 tables deep: `Outer`s nested around it, each
     // with its `inner` one deeper.
-    let (mut accepted, mut refused) = (0, 0);
+    let mut verdicts = Verdicts::default();
     for depth in 55..70 {
         let mut rng = Rng(depth as u64 + 1);
         let mut outer = rng.outer(0);
@@ -170,16 +189,9 @@ fn nesting_depth_limit_is_the_same() {
                 ..rng.outer(0)
             };
         }
-        if agree(&payload_of(&outer)) {
-            accepted += 1;
-        } else {
-            refused += 1;
-        }
+        verdicts.count(agree(&payload_of(&outer)));
     }
-    assert!(
-        accepted > 0 && refused > 0,
-        "{accepted} accepted, {refused} refused"
-    );
+    verdicts.assert_more_than(0, 0);
 }
 
 /// The root table's position and its vtable's.
@@ -310,6 +322,7 @@ proptest! {
 /// which checks every table in full (`flatstream_testkit::oracle::book`),
 /// on damaged messages and under tight limits.
 mod plain_tables {
+    use super::Verdicts;
     use std::panic::{catch_unwind, AssertUnwindSafe};
 
     use flatstream::flatbuffers::{self, VOffsetT, VerifierOptions};
@@ -596,8 +609,7 @@ root_type Book;
     /// shortcut, counted.
     #[derive(Debug, Default)]
     struct Tally {
-        accepted: usize,
-        refused: usize,
+        verdicts: Verdicts,
         /// How often an oracle whose shortcut skips the range check
         /// (`Unchecked`) or the position modulo 8 (`AnyPosition`) differs.
         unchecked_differs: usize,
@@ -607,12 +619,7 @@ root_type Book;
     impl Tally {
         /// Compares the verdicts on `payload` and counts them.
         fn add(&mut self, payload: &[u8]) {
-            let ours = agree(payload);
-            if ours {
-                self.accepted += 1;
-            } else {
-                self.refused += 1;
-            }
+            let ours = self.verdicts.count(agree(payload));
             self.unchecked_differs +=
                 usize::from(oracle::<oracle::Unchecked>(payload).is_ok() != ours);
             self.any_position_differs +=
@@ -641,10 +648,8 @@ root_type Book;
         // A flip that moves a bid's offset by 4 can land on a table of its
         // vtable at the other position modulo 8: an oracle whose shortcut
         // forgets the position differs there.
-        assert!(
-            tally.accepted > 10_000 && tally.refused > 10_000 && tally.any_position_differs > 5,
-            "{tally:?}"
-        );
+        tally.verdicts.assert_more_than(10_000, 10_000);
+        assert!(tally.any_position_differs > 5, "{tally:?}");
     }
 
     /// A book whose bids all have every field stored, so one vtable, each
@@ -717,11 +722,9 @@ root_type Book;
         }
         // Both checks of the shortcut are needed: an oracle without either
         // differs, so flatstream without either would fail here.
+        tally.verdicts.assert_more_than(50, 1000);
         assert!(
-            tally.accepted > 50
-                && tally.refused > 1000
-                && tally.unchecked_differs > 100
-                && tally.any_position_differs > 20,
+            tally.unchecked_differs > 100 && tally.any_position_differs > 20,
             "{tally:?}"
         );
     }
@@ -744,7 +747,7 @@ root_type Book;
                 }
             }
         }
-        assert!(tally.accepted > 200 && tally.refused > 200, "{tally:?}");
+        tally.verdicts.assert_more_than(200, 200);
     }
 
     #[test]
