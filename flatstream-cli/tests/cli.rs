@@ -95,6 +95,22 @@ fn assert_stderr_has(output: &Output, needle: impl AsRef<str>) {
     assert!(text.contains(needle.as_ref()), "{text}");
 }
 
+/// Asserts that the command found damage (exit status 1) and that its
+/// report on standard output contains `needle`.
+#[track_caller]
+fn assert_damage_found(output: &Output, needle: impl AsRef<str>) {
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(output));
+    assert_stdout_has(output, needle);
+}
+
+/// Asserts that the command failed (exit status 2) and that its standard
+/// error contains `needle`.
+#[track_caller]
+fn assert_failure(output: &Output, needle: impl AsRef<str>) {
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(output));
+    assert_stderr_has(output, needle);
+}
+
 #[test]
 fn verify_intact_file_exits_zero() {
     let recording = Recording::new(XxHash64::new());
@@ -135,8 +151,7 @@ fn verify_torn_tail_exits_one_at_the_last_frame() {
 fn verify_with_the_wrong_checksum_fails() {
     let recording = Recording::new(Crc32::new());
     let output = flatstream(&["verify", "--checksum", "xxh3"], &recording.path);
-    assert_eq!(output.status.code(), Some(1));
-    assert_stdout_has(&output, "first bad offset: 0");
+    assert_damage_found(&output, "first bad offset: 0");
 }
 
 #[test]
@@ -159,8 +174,7 @@ fn verify_frames_over_max_frame_len_are_damage() {
     let longest = recording.frames.iter().map(|&(_, len)| len).max().unwrap();
     let limit = (longest - 1).to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
-    assert_eq!(output.status.code(), Some(1));
-    assert_stdout_has(&output, "limit");
+    assert_damage_found(&output, "limit");
     let limit = longest.to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
     assert!(output.status.success());
@@ -315,8 +329,7 @@ fn recover_refuses_to_overwrite_its_input() {
     let recording = Recording::new(XxHash64::new());
     let path = recording.path.to_str().unwrap();
     let output = run(&["recover", path, path]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "onto itself");
+    assert_failure(&output, "onto itself");
     assert!(flatstream(&["verify"], &recording.path).status.success());
 }
 
@@ -379,8 +392,7 @@ fn errors_are_one_readable_line() {
     assert!(err.contains("missing.fstream"), "{err}");
 
     let output = flatstream(&["verify", "--checksum", "md5"], &missing);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "md5");
+    assert_failure(&output, "md5");
 }
 
 #[test]
@@ -565,8 +577,7 @@ fn cat_usage_errors_are_one_line() {
         &["cat", "--schema", missing.to_str().unwrap()],
         &recording.path,
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "missing.fbs");
+    assert_failure(&output, "missing.fbs");
 
     let output = flatstream(
         &["cat", "--schema", &schema, "--frames", "5..2"],
@@ -637,8 +648,7 @@ fn schema_prints_the_embedded_schema() {
 
     let headerless = Recording::new(Crc64::new());
     let output = flatstream(&["schema"], &headerless.path);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "no stream header");
+    assert_failure(&output, "no stream header");
 }
 
 #[test]
@@ -652,8 +662,7 @@ fn cat_reads_a_self_describing_file_without_being_told_anything() {
 
     let headerless = Recording::new(Crc32::new());
     let output = flatstream(&["cat", "--checksum", "crc32"], &headerless.path);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "--schema");
+    assert_failure(&output, "--schema");
 }
 
 #[test]
