@@ -73,6 +73,19 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `recover` with `options` from `from` into `to`, which must
+/// succeed.
+fn recover(options: &[&str], from: &Path, to: &Path) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_flatstream"))
+        .arg("recover")
+        .args(options)
+        .args([from, to])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    output
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
@@ -269,14 +282,7 @@ fn crafted_claims_are_skipped_fast_and_reported_unchecked() {
     );
 
     let out = dir.path().join("out.fst");
-    let output = run(&[
-        "recover",
-        "--checksum",
-        "crc32",
-        path.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = recover(&["--checksum", "crc32"], &path, &out);
     assert_stderr_has(&output, "left unchecked (work budget spent)");
 }
 
@@ -300,12 +306,7 @@ fn recover_copies_every_intact_frame() {
         recording.damage(offset + 12 + len / 3);
     }
     let out_path = recording.other("recovered.fstream");
-    let output = run(&[
-        "recover",
-        recording.path.to_str().unwrap(),
-        out_path.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = recover(&[], &recording.path, &out_path);
     assert_stderr_has(&output, format!("recovered {} frames", EVENTS - 3));
     assert_stderr_has(&output, "skipped 3 damaged regions");
 
@@ -671,12 +672,7 @@ fn recover_keeps_the_header() {
     let (offset, _) = recording.frames[100];
     recording.damage(offset + 9);
     let out = recording.other("recovered.fstream");
-    let output = run(&[
-        "recover",
-        recording.path.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    recover(&[], &recording.path, &out);
     let output = flatstream(&["schema"], &out);
     assert_eq!(stdout(&output), flatstream::schema::<Event>());
     let bytes = std::fs::read(&out).unwrap();
