@@ -698,9 +698,10 @@ root_type Book;
 
     /// A bid's table moved past the end of the message, where tables
     /// sharing a vtable with one checked before can be misplaced or cut
-    /// short (in a message as the builder writes it the first table,
+    /// short. In a message as the builder writes it the first table,
     /// which is checked in full, is the last thing in the buffer, so no
-    /// truncation or change of a byte reaches the shortcut's own checks).
+    /// truncation or changed byte reaches the shortcut's range check (a
+    /// flipped bit of an offset does reach its position check).
     #[test]
     fn tables_moved_past_the_end_get_the_same_verdict() {
         let mut rng = Rng(0xe15e_3e4e);
