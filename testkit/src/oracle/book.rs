@@ -25,7 +25,7 @@ use flatstream::flatbuffers::{
 };
 
 /// What the oracle does with a table of a `[Level]` that has the vtable of
-/// one it checked in full earlier in the same vector.
+/// the last one it checked in full in the same vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
     /// None: every table is checked in full, as `flatc` code does.
