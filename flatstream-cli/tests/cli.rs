@@ -18,6 +18,22 @@ fn observe(n: u64) -> Event {
     events(n as usize + 1).swap_remove(n as usize)
 }
 
+/// Writes the telemetry events with `writer`; returns each frame's offset
+/// and payload length.
+fn write_events<W: std::io::Write, C: Checksum + Copy>(
+    writer: &mut StreamWriter<Event, W, ChecksumFramer<C>>,
+) -> Vec<(u64, u64)> {
+    events(EVENTS as usize)
+        .iter()
+        .map(|event| {
+            let offset = writer.bytes_written();
+            writer.write(event).unwrap();
+            let frame_len = writer.bytes_written() - offset;
+            (offset, frame_len - 4 - C::SIZE as u64)
+        })
+        .collect()
+}
+
 /// A telemetry file in a fresh temporary directory, with the offset and
 /// payload length of each frame.
 struct Recording {
@@ -31,13 +47,7 @@ impl Recording {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.fstream");
         let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
-        let mut frames = Vec::new();
-        for event in events(EVENTS as usize) {
-            let offset = writer.bytes_written();
-            writer.write(&event).unwrap();
-            let frame_len = writer.bytes_written() - offset;
-            frames.push((offset, frame_len - 4 - C::SIZE as u64));
-        }
+        let frames = write_events(&mut writer);
         std::fs::write(&path, writer.into_inner()).unwrap();
         Recording { dir, path, frames }
     }
@@ -594,13 +604,7 @@ fn self_describing<C: Checksum + Copy>(checksum: C) -> Recording {
     let path = dir.path().join("described.fstream");
     let mut writer =
         StreamWriter::<Event, _, _>::create(&path, ChecksumFramer::new(checksum)).unwrap();
-    let mut frames = Vec::new();
-    for event in events(EVENTS as usize) {
-        let offset = writer.bytes_written();
-        writer.write(&event).unwrap();
-        let frame_len = writer.bytes_written() - offset;
-        frames.push((offset, frame_len - 4 - C::SIZE as u64));
-    }
+    let frames = write_events(&mut writer);
     writer.flush().unwrap();
     drop(writer);
     Recording { dir, path, frames }
