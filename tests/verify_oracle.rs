@@ -282,6 +282,24 @@ fn the_comparison_fails_when_the_oracle_misses_a_rule() {
     }
 }
 
+/// `payload` with the byte at each of `edits`' positions xored with its
+/// value, then cut at `keep` if given: the random damage of the proptests.
+fn damage(
+    mut payload: Vec<u8>,
+    edits: &[(prop::sample::Index, u8)],
+    keep: Option<prop::sample::Index>,
+) -> Vec<u8> {
+    for (at, xor) in edits {
+        let at = at.index(payload.len());
+        payload[at] ^= xor;
+    }
+    if let Some(keep) = keep {
+        let keep = keep.index(payload.len() + 1);
+        payload.truncate(keep);
+    }
+    payload
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 2000,
@@ -295,16 +313,7 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..5),
         keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
     ) {
-        let mut payload = payload_of(&Rng(seed).outer(3));
-        for (at, xor) in edits {
-            let at = at.index(payload.len());
-            payload[at] ^= xor;
-        }
-        if let Some(keep) = keep {
-            let keep = keep.index(payload.len() + 1);
-            payload.truncate(keep);
-        }
-        agree(&payload);
+        agree(&damage(payload_of(&Rng(seed).outer(3)), &edits, keep));
     }
 
     #[test]
@@ -322,7 +331,7 @@ proptest! {
 /// which checks every table in full (`flatstream_testkit::oracle::book`),
 /// on damaged messages and under tight limits.
 mod plain_tables {
-    use super::Verdicts;
+    use super::{damage, Verdicts};
     use std::panic::{catch_unwind, AssertUnwindSafe};
 
     use flatstream::flatbuffers::{self, VOffsetT, VerifierOptions};
@@ -849,16 +858,7 @@ root_type Book;
             edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 1..8),
             keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
         ) {
-            let mut payload = payload_of(&random_book(&mut Rng(seed)));
-            for (at, xor) in edits {
-                let at = at.index(payload.len());
-                payload[at] ^= xor;
-            }
-            if let Some(keep) = keep {
-                let keep = keep.index(payload.len() + 1);
-                payload.truncate(keep);
-            }
-            agree(&payload);
+            agree(&damage(payload_of(&random_book(&mut Rng(seed))), &edits, keep));
         }
     }
 }
