@@ -71,6 +71,16 @@ fn with_stream<F: Future<Output = ()>>(
     });
 }
 
+/// Asserts that no message comes within `wait`: `why` there is none.
+async fn assert_no_more<T: StreamDeserialize + Schema>(
+    consumer: &mut Consumer<T>,
+    wait: Duration,
+    why: &str,
+) {
+    let delivery = consumer.next_within(wait).await.unwrap();
+    assert!(delivery.is_none(), "{why}");
+}
+
 /// The bytes a stream file written with XXH3 holds for `value`.
 fn file_frame<T: StreamSerialize>(value: &T) -> Vec<u8> {
     let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
@@ -99,8 +109,8 @@ fn every_field_kind_round_trips_as_the_file_frame() {
             assert_eq!(delivery.delivered(), 1);
             delivery.ack().await.unwrap();
         }
-        let none = consumer.next_within(Duration::from_millis(300)).await;
-        assert!(none.unwrap().is_none(), "nothing more was published");
+        let wait = Duration::from_millis(300);
+        assert_no_more(&mut consumer, wait, "nothing more was published").await;
     });
 }
 
@@ -289,11 +299,8 @@ fn at_least_once_through_a_killed_and_restarted_server() {
                 assert!(seen.contains(&(p, n)), "p{p}-{n} is missing");
             }
         }
-        let extra = consumer
-            .next_within(Duration::from_millis(500))
-            .await
-            .unwrap();
-        assert!(extra.is_none(), "nothing beyond the published ids");
+        let wait = Duration::from_millis(500);
+        assert_no_more(&mut consumer, wait, "nothing beyond the published ids").await;
         eprintln!("killed at {at_kill} of {total} acknowledged; {deliveries} deliveries");
     });
 }
@@ -318,14 +325,9 @@ fn a_message_dropped_before_its_ack_is_delivered_again() {
         assert_eq!(again.decode(), tick(1, 7));
         assert_eq!(again.delivered(), 2);
         again.ack().await.unwrap();
-        let after_ack = consumer
-            .next_within(Duration::from_millis(1500))
-            .await
-            .unwrap();
-        assert!(
-            after_ack.is_none(),
-            "an acknowledged message is not delivered again"
-        );
+        let wait = Duration::from_millis(1500);
+        let why = "an acknowledged message is not delivered again";
+        assert_no_more(&mut consumer, wait, why).await;
     });
 }
 
@@ -401,14 +403,9 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
         }
         let more = dead.get_raw_message(6).await;
         assert!(more.is_err(), "five rejected messages, five copies");
-        let none = consumer
-            .next_within(Duration::from_millis(1500))
-            .await
-            .unwrap();
-        assert!(
-            none.is_none(),
-            "rejected messages are terminated, not redelivered"
-        );
+        let wait = Duration::from_millis(1500);
+        let why = "rejected messages are terminated, not redelivered";
+        assert_no_more(&mut consumer, wait, why).await;
     });
 }
 
