@@ -185,185 +185,77 @@ fn tree() -> impl Strategy<Value = Tree> {
     })
 }
 
-prop_compose! {
-    fn scalars()(
-        flag in any::<bool>(),
-        byte in any::<u8>(),
-        signed_byte in any::<i8>(),
-        short in any::<u16>(),
-        signed_short in any::<i16>(),
-        int in any::<u32>(),
-        signed_int in any::<i32>(),
-        long in any::<u64>(),
-        signed_long in any::<i64>(),
-        single in f32s(),
-        double in f64s(),
-        text in text(),
-    ) -> (bool, u8, i8, u16, i16, u32, i32, u64, i64, f32, f64, String) {
-        (flag, byte, signed_byte, short, signed_short, int, signed_int, long, signed_long, single, double, text)
-    }
-}
-
-prop_compose! {
-    fn vectors()(
-        bytes in vec_of(any::<u8>()),
-        flags in vec_of(any::<bool>()),
-        signed_bytes in vec_of(any::<i8>()),
-        shorts in vec_of(any::<u16>()),
-        signed_shorts in vec_of(any::<i16>()),
-        ints in vec_of(any::<u32>()),
-        signed_ints in vec_of(any::<i32>()),
-        longs in vec_of(any::<u64>()),
-        signed_longs in vec_of(any::<i64>()),
-        singles in vec_of(f32s()),
-        doubles in vec_of(f64s()),
-        texts in vec_of(text()),
-    ) -> (Vec<u8>, Vec<bool>, Vec<i8>, Vec<u16>, Vec<i16>, Vec<u32>, Vec<i32>, Vec<u64>, Vec<i64>, Vec<f32>, Vec<f64>, Vec<String>) {
-        (bytes, flags, signed_bytes, shorts, signed_shorts, ints, signed_ints, longs, signed_longs, singles, doubles, texts)
-    }
-}
-
-prop_compose! {
-    fn tables()(
-        middle in middle(),
-        middles in vec_of(middle()),
-        boxed in middle(),
-        level in level(),
-        mode in mode(),
-        wide in wide(),
-        levels in vec_of(level()),
-        modes in vec_of(mode()),
-        tree in tree(),
-    ) -> (Middle, Vec<Middle>, Middle, Level, Mode, Wide, Vec<Level>, Vec<Mode>, Tree) {
-        (middle, middles, boxed, level, mode, wide, levels, modes, tree)
-    }
-}
-
-prop_compose! {
-    fn options()(
-        maybe_flag in any::<Option<bool>>(),
-        maybe_byte in any::<Option<u8>>(),
-        maybe_signed_short in any::<Option<i16>>(),
-        maybe_int in any::<Option<u32>>(),
-        maybe_signed_long in any::<Option<i64>>(),
-        maybe_double in prop::option::of(f64s()),
-        maybe_text in prop::option::of(text()),
-        maybe_bytes in prop::option::of(vec_of(any::<u8>())),
-        maybe_singles in prop::option::of(vec_of(f32s())),
-        maybe_texts in prop::option::of(vec_of(text())),
-    ) -> (Option<bool>, Option<u8>, Option<i16>, Option<u32>, Option<i64>, Option<f64>, Option<String>, Option<Vec<u8>>, Option<Vec<f32>>, Option<Vec<String>>) {
-        (maybe_flag, maybe_byte, maybe_signed_short, maybe_int, maybe_signed_long, maybe_double, maybe_text, maybe_bytes, maybe_singles, maybe_texts)
-    }
-}
-
-prop_compose! {
-    fn table_options()(
-        maybe_middle in prop::option::of(middle()),
-        maybe_boxed in prop::option::of(middle()),
-        maybe_middles in prop::option::of(vec_of(middle())),
-        maybe_level in prop::option::of(level()),
-        maybe_levels in prop::option::of(vec_of(level())),
-    ) -> (Option<Middle>, Option<Middle>, Option<Vec<Middle>>, Option<Level>, Option<Vec<Level>>) {
-        (maybe_middle, maybe_boxed, maybe_middles, maybe_level, maybe_levels)
-    }
+/// A strategy for the struct `$name`, each field drawn from its own
+/// strategy, every field named once. Proptest's tuples of strategies stop
+/// at twelve, so the strategies are nested eight at a time (the eighth
+/// element holding the rest, boxed so that the nesting does not pile up on
+/// the stack), and so is the pattern that takes the values apart.
+macro_rules! struct_strategy {
+    ($name:ident { $($field:ident: $strategy:expr),+ $(,)? }) => {
+        struct_strategy!(@strategies $($strategy),+)
+            .prop_map(|struct_strategy!(@fields $($field),+)| $name { $($field),+ })
+    };
+    (@strategies $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr, $g:expr, $($rest:expr),+) => {
+        ($a, $b, $c, $d, $e, $f, $g, struct_strategy!(@strategies $($rest),+).boxed())
+    };
+    (@strategies $($all:expr),+) => { ($($all,)+) };
+    (@fields $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $($rest:ident),+) => {
+        ($a, $b, $c, $d, $e, $f, $g, struct_strategy!(@fields $($rest),+))
+    };
+    (@fields $($all:ident),+) => { ($($all,)+) };
 }
 
 fn everything() -> impl Strategy<Value = Everything> {
-    (scalars(), vectors(), tables(), options(), table_options()).prop_map(
-        |(
-            (
-                flag,
-                byte,
-                signed_byte,
-                short,
-                signed_short,
-                int,
-                signed_int,
-                long,
-                signed_long,
-                single,
-                double,
-                text,
-            ),
-            (
-                bytes,
-                flags,
-                signed_bytes,
-                shorts,
-                signed_shorts,
-                ints,
-                signed_ints,
-                longs,
-                signed_longs,
-                singles,
-                doubles,
-                texts,
-            ),
-            (middle, middles, boxed, level, mode, wide, levels, modes, tree),
-            (
-                maybe_flag,
-                maybe_byte,
-                maybe_signed_short,
-                maybe_int,
-                maybe_signed_long,
-                maybe_double,
-                maybe_text,
-                maybe_bytes,
-                maybe_singles,
-                maybe_texts,
-            ),
-            (maybe_middle, maybe_boxed, maybe_middles, maybe_level, maybe_levels),
-        )| Everything {
-            flag,
-            byte,
-            signed_byte,
-            short,
-            signed_short,
-            int,
-            signed_int,
-            long,
-            signed_long,
-            single,
-            double,
-            text,
-            bytes,
-            flags,
-            signed_bytes,
-            shorts,
-            signed_shorts,
-            ints,
-            signed_ints,
-            longs,
-            signed_longs,
-            singles,
-            doubles,
-            texts,
-            middle,
-            middles,
-            boxed: Box::new(boxed),
-            level,
-            mode,
-            wide,
-            levels,
-            modes,
-            tree,
-            maybe_flag,
-            maybe_byte,
-            maybe_signed_short,
-            maybe_int,
-            maybe_signed_long,
-            maybe_double,
-            maybe_text,
-            maybe_bytes,
-            maybe_singles,
-            maybe_texts,
-            maybe_middle,
-            maybe_boxed: maybe_boxed.map(Box::new),
-            maybe_middles,
-            maybe_level,
-            maybe_levels,
-        },
-    )
+    struct_strategy!(Everything {
+        flag: any::<bool>(),
+        byte: any::<u8>(),
+        signed_byte: any::<i8>(),
+        short: any::<u16>(),
+        signed_short: any::<i16>(),
+        int: any::<u32>(),
+        signed_int: any::<i32>(),
+        long: any::<u64>(),
+        signed_long: any::<i64>(),
+        single: f32s(),
+        double: f64s(),
+        text: text(),
+        bytes: vec_of(any::<u8>()),
+        flags: vec_of(any::<bool>()),
+        signed_bytes: vec_of(any::<i8>()),
+        shorts: vec_of(any::<u16>()),
+        signed_shorts: vec_of(any::<i16>()),
+        ints: vec_of(any::<u32>()),
+        signed_ints: vec_of(any::<i32>()),
+        longs: vec_of(any::<u64>()),
+        signed_longs: vec_of(any::<i64>()),
+        singles: vec_of(f32s()),
+        doubles: vec_of(f64s()),
+        texts: vec_of(text()),
+        middle: middle(),
+        middles: vec_of(middle()),
+        boxed: middle().prop_map(Box::new),
+        level: level(),
+        mode: mode(),
+        wide: wide(),
+        levels: vec_of(level()),
+        modes: vec_of(mode()),
+        tree: tree(),
+        maybe_flag: any::<Option<bool>>(),
+        maybe_byte: any::<Option<u8>>(),
+        maybe_signed_short: any::<Option<i16>>(),
+        maybe_int: any::<Option<u32>>(),
+        maybe_signed_long: any::<Option<i64>>(),
+        maybe_double: prop::option::of(f64s()),
+        maybe_text: prop::option::of(text()),
+        maybe_bytes: prop::option::of(vec_of(any::<u8>())),
+        maybe_singles: prop::option::of(vec_of(f32s())),
+        maybe_texts: prop::option::of(vec_of(text())),
+        maybe_middle: prop::option::of(middle()),
+        maybe_boxed: prop::option::of(middle().prop_map(Box::new)),
+        maybe_middles: prop::option::of(vec_of(middle())),
+        maybe_level: prop::option::of(level()),
+        maybe_levels: prop::option::of(vec_of(level())),
+    })
 }
 
 // ---------------------------------------------------------------------------

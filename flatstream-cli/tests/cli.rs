@@ -18,6 +18,22 @@ fn observe(n: u64) -> Event {
     events(n as usize + 1).swap_remove(n as usize)
 }
 
+/// Writes the telemetry events with `writer`; returns each frame's offset
+/// and payload length.
+fn write_events<W: std::io::Write, C: Checksum + Copy>(
+    writer: &mut StreamWriter<Event, W, ChecksumFramer<C>>,
+) -> Vec<(u64, u64)> {
+    events(EVENTS as usize)
+        .iter()
+        .map(|event| {
+            let offset = writer.bytes_written();
+            writer.write(event).unwrap();
+            let frame_len = writer.bytes_written() - offset;
+            (offset, frame_len - 4 - C::SIZE as u64)
+        })
+        .collect()
+}
+
 /// A telemetry file in a fresh temporary directory, with the offset and
 /// payload length of each frame.
 struct Recording {
@@ -31,13 +47,7 @@ impl Recording {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.fstream");
         let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
-        let mut frames = Vec::new();
-        for event in events(EVENTS as usize) {
-            let offset = writer.bytes_written();
-            writer.write(&event).unwrap();
-            let frame_len = writer.bytes_written() - offset;
-            frames.push((offset, frame_len - 4 - C::SIZE as u64));
-        }
+        let frames = write_events(&mut writer);
         std::fs::write(&path, writer.into_inner()).unwrap();
         Recording { dir, path, frames }
     }
@@ -73,6 +83,19 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `recover` with `options` from `from` into `to`, which must
+/// succeed.
+fn recover(options: &[&str], from: &Path, to: &Path) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_flatstream"))
+        .arg("recover")
+        .args(options)
+        .args([from, to])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    output
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
@@ -93,6 +116,22 @@ fn assert_stdout_has(output: &Output, needle: impl AsRef<str>) {
 fn assert_stderr_has(output: &Output, needle: impl AsRef<str>) {
     let text = stderr(output);
     assert!(text.contains(needle.as_ref()), "{text}");
+}
+
+/// Asserts that the command found damage (exit status 1) and that its
+/// report on standard output contains `needle`.
+#[track_caller]
+fn assert_damage_found(output: &Output, needle: impl AsRef<str>) {
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(output));
+    assert_stdout_has(output, needle);
+}
+
+/// Asserts that the command failed (exit status 2) and that its standard
+/// error contains `needle`.
+#[track_caller]
+fn assert_failure(output: &Output, needle: impl AsRef<str>) {
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(output));
+    assert_stderr_has(output, needle);
 }
 
 #[test]
@@ -135,8 +174,7 @@ fn verify_torn_tail_exits_one_at_the_last_frame() {
 fn verify_with_the_wrong_checksum_fails() {
     let recording = Recording::new(Crc32::new());
     let output = flatstream(&["verify", "--checksum", "xxh3"], &recording.path);
-    assert_eq!(output.status.code(), Some(1));
-    assert_stdout_has(&output, "first bad offset: 0");
+    assert_damage_found(&output, "first bad offset: 0");
 }
 
 #[test]
@@ -159,8 +197,7 @@ fn verify_frames_over_max_frame_len_are_damage() {
     let longest = recording.frames.iter().map(|&(_, len)| len).max().unwrap();
     let limit = (longest - 1).to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
-    assert_eq!(output.status.code(), Some(1));
-    assert_stdout_has(&output, "limit");
+    assert_damage_found(&output, "limit");
     let limit = longest.to_string();
     let output = flatstream(&["verify", "--max-frame-len", &limit], &recording.path);
     assert!(output.status.success());
@@ -255,14 +292,7 @@ fn crafted_claims_are_skipped_fast_and_reported_unchecked() {
     );
 
     let out = dir.path().join("out.fst");
-    let output = run(&[
-        "recover",
-        "--checksum",
-        "crc32",
-        path.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = recover(&["--checksum", "crc32"], &path, &out);
     assert_stderr_has(&output, "left unchecked (work budget spent)");
 }
 
@@ -286,12 +316,7 @@ fn recover_copies_every_intact_frame() {
         recording.damage(offset + 12 + len / 3);
     }
     let out_path = recording.other("recovered.fstream");
-    let output = run(&[
-        "recover",
-        recording.path.to_str().unwrap(),
-        out_path.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = recover(&[], &recording.path, &out_path);
     assert_stderr_has(&output, format!("recovered {} frames", EVENTS - 3));
     assert_stderr_has(&output, "skipped 3 damaged regions");
 
@@ -315,8 +340,7 @@ fn recover_refuses_to_overwrite_its_input() {
     let recording = Recording::new(XxHash64::new());
     let path = recording.path.to_str().unwrap();
     let output = run(&["recover", path, path]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "onto itself");
+    assert_failure(&output, "onto itself");
     assert!(flatstream(&["verify"], &recording.path).status.success());
 }
 
@@ -379,8 +403,7 @@ fn errors_are_one_readable_line() {
     assert!(err.contains("missing.fstream"), "{err}");
 
     let output = flatstream(&["verify", "--checksum", "md5"], &missing);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "md5");
+    assert_failure(&output, "md5");
 }
 
 #[test]
@@ -565,8 +588,7 @@ fn cat_usage_errors_are_one_line() {
         &["cat", "--schema", missing.to_str().unwrap()],
         &recording.path,
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "missing.fbs");
+    assert_failure(&output, "missing.fbs");
 
     let output = flatstream(
         &["cat", "--schema", &schema, "--frames", "5..2"],
@@ -582,13 +604,7 @@ fn self_describing<C: Checksum + Copy>(checksum: C) -> Recording {
     let path = dir.path().join("described.fstream");
     let mut writer =
         StreamWriter::<Event, _, _>::create(&path, ChecksumFramer::new(checksum)).unwrap();
-    let mut frames = Vec::new();
-    for event in events(EVENTS as usize) {
-        let offset = writer.bytes_written();
-        writer.write(&event).unwrap();
-        let frame_len = writer.bytes_written() - offset;
-        frames.push((offset, frame_len - 4 - C::SIZE as u64));
-    }
+    let frames = write_events(&mut writer);
     writer.flush().unwrap();
     drop(writer);
     Recording { dir, path, frames }
@@ -637,8 +653,7 @@ fn schema_prints_the_embedded_schema() {
 
     let headerless = Recording::new(Crc64::new());
     let output = flatstream(&["schema"], &headerless.path);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "no stream header");
+    assert_failure(&output, "no stream header");
 }
 
 #[test]
@@ -652,8 +667,7 @@ fn cat_reads_a_self_describing_file_without_being_told_anything() {
 
     let headerless = Recording::new(Crc32::new());
     let output = flatstream(&["cat", "--checksum", "crc32"], &headerless.path);
-    assert_eq!(output.status.code(), Some(2));
-    assert_stderr_has(&output, "--schema");
+    assert_failure(&output, "--schema");
 }
 
 #[test]
@@ -662,12 +676,7 @@ fn recover_keeps_the_header() {
     let (offset, _) = recording.frames[100];
     recording.damage(offset + 9);
     let out = recording.other("recovered.fstream");
-    let output = run(&[
-        "recover",
-        recording.path.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    recover(&[], &recording.path, &out);
     let output = flatstream(&["schema"], &out);
     assert_eq!(stdout(&output), flatstream::schema::<Event>());
     let bytes = std::fs::read(&out).unwrap();

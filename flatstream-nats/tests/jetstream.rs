@@ -4,6 +4,7 @@
 //! message, rejected messages, and a bounded buffer for a slow consumer.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -54,6 +55,32 @@ async fn next<T: StreamDeserialize + Schema>(consumer: &mut Consumer<T>) -> Deli
     delivery.expect("a message within the wait")
 }
 
+/// Runs `test` with the JetStream context of a `nats-server` of its own
+/// that holds the stream `name` over `subjects`, within a minute; does
+/// nothing where `Server::start` finds no `nats-server`.
+fn with_stream<F: Future<Output = ()>>(
+    name: &str,
+    subjects: &[&str],
+    test: impl FnOnce(async_nats::jetstream::Context) -> F,
+) {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    run(Duration::from_secs(60), async {
+        test(server.stream(name, subjects).await).await;
+    });
+}
+
+/// Asserts that no message comes within `wait`: `why` there is none.
+async fn assert_no_more<T: StreamDeserialize + Schema>(
+    consumer: &mut Consumer<T>,
+    wait: Duration,
+    why: &str,
+) {
+    let delivery = consumer.next_within(wait).await.unwrap();
+    assert!(delivery.is_none(), "{why}");
+}
+
 /// The bytes a stream file written with XXH3 holds for `value`.
 fn file_frame<T: StreamSerialize>(value: &T) -> Vec<u8> {
     let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
@@ -63,11 +90,7 @@ fn file_frame<T: StreamSerialize>(value: &T) -> Vec<u8> {
 
 #[test]
 fn every_field_kind_round_trips_as_the_file_frame() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("KINDS", &["kinds.>"]).await;
+    with_stream("KINDS", &["kinds.>"], |js| async move {
         let mut publisher = Publisher::<All>::new(js.clone(), "kinds.a");
         let values: Vec<All> = (0..24).map(all).collect();
         for value in &values {
@@ -86,18 +109,14 @@ fn every_field_kind_round_trips_as_the_file_frame() {
             assert_eq!(delivery.delivered(), 1);
             delivery.ack().await.unwrap();
         }
-        let none = consumer.next_within(Duration::from_millis(300)).await;
-        assert!(none.unwrap().is_none(), "nothing more was published");
+        let wait = Duration::from_millis(300);
+        assert_no_more(&mut consumer, wait, "nothing more was published").await;
     });
 }
 
 #[test]
 fn the_fs_header_is_as_documented_and_the_first_format_is_still_read() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("OLD", &["old"]).await;
+    with_stream("OLD", &["old"], |js| async move {
         let fingerprint = StreamHeader::of::<Tick>("xxh3-64").fingerprint;
         // Two messages as the first format's publisher sent them: one of
         // this schema, one of another.
@@ -161,11 +180,7 @@ fn tick(publisher: u32, n: u32) -> Tick {
 
 #[test]
 fn replay_from_a_sequence_and_from_a_time() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("REPLAY", &["replay"]).await;
+    with_stream("REPLAY", &["replay"], |js| async move {
         let mut publisher = Publisher::<Tick>::new(js.clone(), "replay");
         for n in 0..10 {
             publisher.publish(&tick(0, n)).await.unwrap();
@@ -284,22 +299,15 @@ fn at_least_once_through_a_killed_and_restarted_server() {
                 assert!(seen.contains(&(p, n)), "p{p}-{n} is missing");
             }
         }
-        let extra = consumer
-            .next_within(Duration::from_millis(500))
-            .await
-            .unwrap();
-        assert!(extra.is_none(), "nothing beyond the published ids");
+        let wait = Duration::from_millis(500);
+        assert_no_more(&mut consumer, wait, "nothing beyond the published ids").await;
         eprintln!("killed at {at_kill} of {total} acknowledged; {deliveries} deliveries");
     });
 }
 
 #[test]
 fn a_message_dropped_before_its_ack_is_delivered_again() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("REDO", &["redo"]).await;
+    with_stream("REDO", &["redo"], |js| async move {
         let mut publisher = Publisher::<Tick>::new(js.clone(), "redo").with_id_prefix("redo");
         publisher.publish(&tick(1, 7)).await.unwrap();
         let options = durable("redo", Duration::from_secs(1));
@@ -317,14 +325,9 @@ fn a_message_dropped_before_its_ack_is_delivered_again() {
         assert_eq!(again.decode(), tick(1, 7));
         assert_eq!(again.delivered(), 2);
         again.ack().await.unwrap();
-        let after_ack = consumer
-            .next_within(Duration::from_millis(1500))
-            .await
-            .unwrap();
-        assert!(
-            after_ack.is_none(),
-            "an acknowledged message is not delivered again"
-        );
+        let wait = Duration::from_millis(1500);
+        let why = "an acknowledged message is not delivered again";
+        assert_no_more(&mut consumer, wait, why).await;
     });
 }
 
@@ -357,11 +360,7 @@ async fn publish_good_and_bad(js: &async_nats::jetstream::Context, subject: &str
 
 #[test]
 fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("IN", &["in"]).await;
+    with_stream("IN", &["in"], |js| async move {
         add_stream(&js, "DEAD", &["dead.in"]).await;
         publish_good_and_bad(&js, "in").await;
         let options = durable("in", WAIT);
@@ -404,24 +403,15 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
         }
         let more = dead.get_raw_message(6).await;
         assert!(more.is_err(), "five rejected messages, five copies");
-        let none = consumer
-            .next_within(Duration::from_millis(1500))
-            .await
-            .unwrap();
-        assert!(
-            none.is_none(),
-            "rejected messages are terminated, not redelivered"
-        );
+        let wait = Duration::from_millis(1500);
+        let why = "rejected messages are terminated, not redelivered";
+        assert_no_more(&mut consumer, wait, why).await;
     });
 }
 
 #[test]
 fn rejected_messages_reach_the_callback_or_the_caller() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("CB", &["cb"]).await;
+    with_stream("CB", &["cb"], |js| async move {
         publish_good_and_bad(&js, "cb").await;
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = seen.clone();
@@ -486,11 +476,7 @@ fn rejected_messages_reach_the_callback_or_the_caller() {
 
 #[test]
 fn a_slow_consumer_keeps_a_bounded_number_of_messages_in_flight() {
-    let Some(server) = Server::start() else {
-        return;
-    };
-    run(Duration::from_secs(60), async {
-        let js = server.stream("SLOW", &["slow"]).await;
+    with_stream("SLOW", &["slow"], |js| async move {
         let mut publisher = Publisher::<Tick>::new(js.clone(), "slow");
         let values: Vec<Tick> = (0..5000).map(|n| tick(9, n)).collect();
         for chunk in values.chunks(1000) {

@@ -1,7 +1,7 @@
 //! Verifiers written by hand the way `flatc` writes Rust accessors, over
 //! the `flatbuffers` crate's own `Verifier`, with flatstream's documented
 //! rules on top: the references flatstream's generated verifier is
-//! compared with (`everything` by the fuzz targets, `outer` by
+//! compared with (`everything` by the fuzz targets, `outer` and `book` by
 //! `tests/verify_oracle.rs`).
 
 use std::fmt::Debug;
@@ -33,6 +33,7 @@ macro_rules! root_table {
     };
 }
 
+pub mod book;
 pub mod everything;
 pub mod outer;
 
