@@ -337,6 +337,7 @@ mod plain_tables {
     use flatstream::flatbuffers::{self, VOffsetT, VerifierOptions};
     use flatstream::{StreamDeserialize, StreamSerialize};
     use flatstream_testkit::oracle::{book as oracle, same_verdict, Verified};
+    use flatstream_testkit::relocate::relocated_table;
     use flatstream_testkit::streams::payload_of;
     use flatstream_testkit::Rng;
     use proptest::prelude::*;
@@ -681,21 +682,7 @@ root_type Book;
     /// bytes of the copy left off, and bid `element` pointing at it.
     fn relocated(clean: &[u8], element: usize, shift: usize, cut: usize) -> Vec<u8> {
         let table = level_tables(clean, OracleBook::BIDS)[element];
-        let vtable = vtable_of(clean, table);
-        let size = usize::from(u16::from_le_bytes([clean[vtable + 2], clean[vtable + 3]]));
-        let mut out = clean.to_vec();
-        while out.len() % 8 != table % 8 {
-            out.push(0);
-        }
-        out.resize(out.len() + shift, 0);
-        let copy = out.len();
-        out.extend_from_slice(&clean[table..table + size]);
-        out[copy..copy + 4]
-            .copy_from_slice(&((copy as isize - vtable as isize) as i32).to_le_bytes());
-        out.truncate(out.len() - cut);
-        let at = element_at(clean, element);
-        out[at..at + 4].copy_from_slice(&((copy - at) as u32).to_le_bytes());
-        out
+        relocated_table(clean, table, element_at(clean, element), shift, cut)
     }
 
     /// Where the offset of bid `element` is.

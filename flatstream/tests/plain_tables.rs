@@ -6,6 +6,7 @@
 //! by the same rules, under damage and under tight limits.
 
 use flatstream::{Error, StreamDeserialize, StreamSerialize, VerifierOptions, VerifyError};
+use flatstream_testkit::relocate::relocated_table;
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 pub struct Level {
@@ -172,7 +173,8 @@ fn tables_moved_or_sharing_a_vtable_elsewhere_take_the_full_checks() {
     let options = VerifierOptions::default();
     let clean = payload();
     let root = u32::from_le_bytes(clean[..4].try_into().unwrap()) as usize;
-    let vtable = root - i32::from_le_bytes(clean[root..root + 4].try_into().unwrap()) as usize;
+    let soffset = i32::from_le_bytes(clean[root..root + 4].try_into().unwrap());
+    let vtable = (root as isize - soffset as isize) as usize;
     let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
     let levels_at = root + usize::from(levels_slot);
     let levels = levels_at
@@ -198,35 +200,14 @@ fn tables_moved_or_sharing_a_vtable_elsewhere_take_the_full_checks() {
 /// copy left off, and level `element` pointing at it.
 fn relocated(clean: &[u8], element: usize, shift: usize, cut: usize) -> Vec<u8> {
     let u32_at = |at: usize| u32::from_le_bytes(clean[at..at + 4].try_into().unwrap()) as usize;
-    let vtable_of = |table: usize| {
-        let soffset = i32::from_le_bytes(clean[table..table + 4].try_into().unwrap());
-        (table as isize - soffset as isize) as usize
-    };
     let root = u32_at(0);
-    let vtable = vtable_of(root);
+    let soffset = i32::from_le_bytes(clean[root..root + 4].try_into().unwrap());
+    let vtable = (root as isize - soffset as isize) as usize;
     let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
     let levels_at = root + usize::from(levels_slot);
     let levels = levels_at + u32_at(levels_at);
     let at = levels + 4 + element * 4;
-    let table = at + u32_at(at);
-    let table_vtable = vtable_of(table);
-    let size = usize::from(u16::from_le_bytes(
-        clean[table_vtable + 2..table_vtable + 4]
-            .try_into()
-            .unwrap(),
-    ));
-    let mut out = clean.to_vec();
-    while out.len() % 8 != table % 8 {
-        out.push(0);
-    }
-    out.resize(out.len() + shift, 0);
-    let copy = out.len();
-    out.extend_from_slice(&clean[table..table + size]);
-    out[copy..copy + 4]
-        .copy_from_slice(&((copy as isize - table_vtable as isize) as i32).to_le_bytes());
-    out.truncate(out.len() - cut);
-    out[at..at + 4].copy_from_slice(&((copy - at) as u32).to_le_bytes());
-    out
+    relocated_table(clean, at + u32_at(at), at, shift, cut)
 }
 
 #[test]

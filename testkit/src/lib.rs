@@ -28,6 +28,7 @@ pub mod paired;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod recovery;
+pub mod relocate;
 pub mod streams;
 pub mod telemetry;
 pub mod tools;
