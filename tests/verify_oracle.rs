@@ -849,3 +849,122 @@ root_type Book;
         }
     }
 }
+
+/// Shallow views against the same oracle: `Outer::view_shallow`, then
+/// every nested table it leads to (`inner`, each of `inners`, and `maybe`
+/// shallowly again, down the chain) verified or decoded from its `Lazy`,
+/// must accept exactly the messages the `flatbuffers` crate's verifier
+/// accepts, and read the values a full view reads.
+mod shallow {
+    use flatstream::lazy::{Shallow, ShallowDeserialize};
+    use flatstream::VerifierOptions;
+    use flatstream_testkit::outer::OuterView;
+
+    use super::*;
+
+    /// The value a shallow view and the tables it leads to make, each
+    /// nested table verified on its own.
+    fn deep(view: OuterView<'_, Shallow>) -> flatstream::Result<Outer> {
+        let _ = format!("{view:?}");
+        let inner = Inner::from(view.inner().verify()?);
+        assert_eq!(view.inner().decode()?, inner);
+        let maybe = match view.maybe() {
+            Some(lazy) => Some(Box::new(deep(lazy.verify_shallow()?)?)),
+            None => None,
+        };
+        Ok(Outer {
+            id: view.id(),
+            inner,
+            inners: view.inners().verify()?.to_vec(),
+            kinds: view.kinds().to_vec(),
+            names: view.names().to_vec(),
+            maybe,
+            blob: view.blob().to_vec(),
+        })
+    }
+
+    /// The shallow verdict and the oracle's must agree, and an accepted
+    /// message read shallowly must be what a full decode gives; returns
+    /// the verdict.
+    fn agree(payload: &[u8]) -> bool {
+        let shallow = Outer::view_shallow(payload).and_then(deep);
+        let ours = flatstream_testkit::oracle::same_verdict(
+            payload,
+            &shallow,
+            &oracle::<oracle::Strict>(payload),
+        );
+        if let Ok(value) = shallow {
+            let decoded = Outer::decode_with_options(payload, &VerifierOptions::default());
+            assert_eq!(decoded.ok(), Some(value));
+        }
+        ours
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_gets_the_same_verdict() {
+        let mut rng = Rng(0x0fed_cba9_8765_4321);
+        let mut verdicts = Verdicts::default();
+        for _ in 0..6 {
+            let clean = payload_of(&rng.outer(2));
+            for cut in 0..=clean.len() {
+                verdicts.count(agree(&clean[..cut]));
+            }
+            for at in 0..clean.len() {
+                for bit in 0..8 {
+                    let mut payload = clean.clone();
+                    payload[at] ^= 1 << bit;
+                    verdicts.count(agree(&payload));
+                }
+            }
+        }
+        verdicts.assert_more_than(300, 300);
+    }
+
+    /// The comparison notices a walk that leaves a nested table unchecked:
+    /// with `inner` left out, damage there goes unseen.
+    #[test]
+    fn the_comparison_fails_when_a_nested_table_is_skipped() {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        let (mut differs, mut total) = (0, 0);
+        for _ in 0..3000 {
+            let payload = damaged(&mut rng);
+            let skipping = Outer::view_shallow(&payload).and_then(|view| {
+                view.inners().verify()?;
+                match view.maybe() {
+                    Some(lazy) => deep(lazy.verify_shallow()?).map(drop),
+                    None => Ok(()),
+                }
+            });
+            differs += usize::from(skipping.is_ok() != oracle::<oracle::Strict>(&payload).is_ok());
+            total += 1;
+        }
+        assert!(differs > 20, "{differs} of {total} differ");
+    }
+
+    #[test]
+    fn damaged_messages_get_the_same_verdict() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut verdicts = Verdicts::default();
+        for _ in 0..3000 {
+            verdicts.count(agree(&damaged(&mut rng)));
+        }
+        verdicts.assert_more_than(500, 500);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 1000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn random_damage_gets_the_same_verdict(
+            seed in 1..u64::MAX,
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..5),
+            keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
+        ) {
+            agree(&damage(payload_of(&Rng(seed).outer(3)), &edits, keep));
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod error;
 pub mod framing;
 mod header;
 pub mod layered;
+pub mod lazy;
 mod private;
 mod reader;
 pub mod schema;
@@ -36,8 +37,9 @@ pub mod __private {
     };
     pub use crate::error::{Error, Result, VerifyError, VerifyErrorKind};
     pub use crate::header::StreamHeader;
+    pub use crate::lazy::{Shallow, Verified};
     pub use crate::private::enums::{EnumType, Repr};
-    pub use crate::private::field::{debug_with, DebugWith, Field, FieldDebug};
+    pub use crate::private::field::{debug_with, DebugWith, Field, FieldDebug, ShallowDebug};
     pub use crate::private::fixed::{
         any_of, fixed_layout, fixed_slice, fixed_slice_mut, FixedType,
     };

@@ -168,6 +168,10 @@ pub struct Checker<'a> {
     /// The limits, for errors.
     max_depth: usize,
     max_tables: usize,
+    /// Whether nested tables are left to be checked when they are reached
+    /// (a shallow view's [`Lazy`](crate::lazy::Lazy)): only the offsets
+    /// that lead to them are checked.
+    shallow: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -183,7 +187,27 @@ impl<'a> Checker<'a> {
             null_terminated: !options.ignore_missing_null_terminator,
             max_depth: options.max_depth,
             max_tables: options.max_tables,
+            shallow: false,
         }
+    }
+
+    /// A checker for `buf` under `options` that stops at nested tables:
+    /// the checks of table fields, vectors of tables and unions check the
+    /// offsets that lead to tables (and a vector's length and range), not
+    /// the tables. The table a check starts at is checked in full.
+    #[inline]
+    pub fn new_shallow(buf: &'a [u8], options: &VerifierOptions) -> Self {
+        Checker {
+            shallow: true,
+            ..Checker::new(buf, options)
+        }
+    }
+
+    /// Whether this checker stops at nested tables
+    /// ([`new_shallow`](Self::new_shallow)).
+    #[inline(always)]
+    pub fn is_shallow(&self) -> bool {
+        self.shallow
     }
 
     /// The buffer being checked.
@@ -703,6 +727,36 @@ impl<'a> Checker<'a> {
         let value = root(self, pos)?;
         self.within_limit(pos)?;
         Ok((pos, value))
+    }
+
+    /// What the offset at `pos` points to, as a root: `target` checks (or
+    /// decodes) it, then the apparent size is held to its limit. Returns
+    /// the target's position and what `target` returned. For a nested
+    /// table or union checked on its own ([`Lazy`](crate::lazy::Lazy)).
+    #[inline]
+    pub fn offset_root<T>(
+        &mut self,
+        pos: usize,
+        target: impl FnOnce(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<(usize, T)> {
+        let at = self.offset(pos)?;
+        let value = target(self, at)?;
+        self.within_limit(at)?;
+        Ok((at, value))
+    }
+
+    /// What is at `pos`, as a root: `check` checks (or decodes) it, then
+    /// the apparent size is held to its limit. For a nested vector checked
+    /// on its own ([`LazyVector`](crate::lazy::LazyVector)).
+    #[inline]
+    pub fn at_root<T>(
+        &mut self,
+        pos: usize,
+        check: impl FnOnce(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<T> {
+        let value = check(self, pos)?;
+        self.within_limit(pos)?;
+        Ok(value)
     }
 
     /// A discriminant of type `T` (`N` bytes) at `pos`, charged as the

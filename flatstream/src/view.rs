@@ -83,15 +83,32 @@ use crate::verify::{Checked, Checker};
 /// every vector that [`check_vector`](Self::check_vector) accepts, those
 /// reads must stay within what it checked; and
 /// [`decode_vector`](Self::decode_vector) must accept exactly the vectors
-/// `check_vector` accepts.
+/// `check_vector` accepts. The view
+/// [`shallow_vector`](Self::shallow_vector) makes must read only what
+/// `check_vector` checked with a shallow checker.
 pub unsafe trait VectorElement: Sized + crate::schema::Schema {
     /// What reading one element returns: the value itself for scalars and
     /// enums, `&'a str` for strings, the view for derived structs.
     type View<'a>: Copy;
 
     #[doc(hidden)]
+    /// What a shallow view reads a vector of this type as: its
+    /// [`Vector`], or for tables a
+    /// [`LazyVector`](crate::lazy::LazyVector).
+    type ShallowVector<'a>: Copy + fmt::Debug;
+
+    #[doc(hidden)]
     /// Bytes one element takes inline in the vector.
     const WIDTH: usize;
+
+    #[doc(hidden)]
+    /// The shallow view of the vector whose length prefix is at `loc`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a vector of this type that
+    /// [`check_vector`](Self::check_vector) accepted, shallowly or not.
+    unsafe fn shallow_vector(buf: &[u8], loc: usize) -> Self::ShallowVector<'_>;
 
     #[doc(hidden)]
     /// Reads the element stored at `loc`.

@@ -2,7 +2,9 @@
 //! offsets, vtables, lengths, strings and union tags lie.
 //!
 //! Every payload goes through `T::view` and `T::decode_with_options`, which
-//! must agree; an accepted view is then read completely (formatted, walked
+//! must agree, and through `T::view_shallow`, whose view read completely,
+//! each of its nested tables verified, decoded and read, must accept
+//! exactly what `view` accepts; an accepted view is then read completely (formatted, walked
 //! accessor by accessor and vector by vector, converted, compared with the
 //! owned value), also from a copy of the payload at an odd address, and the
 //! payload is read back framed, through `SliceReader` and `StreamReader`,
@@ -38,6 +40,7 @@ use flatstream::checksum::XxHash64;
 use flatstream::framing::{
     ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Deframer, Framer,
 };
+use flatstream::lazy::{Lazy, LazyUnion, LazyVector, ShallowDeserialize};
 use flatstream::view::VectorElement;
 use flatstream::{
     DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, Vector,
@@ -162,6 +165,152 @@ single! {
 /// A type under test: how to touch every byte its view can reach.
 trait Subject: StreamDeserialize + DecodeOwned + StreamSerialize + Debug + PartialEq {
     fn walk(view: Self::View<'_>);
+
+    /// For a table: whether its shallow view and every nested table it
+    /// leads to verify (each read completely); `None` for a union message,
+    /// which has no shallow view.
+    fn shallow(payload: &[u8]) -> Option<bool>;
+}
+
+/// A shallow view's field, read completely: whether every nested table
+/// in it verifies.
+trait Deep: Debug {
+    fn deep(self) -> bool;
+}
+
+macro_rules! deep_values {
+    ($($ty:ty),*) => {$(
+        impl Deep for $ty {
+            fn deep(self) -> bool {
+                true
+            }
+        }
+    )*};
+}
+
+deep_values!(
+    bool,
+    u8,
+    i8,
+    u16,
+    i16,
+    u32,
+    i32,
+    u64,
+    i64,
+    f32,
+    f64,
+    Color,
+    Mode,
+    Dims,
+    &str,
+    &[u8]
+);
+
+impl<T: VectorElement + Debug> Deep for Vector<'_, T> {
+    fn deep(self) -> bool {
+        vector(self, |_| {});
+        true
+    }
+}
+
+impl<T: Deep> Deep for Option<T> {
+    fn deep(self) -> bool {
+        self.map_or(true, Deep::deep)
+    }
+}
+
+/// A nested result of a shallow view: an accepted one is read by `read`
+/// and decodes to the same value, a refused one is a corruption error
+/// that decoding reports too.
+fn nested<V: Copy + Debug, T: Debug + PartialEq>(
+    verified: flatstream::Result<V>,
+    decoded: flatstream::Result<T>,
+    read: impl Fn(V),
+    from: impl Fn(V) -> T,
+) -> bool {
+    match verified {
+        Ok(view) => {
+            read(view);
+            let decoded = decoded.expect("verified, so it decodes");
+            if reflexive(&decoded, &decoded) {
+                assert_eq!(decoded, from(view), "decode differs from the view");
+            }
+            true
+        }
+        Err(err) => {
+            assert!(err.is_corruption(), "{err:?}");
+            assert!(decoded.is_err(), "refused, yet it decodes");
+            false
+        }
+    }
+}
+
+impl Deep for Lazy<'_, Leaf> {
+    fn deep(self) -> bool {
+        let verified = nested(self.verify(), self.decode(), leaf, Leaf::from);
+        assert_eq!(
+            self.verify_shallow().is_ok(),
+            verified,
+            "a leaf holds no table, so shallow is full"
+        );
+        verified
+    }
+}
+
+impl Deep for LazyVector<'_, Leaf> {
+    fn deep(self) -> bool {
+        let _ = format!("{self:?}");
+        assert_eq!(self.iter().len(), self.len());
+        assert_eq!(self.is_empty(), self.iter().next().is_none());
+        assert!(self.get(self.len()).is_none());
+        let each = self
+            .iter()
+            .rev()
+            .map(Deep::deep)
+            .fold(true, |all, ok| all & ok);
+        match self.verify() {
+            Ok(whole) => {
+                assert!(each, "the vector verifies, an element does not");
+                vector(whole, leaf);
+            }
+            Err(err) => {
+                assert!(err.is_corruption(), "{err:?}");
+                assert!(!each, "every element verifies, the vector does not");
+            }
+        }
+        each
+    }
+}
+
+impl Deep for LazyUnion<'_, Shape> {
+    fn deep(self) -> bool {
+        nested(self.verify(), self.decode(), shape, Shape::from)
+    }
+}
+
+impl Deep for LazyUnion<'_, Open> {
+    fn deep(self) -> bool {
+        nested(self.verify(), self.decode(), open, Open::from)
+    }
+}
+
+/// [`Subject::shallow`] of a one-field table: the shallow view, formatted,
+/// and its field read completely.
+fn shallow_verdict<V: Debug, F: Deep>(
+    viewed: flatstream::Result<V>,
+    field: impl Fn(V) -> F,
+) -> bool {
+    match viewed {
+        Ok(view) => {
+            let _ = format!("{view:?}");
+            field(view).deep()
+        }
+        Err(err) => {
+            assert!(err.is_corruption(), "{err:?}");
+            false
+        }
+    }
 }
 
 /// Reads every element of `vector` every way there is.
@@ -222,11 +371,32 @@ fn dims(value: Dims) {
 }
 
 macro_rules! subject {
+    ($($ty:ident => |$v:ident| $walk:expr;)*) => {
+        $(
+            impl Subject for $ty {
+                #[allow(clippy::unit_arg, clippy::let_unit_value)]
+                fn walk($v: Self::View<'_>) {
+                    let _ = format!("{:?}", $walk);
+                }
+
+                fn shallow(payload: &[u8]) -> Option<bool> {
+                    Some(shallow_verdict($ty::view_shallow(payload), |view| view.v()))
+                }
+            }
+        )*
+    };
+}
+
+/// Union messages, which have no shallow view.
+macro_rules! union_subject {
     ($($ty:ident => |$v:ident| $walk:expr;)*) => {$(
         impl Subject for $ty {
-            #[allow(clippy::unit_arg, clippy::let_unit_value)]
             fn walk($v: Self::View<'_>) {
-                let _ = format!("{:?}", $walk);
+                $walk
+            }
+
+            fn shallow(_: &[u8]) -> Option<bool> {
+                None
             }
         }
     )*};
@@ -280,6 +450,9 @@ subject! {
     ODimss => |v| v.v().map(|x| vector(x, dims));
     OShape => |v| v.v().map(shape);
     OOpen => |v| v.v().map(open);
+}
+
+union_subject! {
     Shape => |v| shape(v);
     Open => |v| open(v);
 }
@@ -377,6 +550,12 @@ where
         accepted,
         "{name}: view_with_options disagrees"
     );
+    if let Some(deep) = T::shallow(payload) {
+        assert_eq!(
+            deep, accepted,
+            "{name}: the shallow view and its nested tables disagree"
+        );
+    }
     if let Ok(view) = viewed {
         read_view::<T>(name, view, decoded.as_ref().ok());
     }
@@ -415,6 +594,13 @@ where
         expect != Refuse || viewed.is_err(),
         "{name}: accepted, must be refused"
     );
+    if let Some(deep) = T::shallow(payload) {
+        assert_eq!(
+            deep,
+            viewed.is_ok(),
+            "{name}: the shallow view and its nested tables disagree"
+        );
+    }
     match viewed {
         Ok(view) => {
             read_view::<T>(name, view, decoded.as_ref().ok());
@@ -1762,6 +1948,60 @@ impl Subject for All {
         let _ = v.opt_reading().map(reading);
         let _ = v.opt_readings().map(|r| vector(r, reading));
         let _ = v.opt_frames().map(|f| vector(f, frame));
+    }
+
+    /// The shallow view read completely, every nested table verified from
+    /// its `Lazy` and walked as `walk` walks it.
+    fn shallow(payload: &[u8]) -> Option<bool> {
+        let Ok(v) = All::view_shallow(payload) else {
+            return Some(false);
+        };
+        let _ = format!("{v:?}");
+        let _ = (
+            v.ok(),
+            v.a(),
+            v.j(),
+            v.level(),
+            v.text().len(),
+            v.raw().len(),
+        );
+        vector(v.shorts(), |_| {});
+        vector(v.words(), |s| assert!(s.len() < 1 << 20));
+        vector(v.frames(), frame);
+        let _ = (v.opt_text(), v.opt_frame().map(frame));
+        let _ = v.opt_frames().map(|f| vector(f, frame));
+        let deep = || -> flatstream::Result<()> {
+            reading(v.reading().verify()?);
+            let _ = v.boxed().verify_shallow()?.value();
+            reading(v.boxed().verify()?);
+            for lazy in v.readings() {
+                reading(lazy.verify()?);
+            }
+            body(v.body().verify()?);
+            forward(v.forward().verify()?);
+            if let Some(lazy) = v.maybe_body() {
+                body(lazy.verify()?);
+            }
+            if let Some(lazy) = v.maybe_forward() {
+                forward(lazy.verify()?);
+            }
+            let mut node = v.node().verify_shallow()?;
+            while let Some(child) = node.child() {
+                node = child.verify_shallow()?;
+            }
+            vector(v.sensors().verify()?, |s| {
+                assert!(s.label().len() < 1 << 20)
+            });
+            vector(v.named().verify()?, |n| assert!(n.name().len() < 1 << 20));
+            if let Some(lazy) = v.opt_reading() {
+                reading(lazy.verify()?);
+            }
+            if let Some(lazy) = v.opt_readings() {
+                vector(lazy.verify()?, reading);
+            }
+            Ok(())
+        };
+        Some(deep().is_ok())
     }
 }
 

@@ -2,8 +2,9 @@
 //! views of every field kind through every reader (verified and
 //! unchecked), vectors of every element kind, keyed lookups, unions, the
 //! writer's encoder on messages of many shapes, `String` messages, vectors
-//! of plain-scalar tables and short owned strings, and stream headers from
-//! any bytes.
+//! of plain-scalar tables and short owned strings, stream headers from
+//! any bytes, and shallow views of every field kind with their nested
+//! tables verified, decoded and read.
 //! Under Miri (see the README) every read is checked for bounds, alignment
 //! and provenance; natively these are plain round trips.
 
@@ -13,6 +14,7 @@ use flatstream::checksum::XxHash64;
 use flatstream::framing::{
     ChecksumDeframer, ChecksumFramer, DefaultDeframer, DefaultFramer, Deframer, Framer,
 };
+use flatstream::lazy::ShallowDeserialize;
 use flatstream::{
     DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
 };
@@ -189,6 +191,111 @@ fn every_field_kind_through_every_reader() {
         &expected,
         check,
     );
+}
+
+/// Every accessor of the shallow view of `payload`, a message of `value`
+/// (its keyed vectors sorted), and every nested table it leads to.
+fn check_all_shallow(payload: &[u8], value: &All) -> flatstream::Result<()> {
+    let view = All::view_shallow(payload)?;
+    let full = All::view(payload)?;
+    let debug = format!("{view:?}");
+    assert!(
+        debug.starts_with("AllView<Shallow> {") && debug.contains("Lazy"),
+        "{debug}"
+    );
+    // What a shallow view reads as its full view does.
+    assert_eq!(
+        (view.ok(), view.a(), view.b(), view.c(), view.d(), view.e()),
+        (value.ok, value.a, value.b, value.c, value.d, value.e)
+    );
+    assert_eq!(
+        (view.f(), view.g(), view.h(), view.i(), view.j()),
+        (value.f, value.g, value.h, value.i, value.j)
+    );
+    assert_eq!((view.text(), view.raw()), (full.text(), full.raw()));
+    assert_eq!(view.shorts(), value.shorts);
+    assert_eq!(view.longs(), value.longs);
+    assert_eq!(view.floats(), value.floats);
+    assert_eq!(view.flags(), value.flags);
+    assert_eq!(view.words(), value.words);
+    assert_eq!((view.level(), view.axis()), (value.level, value.axis));
+    assert_eq!(view.levels(), value.levels);
+    assert_eq!(view.axes(), value.axes);
+    assert_eq!(view.frame(), value.frame);
+    assert_eq!(view.frames(), value.frames);
+    assert_eq!(view.opt_bool(), value.opt_bool);
+    assert_eq!(view.opt_i64(), value.opt_i64);
+    assert_eq!(view.opt_text(), value.opt_text.as_deref());
+    assert_eq!(view.opt_raw(), value.opt_raw.as_deref());
+    assert_eq!(view.opt_words().map(|w| w.to_vec()), value.opt_words);
+    assert_eq!(view.opt_level(), value.opt_level);
+    assert_eq!(view.opt_frame(), value.opt_frame);
+    assert_eq!(view.opt_frames().map(|f| f.to_vec()), value.opt_frames);
+    // Nested tables, each verified, decoded or read shallowly.
+    assert!(view.reading().verify()? == value.reading);
+    assert_eq!(view.reading().decode()?, value.reading);
+    assert_eq!(view.boxed().verify_shallow()?.value(), value.boxed.value);
+    assert_eq!(view.boxed().decode()?, *value.boxed);
+    let readings = view.readings();
+    assert_eq!(readings.len(), value.readings.len());
+    for (lazy, reading) in readings.iter().zip(&value.readings) {
+        assert!(lazy.verify()? == *reading);
+    }
+    assert_eq!(readings.iter().rev().count(), readings.len());
+    assert_eq!(readings.verify()?.to_vec(), value.readings);
+    assert!(view.body().verify()? == value.body);
+    assert_eq!(view.body().decode()?, value.body);
+    assert!(view.forward().verify()? == value.forward);
+    assert_eq!(
+        view.maybe_body().map(|b| b.decode()).transpose()?,
+        value.maybe_body
+    );
+    assert_eq!(
+        view.maybe_forward().map(|f| f.decode()).transpose()?,
+        value.maybe_forward
+    );
+    let mut node = view.node().verify_shallow()?;
+    let mut depth = value.node.depth;
+    while let Some(child) = node.child() {
+        assert_eq!(node.depth(), depth);
+        node = child.verify_shallow()?;
+        depth -= 1;
+    }
+    assert_eq!((node.depth(), depth), (0, 0));
+    assert_eq!(view.node().decode()?, value.node);
+    let sensors = view.sensors().verify()?;
+    for sensor in &value.sensors {
+        assert_eq!(
+            sensors.lookup_by_key(&sensor.id).map(|s| s.label()),
+            Some(&sensor.label[..])
+        );
+    }
+    assert_eq!(view.named().verify()?.to_vec(), value.named);
+    assert_eq!(
+        view.opt_reading().map(|r| r.decode()).transpose()?,
+        value.opt_reading
+    );
+    assert_eq!(
+        view.opt_readings()
+            .map(|r| r.verify().map(|v| v.to_vec()))
+            .transpose()?,
+        value.opt_readings
+    );
+    Ok(())
+}
+
+#[test]
+fn shallow_views_of_every_field_kind() {
+    let ns: &[u32] = if cfg!(miri) {
+        &[0, 3]
+    } else {
+        &[0, 1, 2, 3, 4, 5]
+    };
+    for &n in ns {
+        let value = all(n);
+        let payload = flatstream_testkit::streams::payload_of(&value);
+        check_all_shallow(&payload, &sorted(value)).unwrap();
+    }
 }
 
 #[test]

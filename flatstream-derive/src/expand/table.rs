@@ -26,6 +26,16 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let name = ident.unraw_string();
     let from_view = view::from_view_body(cx, fields);
     let view_eq = view::view_eq_body(cx, &stored);
+    let file_identifier = match &cx.container.attrs.file_identifier {
+        Some(identifier) => {
+            let value = &identifier.value;
+            quote! {
+                const FILE_IDENTIFIER: ::core::option::Option<&'static ::core::primitive::str> =
+                    ::core::option::Option::Some(#value);
+            }
+        }
+        None => quote!(),
+    };
     let plain = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         quote_spanned!(field.ty.span()=> #field_trait::PLAIN_SCALAR)
@@ -46,8 +56,10 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             #[automatically_derived]
             unsafe impl #private::TableType for #ident {
                 type View<'a> = #view<'a>;
+                type ShallowView<'a> = #view<'a, #private::Shallow>;
                 const NAME: &'static ::core::primitive::str = #name;
                 const PLAIN_SCALARS: ::core::primitive::bool = true #(&& #plain)*;
+                #file_identifier
 
                 #build
 
@@ -59,6 +71,19 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #view {
                         // SAFETY: the caller guarantees a verified table of
                         // this type at `loc`.
+                        table: unsafe { #private::VerifiedTable::new(buf, loc) },
+                    }
+                }
+
+                #[inline]
+                unsafe fn shallow_at(
+                    buf: &[::core::primitive::u8],
+                    loc: ::core::primitive::usize,
+                ) -> #view<'_, #private::Shallow> {
+                    #view {
+                        // SAFETY: the caller guarantees a table of this
+                        // type at `loc` that its checks accepted, shallowly
+                        // or not.
                         table: unsafe { #private::VerifiedTable::new(buf, loc) },
                     }
                 }

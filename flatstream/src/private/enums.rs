@@ -211,6 +211,8 @@ unsafe impl<E: EnumType> FieldKind<E> for EnumKind {
         view.to_repr() == owned.to_repr()
     }
 
+    super::field::shallow_is_view!();
+
     fn fmt_view(view: E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         enum_fmt(view, f)
     }
@@ -222,6 +224,8 @@ unsafe impl<E: EnumType> FieldKind<E> for EnumKind {
 unsafe impl<E: EnumType> ElementKind<E> for EnumKind {
     type View<'a> = E;
     const WIDTH: usize = core::mem::size_of::<E::Repr>();
+
+    super::field::shallow_vector_is_vector!(kind);
 
     #[inline]
     unsafe fn read_element(buf: &[u8], loc: usize) -> E {

@@ -31,6 +31,12 @@ use crate::verify::{Checked, Checker, TableAt};
 /// when present (nothing else), `Self` being `WIDTH` bytes aligned to at
 /// most 8, and whose `decode_present` gives what `get` then `to_owned`
 /// give.
+///
+/// [`get_shallow`](Self::get_shallow) must read only what `check` checked
+/// when the checker is [shallow](Checker::is_shallow): every check but
+/// those of nested tables (their offsets, and a vector's length and
+/// range, are still checked) is the same in both modes, so a type that
+/// holds no table reads its shallow view as its view.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a field type flatstream can store",
     label = "unsupported field type",
@@ -42,6 +48,10 @@ pub unsafe trait Field: Sized + Schema {
     type Prepared: Copy;
     /// What the view's accessor returns.
     type View<'a>: Copy;
+    /// What the accessor of a shallow view returns: `View` for a type that
+    /// holds no table, a [`Lazy`](crate::lazy::Lazy) (or a vector or
+    /// option of them) for one that does.
+    type Shallow<'a>: Copy;
     /// The type of the field's default: the value for scalars and enums,
     /// `()` for types without one.
     type Default: Copy;
@@ -83,6 +93,18 @@ pub unsafe trait Field: Sized + Schema {
         slot: VOffsetT,
         default: Self::Default,
     ) -> Self::View<'a>;
+
+    /// Reads the field of a shallowly verified `table` at `slot`.
+    ///
+    /// # Safety
+    ///
+    /// `table` must be a table verified shallowly (or fully) whose `slot`
+    /// holds this type.
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: Self::Default,
+    ) -> Self::Shallow<'a>;
 
     /// Whether the field at `slot` holds a value.
     ///
@@ -141,6 +163,9 @@ pub unsafe trait Field: Sized + Schema {
     /// Formats a view.
     fn fmt_view(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 
+    /// Formats a shallow view.
+    fn fmt_shallow(view: Self::Shallow<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
     /// The field's type in the schema.
     #[inline]
     fn schema_type(schema: &mut SchemaBuilder) -> TypeRef {
@@ -154,6 +179,15 @@ pub struct FieldDebug<'a, T: Field>(pub T::View<'a>);
 impl<T: Field> fmt::Debug for FieldDebug<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         T::fmt_view(self.0, f)
+    }
+}
+
+/// Formats a shallow field view through [`Field::fmt_shallow`].
+pub struct ShallowDebug<'a, T: Field>(pub T::Shallow<'a>);
+
+impl<T: Field> fmt::Debug for ShallowDebug<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        T::fmt_shallow(self.0, f)
     }
 }
 
@@ -193,3 +227,62 @@ macro_rules! offset_pushes {
     };
 }
 pub(crate) use offset_pushes;
+
+/// The shallow items of a `Field` (or `FieldKind`) impl for a type that
+/// holds no table, whose checks are the same in both modes: its shallow
+/// view is its view.
+macro_rules! shallow_is_view {
+    () => {
+        type Shallow<'a> = Self::View<'a>;
+
+        #[inline(always)]
+        unsafe fn get_shallow<'a>(
+            table: &crate::private::table::ViewTable<'a>,
+            slot: flatbuffers::VOffsetT,
+            default: Self::Default,
+        ) -> Self::View<'a> {
+            // SAFETY: forwarded to the caller; the field's checks do not
+            // depend on the mode.
+            unsafe { Self::get(table, slot, default) }
+        }
+
+        fn fmt_shallow(
+            view: Self::View<'_>,
+            f: &mut core::fmt::Formatter<'_>,
+        ) -> core::fmt::Result {
+            Self::fmt_view(view, f)
+        }
+    };
+}
+pub(crate) use shallow_is_view;
+
+/// The shallow items of a `VectorElement` impl for `$elem`, or (with
+/// `kind`) of an `ElementKind` impl, for an element type that holds no
+/// table: a shallow vector of it is its [`Vector`](crate::view::Vector),
+/// whose checks do not depend on the mode.
+macro_rules! shallow_vector_is_vector {
+    (kind) => {
+        type ShallowVector<'a, V: crate::view::VectorElement> = crate::view::Vector<'a, V>;
+
+        #[inline(always)]
+        unsafe fn shallow_vector<V: crate::view::VectorElement>(
+            buf: &[u8],
+            loc: usize,
+        ) -> crate::view::Vector<'_, V> {
+            // SAFETY: forwarded to the caller; the vector's checks do not
+            // depend on the mode.
+            unsafe { crate::view::Vector::from_raw(buf, loc) }
+        }
+    };
+    ($elem:ty) => {
+        type ShallowVector<'a> = crate::view::Vector<'a, $elem>;
+
+        #[inline(always)]
+        unsafe fn shallow_vector(buf: &[u8], loc: usize) -> crate::view::Vector<'_, $elem> {
+            // SAFETY: forwarded to the caller; the vector's checks do not
+            // depend on the mode.
+            unsafe { crate::view::Vector::from_raw(buf, loc) }
+        }
+    };
+}
+pub(crate) use shallow_vector_is_vector;

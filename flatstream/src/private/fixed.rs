@@ -375,6 +375,8 @@ unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
         view.fixed_eq(owned)
     }
 
+    super::field::shallow_is_view!();
+
     fn fmt_view(view: T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         view.fmt_fixed(f)
     }
@@ -386,6 +388,8 @@ unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
 unsafe impl<T: FixedType> ElementKind<T> for FixedKind {
     type View<'a> = T;
     const WIDTH: usize = T::SIZE;
+
+    super::field::shallow_vector_is_vector!(kind);
 
     #[inline(always)]
     unsafe fn read_element(buf: &[u8], loc: usize) -> T {

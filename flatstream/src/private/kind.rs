@@ -74,6 +74,8 @@ pub unsafe trait FieldKind<T> {
     type Prepared: Copy;
     /// [`Field::View`].
     type View<'a>: Copy;
+    /// [`Field::Shallow`].
+    type Shallow<'a>: Copy;
     /// [`Field::Default`].
     type Default: Copy;
     /// [`Field::DEFAULT`].
@@ -110,6 +112,17 @@ pub unsafe trait FieldKind<T> {
         default: Self::Default,
     ) -> Self::View<'a>;
 
+    /// [`Field::get_shallow`].
+    ///
+    /// # Safety
+    ///
+    /// As [`Field::get_shallow`].
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: Self::Default,
+    ) -> Self::Shallow<'a>;
+
     /// [`Field::present`].
     ///
     /// # Safety
@@ -144,6 +157,9 @@ pub unsafe trait FieldKind<T> {
 
     /// [`Field::fmt_view`].
     fn fmt_view(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// [`Field::fmt_shallow`].
+    fn fmt_shallow(view: Self::Shallow<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
 // SAFETY: every item is the one of `FieldKind<T>` for `T`'s kind, whose
@@ -151,6 +167,7 @@ pub unsafe trait FieldKind<T> {
 unsafe impl<T: HasKind> Field for T {
     type Prepared = <T::Kind as FieldKind<T>>::Prepared;
     type View<'a> = <T::Kind as FieldKind<T>>::View<'a>;
+    type Shallow<'a> = <T::Kind as FieldKind<T>>::Shallow<'a>;
     type Default = <T::Kind as FieldKind<T>>::Default;
     const DEFAULT: Self::Default = <T::Kind as FieldKind<T>>::DEFAULT;
     const WIDTH: usize = <T::Kind as FieldKind<T>>::WIDTH;
@@ -185,6 +202,16 @@ unsafe impl<T: HasKind> Field for T {
     ) -> Self::View<'a> {
         // SAFETY: forwarded to the caller.
         unsafe { <T::Kind as FieldKind<T>>::get(table, slot, default) }
+    }
+
+    #[inline]
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: Self::Default,
+    ) -> Self::Shallow<'a> {
+        // SAFETY: forwarded to the caller.
+        unsafe { <T::Kind as FieldKind<T>>::get_shallow(table, slot, default) }
     }
 
     #[inline]
@@ -231,6 +258,10 @@ unsafe impl<T: HasKind> Field for T {
     fn fmt_view(view: Self::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         <T::Kind as FieldKind<T>>::fmt_view(view, f)
     }
+
+    fn fmt_shallow(view: Self::Shallow<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        <T::Kind as FieldKind<T>>::fmt_shallow(view, f)
+    }
 }
 
 /// [`VectorElement`] for the `T`s of a kind (`Self`, the kind's marker):
@@ -248,6 +279,9 @@ unsafe impl<T: HasKind> Field for T {
 pub unsafe trait ElementKind<T> {
     /// [`VectorElement::View`].
     type View<'a>: Copy;
+    /// [`VectorElement::ShallowVector`], `V` being `T` (which the kind's
+    /// impl cannot name as a `VectorElement`).
+    type ShallowVector<'a, V: VectorElement>: Copy + fmt::Debug;
     /// [`VectorElement::WIDTH`].
     const WIDTH: usize;
 
@@ -257,6 +291,17 @@ pub unsafe trait ElementKind<T> {
     ///
     /// As [`VectorElement::read_element`].
     unsafe fn read_element(buf: &[u8], loc: usize) -> Self::View<'_>;
+
+    /// [`VectorElement::shallow_vector`].
+    ///
+    /// # Safety
+    ///
+    /// As [`VectorElement::shallow_vector`].
+    /// `V` must be `T`.
+    unsafe fn shallow_vector<V: VectorElement>(
+        buf: &[u8],
+        loc: usize,
+    ) -> Self::ShallowVector<'_, V>;
 
     /// [`VectorElement::build_vector`].
     fn build_vector<B: Builder>(items: &[T], builder: &mut B) -> Offset;
@@ -284,12 +329,19 @@ where
     T::Kind: ElementKind<T>,
 {
     type View<'a> = <T::Kind as ElementKind<T>>::View<'a>;
+    type ShallowVector<'a> = <T::Kind as ElementKind<T>>::ShallowVector<'a, T>;
     const WIDTH: usize = <T::Kind as ElementKind<T>>::WIDTH;
 
     #[inline]
     unsafe fn read_element(buf: &[u8], loc: usize) -> Self::View<'_> {
         // SAFETY: forwarded to the caller.
         unsafe { <T::Kind as ElementKind<T>>::read_element(buf, loc) }
+    }
+
+    #[inline]
+    unsafe fn shallow_vector(buf: &[u8], loc: usize) -> Self::ShallowVector<'_> {
+        // SAFETY: forwarded to the caller.
+        unsafe { <T::Kind as ElementKind<T>>::shallow_vector::<T>(buf, loc) }
     }
 
     #[inline]

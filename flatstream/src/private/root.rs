@@ -26,6 +26,27 @@ pub fn root<'a, T: TableType>(
     }
 }
 
+/// Checks the root table of `payload` with a shallow checker (nested
+/// tables left to their [`Lazy`](crate::lazy::Lazy) handles) and returns
+/// its shallow view.
+///
+/// # Errors
+///
+/// As [`root`], for the root table and the offsets that leave it.
+#[inline]
+pub fn root_shallow<'a, T: TableType>(
+    payload: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+) -> Result<T::ShallowView<'a>> {
+    let mut checker = Checker::new_shallow(payload, options);
+    match checker.root(T::check_table) {
+        // SAFETY: the checks of `T`, with a shallow checker, accepted the
+        // table at `pos`.
+        Ok((pos, ())) => Ok(unsafe { T::shallow_at(payload, pos) }),
+        Err(_) => Err(checker.into_error(T::NAME).into()),
+    }
+}
+
 /// Returns the root view of `payload` without verifying it.
 ///
 /// # Safety

@@ -86,6 +86,8 @@ macro_rules! scalar_fields {
                 view == *owned
             }
 
+            crate::private::field::shallow_is_view!();
+
             fn fmt_view(view: $ty, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Debug::fmt(&view, f)
             }
@@ -137,6 +139,8 @@ macro_rules! scalar_elements {
         unsafe impl VectorElement for $ty {
             type View<'a> = $ty;
             const WIDTH: usize = core::mem::size_of::<$ty>();
+
+            crate::private::field::shallow_vector_is_vector!($ty);
 
             #[inline]
             unsafe fn read_element(buf: &[u8], loc: usize) -> $ty {

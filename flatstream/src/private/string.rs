@@ -127,6 +127,8 @@ unsafe impl Field for String {
         view == owned
     }
 
+    super::field::shallow_is_view!();
+
     fn fmt_view(view: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(view, f)
     }
@@ -206,6 +208,8 @@ unsafe impl Field for Vec<u8> {
         view == owned.as_slice()
     }
 
+    super::field::shallow_is_view!();
+
     fn fmt_view(view: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(view, f)
     }
@@ -216,6 +220,8 @@ unsafe impl Field for Vec<u8> {
 unsafe impl VectorElement for String {
     type View<'a> = &'a str;
     const WIDTH: usize = 4;
+
+    super::field::shallow_vector_is_vector!(String);
 
     #[inline]
     unsafe fn read_element(buf: &[u8], loc: usize) -> &str {

@@ -13,7 +13,9 @@ use super::kind::{ElementKind, FieldKind, TableKind};
 use super::raw::{read_at, uoffset_target};
 use super::vector::build_offset_vector;
 use crate::encode::{Builder, Offset, WriteRoot};
+use crate::lazy::{Lazy, LazyVector, Verified};
 use crate::verify::{Checked, Checker, TableAt};
+use crate::view::VectorElement;
 
 /// A table inside a verified buffer, its vtable located once when the view
 /// is made, so each accessor is one vtable lookup and one read.
@@ -98,30 +100,37 @@ impl fmt::Debug for ViewTable<'_> {
     }
 }
 
-/// A table that was verified as a `T`: what a derived view holds.
+/// A table that was verified as a `T`, in the mode `M`
+/// ([`Verified`](crate::lazy::Verified) or
+/// [`Shallow`](crate::lazy::Shallow)): what a derived view holds.
 ///
 /// Only `unsafe` code makes one ([`new`](Self::new)), and the type
-/// parameter keeps it a `T`'s: a view of one type cannot be re-targeted at
-/// a table verified as another, even by code in the module that derives
-/// both.
-pub struct VerifiedTable<'a, T: ?Sized> {
+/// parameters keep it a `T`'s, checked in mode `M`: a view of one type
+/// cannot be re-targeted at a table verified as another, even by code in
+/// the module that derives both, nor a shallowly checked table read as a
+/// fully verified one.
+pub struct VerifiedTable<'a, T: ?Sized, M = Verified> {
     table: ViewTable<'a>,
     _type: PhantomData<fn() -> T>,
+    _mode: PhantomData<fn() -> M>,
 }
 
-impl<'a, T: ?Sized> VerifiedTable<'a, T> {
-    /// The table at `loc`, verified as a `T`.
+impl<'a, T: ?Sized, M> VerifiedTable<'a, T, M> {
+    /// The table at `loc`, verified as a `T` in the mode `M`.
     ///
     /// # Safety
     ///
     /// `buf[loc..]` must hold a table that `T`'s checks accepted (or that
-    /// is otherwise known to be valid for `T`).
+    /// is otherwise known to be valid for `T`); with a shallow checker
+    /// ([`Checker::new_shallow`]) when `M` is `Shallow`, with a full one
+    /// when it is `Verified`.
     #[inline(always)]
     pub unsafe fn new(buf: &'a [u8], loc: usize) -> Self {
         VerifiedTable {
             // SAFETY: per the caller, a verified table is at `loc`.
             table: unsafe { ViewTable::new(buf, loc) },
             _type: PhantomData,
+            _mode: PhantomData,
         }
     }
 
@@ -133,16 +142,16 @@ impl<'a, T: ?Sized> VerifiedTable<'a, T> {
     }
 }
 
-impl<T: ?Sized> Clone for VerifiedTable<'_, T> {
+impl<T: ?Sized, M> Clone for VerifiedTable<'_, T, M> {
     #[inline(always)]
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: ?Sized> Copy for VerifiedTable<'_, T> {}
+impl<T: ?Sized, M> Copy for VerifiedTable<'_, T, M> {}
 
-impl<T: ?Sized> fmt::Debug for VerifiedTable<'_, T> {
+impl<T: ?Sized, M> fmt::Debug for VerifiedTable<'_, T, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.table, f)
     }
@@ -181,6 +190,9 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 /// fields with the `check` of a [`Field`](super::field::Field) whose
 /// `PLAIN_SCALAR` is true, nothing else, and `decode_table` returns what
 /// `from_view` makes of `view_at` for every table `check_table` accepts.
+/// [`shallow_at`](Self::shallow_at) must make a view that reads only what
+/// `check_table` checked with a shallow checker
+/// ([`Checker::new_shallow`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a derived table",
     label = "not a derived struct",
@@ -189,6 +201,9 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 pub unsafe trait TableType: Sized {
     /// The derived view.
     type View<'a>: Copy + fmt::Debug;
+
+    /// The derived view in the shallow mode.
+    type ShallowView<'a>: Copy + fmt::Debug;
 
     /// The struct's name, which starts the path of a verification error.
     const NAME: &'static str;
@@ -199,6 +214,9 @@ pub unsafe trait TableType: Sized {
     /// [`Checker::plain_tables`]).
     const PLAIN_SCALARS: bool = false;
 
+    /// The file identifier messages of this type carry, if any.
+    const FILE_IDENTIFIER: Option<&'static str> = None;
+
     /// Writes `self` as a table (children first) and returns its offset.
     fn build<B: Builder>(&self, builder: &mut B) -> Offset;
 
@@ -208,6 +226,14 @@ pub unsafe trait TableType: Sized {
     ///
     /// `buf[loc..]` must hold a verified table of this type.
     unsafe fn view_at(buf: &[u8], loc: usize) -> Self::View<'_>;
+
+    /// The shallow view of the table at `loc`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a table of this type that `check_table`
+    /// accepted, with a shallow checker or a full one.
+    unsafe fn shallow_at(buf: &[u8], loc: usize) -> Self::ShallowView<'_>;
 
     /// Checks the table at `pos` with the generated verifier.
     fn check_table(checker: &mut Checker<'_>, pos: usize) -> Checked;
@@ -242,7 +268,7 @@ impl<T: TableType> WriteRoot for TableMessage<'_, T> {
 
 /// A buffer whose root is a table with no fields: every accessor of a view
 /// of it returns the field's default.
-const EMPTY_TABLE: &[u8] = &[
+pub(crate) const EMPTY_TABLE: &[u8] = &[
     8, 0, 0, 0, // root offset: the table is at 8
     4, 0, 4, 0, // vtable at 4: 4 bytes long, table 4 bytes long, no fields
     4, 0, 0, 0, // table at 8: its vtable is 4 bytes before it
@@ -259,10 +285,13 @@ pub fn table_empty_view<'a, T: TableType>() -> T::View<'a> {
 // SAFETY: `get` reads the table the field's offset points to as a view of
 // `T` (`T::view_at`); `check` checked the offset (`visit_offset`) and the
 // table with `T::check_table`, which `TableType`'s contract ties to
-// `view_at`; `decode_present` makes the same checks.
+// `view_at`; `decode_present` makes the same checks. A shallow checker
+// checks the offset only, and `get_shallow` reads nothing but the vtable
+// entry: the `Lazy` it returns checks the table when asked.
 unsafe impl<T: TableType> FieldKind<T> for TableKind {
     type Prepared = Offset;
     type View<'a> = T::View<'a>;
+    type Shallow<'a> = Lazy<'a, T>;
     type Default = ();
     const DEFAULT: () = ();
     const WIDTH: usize = 4;
@@ -289,6 +318,14 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
     }
 
     #[inline]
+    unsafe fn get_shallow<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> Lazy<'a, T> {
+        match table.field_pos(slot) {
+            Some(pos) => Lazy::new(table.buf(), pos),
+            None => Lazy::absent(),
+        }
+    }
+
+    #[inline]
     unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
         is_present(table, slot)
     }
@@ -305,7 +342,12 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
             slot,
             required,
             #[inline(always)]
-            |checker, at| T::check_table(checker, at),
+            |checker, at| {
+                if checker.is_shallow() {
+                    return Ok(());
+                }
+                T::check_table(checker, at)
+            },
         )
     }
 
@@ -344,14 +386,27 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
     fn fmt_view(view: T::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&view, f)
     }
+
+    fn fmt_shallow(view: Lazy<'_, T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
+    }
 }
 
 // SAFETY: `read_element` follows the offset at `4 + i * 4` to a table read
 // as `T` (`T::view_at`); `check_vector` checked every offset
-// (`offset_vector`) and every table with `T::check_table`.
+// (`offset_vector`) and every table with `T::check_table`. A shallow
+// checker checks the vector's length and range only; `shallow_vector`
+// reads nothing unchecked (its `LazyVector` reads the length with a
+// bounds check, and each `Lazy` element checks its offset when asked).
 unsafe impl<T: TableType> ElementKind<T> for TableKind {
     type View<'a> = T::View<'a>;
+    type ShallowVector<'a, V: VectorElement> = LazyVector<'a, T>;
     const WIDTH: usize = 4;
+
+    #[inline]
+    unsafe fn shallow_vector<V: VectorElement>(buf: &[u8], loc: usize) -> LazyVector<'_, T> {
+        LazyVector::new(buf, loc)
+    }
 
     #[inline]
     unsafe fn read_element(buf: &[u8], loc: usize) -> T::View<'_> {
@@ -367,6 +422,9 @@ unsafe impl<T: TableType> ElementKind<T> for TableKind {
 
     #[inline]
     fn check_vector(checker: &mut Checker<'_>, pos: usize) -> Checked {
+        if checker.is_shallow() {
+            return checker.vector(pos, 4, 4).map(drop);
+        }
         if T::PLAIN_SCALARS {
             // A `Vec<()>` never allocates.
             return checker

@@ -12,6 +12,7 @@ use super::root::check_identifier;
 use super::table::{offset_target, TableType, ViewTable};
 use crate::encode::{Builder, Offset, WriteRoot};
 use crate::error::{Result, VerifyErrorKind};
+use crate::lazy::LazyUnion;
 use crate::verify::{Checked, Checker, Invalid, TableAt};
 
 /// A derived union: a type tag (`1..` in declaration order, 0 for none)
@@ -134,6 +135,30 @@ unsafe fn union_get<'a, U: UnionType>(table: &ViewTable<'a>, slot: VOffsetT) -> 
     }
 }
 
+/// `Field::get_shallow` for unions: the tag, and for a tag the union knows
+/// where the offset to its table is, for [`LazyUnion`] to check when
+/// asked.
+///
+/// # Safety
+///
+/// As `Field::get_shallow`.
+#[inline]
+unsafe fn union_get_shallow<'a, U: UnionType>(
+    table: &ViewTable<'a>,
+    slot: VOffsetT,
+) -> LazyUnion<'a, U> {
+    // SAFETY: per the caller, the slot, when present, holds a checked `u8`
+    // tag.
+    let tag = unsafe { table.scalar::<u8>(slot) }.unwrap_or(0);
+    if tag == 0 || !U::knows(tag) {
+        return LazyUnion::absent();
+    }
+    match table.field_pos(slot + 2) {
+        Some(pos) => LazyUnion::new(table.buf(), tag, pos),
+        None => LazyUnion::absent(),
+    }
+}
+
 /// The rules of a union field, shared by checking and decoding: the tag
 /// and the table are both there or both absent, the tag is known (or the
 /// union has `other`, whose value `other` gives), and the table passes
@@ -187,7 +212,21 @@ fn union_check<U: UnionType>(
     slot: VOffsetT,
     required: bool,
 ) -> Checked {
-    union_visit::<U, ()>(checker, table, slot, required, || (), U::check_union).map(drop)
+    union_visit::<U, ()>(
+        checker,
+        table,
+        slot,
+        required,
+        || (),
+        |tag, checker, pos| {
+            if checker.is_shallow() {
+                // The variant's table is left to `LazyUnion`.
+                return checker.offset(pos).map(drop);
+            }
+            U::check_union(tag, checker, pos)
+        },
+    )
+    .map(drop)
 }
 
 /// `Field::decode_present` for unions.
@@ -218,10 +257,13 @@ fn union_absent<U: UnionType>() -> U {
 // SAFETY: `get` (`union_get`) reads the tag, then the value only for a tag
 // the union knows; `check` (`union_check`) checked the tag, and the value
 // as the tag's variant (`UnionType::check_union`, tied to `view_union` by
-// `UnionType`'s contract); `decode_present` makes the same checks.
+// `UnionType`'s contract); `decode_present` makes the same checks. A
+// shallow checker checks the tag and the value's offset, and
+// `get_shallow` reads the tag alone.
 unsafe impl<U: UnionType> FieldKind<U> for UnionKind {
     type Prepared = UnionPrepared;
     type View<'a> = U::View<'a>;
+    type Shallow<'a> = LazyUnion<'a, U>;
     type Default = ();
     const DEFAULT: () = ();
     const WIDTH: usize = 4;
@@ -247,6 +289,16 @@ unsafe impl<U: UnionType> FieldKind<U> for UnionKind {
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> U::View<'a> {
         // SAFETY: forwarded to the caller.
         unsafe { union_get::<U>(table, slot) }
+    }
+
+    #[inline]
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        _default: (),
+    ) -> LazyUnion<'a, U> {
+        // SAFETY: forwarded to the caller.
+        unsafe { union_get_shallow::<U>(table, slot) }
     }
 
     #[inline]
@@ -291,6 +343,10 @@ unsafe impl<U: UnionType> FieldKind<U> for UnionKind {
     }
 
     fn fmt_view(view: U::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
+    }
+
+    fn fmt_shallow(view: LazyUnion<'_, U>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&view, f)
     }
 }

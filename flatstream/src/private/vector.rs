@@ -8,16 +8,18 @@ use flatbuffers::VOffsetT;
 use super::field::{offset_pushes, Field};
 use super::table::{offset_target, ViewTable};
 use crate::encode::{Builder, Offset};
+use crate::lazy::EMPTY_VECTOR;
 use crate::verify::{Checked, Checker, TableAt};
 use crate::view::{Vector, VectorElement};
 
 // SAFETY: `get` follows the field's offset to a vector whose elements only
 // `T::read_element` reads; `check` checks the offset and then the vector
 // with `T::check_vector`, which `VectorElement`'s contract ties to
-// `read_element`.
+// `read_element`, and with a shallow checker to `shallow_vector`.
 unsafe impl<T: VectorElement> Field for Vec<T> {
     type Prepared = Offset;
     type View<'a> = Vector<'a, T>;
+    type Shallow<'a> = T::ShallowVector<'a>;
     type Default = ();
     const DEFAULT: () = ();
     const WIDTH: usize = 4;
@@ -36,6 +38,22 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
             // SAFETY: the offset points to a verified vector of `T`.
             Some(loc) => unsafe { Vector::from_raw(table.buf(), loc) },
             None => Vector::empty(),
+        }
+    }
+
+    #[inline]
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        _default: (),
+    ) -> T::ShallowVector<'a> {
+        // SAFETY: per the caller, the slot holds a checked vector offset.
+        match unsafe { offset_target(table, slot) } {
+            // SAFETY: the offset points to a vector of `T` that
+            // `T::check_vector` accepted, shallowly or not.
+            Some(loc) => unsafe { T::shallow_vector(table.buf(), loc) },
+            // SAFETY: an empty vector, which every `check_vector` accepts.
+            None => unsafe { T::shallow_vector(EMPTY_VECTOR.0, EMPTY_VECTOR.1) },
         }
     }
 
@@ -85,6 +103,10 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
     }
 
     fn fmt_view(view: Vector<'_, T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&view, f)
+    }
+
+    fn fmt_shallow(view: T::ShallowVector<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&view, f)
     }
 }

@@ -4,7 +4,7 @@ use core::fmt;
 
 use flatbuffers::VOffsetT;
 
-use super::field::{Field, FieldDebug};
+use super::field::{Field, FieldDebug, ShallowDebug};
 use super::kind::{BoxKind, FieldKind, HasKind};
 use super::table::ViewTable;
 use crate::encode::Builder;
@@ -15,6 +15,7 @@ use crate::verify::{Checked, Checker, TableAt};
 unsafe impl<T: Field> Field for Option<T> {
     type Prepared = Option<T::Prepared>;
     type View<'a> = Option<T::View<'a>>;
+    type Shallow<'a> = Option<T::Shallow<'a>>;
     type Default = ();
     const DEFAULT: () = ();
     const WIDTH: usize = T::WIDTH;
@@ -45,6 +46,22 @@ unsafe impl<T: Field> Field for Option<T> {
         if unsafe { T::present(table, slot) } {
             // SAFETY: per the caller, the present slot holds a verified `T`.
             Some(unsafe { T::get(table, slot, T::DEFAULT) })
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        _default: (),
+    ) -> Option<T::Shallow<'a>> {
+        // SAFETY: forwarded to the caller.
+        if unsafe { T::present(table, slot) } {
+            // SAFETY: per the caller, the present slot holds a `T` checked
+            // shallowly or not.
+            Some(unsafe { T::get_shallow(table, slot, T::DEFAULT) })
         } else {
             None
         }
@@ -93,6 +110,16 @@ unsafe impl<T: Field> Field for Option<T> {
             None => f.write_str("None"),
         }
     }
+
+    fn fmt_shallow(view: Option<T::Shallow<'_>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match view {
+            Some(view) => f
+                .debug_tuple("Some")
+                .field(&ShallowDebug::<T>(view))
+                .finish(),
+            None => f.write_str("None"),
+        }
+    }
 }
 
 /// `Box<T>` takes its `Field` from `BoxKind`: a direct impl would
@@ -106,6 +133,7 @@ impl<T: Field> HasKind for Box<T> {
 unsafe impl<T: Field> FieldKind<Box<T>> for BoxKind {
     type Prepared = T::Prepared;
     type View<'a> = T::View<'a>;
+    type Shallow<'a> = T::Shallow<'a>;
     type Default = T::Default;
     const DEFAULT: T::Default = T::DEFAULT;
     const WIDTH: usize = T::WIDTH;
@@ -131,6 +159,16 @@ unsafe impl<T: Field> FieldKind<Box<T>> for BoxKind {
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, default: T::Default) -> T::View<'a> {
         // SAFETY: forwarded to the caller.
         unsafe { T::get(table, slot, default) }
+    }
+
+    #[inline]
+    unsafe fn get_shallow<'a>(
+        table: &ViewTable<'a>,
+        slot: VOffsetT,
+        default: T::Default,
+    ) -> T::Shallow<'a> {
+        // SAFETY: forwarded to the caller.
+        unsafe { T::get_shallow(table, slot, default) }
     }
 
     #[inline]
@@ -174,5 +212,9 @@ unsafe impl<T: Field> FieldKind<Box<T>> for BoxKind {
 
     fn fmt_view(view: T::View<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         T::fmt_view(view, f)
+    }
+
+    fn fmt_shallow(view: T::Shallow<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        T::fmt_shallow(view, f)
     }
 }
