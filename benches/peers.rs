@@ -406,7 +406,10 @@ fn bench_dataset<D: Dataset>(c: &mut Criterion) {
 }
 
 /// flatstream against planus on `D`, each step an interleaved pair
-/// (`peers/<dataset>/planus/{write,top,full,owned}`), and the owned decode
+/// (`peers/<dataset>/planus/{write,top,top_shallow,full,owned}`: `top`
+/// reads the root table's fields from a view verified in full,
+/// `top_shallow` from a shallow view, planus's lazily checked view in
+/// both), and the owned decode
 /// against bincode where `bench_dataset` does not measure it.
 fn bench_planus<D: PlanusDataset>(c: &mut Criterion, against_bincode: bool) {
     use planus_peer::{
@@ -443,7 +446,11 @@ fn bench_planus<D: PlanusDataset>(c: &mut Criterion, against_bincode: bool) {
             planus_peer::write_planus::<D>(black_box(&streams.owned), &mut builder, &mut theirs);
         }),
     );
-    for (id, depth) in [("top", Depth::Top), ("full", Depth::Full)] {
+    for (id, depth) in [
+        ("top", Depth::Top),
+        ("top_shallow", Depth::TopShallow),
+        ("full", Depth::Full),
+    ] {
         paired(
             &mut group,
             &group_name,

@@ -460,3 +460,128 @@ fn owned_reads_agree_with_views() {
     });
     assert_eq!(from_async, owned);
 }
+
+#[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Titled {
+    pub title: String,
+    pub body: Body,
+}
+
+#[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Body {
+    pub text: String,
+}
+
+/// What a shallow read of one message gave: its title, and its body's
+/// text or the error verifying the body gave.
+type ShallowItem = (String, Result<String, String>);
+
+/// Reads `bytes` with each reader's `read_shallow` until the end or the
+/// first error; every reader must agree.
+fn shallow_runs(bytes: &[u8]) -> (Vec<ShallowItem>, Option<String>, u64) {
+    use flatstream::lazy::{Shallow, ShallowDeserialize};
+    fn item(view: TitledView<'_, Shallow>) -> ShallowItem {
+        let body = view.body().verify().map(|body| body.text().to_owned());
+        (view.title().to_owned(), body.map_err(|err| err.to_string()))
+    }
+    fn collect(
+        mut next: impl FnMut() -> Result<Option<ShallowItem>, Error>,
+    ) -> (Vec<ShallowItem>, Option<String>) {
+        let mut items = Vec::new();
+        loop {
+            match next() {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return (items, None),
+                Err(err) => return (items, Some(err.to_string())),
+            }
+        }
+    }
+    assert!(Titled::view_shallow(&[]).is_err());
+    let mut stream = StreamReader::<Titled, _, _>::new(bytes, deframer());
+    let (items, error) = collect(|| Ok(stream.read_shallow()?.map(item)));
+    let position = stream.position();
+    let mut slice = SliceReader::<Titled, _>::new(bytes, deframer());
+    assert_eq!(
+        collect(|| Ok(slice.read_shallow()?.map(item))),
+        (items.clone(), error.clone())
+    );
+    assert_eq!(slice.position(), position);
+    let from_async = runtime().block_on(async {
+        let mut reader = AsyncStreamReader::<Titled, _, _>::new(bytes, deframer());
+        let mut items = Vec::new();
+        loop {
+            match reader.read_shallow().await {
+                Ok(Some(view)) => items.push(item(view)),
+                Ok(None) => return (items, None, reader.position()),
+                Err(err) => return (items, Some(err.to_string()), reader.position()),
+            }
+        }
+    });
+    assert_eq!(from_async, (items.clone(), error.clone(), position));
+    (items, error, position)
+}
+
+#[test]
+fn shallow_reads_check_the_root_and_leave_nested_tables_to_the_caller() {
+    let titled = |n: usize| Titled {
+        title: format!("title {n}"),
+        body: Body {
+            text: format!("body {n}"),
+        },
+    };
+    let payloads: Vec<Vec<u8>> = (0..3)
+        .map(|n| flatstream_testkit::streams::payload_of(&titled(n)))
+        .collect();
+    let write = |payloads: &[Vec<u8>]| {
+        let mut writer =
+            StreamWriter::<Titled, _, _>::new(Vec::new(), ChecksumFramer::new(Crc32::new()));
+        for payload in payloads {
+            writer.write_payload(payload).unwrap();
+        }
+        writer.into_inner()
+    };
+    // Intact: every reader reads what the full views read.
+    let (items, error, position) = shallow_runs(&write(&payloads));
+    assert_eq!(error, None);
+    let expected: Vec<ShallowItem> = (0..3)
+        .map(|n| (format!("title {n}"), Ok(format!("body {n}"))))
+        .collect();
+    assert_eq!(items, expected);
+    assert_eq!(position, write(&payloads).len() as u64);
+
+    // The second body's text is not UTF-8 (the checksum matches it): a
+    // full read stops there, a shallow read goes on and reports it where
+    // the body is verified.
+    let mut damaged = payloads.clone();
+    let at = damaged[1].windows(6).position(|w| w == b"body 1").unwrap();
+    damaged[1][at] = 0xff;
+    let bytes = write(&damaged);
+    let full = StreamReader::<Titled, _, _>::new(&bytes[..], deframer())
+        .map(|item| item.map(|t| t.title))
+        .collect::<Vec<_>>();
+    assert!(full[1].is_err());
+    let (items, error, _) = shallow_runs(&bytes);
+    assert_eq!(error, None);
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1].0, "title 1");
+    let body_error = items[1].1.as_ref().unwrap_err();
+    assert!(
+        body_error.contains("Body.text") && body_error.contains("UTF-8"),
+        "{body_error}"
+    );
+    assert_eq!(items[2], expected[2]);
+
+    // The second title is damaged: the root table, refused up front with
+    // the error a full read gives, at the same position.
+    let mut damaged = payloads.clone();
+    let at = damaged[1].windows(7).position(|w| w == b"title 1").unwrap();
+    damaged[1][at] = 0xff;
+    let bytes = write(&damaged);
+    let mut full = StreamReader::<Titled, _, _>::new(&bytes[..], deframer());
+    full.read().unwrap();
+    let full_error = full.read().unwrap_err().to_string();
+    let (items, error, position) = shallow_runs(&bytes);
+    assert_eq!(items, expected[..1]);
+    assert_eq!(error, Some(full_error));
+    assert_eq!(position, full.position());
+}

@@ -22,6 +22,7 @@ use crate::decode::{Buffered, Buffering, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::{Deframer, Framer};
 use crate::header::StreamHeader;
+use crate::lazy::ShallowDeserialize;
 use crate::reader::{decode_into, frame_reader_common, typed_layer};
 use crate::schema::Schema;
 use crate::serialize::{DecodeOwned, StreamDeserialize, StreamSerialize};
@@ -347,6 +348,27 @@ impl<T, R: AsyncRead + Unpin, D: Deframer> AsyncStreamReader<T, R, D> {
         // SAFETY: `poll_next_frame` ran `T::view_with_options` on exactly
         // these bytes and only returned their range if it succeeded.
         Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
+    }
+
+    /// Reads the next message and returns its shallow view: the root table
+    /// checked, its nested tables left to be checked when reached (see
+    /// [`lazy`](crate::lazy)), borrowing the reader's buffer until the
+    /// next read.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Self::read), for the root table.
+    pub async fn read_shallow(&mut self) -> Result<Option<T::ShallowView<'_>>>
+    where
+        T: ShallowDeserialize,
+    {
+        let options = self.frames.state.typed::<T>();
+        let mut verify = |payload: &[u8]| T::view_shallow_with_options(payload, &options).map(drop);
+        let payload = poll_fn(|cx| self.frames.poll_next_frame(cx, &mut verify)).await?;
+        // SAFETY: `poll_next_frame` ran `T::view_shallow_with_options` on
+        // exactly these bytes and only returned their range if it
+        // succeeded.
+        Ok(payload.map(|range| unsafe { self.frames.source.shallow_view::<T>(range) }))
     }
 
     /// Reads the next message and decodes it into an owned `T`, checked

@@ -88,6 +88,7 @@ use crate::private::raw::uoffset_target;
 use crate::private::root::{check_identifier, root_shallow};
 use crate::private::table::{TableType, EMPTY_TABLE};
 use crate::private::union::UnionType;
+use crate::serialize::StreamDeserialize;
 use crate::verify::{Checked, Checker};
 use crate::view::{Vector, VectorElement};
 
@@ -102,8 +103,10 @@ pub enum Verified {}
 pub enum Shallow {}
 
 /// Shallow views of a derived struct's messages: implemented for every
-/// struct deriving `StreamSerialize`.
-pub trait ShallowDeserialize: Sized {
+/// struct deriving `StreamSerialize`. The readers hand them out too
+/// ([`StreamReader::read_shallow`](crate::StreamReader::read_shallow),
+/// [`SliceReader::read_shallow`](crate::SliceReader::read_shallow)).
+pub trait ShallowDeserialize: StreamDeserialize {
     /// The shallow view: the generated view in the [`Shallow`] mode.
     type ShallowView<'a>: Copy + fmt::Debug;
 
@@ -128,10 +131,25 @@ pub trait ShallowDeserialize: Sized {
         payload: &'a [u8],
         options: &VerifierOptions,
     ) -> Result<Self::ShallowView<'a>>;
+
+    /// The shallow view of `payload` without checking it.
+    ///
+    /// # Safety
+    ///
+    /// `payload` must be a message [`view_shallow`](Self::view_shallow)
+    /// (or [`view`](StreamDeserialize::view)) accepts.
+    unsafe fn view_shallow_unchecked(payload: &[u8]) -> Self::ShallowView<'_>;
 }
 
-impl<T: TableType> ShallowDeserialize for T {
+impl<T: TableType + StreamDeserialize> ShallowDeserialize for T {
     type ShallowView<'a> = T::ShallowView<'a>;
+
+    #[inline]
+    unsafe fn view_shallow_unchecked(payload: &[u8]) -> T::ShallowView<'_> {
+        // SAFETY: per the caller, the root offset is there and points to a
+        // table of `T` its checks accepted, shallowly or not.
+        unsafe { T::shallow_at(payload, uoffset_target(payload, 0)) }
+    }
 
     fn view_shallow_with_options<'a>(
         payload: &'a [u8],

@@ -11,9 +11,24 @@ use flatbuffers::VerifierOptions;
 use crate::decode::{Buffered, Buffering, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
+use crate::lazy::ShallowDeserialize;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
 impl<R> Buffered<R> {
+    /// The shallow view of the payload at `range`.
+    ///
+    /// # Safety
+    ///
+    /// The payload there must be one `T::view_shallow` accepts.
+    #[inline]
+    pub(crate) unsafe fn shallow_view<T: ShallowDeserialize>(
+        &self,
+        range: Range<usize>,
+    ) -> T::ShallowView<'_> {
+        // SAFETY: per the caller.
+        unsafe { T::view_shallow_unchecked(self.frames.bytes(range)) }
+    }
+
     /// The view of the payload at `range` (see `FrameBuf::bytes`).
     ///
     /// # Safety
@@ -309,6 +324,29 @@ impl<T, R: Read, D: Deframer> StreamReader<T, R, D> {
         // SAFETY: `next_verified` ran `T::view_with_options` on exactly
         // these bytes and only returned their range if it succeeded.
         Ok(payload.map(|range| unsafe { self.frames.source.view::<T>(range) }))
+    }
+
+    /// Reads the next message and returns its shallow view: the root table
+    /// checked, its nested tables left to be checked when reached (see
+    /// [`lazy`](crate::lazy)). The view borrows the reader's buffer until
+    /// the next read.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Self::read), for the root table.
+    #[inline]
+    pub fn read_shallow(&mut self) -> Result<Option<T::ShallowView<'_>>>
+    where
+        T: ShallowDeserialize,
+    {
+        let options = self.frames.state.typed::<T>();
+        let payload = self
+            .frames
+            .next_frame(&mut |payload| T::view_shallow_with_options(payload, &options).map(drop))?;
+        // SAFETY: `next_frame` ran `T::view_shallow_with_options` on
+        // exactly these bytes and only returned their range if it
+        // succeeded.
+        Ok(payload.map(|range| unsafe { self.frames.source.shallow_view::<T>(range) }))
     }
 
     /// The range of the next payload, verified as a `T`. Out of line, so

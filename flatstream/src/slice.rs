@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use crate::decode::{read_settings, verifier_setting, Next, ReadState, Verify};
 use crate::error::{Error, Result};
 use crate::framing::Deframer;
+use crate::lazy::ShallowDeserialize;
 use crate::reader::decode_into;
 use crate::serialize::{DecodeOwned, StreamDeserialize};
 
@@ -90,6 +91,27 @@ impl<'a, T, D: Deframer> SliceReader<'a, T, D> {
         // SAFETY: `next_verified` ran `T::view_with_options` on exactly
         // this payload and only returned it if verification succeeded.
         Ok(payload.map(|payload| unsafe { T::view_unchecked(payload) }))
+    }
+
+    /// Returns the next message's shallow view: the root table checked,
+    /// its nested tables left to be checked when reached (see
+    /// [`lazy`](crate::lazy)). Like [`read`](Self::read)'s views, it
+    /// borrows the slice, not the reader.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Self::read), for the root table.
+    #[inline]
+    pub fn read_shallow(&mut self) -> Result<Option<T::ShallowView<'a>>>
+    where
+        T: ShallowDeserialize,
+    {
+        let options = self.state.typed::<T>();
+        let payload = self
+            .next_frame(&mut |payload| T::view_shallow_with_options(payload, &options).map(drop))?;
+        // SAFETY: `next_frame` ran `T::view_shallow_with_options` on
+        // exactly this payload and only returned it if it succeeded.
+        Ok(payload.map(|payload| unsafe { T::view_shallow_unchecked(payload) }))
     }
 
     /// The next payload, verified as a `T`. Out of line, so that `read`,

@@ -260,6 +260,20 @@ impl Dataset for Logs {
     }
 }
 
+/// The root table's own fields, read alike through the full view and the
+/// shallow one (whose accessors for them return the same types).
+macro_rules! touch_top {
+    ($log:ident, $d:ident) => {{
+        let (log, d) = ($log, $d);
+        d.add(log.identity());
+        d.add(log.userid());
+        d.add(log.date());
+        d.add(log.request());
+        d.add(log.code());
+        d.add(log.size());
+    }};
+}
+
 impl super::PlanusDataset for Logs {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
@@ -273,12 +287,11 @@ impl super::PlanusDataset for Logs {
     }
 
     fn touch_top(log: LogView<'_>, d: &mut Digest) {
-        d.add(log.identity());
-        d.add(log.userid());
-        d.add(log.date());
-        d.add(log.request());
-        d.add(log.code());
-        d.add(log.size());
+        touch_top!(log, d);
+    }
+
+    fn touch_top_shallow(log: LogView<'_, flatstream::lazy::Shallow>, d: &mut Digest) {
+        touch_top!(log, d);
     }
 
     fn touch_full(log: LogView<'_>, d: &mut Digest) {

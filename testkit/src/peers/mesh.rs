@@ -216,6 +216,15 @@ impl Dataset for Meshes {
     }
 }
 
+/// The root table's own fields, read alike through the full view and the
+/// shallow one (whose accessors for them return the same types).
+macro_rules! touch_top {
+    ($mesh:ident, $d:ident) => {{
+        let (mesh, d) = ($mesh, $d);
+        d.add(mesh.triangles().len());
+    }};
+}
+
 impl super::PlanusDataset for Meshes {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
@@ -230,7 +239,11 @@ impl super::PlanusDataset for Meshes {
 
     /// The one top-level field is the vector: its length.
     fn touch_top(mesh: MeshView<'_>, d: &mut Digest) {
-        d.add(mesh.triangles().len());
+        touch_top!(mesh, d);
+    }
+
+    fn touch_top_shallow(mesh: MeshView<'_, flatstream::lazy::Shallow>, d: &mut Digest) {
+        touch_top!(mesh, d);
     }
 
     fn touch_full(mesh: MeshView<'_>, d: &mut Digest) {

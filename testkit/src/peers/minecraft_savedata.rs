@@ -1188,20 +1188,11 @@ pub const UUID_AS_FIELDS: (&str, &str) = (
     "  parts_0: uint;\n  parts_1: uint;\n  parts_2: uint;\n  parts_3: uint;\n",
 );
 
-impl super::PlanusDataset for Players {
-    const NAME: &'static str = <Self as Dataset>::NAME;
-    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
-    const FBS: &'static str = include_str!("planus_gen/minecraft_savedata.fbs");
-    const FBS_EDIT: Option<(&'static str, &'static str)> = Some(UUID_AS_FIELDS);
-    type Record = Player;
-    type Owned = gen::Player;
-    type Ref<'a> = gen::PlayerRef<'a>;
-
-    fn generate(rng: &mut Seeded) -> Player {
-        generate(rng)
-    }
-
-    fn touch_top(p: PlayerView<'_>, d: &mut Digest) {
+/// The root table's own fields, read alike through the full view and the
+/// shallow one (whose accessors for them return the same types).
+macro_rules! touch_top {
+    ($p:ident, $d:ident) => {{
+        let (p, d) = ($p, $d);
         d.add(p.game_type() as u8);
         d.add(p.previous_game_type() as u8);
         d.add(p.score());
@@ -1226,6 +1217,28 @@ impl super::PlanusDataset for Players {
         d.add(p.abilities().may_fly);
         d.opt(p.entered_nether_position().map(|position| position.x));
         d.add(p.seen_credits());
+    }};
+}
+
+impl super::PlanusDataset for Players {
+    const NAME: &'static str = <Self as Dataset>::NAME;
+    const MESSAGES: usize = <Self as Dataset>::MESSAGES;
+    const FBS: &'static str = include_str!("planus_gen/minecraft_savedata.fbs");
+    const FBS_EDIT: Option<(&'static str, &'static str)> = Some(UUID_AS_FIELDS);
+    type Record = Player;
+    type Owned = gen::Player;
+    type Ref<'a> = gen::PlayerRef<'a>;
+
+    fn generate(rng: &mut Seeded) -> Player {
+        generate(rng)
+    }
+
+    fn touch_top(p: PlayerView<'_>, d: &mut Digest) {
+        touch_top!(p, d);
+    }
+
+    fn touch_top_shallow(p: PlayerView<'_, flatstream::lazy::Shallow>, d: &mut Digest) {
+        touch_top!(p, d);
     }
 
     fn touch_full(p: PlayerView<'_>, d: &mut Digest) {

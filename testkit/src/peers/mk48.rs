@@ -626,6 +626,18 @@ impl Dataset for Updates {
     }
 }
 
+/// The root table's own fields, read alike through the full view and the
+/// shallow one (whose accessors for them return the same types).
+macro_rules! touch_top {
+    ($update:ident, $d:ident) => {{
+        let (update, d) = ($update, $d);
+        d.add(update.contacts().len());
+        d.add(update.score());
+        d.add(update.world_radius());
+        d.add(update.terrain_updates().len());
+    }};
+}
+
 impl super::PlanusDataset for Updates {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
@@ -639,10 +651,11 @@ impl super::PlanusDataset for Updates {
     }
 
     fn touch_top(update: UpdateView<'_>, d: &mut Digest) {
-        d.add(update.contacts().len());
-        d.add(update.score());
-        d.add(update.world_radius());
-        d.add(update.terrain_updates().len());
+        touch_top!(update, d);
+    }
+
+    fn touch_top_shallow(update: UpdateView<'_, flatstream::lazy::Shallow>, d: &mut Digest) {
+        touch_top!(update, d);
     }
 
     fn touch_full(update: UpdateView<'_>, d: &mut Digest) {

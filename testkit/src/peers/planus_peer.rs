@@ -10,6 +10,7 @@
 
 use std::fmt::Debug;
 
+use flatstream::lazy::ShallowDeserialize;
 use flatstream::schema::Schema;
 use flatstream::{DecodeOwned, SliceReader, StreamDeserialize, StreamReader, StreamSerialize};
 use planus::{ReadAsRoot, WriteAsOffset};
@@ -35,6 +36,7 @@ pub trait PlanusDataset {
     const FBS_EDIT: Option<(&'static str, &'static str)> = None;
 
     type Record: StreamSerialize
+        + ShallowDeserialize
         + DecodeOwned
         + Schema
         + Serialize
@@ -55,6 +57,12 @@ pub trait PlanusDataset {
     /// scalars, strings, the lengths of vectors, no nested table.
     fn touch_top(view: <Self::Record as StreamDeserialize>::View<'_>, digest: &mut Digest);
 
+    /// Touches what `touch_top` touches, through the shallow view.
+    fn touch_top_shallow(
+        view: <Self::Record as ShallowDeserialize>::ShallowView<'_>,
+        digest: &mut Digest,
+    );
+
     /// Touches the fields of the nested tables and vector elements too.
     fn touch_full(view: <Self::Record as StreamDeserialize>::View<'_>, digest: &mut Digest);
 
@@ -65,10 +73,15 @@ pub trait PlanusDataset {
     fn planus_full(root: Self::Ref<'_>, digest: &mut Digest) -> PlanusResult;
 }
 
-/// Which fields a read touches.
+/// Which fields a read touches, and for flatstream through which view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
+    /// The root table's own fields, the message verified in full.
     Top,
+    /// The root table's own fields through the shallow view (planus: as
+    /// `Top`).
+    TopShallow,
+    /// Every field, nested tables and vector elements too.
     Full,
 }
 
@@ -104,9 +117,15 @@ pub fn write_planus<D: PlanusDataset>(
 pub fn read_flatstream<D: PlanusDataset>(stream: &[u8], depth: Depth) -> Digest {
     let mut digest = Digest::default();
     let mut reader = SliceReader::<D::Record, _>::new(stream, deframer());
+    if depth == Depth::TopShallow {
+        while let Some(view) = reader.read_shallow().expect("an intact stream") {
+            D::touch_top_shallow(view, &mut digest);
+        }
+        return digest;
+    }
     while let Some(view) = reader.read().expect("an intact stream") {
         match depth {
-            Depth::Top => D::touch_top(view, &mut digest),
+            Depth::Top | Depth::TopShallow => D::touch_top(view, &mut digest),
             Depth::Full => D::touch_full(view, &mut digest),
         }
     }
@@ -120,7 +139,7 @@ pub fn read_planus<D: PlanusDataset>(stream: &[u8], depth: Depth) -> Digest {
     for_each_payload(stream, |payload| {
         let root = D::Ref::read_as_root(payload).expect("a valid root");
         match depth {
-            Depth::Top => D::planus_top(root, &mut digest),
+            Depth::Top | Depth::TopShallow => D::planus_top(root, &mut digest),
             Depth::Full => D::planus_full(root, &mut digest),
         }
         .expect("valid fields");
@@ -205,7 +224,7 @@ pub fn check_planus<D: PlanusDataset>(records: &[D::Record]) -> PlanusStreams<D>
         "{name}: planus decodes its own payloads to other records"
     );
 
-    for depth in [Depth::Top, Depth::Full] {
+    for depth in [Depth::Top, Depth::TopShallow, Depth::Full] {
         let digest = read_flatstream::<D>(&flatstream, depth);
         assert_ne!(
             digest,
@@ -223,6 +242,11 @@ pub fn check_planus<D: PlanusDataset>(records: &[D::Record]) -> PlanusStreams<D>
             );
         }
     }
+    assert_eq!(
+        read_flatstream::<D>(&flatstream, Depth::TopShallow),
+        read_flatstream::<D>(&flatstream, Depth::Top),
+        "{name}: the shallow view reads other top-level values"
+    );
     assert!(
         read_flatstream::<D>(&flatstream, Depth::Top)
             != read_flatstream::<D>(&flatstream, Depth::Full),

@@ -79,6 +79,21 @@ fn generate(rng: &mut Seeded) -> Event {
 /// The `telemetry` dataset.
 pub struct Events;
 
+/// The root table's own fields, read alike through the full view and the
+/// shallow one (whose accessors for them return the same types).
+macro_rules! touch_top {
+    ($event:ident, $d:ident) => {{
+        let (event, d) = ($event, $d);
+        d.add(event.timestamp_ns());
+        d.add(event.name());
+        d.add(event.device());
+        d.add(event.readings().len());
+        d.add(event.samples().len());
+        d.opt(event.note());
+        d.add(event.level());
+    }};
+}
+
 impl PlanusDataset for Events {
     const NAME: &'static str = "telemetry";
     const MESSAGES: usize = 1000;
@@ -92,13 +107,11 @@ impl PlanusDataset for Events {
     }
 
     fn touch_top(event: EventView<'_>, d: &mut Digest) {
-        d.add(event.timestamp_ns());
-        d.add(event.name());
-        d.add(event.device());
-        d.add(event.readings().len());
-        d.add(event.samples().len());
-        d.opt(event.note());
-        d.add(event.level());
+        touch_top!(event, d);
+    }
+
+    fn touch_top_shallow(event: EventView<'_, flatstream::lazy::Shallow>, d: &mut Digest) {
+        touch_top!(event, d);
     }
 
     fn touch_full(event: EventView<'_>, d: &mut Digest) {
