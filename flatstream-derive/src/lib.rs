@@ -33,6 +33,16 @@ use syn::{parse_macro_input, DeriveInput};
 /// | derived struct `T`, `Box<T>` | `TView<'a>` |
 /// | `Option<X>` | `Option<` what `X` returns `>` |
 ///
+/// The view takes a mode parameter with a default, `NameView<'a, M =
+/// Verified>`: `Name::view` gives a view verified in full (the table
+/// above), `Name::view_shallow` (`flatstream::lazy::ShallowDeserialize`)
+/// one whose root table alone was checked, `NameView<'a, Shallow>`, whose
+/// accessors read nested structs as `flatstream::lazy::Lazy<'a, T>`,
+/// vectors of them as `LazyVector<'a, T>` and unions as `LazyUnion<'a,
+/// U>`, each checked when verified (every other accessor returns what it
+/// returns above). The shallow view has the accessors and `Debug`, not
+/// `From` or `PartialEq`.
+///
 /// Reading rules: an absent scalar reads as its default, an absent string
 /// or vector as empty, an absent `Option` as `None`. `Option<scalar>` is a
 /// FlatBuffers optional scalar: written whenever it is `Some`. A non-`Option`

@@ -39,9 +39,11 @@
 //! `FieldKind` and `ElementKind`. The derive writes
 //! `unsafe impl`s whose checks it generates from the same field list as the
 //! reads; a hand-written implementation takes on the same obligation. A
-//! view holds a [`VerifiedTable<'a, T>`](table::VerifiedTable), which only
-//! `unsafe` code makes, so safe code cannot point a view of one type at a
-//! table of another.
+//! view holds a [`VerifiedTable<'a, T, M>`](table::VerifiedTable), which
+//! only `unsafe` code makes, so safe code cannot point a view of one type
+//! at a table of another, nor read a table checked in the shallow mode
+//! (`M` = [`Shallow`](crate::lazy::Shallow), nested tables left to
+//! [`Lazy`](crate::lazy::Lazy) handles) as one verified in full.
 
 pub(crate) mod enums;
 pub(crate) mod field;

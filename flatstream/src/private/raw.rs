@@ -21,6 +21,14 @@
 //! | `read_element` of scalars (`scalar.rs`) and of `EnumKind` (`enums.rs`) | one element | `Checker::scalar_vector` over `len * WIDTH` bytes |
 //! | `read_element` of `TableKind` (`table.rs`) and of `String` (`string.rs`) | one element's offset | `Checker::offset_vector` / `offset_vector_decode` |
 //! | `read_element` of `FixedKind` (`fixed.rs`, `bytes_at`) | one fixed struct's `SIZE` bytes | `Checker::vector` over `len * SIZE` bytes |
+//! | `root_shallow` (`root.rs`), `view_shallow_unchecked` and the `verify*` of `Lazy`, `LazyVector`, `LazyUnion` (`lazy.rs`) | through the `view_at`, `shallow_at`, `Vector::from_raw` and `uoffset_target` above | the checks of the table, vector or union they ran just before, from the root or from the offset that leads to it |
+//!
+//! A shallow view (`lazy.rs`) reads what a shallow checker
+//! (`Checker::new_shallow`) checked: everything in its table but the
+//! tables its fields lead to, which it hands out as `Lazy` handles that
+//! read nothing until their own checks pass. The mode is in the view's
+//! type (`VerifiedTable<'a, T, Shallow>`), so a shallowly checked table is
+//! never read as a verified one.
 //!
 //! Which type a buffer was checked as is carried by the view's type
 //! ([`VerifiedTable<'a, T>`](super::table::VerifiedTable)), whose
