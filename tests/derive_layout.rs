@@ -291,3 +291,111 @@ fn hand_built_buffers_read_through_derived_views() {
         }
     );
 }
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Tagged {
+    pub id: u32,
+    #[flatstream(shared)]
+    pub kind: String,
+    pub other: String,
+}
+
+#[derive(StreamSerialize, Debug, Clone, PartialEq)]
+pub struct Inventory {
+    #[flatstream(shared)]
+    pub owner: String,
+    #[flatstream(shared)]
+    pub tags: Vec<String>,
+    #[flatstream(shared)]
+    pub note: Option<String>,
+    pub items: Vec<Tagged>,
+}
+
+fn inventory(kinds: usize, items: usize) -> Inventory {
+    Inventory {
+        owner: "kind-0".into(),
+        tags: (0..items).map(|i| format!("kind-{}", i % kinds)).collect(),
+        note: Some("kind-1".into()),
+        items: (0..items)
+            .map(|i| Tagged {
+                id: i as u32,
+                kind: format!("kind-{}", i % kinds),
+                other: format!("kind-{}", i % kinds),
+            })
+            .collect(),
+    }
+}
+
+/// How many times `needle` occurs in `haystack`.
+fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
+#[test]
+fn shared_strings_are_written_once_as_flatc_shares_them() {
+    let value = inventory(3, 40);
+    let payload = payload_of(&value);
+    // Every shared field and element points at one copy of each string;
+    // `other`, not shared, holds a copy per item.
+    for kind in ["kind-0", "kind-1", "kind-2"] {
+        assert_eq!(
+            occurrences(&payload, kind.as_bytes()),
+            1 + 40 / 3 + usize::from(kind == "kind-0"),
+            "{kind}"
+        );
+    }
+    // The writer's encoder lays it out as `FlatBufferBuilder` does with
+    // `create_shared_string`, byte for byte.
+    let mut builder = FlatBufferBuilder::new();
+    value.serialize(&mut builder).unwrap();
+    assert_eq!(builder.finished_data(), &payload[..]);
+    // Read back, it is the value written, for views and decodes alike
+    // (and for flatc: `tests/schema_json.rs`).
+    let view = Inventory::view(&payload).unwrap();
+    assert!(view == value);
+    assert_eq!(Inventory::from(view), value);
+    let root = root_table::<Inventory>(&payload);
+    // SAFETY: slot 0 of a verified `Inventory` holds a string offset.
+    let owner = unsafe { root.get::<ForwardsUOffset<&str>>(slot(0), None) };
+    assert_eq!(owner, Some("kind-0"));
+    // The schema says so.
+    let schema = flatstream::schema::<Inventory>();
+    assert!(schema.contains("  owner: string (shared);"), "{schema}");
+    // flatc takes `shared` on string fields only.
+    assert!(schema.contains("  tags: [string];"), "{schema}");
+    assert!(schema.contains("  kind: string (shared);"), "{schema}");
+    assert!(schema.contains("  other: string;"), "{schema}");
+}
+
+#[test]
+fn many_distinct_shared_strings_and_reuse_of_the_writer() {
+    // Enough distinct strings to grow the encoder's table several times,
+    // then messages that reuse the writer: each message shares within
+    // itself only.
+    let mut writer = flatstream::StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
+    let values = [
+        inventory(5000, 5000),
+        inventory(2, 10),
+        inventory(5000, 5000),
+    ];
+    for value in &values {
+        writer.write(value).unwrap();
+    }
+    let bytes = writer.into_inner();
+    let mut reader = flatstream::SliceReader::<Inventory, _>::new(
+        &bytes,
+        flatstream::framing::DefaultDeframer::default(),
+    );
+    for value in &values {
+        let view = reader.read().unwrap().unwrap();
+        assert!(view == *value);
+    }
+    assert!(reader.read().unwrap().is_none());
+    // Against the builder, for the large one too.
+    let mut builder = FlatBufferBuilder::new();
+    values[0].serialize(&mut builder).unwrap();
+    assert_eq!(builder.finished_data(), &payload_of(&values[0])[..]);
+}

@@ -12,14 +12,16 @@ use flatstream_testkit::peers::{
 /// The schema planus's code for `D` was generated from, spelled as
 /// flatstream exports it.
 fn exported_as_committed<D: PlanusDataset>() -> String {
-    let exported = flatstream::schema::<D::Record>();
-    match D::FBS_EDIT {
-        Some((from, to)) => {
-            assert!(exported.contains(from), "{}: nothing to edit", D::NAME);
-            exported.replace(from, to)
-        }
-        None => exported,
+    let mut exported = flatstream::schema::<D::Record>();
+    for (from, to) in D::FBS_EDITS {
+        assert!(
+            exported.contains(from),
+            "{}: {from:?}: nothing to edit",
+            D::NAME
+        );
+        exported = exported.replace(from, to);
     }
+    exported
 }
 
 fn check<D: PlanusDataset>() {

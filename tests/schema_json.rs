@@ -427,6 +427,13 @@ pub struct Kinds {
     pub node: Option<Node>,
     pub payload: Payload,
     pub maybe_payload: Option<Payload>,
+    /// Written once per message each: flatc must read the shared offsets.
+    #[flatstream(shared)]
+    pub tag: String,
+    #[flatstream(shared)]
+    pub tags: Vec<String>,
+    #[flatstream(shared)]
+    pub maybe_tags: Option<Vec<String>>,
 }
 
 /// Deterministic values with the edges of every type.
@@ -573,6 +580,11 @@ impl Gen {
         }
     }
 
+    /// One of three strings, so that shared fields repeat.
+    fn tag(&mut self) -> String {
+        ["north", "south", "ünïcode"][self.below(3) as usize].into()
+    }
+
     fn kinds(&mut self) -> Kinds {
         Kinds {
             b: self.below(2) == 1,
@@ -611,6 +623,9 @@ impl Gen {
             }),
             payload: self.payload(),
             maybe_payload: (self.below(2) == 0).then(|| self.payload()),
+            tag: self.tag(),
+            tags: self.vec(6, Self::tag),
+            maybe_tags: (self.below(2) == 0).then(|| self.vec(3, Self::tag)),
         }
     }
 }

@@ -331,6 +331,9 @@ fn all_from_shallow(view: AllView<'_, Shallow>) -> flatstream::Result<All> {
         opt_level: view.opt_level(),
         opt_frame: view.opt_frame(),
         opt_frames: view.opt_frames().map(|frames| frames.to_vec()),
+        label: view.label().into(),
+        labels: view.labels().to_vec(),
+        opt_label: view.opt_label().map(Into::into),
     })
 }
 

@@ -166,12 +166,15 @@ pub struct FieldAttrs {
     pub required: Option<Spanned<()>>,
     /// `key`: vectors of the table are sorted by this field.
     pub key: Option<Spanned<()>>,
+    /// `shared`: each distinct string is written once per message.
+    pub shared: Option<Spanned<()>>,
 }
 
 impl FieldAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = FieldAttrs::default();
-        let expected = "`id = N`, `skip`, `deprecated`, `default = literal`, `required` or `key`";
+        let expected =
+            "`id = N`, `skip`, `deprecated`, `default = literal`, `required`, `key` or `shared`";
         parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "id" => {
@@ -190,6 +193,7 @@ impl FieldAttrs {
                 "deprecated" => set_once(ctxt, meta, key, &mut out.deprecated, ()),
                 "required" => set_once(ctxt, meta, key, &mut out.required, ()),
                 "key" => set_once(ctxt, meta, key, &mut out.key, ()),
+                "shared" => set_once(ctxt, meta, key, &mut out.shared, ()),
                 "default" => {
                     let input = meta.value()?;
                     let lit = if input.peek(syn::Token![-]) {

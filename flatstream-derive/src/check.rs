@@ -88,6 +88,7 @@ fn check_fixed(ctxt: &Ctxt, ident: &syn::Ident, fields: &mut [Field<'_>]) {
             attrs.default.as_ref().map(|a| ("default", a.span)),
             attrs.required.as_ref().map(|a| ("required", a.span)),
             attrs.key.as_ref().map(|a| ("key", a.span)),
+            attrs.shared.as_ref().map(|a| ("shared", a.span)),
         ];
         for (key, span) in spans.into_iter().flatten() {
             ctxt.error_at(
@@ -168,6 +169,12 @@ fn check_field_attrs(ctxt: &Ctxt, field: &Field<'_>) {
             ),
             None => {}
         }
+    }
+    if let (Some(shared), false) = (&attrs.shared, field.is_stored()) {
+        ctxt.error_at(
+            shared.span,
+            "`shared` has no effect on a field that is not stored (`skip` or `deprecated`)",
+        );
     }
     let Some(default) = &attrs.default else {
         return;

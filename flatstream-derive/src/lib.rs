@@ -63,7 +63,12 @@ use syn::{parse_macro_input, DeriveInput};
 ///   the field (`(required)` in the schema; nested structs always are);
 /// - `key` (one `String`, integer or `bool` field): vectors of the struct
 ///   are written sorted by it (so they decode in key order) and searched
-///   with `Vector::lookup_by_key`; `(key)` in the schema.
+///   with `Vector::lookup_by_key`; `(key)` in the schema;
+/// - `shared` (`String`, `Vec<String>`, `Option` of either): each distinct
+///   string is written once per message, every shared field and element
+///   holding it pointing at that copy (flatc's `CreateSharedString`;
+///   `(shared)` in the schema for string fields). Readers see ordinary
+///   strings; writing costs a hash and a look-up per string.
 ///
 /// Container attributes: `view = "Name"` renames the view, `crate = path`
 /// names the `flatstream` crate when it is re-exported, `namespace = "a.b"`

@@ -48,6 +48,11 @@ pub trait Builder {
     /// Writes a string (length, bytes, zero terminator).
     fn create_string(&mut self, text: &str) -> Offset;
 
+    /// Writes a string, or returns the offset of the same string written
+    /// with this method before in the same buffer (the `shared` field
+    /// attribute, flatc's `CreateSharedString`).
+    fn create_shared_string(&mut self, text: &str) -> Offset;
+
     /// Writes a byte vector.
     fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset;
 
@@ -91,6 +96,11 @@ impl Builder for FlatBufferBuilder<'_> {
     #[inline]
     fn create_string(&mut self, text: &str) -> Offset {
         FlatBufferBuilder::create_string(self, text).as_union_value()
+    }
+
+    #[inline]
+    fn create_shared_string(&mut self, text: &str) -> Offset {
+        FlatBufferBuilder::create_shared_string(self, text).as_union_value()
     }
 
     #[inline]
@@ -165,7 +175,30 @@ pub struct Encoder {
     /// for none: compared first, as a vector of tables of one type repeats
     /// it.
     last_vtable: UOffsetT,
+    /// The strings written with `create_shared_string` (as used bytes
+    /// after each, 0 for a free slot), by a hash of their bytes: an
+    /// open-addressing table at most half full, its size a power of two.
+    shared: Vec<UOffsetT>,
+    /// How many strings `shared` holds.
+    shared_len: usize,
     finished: bool,
+}
+
+/// A hash of a shared string's bytes, for `Encoder::shared`: eight bytes
+/// at a time, multiplied and folded.
+fn shared_hash(bytes: &[u8]) -> usize {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        hash = (hash ^ word).wrapping_mul(K);
+        hash ^= hash >> 29;
+    }
+    let mut last = [0; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    hash = (hash ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    (hash ^ (hash >> 32)) as usize
 }
 
 /// The alignment of every message's root: a table or a string, both
@@ -196,7 +229,48 @@ impl Encoder {
         self.vtable_len = 4;
         self.vtables.clear();
         self.last_vtable = 0;
+        if self.shared_len > 0 {
+            self.shared.fill(0);
+            self.shared_len = 0;
+        }
         self.finished = false;
+    }
+
+    /// The bytes of the string written `used` bytes from the end (empty if
+    /// there is none, which `shared` never holds).
+    fn string_at(&self, used: UOffsetT) -> &[u8] {
+        let pos = self.buf.len().wrapping_sub(used as usize);
+        let len = self
+            .buf
+            .get(pos..pos.wrapping_add(4))
+            .and_then(|bytes| bytes.try_into().ok())
+            .map_or(0, |bytes| u32::from_le_bytes(bytes) as usize);
+        self.buf.get(pos + 4..pos + 4 + len).unwrap_or(&[])
+    }
+
+    /// The slot of `shared` for `bytes`: the one holding a string equal to
+    /// them, or the free one where it goes.
+    fn shared_slot(&self, bytes: &[u8]) -> usize {
+        let mask = self.shared.len() - 1;
+        let mut slot = shared_hash(bytes) & mask;
+        loop {
+            match self.shared[slot] {
+                0 => return slot,
+                used if self.string_at(used) == bytes => return slot,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Doubles `shared` (16 slots at first), placing every string again.
+    #[cold]
+    fn grow_shared(&mut self) {
+        let old = core::mem::take(&mut self.shared);
+        self.shared = vec![0; (old.len() * 2).max(16)];
+        for used in old.into_iter().filter(|&used| used != 0) {
+            let slot = self.shared_slot(self.string_at(used));
+            self.shared[slot] = used;
+        }
     }
 
     /// The finished buffer.
@@ -443,6 +517,22 @@ impl Builder for Encoder {
         // A terminator, then padding to align the length prefix.
         let padding = self.padding(bytes.len() + 1, UOFFSET);
         self.push_prefixed(bytes, 1 + padding)
+    }
+
+    fn create_shared_string(&mut self, text: &str) -> Offset {
+        if (self.shared_len + 1) * 2 > self.shared.len() {
+            self.grow_shared();
+        }
+        let slot = self.shared_slot(text.as_bytes());
+        match self.shared[slot] {
+            0 => {
+                let offset = self.create_string(text);
+                self.shared[slot] = offset.value();
+                self.shared_len += 1;
+                offset
+            }
+            used => Offset::new(used),
+        }
     }
 
     #[inline]

@@ -48,6 +48,7 @@ pub mod __private {
         BoxKind, ElementKind, EnumKind, FieldKind, FixedKind, HasKind, TableKind, UnionKind,
     };
     pub use crate::private::root::{check_identifier, decode_root, root, root_unchecked};
+    pub use crate::private::string::SharedField;
     pub use crate::private::table::{
         table_empty_view, TableMessage, TableType, VerifiedTable, ViewTable,
     };

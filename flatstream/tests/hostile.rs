@@ -1948,6 +1948,8 @@ impl Subject for All {
         let _ = v.opt_reading().map(reading);
         let _ = v.opt_readings().map(|r| vector(r, reading));
         let _ = v.opt_frames().map(|f| vector(f, frame));
+        let _ = (v.label().len(), v.opt_label().map(str::len));
+        vector(v.labels(), |s| assert!(s.len() < 1 << 20));
     }
 
     /// The shallow view read completely, every nested table verified from
@@ -1970,6 +1972,8 @@ impl Subject for All {
         vector(v.frames(), frame);
         let _ = (v.opt_text(), v.opt_frame().map(frame));
         let _ = v.opt_frames().map(|f| vector(f, frame));
+        let _ = (v.label().len(), v.opt_label().map(str::len));
+        vector(v.labels(), |s| assert!(s.len() < 1 << 20));
         let deep = || -> flatstream::Result<()> {
             reading(v.reading().verify()?);
             let _ = v.boxed().verify_shallow()?.value();

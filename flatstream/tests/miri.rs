@@ -104,6 +104,9 @@ fn check_all(view: AllView<'_>, value: &All) {
     assert_eq!(view.opt_level(), value.opt_level);
     assert_eq!(view.opt_frame(), value.opt_frame);
     assert_eq!(view.opt_frames().map(|f| f.to_vec()), value.opt_frames);
+    assert_eq!(view.label(), value.label);
+    assert_eq!(view.labels(), value.labels);
+    assert_eq!(view.opt_label(), value.opt_label.as_deref());
 }
 
 fn write<T: StreamSerialize, F: Framer>(framer: F, values: &[T]) -> Vec<u8> {

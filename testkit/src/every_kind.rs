@@ -2,8 +2,8 @@
 //! width, strings, byte and scalar vectors, nested, boxed and recursive
 //! tables, enums (one with an `other` variant), fixed structs (nested,
 //! holding an enum and arrays), unions (one with an `other` variant),
-//! keyed vectors, and `Option` of most. `all(n)` varies contents and
-//! sizes with `n`.
+//! keyed vectors, shared strings, and `Option` of most. `all(n)` varies
+//! contents and sizes with `n`.
 
 use flatstream::StreamSerialize;
 
@@ -140,6 +140,13 @@ pub struct All {
     pub opt_level: Option<Level>,
     pub opt_frame: Option<Frame>,
     pub opt_frames: Option<Vec<Frame>>,
+    /// Strings written once per message, however many fields hold them.
+    #[flatstream(shared)]
+    pub label: String,
+    #[flatstream(shared)]
+    pub labels: Vec<String>,
+    #[flatstream(shared)]
+    pub opt_label: Option<String>,
 }
 
 pub fn frame(n: u32) -> Frame {
@@ -237,6 +244,14 @@ pub fn all(n: u32) -> All {
         opt_level: (n % 2 == 1).then_some(Level::Unknown),
         opt_frame: (n % 2 == 0).then(|| frame(12)),
         opt_frames: (n % 2 == 1).then(|| vec![frame(13), frame(14)]),
+        label: "shared".into(),
+        labels: ["shared", "other", "shared", ""]
+            .into_iter()
+            .cycle()
+            .take(count * 3)
+            .map(String::from)
+            .collect(),
+        opt_label: (n % 2 == 0).then(|| ["other", "third"][n as usize % 4 / 2].into()),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
             };
             let voffset = cx.voffset(field);
             let key = field.attrs.key.is_some();
+            let shared = field.attrs.shared.is_some();
             quote! {
                 #private::FieldSchema {
                     name: #label,
@@ -60,6 +61,7 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
                     required: #required,
                     deprecated: #deprecated,
                     key: #key,
+                    shared: #shared,
                 },
             }
         });

@@ -171,9 +171,14 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         .map(|index| format_ident!("__field{}", index))
         .collect();
     let prepares = stored.iter().zip(&locals).map(|(field, local)| {
-        let (field_trait, name) = (cx.field_trait(field), field.ident);
-        let prepare =
-            quote_spanned!(field.ty.span()=> #field_trait::prepare(&#this.#name, #builder));
+        let (field_trait, name, ty) = (cx.field_trait(field), field.ident, field.ty);
+        let prepare = match &field.attrs.shared {
+            // Spanned at the attribute, where a type it does not apply to
+            // is reported.
+            Some(shared) => quote_spanned!(shared.span=>
+                <#ty as #private::SharedField>::prepare_shared(&#this.#name, #builder)),
+            None => quote_spanned!(ty.span()=> #field_trait::prepare(&#this.#name, #builder)),
+        };
         quote!(let #local = #prepare;)
     });
 

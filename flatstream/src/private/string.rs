@@ -266,3 +266,40 @@ unsafe impl VectorElement for String {
         fmt::Debug::fmt(view, f)
     }
 }
+
+/// The field types the `shared` attribute applies to: strings, written
+/// once per message whatever the number of fields and elements holding
+/// them ([`Builder::create_shared_string`]). Readers see ordinary strings.
+#[diagnostic::on_unimplemented(
+    message = "`shared` does not apply to a field of type `{Self}`",
+    label = "not a string field",
+    note = "`shared` applies to `String`, `Vec<String>` and `Option` of either"
+)]
+pub trait SharedField: Field {
+    /// [`Field::prepare`], each string written through
+    /// [`Builder::create_shared_string`].
+    fn prepare_shared<B: Builder>(&self, builder: &mut B) -> Self::Prepared;
+}
+
+impl SharedField for String {
+    #[inline]
+    fn prepare_shared<B: Builder>(&self, builder: &mut B) -> Offset {
+        builder.create_shared_string(self)
+    }
+}
+
+impl SharedField for Vec<String> {
+    #[inline]
+    fn prepare_shared<B: Builder>(&self, builder: &mut B) -> Offset {
+        build_offset_vector(self, builder, |item, builder| {
+            builder.create_shared_string(item)
+        })
+    }
+}
+
+impl<T: SharedField> SharedField for Option<T> {
+    #[inline]
+    fn prepare_shared<B: Builder>(&self, builder: &mut B) -> Option<T::Prepared> {
+        self.as_ref().map(|value| value.prepare_shared(builder))
+    }
+}

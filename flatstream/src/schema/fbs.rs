@@ -156,6 +156,8 @@ pub struct FieldSchema {
     pub deprecated: bool,
     /// Whether the field is the table's key.
     pub key: bool,
+    /// Whether the field's strings are shared (written once per message).
+    pub shared: bool,
 }
 
 /// The definition of a table or a fixed struct, field by field.
@@ -191,6 +193,9 @@ impl TableSchema {
             let mut table = TableSchema::new(index, namespace, name, fixed, explicit_ids);
             for field in fields {
                 let ty = (field.ty)(schema);
+                // flatc takes `shared` on string fields only; a vector of
+                // shared strings is ordinary strings to every reader.
+                let shared_string = field.shared && ty.kind == RefKind::String && !ty.vector;
                 table.field(
                     field.name,
                     ty,
@@ -199,7 +204,12 @@ impl TableSchema {
                     field.required,
                     field.deprecated,
                 );
-                table.mark_key(field.key);
+                if field.key {
+                    table.mark("key");
+                }
+                if shared_string {
+                    table.mark("shared");
+                }
             }
             table.finish(schema);
         }
@@ -272,16 +282,14 @@ impl TableSchema {
         self.fields.push((slot, line));
     }
 
-    /// Marks the field added last as the table's key, when `key`.
-    pub fn mark_key(&mut self, key: bool) {
-        if !key {
-            return;
-        }
+    /// Adds the attribute `attribute` (`key`, `shared`) to the field added
+    /// last.
+    pub fn mark(&mut self, attribute: &str) {
         if let Some((_, line)) = self.fields.last_mut() {
             if let Some(stripped) = line.strip_suffix(");\n") {
-                *line = format!("{stripped}, key);\n");
+                *line = format!("{stripped}, {attribute});\n");
             } else if let Some(stripped) = line.strip_suffix(";\n") {
-                *line = format!("{stripped} (key);\n");
+                *line = format!("{stripped} ({attribute});\n");
             }
         }
     }

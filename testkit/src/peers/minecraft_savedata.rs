@@ -55,7 +55,9 @@ pub enum GameType {
 pub struct Item {
     pub count: i8,
     pub slot: u8,
-    #[flatstream(required)]
+    /// One of a few dozen ids, repeated across the inventories: shared,
+    /// as planus shares every string.
+    #[flatstream(required, shared)]
     pub id: String,
 }
 
@@ -148,7 +150,7 @@ pub struct Uuid {
     PartialEq,
 )]
 pub struct Entity {
-    #[flatstream(required)]
+    #[flatstream(required, shared)]
     pub id: String,
     pub pos: Vector3d,
     pub motion: Vector3d,
@@ -179,9 +181,10 @@ pub struct Entity {
     PartialEq,
 )]
 pub struct RecipeBook {
-    #[flatstream(required)]
+    /// Recipe names, the displayed ones among them: shared.
+    #[flatstream(required, shared)]
     pub recipes: Vec<String>,
-    #[flatstream(required)]
+    #[flatstream(required, shared)]
     pub to_be_displayed: Vec<String>,
     pub is_filtering_craftable: bool,
     pub is_gui_open: bool,
@@ -482,7 +485,7 @@ impl Verifiable for ItemFb<'_> {
 }
 
 fn build_item<'b>(builder: &mut FlatBufferBuilder<'b>, item: &Item) -> WIPOffset<ItemFb<'b>> {
-    let id = builder.create_string(&item.id);
+    let id = builder.create_shared_string(&item.id);
     let start = builder.start_table();
     builder.push_slot_always(ItemFb::ID, id);
     builder.push_slot::<i8>(ItemFb::COUNT, item.count, 0);
@@ -504,7 +507,10 @@ fn build_strings<'b>(
     builder: &mut FlatBufferBuilder<'b>,
     strings: &[String],
 ) -> WIPOffset<Vector<'b, ForwardsUOffset<&'b str>>> {
-    let strings: Vec<_> = strings.iter().map(|s| builder.create_string(s)).collect();
+    let strings: Vec<_> = strings
+        .iter()
+        .map(|s| builder.create_shared_string(s))
+        .collect();
     builder.create_vector(&strings)
 }
 
@@ -572,7 +578,7 @@ impl Verifiable for EntityFb<'_> {
 }
 
 fn build_entity<'b>(builder: &mut FlatBufferBuilder<'b>, e: &Entity) -> WIPOffset<EntityFb<'b>> {
-    let id = builder.create_string(&e.id);
+    let id = builder.create_shared_string(&e.id);
     let custom_name = e
         .custom_name
         .as_ref()
@@ -1181,6 +1187,13 @@ fn touch_entity_planus(entity: gen::EntityRef<'_>, d: &mut Digest) -> PlanusResu
     Ok(())
 }
 
+/// planus takes no `shared` attribute (it shares every string anyway):
+/// `Item.id` and `Entity.id` are ordinary strings to it, the same bytes.
+pub const ID_UNSHARED: (&str, &str) = (
+    "  id: string (required, shared);\n",
+    "  id: string (required);\n",
+);
+
 /// planus cannot read a fixed-size array in a struct: its schema spells
 /// `Uuid`'s `parts: [uint:4]` as four `uint` fields, the same bytes.
 pub const UUID_AS_FIELDS: (&str, &str) = (
@@ -1224,7 +1237,7 @@ impl super::PlanusDataset for Players {
     const NAME: &'static str = <Self as Dataset>::NAME;
     const MESSAGES: usize = <Self as Dataset>::MESSAGES;
     const FBS: &'static str = include_str!("planus_gen/minecraft_savedata.fbs");
-    const FBS_EDIT: Option<(&'static str, &'static str)> = Some(UUID_AS_FIELDS);
+    const FBS_EDITS: &'static [(&'static str, &'static str)] = &[UUID_AS_FIELDS, ID_UNSHARED];
     type Record = Player;
     type Owned = gen::Player;
     type Ref<'a> = gen::PlayerRef<'a>;

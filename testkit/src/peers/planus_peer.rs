@@ -31,9 +31,9 @@ pub trait PlanusDataset {
     /// `flatstream::schema::<Self::Record>()` (checked by
     /// `tests/planus_interop.rs`).
     const FBS: &'static str;
-    /// Where planus cannot read the exported schema as it is, the edit
-    /// (`from`, `to`) that spells the same bytes in what it reads.
-    const FBS_EDIT: Option<(&'static str, &'static str)> = None;
+    /// Where planus cannot read the exported schema as it is, the edits
+    /// (`from`, `to`) that spell the same bytes in what it reads.
+    const FBS_EDITS: &'static [(&'static str, &'static str)] = &[];
 
     type Record: StreamSerialize
         + ShallowDeserialize
