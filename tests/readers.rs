@@ -462,6 +462,7 @@ fn owned_reads_agree_with_views() {
 }
 
 #[derive(flatstream::StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Titled {
     pub title: String,
     pub body: Body,

@@ -29,6 +29,7 @@ pub enum Body {
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 #[flatstream(file_identifier = "EVT1")]
+#[flatstream(shallow)]
 pub struct Event {
     pub timestamp: u64,
     pub source: String,

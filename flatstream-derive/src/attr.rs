@@ -86,12 +86,14 @@ pub struct ContainerAttrs {
     /// `file_identifier = "ABCD"`: written after the root offset, checked
     /// when reading.
     pub file_identifier: Option<Spanned<String>>,
+    /// `shallow`: the view's shallow mode is generated too.
+    pub shallow: Option<Spanned<()>>,
 }
 
 impl ContainerAttrs {
     pub fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = ContainerAttrs::default();
-        let expected = "`view = \"Name\"`, `crate = path`, `fixed`, `namespace = \"a.b\"` or `file_identifier = \"ABCD\"`";
+        let expected = "`view = \"Name\"`, `crate = path`, `fixed`, `shallow`, `namespace = \"a.b\"` or `file_identifier = \"ABCD\"`";
         parse_flatstream(ctxt, attrs, expected, |meta, key| {
             match key {
                 "view" => {
@@ -114,6 +116,7 @@ impl ContainerAttrs {
                     set_once(ctxt, meta, key, &mut out.krate, path);
                 }
                 "fixed" => set_once(ctxt, meta, key, &mut out.fixed, ()),
+                "shallow" => set_once(ctxt, meta, key, &mut out.shallow, ()),
                 "namespace" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     let value = lit.value();

@@ -18,7 +18,16 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
         );
     }
     let attrs = &container.attrs;
+    let shallow_not_on = |what: &str| {
+        if let Some(shallow) = &attrs.shallow {
+            ctxt.error_at(
+                shallow.span,
+                format!("`shallow` applies to structs stored as tables, not to {what}: only a table has nested tables to leave unchecked"),
+            );
+        }
+    };
     let not_on = |what: &str| {
+        shallow_not_on(what);
         if let Some(fixed) = &attrs.fixed {
             ctxt.error_at(
                 fixed.span,
@@ -35,6 +44,7 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
     match &mut container.data {
         Data::Table(fields) => check_table(ctxt, fields),
         Data::Fixed(fields) => {
+            shallow_not_on("`fixed` structs");
             if let Some(view) = &attrs.view {
                 ctxt.error_at(
                     view.span,
@@ -50,6 +60,7 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
             check_fixed(ctxt, container.ident, fields);
         }
         Data::Union(_) => {
+            shallow_not_on("unions");
             if let Some(fixed) = &attrs.fixed {
                 ctxt.error_at(
                     fixed.span,

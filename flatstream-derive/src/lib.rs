@@ -35,8 +35,9 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// The view takes a mode parameter with a default, `NameView<'a, M =
 /// Verified>`: `Name::view` gives a view verified in full (the table
-/// above), `Name::view_shallow` (`flatstream::lazy::ShallowDeserialize`)
-/// one whose root table alone was checked, `NameView<'a, Shallow>`, whose
+/// above). With the container attribute `shallow`, `Name::view_shallow`
+/// (`flatstream::lazy::ShallowDeserialize`) gives one whose root table
+/// alone was checked, `NameView<'a, Shallow>`, whose
 /// accessors read nested structs as `flatstream::lazy::Lazy<'a, T>`,
 /// vectors of them as `LazyVector<'a, T>` and unions as `LazyUnion<'a,
 /// U>`, each checked when verified (every other accessor returns what it
@@ -72,9 +73,10 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// Container attributes: `view = "Name"` renames the view, `crate = path`
 /// names the `flatstream` crate when it is re-exported, `namespace = "a.b"`
-/// sets the type's namespace in the exported schema, and
+/// sets the type's namespace in the exported schema,
 /// `file_identifier = "ABCD"` (on a message type) writes those four bytes
-/// after the root offset and makes verification require them.
+/// after the root offset and makes verification require them, and
+/// `shallow` (on a struct) generates the view's shallow mode.
 ///
 /// **Fixed structs.** `#[flatstream(fixed)]` on a `Copy` struct whose fields
 /// are scalars, `bool`, derived unit enums, other fixed structs or arrays

@@ -816,7 +816,9 @@ mod tests {
         // anywhere, each written twice, against `FlatBufferBuilder`.
         let mut texts = Vec::new();
         for len in 0..=40 {
-            let base: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let base: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
             texts.push(base.clone());
             for at in 0..len {
                 let mut bytes = base.clone().into_bytes();

@@ -9,7 +9,11 @@
 //! checks the root table in full (every scalar, string and vector of
 //! scalars in it) and, of each nested table, only the offset that leads to
 //! it: its view is the same generated view type in the [`Shallow`] mode,
-//! `EventView<'a, Shallow>`.
+//! `EventView<'a, Shallow>`. A struct asks for it with
+//! `#[flatstream(shallow)]`, which generates that mode's accessors; a
+//! struct without it compiles as before (its nested tables can still be
+//! [`Lazy`] handles of another struct's shallow view, verified and
+//! decoded, but not viewed shallowly themselves).
 //!
 //! | field type | `view()` accessor (`Verified`) | `view_shallow()` accessor (`Shallow`) |
 //! |---|---|---|
@@ -46,6 +50,7 @@
 //! pub struct Reading { pub sensor: String, pub value: f64 }
 //!
 //! #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+//! #[flatstream(shallow)] // generates the shallow view
 //! pub struct Event {
 //!     pub timestamp: u64,
 //!     pub source: String,
@@ -86,7 +91,7 @@ use flatbuffers::VerifierOptions;
 use crate::error::Result;
 use crate::private::raw::uoffset_target;
 use crate::private::root::{check_identifier, root_shallow};
-use crate::private::table::{TableType, EMPTY_TABLE};
+use crate::private::table::{ShallowTable, TableType, EMPTY_TABLE};
 use crate::private::union::UnionType;
 use crate::serialize::StreamDeserialize;
 use crate::verify::{Checked, Checker};
@@ -103,9 +108,16 @@ pub enum Verified {}
 pub enum Shallow {}
 
 /// Shallow views of a derived struct's messages: implemented for every
-/// struct deriving `StreamSerialize`. The readers hand them out too
+/// struct deriving `StreamSerialize` with `#[flatstream(shallow)]`, which
+/// generates the view's shallow mode (a type that does not ask for it
+/// compiles no more code than before). The readers hand them out too
 /// ([`StreamReader::read_shallow`](crate::StreamReader::read_shallow),
 /// [`SliceReader::read_shallow`](crate::SliceReader::read_shallow)).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no shallow view",
+    label = "no shallow view",
+    note = "add `#[flatstream(shallow)]` next to `#[derive(StreamSerialize)]` on `{Self}` to generate it"
+)]
 pub trait ShallowDeserialize: StreamDeserialize {
     /// The shallow view: the generated view in the [`Shallow`] mode.
     type ShallowView<'a>: Copy + fmt::Debug;
@@ -141,7 +153,7 @@ pub trait ShallowDeserialize: StreamDeserialize {
     unsafe fn view_shallow_unchecked(payload: &[u8]) -> Self::ShallowView<'_>;
 }
 
-impl<T: TableType + StreamDeserialize> ShallowDeserialize for T {
+impl<T: ShallowTable + StreamDeserialize> ShallowDeserialize for T {
     type ShallowView<'a> = T::ShallowView<'a>;
 
     #[inline]
@@ -239,32 +251,6 @@ impl<'a, T: TableType> Lazy<'a, T> {
         Ok(unsafe { T::view_at(self.buf, at) })
     }
 
-    /// Checks the table itself, not the tables it holds, and returns its
-    /// shallow view.
-    ///
-    /// # Errors
-    ///
-    /// As [`verify`](Self::verify), for the table alone.
-    #[inline]
-    pub fn verify_shallow(self) -> Result<T::ShallowView<'a>> {
-        self.verify_shallow_with_options(&VerifierOptions::default())
-    }
-
-    /// [`verify_shallow`](Self::verify_shallow) under `options`.
-    ///
-    /// # Errors
-    ///
-    /// As [`verify_shallow`](Self::verify_shallow).
-    pub fn verify_shallow_with_options(
-        self,
-        options: &VerifierOptions,
-    ) -> Result<T::ShallowView<'a>> {
-        let (at, ()) = check_offset(self.buf, self.pos, options, true, T::NAME, T::check_table)?;
-        // SAFETY: `T::check_table` accepted the table at `at` with a
-        // shallow checker.
-        Ok(unsafe { T::shallow_at(self.buf, at) })
-    }
-
     /// Checks and decodes the table into an owned value in one pass, under
     /// the default [`VerifierOptions`].
     ///
@@ -290,6 +276,34 @@ impl<'a, T: TableType> Lazy<'a, T> {
     #[inline]
     pub fn offset_position(&self) -> usize {
         self.pos
+    }
+}
+
+impl<'a, T: ShallowTable> Lazy<'a, T> {
+    /// Checks the table itself, not the tables it holds, and returns its
+    /// shallow view (for a type with `#[flatstream(shallow)]`).
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify), for the table alone.
+    #[inline]
+    pub fn verify_shallow(self) -> Result<T::ShallowView<'a>> {
+        self.verify_shallow_with_options(&VerifierOptions::default())
+    }
+
+    /// [`verify_shallow`](Self::verify_shallow) under `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_shallow`](Self::verify_shallow).
+    pub fn verify_shallow_with_options(
+        self,
+        options: &VerifierOptions,
+    ) -> Result<T::ShallowView<'a>> {
+        let (at, ()) = check_offset(self.buf, self.pos, options, true, T::NAME, T::check_table)?;
+        // SAFETY: `T::check_table` accepted the table at `at` with a
+        // shallow checker.
+        Ok(unsafe { T::shallow_at(self.buf, at) })
     }
 }
 

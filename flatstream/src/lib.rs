@@ -50,7 +50,7 @@ pub mod __private {
     pub use crate::private::root::{check_identifier, decode_root, root, root_unchecked};
     pub use crate::private::string::SharedField;
     pub use crate::private::table::{
-        table_empty_view, TableMessage, TableType, VerifiedTable, ViewTable,
+        table_empty_view, ShallowTable, TableMessage, TableType, VerifiedTable, ViewTable,
     };
     pub use crate::private::union::{
         boxed, union_check_variant, union_decode_variant, union_root, union_root_unchecked,

@@ -59,6 +59,7 @@ use flatstream_testkit::streams::payload_of;
 macro_rules! single {
     ($($name:ident: $ty:ty;)*) => {$(
         #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+        #[flatstream(shallow)]
         pub struct $name {
             pub v: $ty,
         }
@@ -82,6 +83,7 @@ pub struct Dims {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Leaf {
     pub a: u32,
     pub s: String,

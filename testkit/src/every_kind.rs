@@ -75,6 +75,7 @@ pub enum Forward {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Node {
     pub depth: u32,
     pub child: Option<Box<Node>>,
@@ -95,6 +96,7 @@ pub struct Named {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct All {
     pub ok: bool,
     pub a: u8,

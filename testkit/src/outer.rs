@@ -20,6 +20,7 @@ pub struct Inner {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Outer {
     pub id: u64,
     pub inner: Inner,

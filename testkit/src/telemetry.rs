@@ -20,6 +20,7 @@ impl Level {
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Reading {
     pub sensor: String,
     pub value: f64,

@@ -26,6 +26,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let name = ident.unraw_string();
     let from_view = view::from_view_body(cx, fields);
     let view_eq = view::view_eq_body(cx, &stored);
+    let shallow_table = shallow_table_impl(cx);
     let file_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
             let value = &identifier.value;
@@ -56,7 +57,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             #[automatically_derived]
             unsafe impl #private::TableType for #ident {
                 type View<'a> = #view<'a>;
-                type ShallowView<'a> = #view<'a, #private::Shallow>;
                 const NAME: &'static ::core::primitive::str = #name;
                 const PLAIN_SCALARS: ::core::primitive::bool = true #(&& #plain)*;
                 #file_identifier
@@ -71,19 +71,6 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #view {
                         // SAFETY: the caller guarantees a verified table of
                         // this type at `loc`.
-                        table: unsafe { #private::VerifiedTable::new(buf, loc) },
-                    }
-                }
-
-                #[inline]
-                unsafe fn shallow_at(
-                    buf: &[::core::primitive::u8],
-                    loc: ::core::primitive::usize,
-                ) -> #view<'_, #private::Shallow> {
-                    #view {
-                        // SAFETY: the caller guarantees a table of this
-                        // type at `loc` that its checks accepted, shallowly
-                        // or not.
                         table: unsafe { #private::VerifiedTable::new(buf, loc) },
                     }
                 }
@@ -115,11 +102,42 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                 #build_vector
             }
 
+            #shallow_table
             #traits
             #keyed
             #schema
             #(#union_ids)*
         };
+    }
+}
+
+/// `ShallowTable`, for a struct with `#[flatstream(shallow)]`.
+fn shallow_table_impl(cx: &Cx<'_>) -> TokenStream {
+    if cx.container.attrs.shallow.is_none() {
+        return TokenStream::new();
+    }
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    quote! {
+        // SAFETY: `shallow_at` makes a view whose accessors read each
+        // stored field through `Field::get_shallow` at the slot that
+        // `check_table` checked with `Field::check`, whose contract ties
+        // the two for a shallow checker.
+        #[automatically_derived]
+        unsafe impl #private::ShallowTable for #ident {
+            type ShallowView<'a> = #view<'a, #private::Shallow>;
+
+            #[inline]
+            unsafe fn shallow_at(
+                buf: &[::core::primitive::u8],
+                loc: ::core::primitive::usize,
+            ) -> #view<'_, #private::Shallow> {
+                #view {
+                    // SAFETY: the caller guarantees a table of this type at
+                    // `loc` that its checks accepted, shallowly or not.
+                    table: unsafe { #private::VerifiedTable::new(buf, loc) },
+                }
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! and file identifiers.
 
 use super::raw::{str_at, uoffset_target};
-use super::table::TableType;
+use super::table::{ShallowTable, TableType};
 use crate::error::{Result, VerifyError, VerifyErrorKind};
 use crate::verify::Checker;
 
@@ -34,7 +34,7 @@ pub fn root<'a, T: TableType>(
 ///
 /// As [`root`], for the root table and the offsets that leave it.
 #[inline]
-pub fn root_shallow<'a, T: TableType>(
+pub fn root_shallow<'a, T: ShallowTable>(
     payload: &'a [u8],
     options: &flatbuffers::VerifierOptions,
 ) -> Result<T::ShallowView<'a>> {

@@ -190,9 +190,6 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 /// fields with the `check` of a [`Field`](super::field::Field) whose
 /// `PLAIN_SCALAR` is true, nothing else, and `decode_table` returns what
 /// `from_view` makes of `view_at` for every table `check_table` accepts.
-/// [`shallow_at`](Self::shallow_at) must make a view that reads only what
-/// `check_table` checked with a shallow checker
-/// ([`Checker::new_shallow`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a derived table",
     label = "not a derived struct",
@@ -201,9 +198,6 @@ pub fn is_present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
 pub unsafe trait TableType: Sized {
     /// The derived view.
     type View<'a>: Copy + fmt::Debug;
-
-    /// The derived view in the shallow mode.
-    type ShallowView<'a>: Copy + fmt::Debug;
 
     /// The struct's name, which starts the path of a verification error.
     const NAME: &'static str;
@@ -227,14 +221,6 @@ pub unsafe trait TableType: Sized {
     /// `buf[loc..]` must hold a verified table of this type.
     unsafe fn view_at(buf: &[u8], loc: usize) -> Self::View<'_>;
 
-    /// The shallow view of the table at `loc`.
-    ///
-    /// # Safety
-    ///
-    /// `buf[loc..]` must hold a table of this type that `check_table`
-    /// accepted, with a shallow checker or a full one.
-    unsafe fn shallow_at(buf: &[u8], loc: usize) -> Self::ShallowView<'_>;
-
     /// Checks the table at `pos` with the generated verifier.
     fn check_table(checker: &mut Checker<'_>, pos: usize) -> Checked;
 
@@ -253,6 +239,33 @@ pub unsafe trait TableType: Sized {
     fn build_vector<B: Builder>(items: &[Self], builder: &mut B) -> Offset {
         build_offset_vector(items, builder, Self::build)
     }
+}
+
+/// A derived struct with a shallow view (`#[flatstream(shallow)]`): the
+/// view's accessors in the shallow mode, which read nested tables as
+/// [`Lazy`] handles.
+///
+/// # Safety
+///
+/// [`shallow_at`](Self::shallow_at) must make a view that reads only what
+/// [`check_table`](TableType::check_table) checked with a shallow checker
+/// ([`Checker::new_shallow`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no shallow view",
+    label = "no shallow view",
+    note = "add `#[flatstream(shallow)]` next to `#[derive(StreamSerialize)]` on `{Self}` to generate it"
+)]
+pub unsafe trait ShallowTable: TableType {
+    /// The derived view in the shallow mode.
+    type ShallowView<'a>: Copy + fmt::Debug;
+
+    /// The shallow view of the table at `loc`.
+    ///
+    /// # Safety
+    ///
+    /// `buf[loc..]` must hold a table of this type that `check_table`
+    /// accepted, with a shallow checker or a full one.
+    unsafe fn shallow_at(buf: &[u8], loc: usize) -> Self::ShallowView<'_>;
 }
 
 /// A derived struct written as a whole message.

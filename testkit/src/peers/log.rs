@@ -43,6 +43,7 @@ pub struct Address {
     Clone,
     PartialEq,
 )]
+#[flatstream(shallow)]
 pub struct Log {
     pub address: Address,
     #[flatstream(required)]

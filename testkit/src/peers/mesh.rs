@@ -65,6 +65,7 @@ pub struct Triangle {
     Clone,
     PartialEq,
 )]
+#[flatstream(shallow)]
 pub struct Mesh {
     #[flatstream(required)]
     pub triangles: Vec<Triangle>,

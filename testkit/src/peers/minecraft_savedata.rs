@@ -223,6 +223,7 @@ pub struct Vehicle {
     Clone,
     PartialEq,
 )]
+#[flatstream(shallow)]
 pub struct Player {
     pub game_type: GameType,
     pub previous_game_type: GameType,

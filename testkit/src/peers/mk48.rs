@@ -171,6 +171,7 @@ pub struct TerrainUpdate {
     Clone,
     PartialEq,
 )]
+#[flatstream(shallow)]
 pub struct Update {
     #[flatstream(required)]
     pub contacts: Vec<Contact>,

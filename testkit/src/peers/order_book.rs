@@ -18,6 +18,7 @@ pub struct Level {
 }
 
 #[derive(StreamSerialize, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Book {
     #[flatstream(required)]
     pub symbol: String,

@@ -29,6 +29,7 @@ pub struct Reading {
 }
 
 #[derive(StreamSerialize, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[flatstream(shallow)]
 pub struct Event {
     pub timestamp_ns: u64,
     #[flatstream(required)]
