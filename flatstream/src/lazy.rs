@@ -1,7 +1,7 @@
 //! Shallow views: the root table checked up front, nested tables checked
 //! when they are reached.
 //!
-//! [`StreamDeserialize::view`](crate::StreamDeserialize::view) verifies the
+//! [`StreamDeserialize::view`] verifies the
 //! whole message before it hands out a view, so every accessor is
 //! infallible and reads without bounds checks. A reader that touches only
 //! a few top-level fields of a message with many nested tables pays for
