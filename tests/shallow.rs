@@ -12,20 +12,9 @@ use flatstream::lazy::{Shallow, ShallowDeserialize};
 use flatstream::{
     Error, StreamDeserialize, StreamSerialize, VerifierOptions, VerifyError, VerifyErrorKind,
 };
-use flatstream_testkit::every_kind::{all, sorted, All, AllView, Node};
+use flatstream_testkit::every_kind::{all, sorted, All, AllView, Body, Node, Note};
 use flatstream_testkit::streams::payload_of;
 use flatstream_testkit::telemetry::Reading;
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Note {
-    pub text: String,
-}
-
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub enum Body {
-    Reading(Reading),
-    Note(Note),
-}
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
 #[flatstream(file_identifier = "EVT1")]
@@ -390,15 +379,11 @@ fn every_bit_flip_and_truncation_gets_the_full_verdict() {
         for cut in 0..clean.len() {
             assert!(!agree(&clean[..cut]) || cut > 8);
         }
-        for at in 0..clean.len() {
-            for bit in 0..8 {
-                let mut payload = clean.clone();
-                payload[at] ^= 1 << bit;
-                if agree(&payload) {
-                    accepted += 1;
-                } else {
-                    refused += 1;
-                }
+        for payload in flatstream_testkit::bit_flips(&clean) {
+            if agree(&payload) {
+                accepted += 1;
+            } else {
+                refused += 1;
             }
         }
     }

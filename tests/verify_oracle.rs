@@ -13,7 +13,7 @@ use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
 
 use flatstream_testkit::outer::{Inner, Kind, Outer};
-use flatstream_testkit::Rng;
+use flatstream_testkit::{bit_flips, Rng};
 
 use flatstream_testkit::oracle::outer as oracle;
 
@@ -164,12 +164,8 @@ fn every_truncation_and_bit_flip_gets_the_same_verdict() {
             assert!(verdict || cut < clean.len(), "the whole message");
             assert!(!verdict || cut >= 4, "cut at {cut}");
         }
-        for at in 0..clean.len() {
-            for bit in 0..8 {
-                let mut payload = clean.clone();
-                payload[at] ^= 1 << bit;
-                verdicts.count(agree(&payload));
-            }
+        for payload in bit_flips(&clean) {
+            verdicts.count(agree(&payload));
         }
     }
     verdicts.assert_more_than(300, 300);
@@ -313,7 +309,10 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..5),
         keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
     ) {
-        agree(&damage(payload_of(&Rng(seed).outer(3)), &edits, keep));
+        let payload = damage(payload_of(&Rng(seed).outer(3)), &edits, keep);
+        agree(&payload);
+        // The same damage through a shallow view and the tables it leads to.
+        shallow::agree(&payload);
     }
 
     #[test]
@@ -339,7 +338,7 @@ mod plain_tables {
     use flatstream_testkit::oracle::{book as oracle, same_verdict, Verified};
     use flatstream_testkit::relocate::relocated_table;
     use flatstream_testkit::streams::payload_of;
-    use flatstream_testkit::Rng;
+    use flatstream_testkit::{bit_flips, Rng};
     use proptest::prelude::*;
 
     #[derive(StreamSerialize, Debug, Clone, PartialEq)]
@@ -647,12 +646,8 @@ root_type Book;
             for cut in 0..clean.len() {
                 tally.add(&clean[..cut]);
             }
-            for at in 0..clean.len() {
-                for bit in 0..8 {
-                    let mut payload = clean.clone();
-                    payload[at] ^= 1 << bit;
-                    tally.add(&payload);
-                }
+            for payload in bit_flips(&clean) {
+                tally.add(&payload);
             }
         }
         // A flip that moves a bid's offset by 4 can land on a table of its
@@ -886,7 +881,7 @@ mod shallow {
     /// The shallow verdict and the oracle's must agree, and an accepted
     /// message read shallowly must be what a full decode gives; returns
     /// the verdict.
-    fn agree(payload: &[u8]) -> bool {
+    pub(super) fn agree(payload: &[u8]) -> bool {
         let shallow = Outer::view_shallow(payload).and_then(deep);
         let ours = flatstream_testkit::oracle::same_verdict(
             payload,
@@ -909,12 +904,8 @@ mod shallow {
             for cut in 0..=clean.len() {
                 verdicts.count(agree(&clean[..cut]));
             }
-            for at in 0..clean.len() {
-                for bit in 0..8 {
-                    let mut payload = clean.clone();
-                    payload[at] ^= 1 << bit;
-                    verdicts.count(agree(&payload));
-                }
+            for payload in bit_flips(&clean) {
+                verdicts.count(agree(&payload));
             }
         }
         verdicts.assert_more_than(300, 300);
@@ -949,22 +940,5 @@ mod shallow {
             verdicts.count(agree(&damaged(&mut rng)));
         }
         verdicts.assert_more_than(500, 500);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 1000,
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
-
-        #[test]
-        fn random_damage_gets_the_same_verdict(
-            seed in 1..u64::MAX,
-            edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..5),
-            keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
-        ) {
-            agree(&damage(payload_of(&Rng(seed).outer(3)), &edits, keep));
-        }
     }
 }

@@ -381,8 +381,7 @@ impl<'a, T: TableType> LazyVector<'a, T> {
     pub fn iter(&self) -> LazyIter<'a, T> {
         LazyIter {
             vector: *self,
-            front: 0,
-            back: self.len,
+            indices: 0..self.len,
         }
     }
 
@@ -446,8 +445,8 @@ impl<'a, T: TableType> IntoIterator for LazyVector<'a, T> {
 /// An iterator over the [`Lazy`] elements of a [`LazyVector`].
 pub struct LazyIter<'a, T> {
     vector: LazyVector<'a, T>,
-    front: usize,
-    back: usize,
+    /// The indices still to yield.
+    indices: core::ops::Range<usize>,
 }
 
 impl<'a, T: TableType> Iterator for LazyIter<'a, T> {
@@ -455,29 +454,21 @@ impl<'a, T: TableType> Iterator for LazyIter<'a, T> {
 
     #[inline]
     fn next(&mut self) -> Option<Lazy<'a, T>> {
-        if self.front == self.back {
-            return None;
-        }
-        let item = self.vector.get(self.front);
-        self.front += 1;
-        item
+        self.indices.next().and_then(|index| self.vector.get(index))
     }
 
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.back - self.front;
-        (left, Some(left))
+        self.indices.size_hint()
     }
 }
 
 impl<T: TableType> DoubleEndedIterator for LazyIter<'_, T> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.front == self.back {
-            return None;
-        }
-        self.back -= 1;
-        self.vector.get(self.back)
+        self.indices
+            .next_back()
+            .and_then(|index| self.vector.get(index))
     }
 }
 
@@ -489,8 +480,7 @@ impl<T> Clone for LazyIter<'_, T> {
     fn clone(&self) -> Self {
         LazyIter {
             vector: self.vector,
-            front: self.front,
-            back: self.back,
+            indices: self.indices.clone(),
         }
     }
 }

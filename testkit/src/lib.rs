@@ -87,3 +87,14 @@ macro_rules! flatc_table {
         }
     )*};
 }
+
+/// Every copy of `clean` with one bit flipped, from the first byte's
+/// lowest bit to the last byte's highest: the damage sweeps of the
+/// verifier tests.
+pub fn bit_flips(clean: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    (0..clean.len() * 8).map(move |bit| {
+        let mut damaged = clean.to_vec();
+        damaged[bit / 8] ^= 1 << (bit % 8);
+        damaged
+    })
+}

@@ -40,11 +40,6 @@ fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream
     read_field_with(cx, field, table, quote!(get))
 }
 
-/// [`read_field`] through `Field::get_shallow`, for shallow views.
-fn read_field_shallow(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
-    read_field_with(cx, field, table, quote!(get_shallow))
-}
-
 fn read_field_with(
     cx: &Cx<'_>,
     field: &Field<'_>,
@@ -104,84 +99,50 @@ fn shallow_type(cx: &Cx<'_>, kind: &Kind, ty: &Type) -> TokenStream {
     }
 }
 
-/// The accessors and `Debug` of the shallow view (`#view<'a, Shallow>`),
-/// for a struct with `#[flatstream(shallow)]`.
-fn shallow_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
-    if cx.container.attrs.shallow.is_none() {
-        return TokenStream::new();
-    }
-    let (view, private) = (&cx.view, &cx.private);
-    let accessors = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
-        let (name, vis) = (field.ident, field.vis);
-        let read = read_field_shallow(cx, field, quote!(self.table));
-        let returns = match &field.kind {
-            Some(kind) => shallow_type(cx, kind, field.ty),
-            None => quote_spanned!(field.ty.span()=> #field_trait::Shallow<'a>),
-        };
-        let summary = format!(
-            "The `{}` field; a nested table is checked when its `Lazy` is verified.",
-            name.unraw_string()
-        );
-        quote! {
-            #[doc = #summary]
-            #[inline]
-            #vis fn #name(&self) -> #returns {
-                // SAFETY: `self.table` is a `VerifiedTable` of this struct
-                // in the shallow mode, which only `unsafe` code makes, from
-                // a table this struct's checks accepted with a shallow
-                // checker; those checks checked this slot as this type.
-                #read
-            }
-        }
-    });
-    let debug_fields = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
-        let label = field.ident.unraw_string();
-        let read = read_field_shallow(cx, field, quote!(self.table));
-        let (value, f) = (quote!(value), quote!(f));
-        let fmt = quote_spanned!(field.ty.span()=> #field_trait::fmt_shallow(#value, #f));
-        quote! {
-            // SAFETY: as in the accessor.
-            let value = #read;
-            debug.field(#label, &#private::debug_with(|f| #fmt));
-        }
-    });
-    let view_name = format!("{view}<Shallow>");
-    quote! {
-        // A program that never reads a message shallowly leaves these
-        // unused, which is no mistake of its own.
-        #[automatically_derived]
-        #[allow(dead_code)]
-        impl<'a> #view<'a, #private::Shallow> {
-            #(#accessors)*
-        }
-
-        #[automatically_derived]
-        impl ::core::fmt::Debug for #view<'_, #private::Shallow> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut debug = f.debug_struct(#view_name);
-                #(#debug_fields)*
-                debug.finish()
-            }
-        }
-    }
+/// What differs between the view's two modes: how a field is read
+/// (`Field::get` or `Field::get_shallow`), formatted and typed, and what
+/// its accessor's documentation says.
+struct Mode {
+    /// The mode's type argument of the view: none (`Verified`, the
+    /// default) or `, Shallow`.
+    argument: TokenStream,
+    /// The `Field` method reading a field, and the one formatting it.
+    get: TokenStream,
+    fmt: TokenStream,
+    /// The accessor's return type.
+    returns: fn(&Cx<'_>, &Kind, &Type) -> TokenStream,
+    /// The `Field` projection naming it when the syntax does not tell.
+    projection: TokenStream,
+    /// The first line of each accessor's documentation, after its name.
+    summary: &'static str,
+    /// Whether the field's own documentation follows.
+    field_docs: bool,
+    /// The view's name in `Debug`.
+    debug_name: String,
 }
 
-/// Accessors and the traits implemented on the view.
-pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
-    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
-    let shallow = shallow_impls(cx, stored);
+/// One mode's accessors and `Debug`. (Each field is read as its accessor
+/// reads it, spanned on its type, so an unsupported field type is reported
+/// once, at the type.)
+fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
+    let (view, private, argument) = (&cx.view, &cx.private, &mode.argument);
+    let read = |field: &Field<'_>| read_field_with(cx, field, quote!(self.table), mode.get.clone());
     let accessors = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
         let (name, vis) = (field.ident, field.vis);
-        let read = read_field(cx, field, quote!(self.table));
+        let read = read(field);
         let returns = match &field.kind {
-            Some(kind) => view_type(cx, kind, field.ty),
-            None => quote_spanned!(field.ty.span()=> #field_trait::View<'a>),
+            Some(kind) => (mode.returns)(cx, kind, field.ty),
+            None => {
+                let (field_trait, projection) = (cx.field_trait(field), &mode.projection);
+                quote_spanned!(field.ty.span()=> #field_trait::#projection<'a>)
+            }
         };
-        let summary = format!("The `{}` field.", name.unraw_string());
-        let docs = &field.docs;
+        let summary = format!("The `{}` field{}", name.unraw_string(), mode.summary);
+        let docs = if mode.field_docs {
+            &field.docs[..]
+        } else {
+            &[]
+        };
         let separator = if docs.is_empty() {
             quote!()
         } else {
@@ -193,10 +154,11 @@ pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             #(#docs)*
             #[inline]
             #vis fn #name(&self) -> #returns {
-                // SAFETY: `self.table` is a `VerifiedTable` of this struct,
-                // which only `unsafe` code makes, from a table this
-                // struct's checks accepted (or one its caller vouches
-                // for); those checks checked this slot as this type.
+                // SAFETY: `self.table` is a `VerifiedTable` of this struct
+                // in this mode, which only `unsafe` code makes, from a
+                // table this struct's checks accepted in this mode (or one
+                // its caller vouches for); those checks checked this slot
+                // as this type.
                 #read
             }
         }
@@ -204,30 +166,72 @@ pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let debug_fields = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let label = field.ident.unraw_string();
-        let read = read_field(cx, field, quote!(self.table));
-        let (value, f) = (quote!(value), quote!(f));
-        let fmt = quote_spanned!(field.ty.span()=> #field_trait::fmt_view(#value, #f));
+        let read = read(field);
+        let (value, f, fmt) = (quote!(value), quote!(f), &mode.fmt);
+        let fmt = quote_spanned!(field.ty.span()=> #field_trait::#fmt(#value, #f));
         quote! {
             // SAFETY: as in the accessor.
             let value = #read;
             debug.field(#label, &#private::debug_with(|f| #fmt));
         }
     });
-    let view_name = view.to_string();
+    let debug_name = &mode.debug_name;
     quote! {
+        // A program that reads some fields (or never reads a message
+        // shallowly) leaves others unused, which is no mistake of its own.
         #[automatically_derived]
-        impl<'a> #view<'a> {
+        #[allow(dead_code)]
+        impl<'a> #view<'a #argument> {
             #(#accessors)*
         }
 
         #[automatically_derived]
-        impl ::core::fmt::Debug for #view<'_> {
+        impl ::core::fmt::Debug for #view<'_ #argument> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut debug = f.debug_struct(#view_name);
+                let mut debug = f.debug_struct(#debug_name);
                 #(#debug_fields)*
                 debug.finish()
             }
         }
+    }
+}
+
+/// Accessors and the traits implemented on the view.
+pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
+    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let verified = mode_impls(
+        cx,
+        stored,
+        &Mode {
+            argument: quote!(),
+            get: quote!(get),
+            fmt: quote!(fmt_view),
+            returns: view_type,
+            projection: quote!(View),
+            summary: ".",
+            field_docs: true,
+            debug_name: view.to_string(),
+        },
+    );
+    let shallow = match cx.container.attrs.shallow {
+        Some(_) => mode_impls(
+            cx,
+            stored,
+            &Mode {
+                argument: quote!(, #private::Shallow),
+                get: quote!(get_shallow),
+                fmt: quote!(fmt_shallow),
+                returns: shallow_type,
+                projection: quote!(Shallow),
+                summary: "; a nested table is checked when its `Lazy` is verified.",
+                field_docs: false,
+                debug_name: format!("{view}<Shallow>"),
+            },
+        ),
+        None => TokenStream::new(),
+    };
+    quote! {
+        #verified
 
         #[automatically_derived]
         impl ::core::convert::From<#view<'_>> for #ident {

@@ -210,6 +210,21 @@ fn build(builder: &mut FlatBufferBuilder<'_>, log: &Log) {
 /// The `log` dataset.
 pub struct Logs;
 
+/// The root table's own fields, read alike through the full view, the
+/// shallow one (whose accessors for them return the same types) and the
+/// hand-written `flatbuffers` accessors.
+macro_rules! touch_top {
+    ($log:ident, $d:ident) => {{
+        let (log, d) = ($log, $d);
+        d.add(log.identity());
+        d.add(log.userid());
+        d.add(log.date());
+        d.add(log.request());
+        d.add(log.code());
+        d.add(log.size());
+    }};
+}
+
 impl Dataset for Logs {
     const NAME: &'static str = "log";
     const MESSAGES: usize = 1000;
@@ -228,12 +243,7 @@ impl Dataset for Logs {
         let address = log.address();
         d.add(address.x0());
         d.add(address.x3());
-        d.add(log.identity());
-        d.add(log.userid());
-        d.add(log.date());
-        d.add(log.request());
-        d.add(log.code());
-        d.add(log.size());
+        touch_top!(log, d);
         Ok(())
     }
 
@@ -241,12 +251,7 @@ impl Dataset for Logs {
         let address = log.address();
         d.add(address.x0);
         d.add(address.x3);
-        d.add(log.identity());
-        d.add(log.userid());
-        d.add(log.date());
-        d.add(log.request());
-        d.add(log.code());
-        d.add(log.size());
+        touch_top!(log, d);
     }
 
     fn touch_rkyv(log: &Archived<Log>, d: &mut Digest) {
@@ -259,20 +264,6 @@ impl Dataset for Logs {
         d.add(log.code);
         d.add(log.size);
     }
-}
-
-/// The root table's own fields, read alike through the full view and the
-/// shallow one (whose accessors for them return the same types).
-macro_rules! touch_top {
-    ($log:ident, $d:ident) => {{
-        let (log, d) = ($log, $d);
-        d.add(log.identity());
-        d.add(log.userid());
-        d.add(log.date());
-        d.add(log.request());
-        d.add(log.code());
-        d.add(log.size());
-    }};
 }
 
 impl super::PlanusDataset for Logs {
