@@ -90,11 +90,10 @@ use flatbuffers::VerifierOptions;
 
 use crate::error::Result;
 use crate::private::raw::uoffset_target;
-use crate::private::root::{check_identifier, root_shallow};
+use crate::private::root::{check_identifier, check_nested, root_shallow};
 use crate::private::table::{ShallowTable, TableType, EMPTY_TABLE};
 use crate::private::union::UnionType;
 use crate::serialize::StreamDeserialize;
-use crate::verify::{Checked, Checker};
 use crate::view::{Vector, VectorElement};
 
 /// The mode of a view verified in full, up front: the default mode of
@@ -174,27 +173,6 @@ impl<T: ShallowTable + StreamDeserialize> ShallowDeserialize for T {
     }
 }
 
-/// Runs `check` from the offset at `pos` in `buf`, as a root: the error of
-/// a failure has its path start at `name`.
-fn check_offset<'a, R>(
-    buf: &'a [u8],
-    pos: usize,
-    options: &VerifierOptions,
-    shallow: bool,
-    name: &str,
-    check: impl FnOnce(&mut Checker<'a>, usize) -> Checked<R>,
-) -> Result<(usize, R)> {
-    let mut checker = if shallow {
-        Checker::new_shallow(buf, options)
-    } else {
-        Checker::new(buf, options)
-    };
-    match checker.offset_root(pos, check) {
-        Ok(done) => Ok(done),
-        Err(_) => Err(checker.into_error(name).into()),
-    }
-}
-
 /// A nested table of a shallow view, not checked yet: [`verify`] it to
 /// read it.
 ///
@@ -246,7 +224,9 @@ impl<'a, T: TableType> Lazy<'a, T> {
     ///
     /// As [`verify`](Self::verify).
     pub fn verify_with_options(self, options: &VerifierOptions) -> Result<T::View<'a>> {
-        let (at, ()) = check_offset(self.buf, self.pos, options, false, T::NAME, T::check_table)?;
+        let (at, ()) = check_nested(self.buf, options, false, T::NAME, |checker| {
+            checker.offset_root(self.pos, T::check_table)
+        })?;
         // SAFETY: `T::check_table` accepted the table at `at`.
         Ok(unsafe { T::view_at(self.buf, at) })
     }
@@ -268,8 +248,10 @@ impl<'a, T: TableType> Lazy<'a, T> {
     ///
     /// As [`verify`](Self::verify).
     pub fn decode_with_options(self, options: &VerifierOptions) -> Result<T> {
-        check_offset(self.buf, self.pos, options, false, T::NAME, T::decode_table)
-            .map(|(_, value)| value)
+        check_nested(self.buf, options, false, T::NAME, |checker| {
+            checker.offset_root(self.pos, T::decode_table)
+        })
+        .map(|(_, value)| value)
     }
 
     /// Where the offset to the table is in the payload.
@@ -300,7 +282,9 @@ impl<'a, T: ShallowTable> Lazy<'a, T> {
         self,
         options: &VerifierOptions,
     ) -> Result<T::ShallowView<'a>> {
-        let (at, ()) = check_offset(self.buf, self.pos, options, true, T::NAME, T::check_table)?;
+        let (at, ()) = check_nested(self.buf, options, true, T::NAME, |checker| {
+            checker.offset_root(self.pos, T::check_table)
+        })?;
         // SAFETY: `T::check_table` accepted the table at `at` with a
         // shallow checker.
         Ok(unsafe { T::shallow_at(self.buf, at) })
@@ -408,12 +392,11 @@ impl<'a, T: TableType> LazyVector<'a, T> {
     where
         T: VectorElement,
     {
-        let mut checker = Checker::new(self.buf, options);
-        match checker.at_root(self.loc, T::check_vector) {
-            // SAFETY: `T::check_vector` accepted the vector at `loc`.
-            Ok(()) => Ok(unsafe { Vector::from_raw(self.buf, self.loc) }),
-            Err(_) => Err(checker.into_error(T::NAME).into()),
-        }
+        check_nested(self.buf, options, false, T::NAME, |checker| {
+            checker.at_root(self.loc, T::check_vector)
+        })?;
+        // SAFETY: `T::check_vector` accepted the vector at `loc`.
+        Ok(unsafe { Vector::from_raw(self.buf, self.loc) })
     }
 }
 
@@ -555,17 +538,14 @@ impl<'a, U: UnionType> LazyUnion<'a, U> {
         if !self.known() {
             return Ok(U::view_absent());
         }
-        let mut checker = Checker::new(self.buf, options);
         let tag = self.tag;
-        match checker.at_root(self.pos, |checker, pos| U::check_union(tag, checker, pos)) {
-            Ok(()) => {
-                // SAFETY: `check_union` checked the offset at `pos`.
-                let loc = unsafe { uoffset_target(self.buf, self.pos) };
-                // SAFETY: and the table it points to, as `tag`'s variant.
-                Ok(unsafe { U::view_union(tag, self.buf, loc) })
-            }
-            Err(_) => Err(checker.into_error(U::NAME).into()),
-        }
+        check_nested(self.buf, options, false, U::NAME, |checker| {
+            checker.at_root(self.pos, |checker, pos| U::check_union(tag, checker, pos))
+        })?;
+        // SAFETY: `check_union` checked the offset at `pos`.
+        let loc = unsafe { uoffset_target(self.buf, self.pos) };
+        // SAFETY: and the table it points to, as `tag`'s variant.
+        Ok(unsafe { U::view_union(tag, self.buf, loc) })
     }
 
     /// Checks and decodes the union into an owned value in one pass,
@@ -588,12 +568,10 @@ impl<'a, U: UnionType> LazyUnion<'a, U> {
         if !self.known() {
             return Ok(U::from_view(U::view_absent()));
         }
-        let mut checker = Checker::new(self.buf, options);
         let tag = self.tag;
-        match checker.at_root(self.pos, |checker, pos| U::decode_union(tag, checker, pos)) {
-            Ok(value) => Ok(value),
-            Err(_) => Err(checker.into_error(U::NAME).into()),
-        }
+        check_nested(self.buf, options, false, U::NAME, |checker| {
+            checker.at_root(self.pos, |checker, pos| U::decode_union(tag, checker, pos))
+        })
     }
 }
 

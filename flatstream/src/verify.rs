@@ -740,9 +740,7 @@ impl<'a> Checker<'a> {
         target: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked<(usize, T)> {
         let at = self.offset(pos)?;
-        let value = target(self, at)?;
-        self.within_limit(at)?;
-        Ok((at, value))
+        self.at_root(at, target).map(|value| (at, value))
     }
 
     /// What is at `pos`, as a root: `check` checks (or decodes) it, then

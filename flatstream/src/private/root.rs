@@ -4,7 +4,7 @@
 use super::raw::{str_at, uoffset_target};
 use super::table::{ShallowTable, TableType};
 use crate::error::{Result, VerifyError, VerifyErrorKind};
-use crate::verify::Checker;
+use crate::verify::{Checked, Checker};
 
 /// Verifies `payload` with the generated verifier of `T` and returns its
 /// root view.
@@ -38,12 +38,33 @@ pub fn root_shallow<'a, T: ShallowTable>(
     payload: &'a [u8],
     options: &flatbuffers::VerifierOptions,
 ) -> Result<T::ShallowView<'a>> {
-    let mut checker = Checker::new_shallow(payload, options);
-    match checker.root(T::check_table) {
-        // SAFETY: the checks of `T`, with a shallow checker, accepted the
-        // table at `pos`.
-        Ok((pos, ())) => Ok(unsafe { T::shallow_at(payload, pos) }),
-        Err(_) => Err(checker.into_error(T::NAME).into()),
+    let (pos, ()) = check_nested(payload, options, true, T::NAME, |checker| {
+        checker.root(T::check_table)
+    })?;
+    // SAFETY: the checks of `T`, with a shallow checker, accepted the table
+    // at `pos`.
+    Ok(unsafe { T::shallow_at(payload, pos) })
+}
+
+/// Runs `check` with a checker of `buf` under `options` (shallow when
+/// `shallow`): the error of a failure has its path start at `name`. The
+/// shallow root and every check a `Lazy*` handle makes go through here
+/// (`root` and `decode_root`, the verified hot paths, spell it out).
+pub(crate) fn check_nested<'a, R>(
+    buf: &'a [u8],
+    options: &flatbuffers::VerifierOptions,
+    shallow: bool,
+    name: &str,
+    check: impl FnOnce(&mut Checker<'a>) -> Checked<R>,
+) -> Result<R> {
+    let mut checker = if shallow {
+        Checker::new_shallow(buf, options)
+    } else {
+        Checker::new(buf, options)
+    };
+    match check(&mut checker) {
+        Ok(done) => Ok(done),
+        Err(_) => Err(checker.into_error(name).into()),
     }
 }
 
