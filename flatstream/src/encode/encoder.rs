@@ -1,150 +1,12 @@
-//! Writing FlatBuffers: the [`Builder`] operations derived code is written
-//! against, flatstream's own [`Encoder`], and the [`MessageBuilder`] the
-//! writers serialize each message with.
-//!
-//! Derived code is generic over [`Builder`], so the same code writes into a
-//! `flatbuffers::FlatBufferBuilder` (what [`StreamSerialize::serialize`]
-//! promises) and into [`Encoder`], which the writers use. The encoder lays
-//! out every byte as `FlatBufferBuilder` does (same alignment, padding,
-//! vtable sharing and root), so both produce identical buffers; it is
-//! faster because it knows what derived code needs: no nesting assertions,
-//! one capacity check per operation, byte slices copied in one go, and
-//! padding written as it goes instead of a buffer cleared on every reset.
-//!
-//! [`StreamSerialize::serialize`]: crate::StreamSerialize::serialize
+//! flatstream's own builder: the bytes `FlatBufferBuilder` lays out,
+//! written with one capacity check per operation, shared vtables found by
+//! a sorted search, and shared strings by an open-addressing table.
 
 use core::cmp::Ordering;
 
-use flatbuffers::{
-    FlatBufferBuilder, Push, SOffsetT, UOffsetT, UnionWIPOffset, VOffsetT, WIPOffset,
-};
+use flatbuffers::{Push, SOffsetT, UOffsetT, VOffsetT};
 
-use crate::error::Result;
-
-/// The offset of something already written to the builder.
-pub type Offset = WIPOffset<UnionWIPOffset>;
-
-const UOFFSET: usize = core::mem::size_of::<UOffsetT>();
-
-/// The largest buffer a FlatBuffer can be: offsets are 32-bit and signed
-/// ones must reach across it.
-const MAX_BUFFER_LEN: usize = (1 << 31) - 1;
-
-/// The builder operations derived code uses.
-///
-/// Implemented by `FlatBufferBuilder`, which it forwards to, and by
-/// [`Encoder`]; both lay out the same bytes for the same calls.
-pub trait Builder {
-    /// Where a table under construction started.
-    type TableStart: Copy;
-
-    /// Adds `value` at `slot` of the table under construction unless it
-    /// equals `default`.
-    fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X);
-
-    /// Adds `value` at `slot` of the table under construction.
-    fn push_slot_always<X: Push>(&mut self, slot: VOffsetT, value: X);
-
-    /// Writes a string (length, bytes, zero terminator).
-    fn create_string(&mut self, text: &str) -> Offset;
-
-    /// Writes a string, or returns the offset of the same string written
-    /// with this method before in the same buffer (the `shared` field
-    /// attribute, flatc's `CreateSharedString`).
-    fn create_shared_string(&mut self, text: &str) -> Offset;
-
-    /// Writes a byte vector.
-    fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset;
-
-    /// Writes a vector of `items`.
-    fn create_vector<T: Push + Copy>(&mut self, items: &[T]) -> Offset
-    where
-        T::Output: 'static;
-
-    /// Writes a vector of what `items` yields.
-    fn create_vector_from_iter<T: Push>(
-        &mut self,
-        items: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
-    ) -> Offset
-    where
-        T::Output: 'static;
-
-    /// Starts a table; its children must already be written.
-    fn start_table(&mut self) -> Self::TableStart;
-
-    /// Ends the table started at `start`: writes (or shares) its vtable.
-    fn end_table(&mut self, start: Self::TableStart) -> Offset;
-
-    /// Finishes the buffer with `root`, and `identifier` after the root
-    /// offset when there is one.
-    fn finish(&mut self, root: Offset, identifier: Option<&'static str>);
-}
-
-impl Builder for FlatBufferBuilder<'_> {
-    type TableStart = WIPOffset<flatbuffers::TableUnfinishedWIPOffset>;
-
-    #[inline]
-    fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X) {
-        FlatBufferBuilder::push_slot(self, slot, value, default);
-    }
-
-    #[inline]
-    fn push_slot_always<X: Push>(&mut self, slot: VOffsetT, value: X) {
-        FlatBufferBuilder::push_slot_always(self, slot, value);
-    }
-
-    #[inline]
-    fn create_string(&mut self, text: &str) -> Offset {
-        FlatBufferBuilder::create_string(self, text).as_union_value()
-    }
-
-    #[inline]
-    fn create_shared_string(&mut self, text: &str) -> Offset {
-        FlatBufferBuilder::create_shared_string(self, text).as_union_value()
-    }
-
-    #[inline]
-    fn create_byte_vector(&mut self, bytes: &[u8]) -> Offset {
-        FlatBufferBuilder::create_vector(self, bytes).as_union_value()
-    }
-
-    #[inline]
-    fn create_vector<T: Push + Copy>(&mut self, items: &[T]) -> Offset
-    where
-        T::Output: 'static,
-    {
-        FlatBufferBuilder::create_vector(self, items).as_union_value()
-    }
-
-    #[inline]
-    fn create_vector_from_iter<T: Push>(
-        &mut self,
-        items: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
-    ) -> Offset
-    where
-        T::Output: 'static,
-    {
-        FlatBufferBuilder::create_vector_from_iter(self, items).as_union_value()
-    }
-
-    #[inline]
-    fn start_table(&mut self) -> Self::TableStart {
-        FlatBufferBuilder::start_table(self)
-    }
-
-    #[inline]
-    fn end_table(&mut self, start: Self::TableStart) -> Offset {
-        FlatBufferBuilder::end_table(self, start).as_union_value()
-    }
-
-    #[inline]
-    fn finish(&mut self, root: Offset, identifier: Option<&'static str>) {
-        match identifier {
-            Some(identifier) => FlatBufferBuilder::finish(self, root, Some(identifier)),
-            None => FlatBufferBuilder::finish_minimal(self, root),
-        }
-    }
-}
+use super::{Builder, Offset, MAX_BUFFER_LEN, UOFFSET};
 
 /// Writes FlatBuffers back to front, as `FlatBufferBuilder` does, into a
 /// buffer it keeps between messages.
@@ -311,7 +173,7 @@ impl Encoder {
 
     /// Writes `header` in front of the finished buffer and returns both.
     #[inline]
-    fn prepend(&mut self, header: &[u8]) -> &[u8] {
+    pub(super) fn prepend(&mut self, header: &[u8]) -> &[u8] {
         self.reserve(header.len());
         self.head -= header.len();
         copy_short(&mut self.buf[self.head..self.head + header.len()], header);
@@ -664,149 +526,10 @@ impl Builder for Encoder {
     }
 }
 
-/// What the writers serialize each message with: derived types go through
-/// the [`Encoder`], other [`StreamSerialize`](crate::StreamSerialize)
-/// implementations through the `FlatBufferBuilder`.
-///
-/// A writer made with a builder of the caller's (`with_builder`) sends
-/// every message through it, so settings such as `force_defaults` apply.
-pub struct MessageBuilder {
-    builder: FlatBufferBuilder<'static>,
-    encoder: Encoder,
-    route: Route,
-}
-
-/// Which of a [`MessageBuilder`]'s two builders serializes what, and where
-/// the last message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Route {
-    /// Derived types go through the encoder; the last message is there.
-    Encoder,
-    /// Derived types go through the encoder; the last message was written
-    /// by a hand-written implementation into the builder.
-    Builder,
-    /// Every message goes through the builder (a writer made with one).
-    BuilderOnly,
-}
-
-impl core::fmt::Debug for MessageBuilder {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("MessageBuilder")
-            .field("encoder", &self.encoder)
-            .field("route", &self.route)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for MessageBuilder {
-    fn default() -> Self {
-        Self {
-            builder: FlatBufferBuilder::new(),
-            encoder: Encoder::new(),
-            route: Route::Encoder,
-        }
-    }
-}
-
-impl MessageBuilder {
-    /// Serializes every message through `builder`.
-    pub fn with_builder(builder: FlatBufferBuilder<'static>) -> Self {
-        Self {
-            builder,
-            encoder: Encoder::new(),
-            route: Route::BuilderOnly,
-        }
-    }
-
-    /// Resets the `FlatBufferBuilder` and hands it out.
-    #[inline]
-    pub fn builder(&mut self) -> &mut FlatBufferBuilder<'static> {
-        self.builder.reset();
-        if self.route == Route::Encoder {
-            self.route = Route::Builder;
-        }
-        &mut self.builder
-    }
-
-    /// The last message built.
-    ///
-    /// # Panics
-    ///
-    /// If no message was finished since the last reset.
-    #[inline]
-    pub(crate) fn finished(&self) -> &[u8] {
-        match self.route {
-            Route::Encoder => self.encoder.finished_data(),
-            Route::Builder | Route::BuilderOnly => self.builder.finished_data(),
-        }
-    }
-
-    /// Writes `header` in front of the last message and returns both,
-    /// contiguous, when the message is in the encoder (which keeps room in
-    /// front of it); otherwise returns the message, unchanged, as the
-    /// error.
-    #[inline]
-    pub(crate) fn prepend(&mut self, header: &[u8]) -> core::result::Result<&[u8], &[u8]> {
-        match self.route {
-            Route::Encoder => Ok(self.encoder.prepend(header)),
-            Route::Builder | Route::BuilderOnly => Err(self.builder.finished_data()),
-        }
-    }
-
-    /// Writes `root` with the encoder (or the builder, for a writer made
-    /// with one) and returns the finished buffer.
-    #[inline]
-    pub fn encode<R: WriteRoot + ?Sized>(
-        &mut self,
-        root: &R,
-        identifier: Option<&'static str>,
-    ) -> &[u8] {
-        if self.route == Route::BuilderOnly {
-            let builder = self.builder();
-            let offset = root.write_root(builder);
-            Builder::finish(builder, offset, identifier);
-            builder.finished_data()
-        } else {
-            self.route = Route::Encoder;
-            let encoder = &mut self.encoder;
-            encoder.reset();
-            let offset = root.write_root(encoder);
-            encoder.finish(offset, identifier);
-            encoder.finished_data()
-        }
-    }
-}
-
-/// [`StreamSerialize::serialize`](crate::StreamSerialize::serialize) for
-/// what the writers encode: writes `message` into `builder` and finishes
-/// it, writing `identifier` when there is one.
-#[inline]
-pub fn serialize_message<R: WriteRoot + ?Sized>(
-    message: &R,
-    builder: &mut FlatBufferBuilder<'_>,
-    identifier: Option<&'static str>,
-) -> Result<()> {
-    let root = message.write_root(builder);
-    Builder::finish(builder, root, identifier);
-    Ok(())
-}
-
-/// Something a whole message can be built from: writes it and returns the
-/// offset of the root.
-pub trait WriteRoot {
-    /// Writes `self`; the caller finishes the buffer with the offset.
-    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset;
-}
-
-impl WriteRoot for str {
-    #[inline]
-    fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
-        builder.create_string(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use flatbuffers::FlatBufferBuilder;
+
     use super::*;
 
     #[test]

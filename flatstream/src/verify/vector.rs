@@ -1,0 +1,379 @@
+//! Strings and vectors: length prefixes, element ranges, UTF-8, and
+//! vectors of tables, including the run of alike plain tables checked
+//! once for all.
+
+use crate::error::VerifyErrorKind;
+
+use super::table::vtable_at;
+use super::{Checked, Checker};
+
+/// How one vector-like thing is named in errors: its length prefix, then
+/// its elements.
+type Names = (&'static str, &'static str);
+const VECTOR: Names = ("vector length", "vector elements");
+const STRING: Names = ("string length", "string bytes");
+
+/// A table of plain scalars the checks accepted, for
+/// [`Checker::plain_tables`]: where its vtable is, its position modulo 8,
+/// how far past its start its fields reach at most, and what checking it
+/// charged.
+#[derive(Debug, Clone, Copy)]
+struct PlainTable {
+    vtable: usize,
+    residue: usize,
+    reach: usize,
+    charge: usize,
+}
+
+/// How many tables must follow one that [`Checker::plain_tables`] checks
+/// in full for it to remember that table.
+const PLAIN_AHEAD: usize = 4;
+
+impl<'a> Checker<'a> {
+    /// A vector whose length prefix is at `pos` and whose elements are
+    /// `width` bytes aligned to `align`: returns where its elements start
+    /// and how many there are.
+    #[inline(always)]
+    pub fn vector(&mut self, pos: usize, width: usize, align: usize) -> Checked<(usize, usize)> {
+        self.vector_named(VECTOR, pos, width, align)
+    }
+
+    #[inline(always)]
+    fn vector_named(
+        &mut self,
+        (len_name, elements_name): Names,
+        pos: usize,
+        width: usize,
+        align: usize,
+    ) -> Checked<(usize, usize)> {
+        let len = self.read_u32(len_name, pos)? as usize;
+        let start = pos.saturating_add(4);
+        if start % align != 0 {
+            return Err(self.unaligned(elements_name, start, align));
+        }
+        self.range(elements_name, start, len.saturating_mul(width))?;
+        Ok((start, len))
+    }
+
+    /// A vector of `T` scalars at `pos`.
+    #[inline(always)]
+    pub fn scalar_vector<T>(&mut self, pos: usize) -> Checked<(usize, usize)> {
+        self.vector(pos, size_of::<T>(), align_of::<T>())
+    }
+
+    /// A string whose length prefix is at `pos`: UTF-8, then (unless the
+    /// options waive it) the NUL after it.
+    #[inline(always)]
+    pub fn string(&mut self, pos: usize) -> Checked {
+        self.string_value(pos).map(drop)
+    }
+
+    /// [`string`](Self::string), returning the string.
+    #[inline(always)]
+    pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
+        let (start, len) = self.vector_named(STRING, pos, 1, 1)?;
+        self.within_limit(pos)?;
+        let end = start + len;
+        if !is_utf8(self.buf, start, end) {
+            return Err(self.fail(VerifyErrorKind::NotUtf8, pos));
+        }
+        if self.null_terminated && self.buf.get(end) != Some(&0) {
+            return Err(self.fail(VerifyErrorKind::NotNulTerminated, pos));
+        }
+        match self.buf.get(start..end) {
+            // SAFETY: `is_utf8` accepted exactly these bytes: ASCII, or
+            // what `core::str::from_utf8` accepts.
+            Some(text) => Ok(unsafe { core::str::from_utf8_unchecked(text) }),
+            None => Err(self.out_of_bounds(STRING.1, start, len)),
+        }
+    }
+
+    /// Decodes a vector of offsets at `pos`, each element by `element` at
+    /// the position its offset points to, with the checks of
+    /// [`offset_vector`](Self::offset_vector).
+    #[inline(always)]
+    pub fn offset_vector_decode<T>(
+        &mut self,
+        pos: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Checked<T>,
+    ) -> Checked<Vec<T>> {
+        let (start, len) = self.vector(pos, 4, 4)?;
+        // At most a quarter of the buffer's bytes, which are there.
+        let mut items = Vec::with_capacity(len);
+        for index in 0..len {
+            let item = self
+                .offset(start + index * 4)
+                .and_then(|target| element(self, target));
+            items.push(self.in_element(item, index)?);
+        }
+        Ok(items)
+    }
+
+    /// Decodes a vector of offsets to tables whose fields are all plain
+    /// inline scalars ([`TableType::PLAIN_SCALARS`](crate::__private::TableType)),
+    /// as [`offset_vector_decode`](Self::offset_vector_decode) does with
+    /// `slow`, the table's checks (or decode), but taking a shortcut for
+    /// the tables that follow one `slow` accepted: one whose offset points
+    /// at the same position modulo 8, with the same vtable (at the same
+    /// position: the same bytes), has every field at the same place
+    /// relative to it, so the same alignment, and is charged the same. One
+    /// range check over its fields, the table count and the size limit
+    /// then decide what `slow` would; `fast` makes the element of such a
+    /// table. Whatever the shortcut does not accept goes through `slow`,
+    /// so the outcome, the error and the charges are those of `slow`.
+    ///
+    /// `fast` is called only for a table at a position in `buf` that
+    /// `slow` would accept, when `slow` checks a table of plain scalars
+    /// and nothing else.
+    #[inline(always)]
+    pub fn plain_tables<T>(
+        &mut self,
+        pos: usize,
+        mut slow: impl FnMut(&mut Self, usize) -> Checked<T>,
+        mut fast: impl FnMut(&'a [u8], usize) -> T,
+    ) -> Checked<Vec<T>> {
+        let (start, len) = self.vector(pos, 4, 4)?;
+        // At most a quarter of the buffer's bytes, which are there.
+        let mut items = Vec::with_capacity(len);
+        let mut memo: Option<PlainTable> = None;
+        for index in 0..len {
+            let item = self.offset(start + index * 4).and_then(|target| {
+                if let Some(memo) = &memo {
+                    if self.same_table(memo, target) {
+                        return Ok(fast(self.buf, target));
+                    }
+                }
+                let before = self.size;
+                let item = slow(self, target)?;
+                // Taking the table's measure costs about what checking a
+                // few tables does: only worth it with more to come.
+                if len - index > PLAIN_AHEAD {
+                    memo = self.plain_table(target, before);
+                }
+                Ok(item)
+            });
+            items.push(self.in_element(item, index)?);
+        }
+        Ok(items)
+    }
+
+    /// What the shortcut of [`plain_tables`](Self::plain_tables) needs of
+    /// the table at `pos`, which the checks just accepted, charging
+    /// `self.size - before`; `None` when it is of no use.
+    #[inline]
+    fn plain_table(&self, pos: usize, before: usize) -> Option<PlainTable> {
+        let soffset = i32::from_le_bytes(*self.buf.get(pos..)?.first_chunk::<4>()?);
+        let vtable = vtable_at(pos, soffset)?;
+        let len = usize::from(u16::from_le_bytes(
+            *self.buf.get(vtable..)?.first_chunk::<2>()?,
+        ));
+        let entries = self
+            .buf
+            .get(vtable.checked_add(4)?..vtable.checked_add(len)?)?;
+        // Every field present lies within `reach` of the table: its entry
+        // plus the widest scalar (more than some fields need, which only
+        // sends a table near the buffer's end through the checks).
+        let reach = entries
+            .chunks_exact(2)
+            .map(|entry| usize::from(u16::from_le_bytes([entry[0], entry[1]])))
+            .filter(|&entry| entry != 0)
+            .map(|entry| entry + 8)
+            .fold(4, usize::max);
+        Some(PlainTable {
+            vtable,
+            residue: pos % 8,
+            reach,
+            charge: self.size.checked_sub(before)?,
+        })
+    }
+
+    /// Whether the table at `pos` passes the checks that accepted the one
+    /// `memo` describes, taking its charges and its place in the table
+    /// count when it does.
+    #[inline(always)]
+    fn same_table(&mut self, memo: &PlainTable, pos: usize) -> bool {
+        if pos % 8 != memo.residue {
+            return false;
+        }
+        // The soffset and every field, in the buffer.
+        let Some(fields) = pos
+            .checked_add(memo.reach)
+            .and_then(|end| self.buf.get(pos..end))
+        else {
+            return false;
+        };
+        let Some(soffset) = fields.first_chunk::<4>() else {
+            return false;
+        };
+        let soffset = i32::from_le_bytes(*soffset);
+        if vtable_at(pos, soffset) != Some(memo.vtable) || self.tables_left == 0 {
+            return false;
+        }
+        // The depth is that of the table `memo` describes (both elements
+        // of one vector), within the limit.
+        let size = self.size.saturating_add(memo.charge);
+        if size > self.max_size {
+            return false;
+        }
+        self.size = size;
+        self.tables_left -= 1;
+        true
+    }
+
+    /// A vector of offsets at `pos`, each element checked by `element`
+    /// at the position its offset points to.
+    #[inline(always)]
+    pub fn offset_vector(
+        &mut self,
+        pos: usize,
+        element: impl FnMut(&mut Self, usize) -> Checked,
+    ) -> Checked {
+        // A `Vec<()>` never allocates.
+        self.offset_vector_decode(pos, element).map(drop)
+    }
+
+    /// The length prefix at `pos` of a vector already checked, without
+    /// charging it again.
+    #[inline(always)]
+    pub fn reread_len_unchecked(&self, pos: usize) -> usize {
+        match self.slice(pos, 4).try_into() {
+            Ok(bytes) => u32::from_le_bytes(bytes) as usize,
+            Err(_) => 0,
+        }
+    }
+
+    /// Charges the re-read of a vector's length prefix at `pos`.
+    #[inline(always)]
+    pub fn reread_len(&mut self, pos: usize) -> Checked<usize> {
+        self.read_u32(VECTOR.0, pos).map(|len| len as usize)
+    }
+}
+
+/// Whether `buf[start..end]` is UTF-8, with ASCII (most strings in
+/// messages) on a fast path: sixteen bytes at a time, the last sixteen (or
+/// the first and last eight) read whole, overlapping bytes already seen,
+/// which changes nothing for an ASCII test. A string shorter than eight bytes
+/// is one word read past its end and masked: in a valid buffer the NUL and
+/// whatever follows are there to read.
+#[inline(always)]
+fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Some(text) = buf.get(start..end) else {
+        return false;
+    };
+    let len = text.len();
+    let high = if len > 16 {
+        let mut at = 0;
+        while at + 16 < len {
+            if (le_word(&text[at..]) | le_word(&text[at + 8..])) & HIGH != 0 {
+                return core::str::from_utf8(text).is_ok();
+            }
+            at += 16;
+        }
+        // The last sixteen bytes, overlapping some already seen.
+        le_word(&text[len - 16..]) | le_word(&text[len - 8..])
+    } else if len >= 8 {
+        // The first and the last eight bytes, overlapping when under 16.
+        le_word(text) | le_word(&text[len - 8..])
+    } else if len == 0 {
+        0
+    } else if let Some(word) = buf.get(start..start + 8) {
+        le_word(word) & (u64::MAX >> (64 - 8 * len))
+    } else {
+        // The string ends within eight bytes of the buffer's end: only a
+        // damaged buffer, as the NUL is missing or the last byte.
+        if text.is_ascii() {
+            0
+        } else {
+            HIGH
+        }
+    };
+    high & HIGH == 0 || core::str::from_utf8(text).is_ok()
+}
+
+/// The first eight bytes of `bytes`, little-endian; all high bits set (not
+/// ASCII) when there are fewer, which callers never pass.
+#[inline(always)]
+fn le_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(word) => u64::from_le_bytes(*word),
+        None => u64::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_agrees_with_core() {
+        let cases: [&[u8]; 13] = [
+            b"",
+            b"a",
+            b"seven!!",
+            b"plain ascii text, longer than one word",
+            "héllo wörld".as_bytes(),
+            "abcdefgé".as_bytes(),
+            "日本語のテキスト".as_bytes(),
+            &[0xff],
+            &[b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', 0xc3],
+            &[b'a', b'b', b'c', 0x80],
+            &[0xc3, 0x28],
+            &[0xed, 0xa0, 0x80],       // a surrogate
+            &[0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+        ];
+        for case in cases {
+            let expected = core::str::from_utf8(case).is_ok();
+            // Alone in its buffer, then with bytes on both sides (ASCII and
+            // not), so the masked last word sees its neighbours.
+            assert_eq!(is_utf8(case, 0, case.len()), expected, "{case:?}");
+            for pad in [0x00u8, 0x41, 0xff] {
+                let mut buf = vec![pad; 3];
+                buf.extend_from_slice(case);
+                buf.extend_from_slice(&[pad; 9]);
+                let end = 3 + case.len();
+                assert_eq!(
+                    is_utf8(&buf, 3, end),
+                    expected,
+                    "{case:?} padded with {pad}"
+                );
+            }
+        }
+        assert!(!is_utf8(b"abc", 2, 9), "out of bounds");
+    }
+
+    #[test]
+    fn utf8_agrees_with_core_at_every_length_and_position() {
+        // Every string length across the 16-byte loop, the overlapping
+        // last word and the masked short read; ASCII, then one bad byte
+        // and one two-byte character at each position.
+        for len in 0..=48 {
+            let ascii: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut cases = vec![ascii.clone()];
+            for at in 0..len {
+                let mut bad = ascii.clone();
+                bad[at] = 0xff;
+                cases.push(bad);
+                if at + 1 < len {
+                    let mut two = ascii.clone();
+                    two[at..at + 2].copy_from_slice("é".as_bytes());
+                    cases.push(two);
+                }
+            }
+            for case in cases {
+                let expected = core::str::from_utf8(&case).is_ok();
+                for (before, after) in [(0, 0), (1, 1), (5, 9), (0, 3)] {
+                    let mut buf = vec![0xffu8; before];
+                    buf.extend_from_slice(&case);
+                    buf.extend(core::iter::repeat_n(0xffu8, after));
+                    let end = before + case.len();
+                    assert_eq!(
+                        is_utf8(&buf, before, end),
+                        expected,
+                        "{case:?} with {before} bytes before, {after} after"
+                    );
+                }
+            }
+        }
+    }
+}
