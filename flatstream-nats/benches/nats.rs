@@ -9,7 +9,7 @@
 //! checksum, sets the id and schema headers, and on reading checks the
 //! frame, the fingerprint and the FlatBuffer. A third raw case sends
 //! flatstream's very bytes (its frames, made before the clock, with its
-//! two headers) and reads them back without checking them, which splits
+//! stamped id) and reads them back without checking them, which splits
 //! flatstream's overhead into what its wire format costs the client and
 //! the server and what its code costs. Consumers are created and
 //! subscribed before the clock on every side. Each round runs every case
@@ -28,7 +28,7 @@ use bytes::Bytes;
 use flatstream::flatbuffers::FlatBufferBuilder;
 use flatstream::StreamSerialize;
 use flatstream_nats::{
-    fingerprint_of, Consumer, ConsumerOptions, Publisher, Rejects, FLATSTREAM_HEADER,
+    fingerprint_of, Consumer, ConsumerOptions, Publisher, Rejects, STAMP_SEPARATOR,
 };
 use flatstream_testkit::nats::Server;
 use futures_util::StreamExt;
@@ -89,8 +89,8 @@ enum Headers<'a> {
     /// A `Nats-Msg-Id`, `raw-N`, as at-least-once publishing needs,
     /// whatever the client.
     Id,
-    /// The headers flatstream's publisher sets, `Nats-Msg-Id: flat-N` and
-    /// `Fs: FINGERPRINT`: with frames as payloads, the very bytes its
+    /// The header flatstream's publisher sets, `Nats-Msg-Id:
+    /// flat-N~FINGERPRINT`: with frames as payloads, the very bytes its
     /// messages hold.
     Flatstream(&'a str),
 }
@@ -118,11 +118,10 @@ async fn publish_raw(
                     js.publish_with_headers(subject.clone(), headers, payload.clone())
                         .await
                 }
-                Headers::Flatstream(fs) => {
+                Headers::Flatstream(fingerprint) => {
                     let mut headers = async_nats::HeaderMap::new();
-                    let id = format!("flat-{n}");
+                    let id = format!("flat-{n}{STAMP_SEPARATOR}{fingerprint}");
                     headers.insert(async_nats::header::NATS_MESSAGE_ID, id.as_str());
-                    headers.insert(FLATSTREAM_HEADER, fs);
                     js.publish_with_headers(subject.clone(), headers, payload.clone())
                         .await
                 }

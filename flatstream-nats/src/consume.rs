@@ -96,7 +96,8 @@ pub struct Rejected {
     pub stream_sequence: u64,
     /// The subject it was published to.
     pub subject: String,
-    /// Its `Nats-Msg-Id`, when it has one.
+    /// Its id, when it has one (without the stamp; see
+    /// [`FrameDelivery::message_id`]).
     pub message_id: Option<String>,
     /// Why it was refused.
     pub reason: Rejection,
@@ -177,7 +178,7 @@ impl<C: Checksum> FrameConsumer<C> {
     /// Creates (or, for an existing durable name, reuses) a pull consumer
     /// on `stream`, reading frames guarded by `checksum`; when `schema` is
     /// given, messages whose stated schema fingerprint (see
-    /// [`FLATSTREAM_HEADER`](crate::FLATSTREAM_HEADER)) differs, or that
+    /// [`STAMP_SEPARATOR`](crate::STAMP_SEPARATOR)) differs, or that
     /// state none, are rejected.
     ///
     /// # Errors
@@ -321,7 +322,7 @@ impl<C: Checksum> FrameConsumer<C> {
         &self,
         message: jetstream::Message,
     ) -> std::result::Result<FrameDelivery, (jetstream::Message, Rejection)> {
-        let stated = headers::stated(message.headers.as_ref());
+        let stated = headers::stamped(message.headers.as_ref()).stated;
         if let Some(found) = stated.checksum.filter(|found| *found != C::NAME) {
             let found = found.to_owned();
             return Err((
@@ -364,7 +365,8 @@ impl<C: Checksum> FrameConsumer<C> {
             stream,
             stream_sequence,
             subject: message.subject.to_string(),
-            message_id: headers::get(message.headers.as_ref(), headers::MESSAGE_ID)
+            message_id: headers::stamped(message.headers.as_ref())
+                .id
                 .map(str::to_owned),
             reason,
             payload: message.payload.clone(),
@@ -396,8 +398,14 @@ async fn dead_letter(
     rejected: &Rejected,
 ) -> Result<()> {
     let mut copy = message.headers.clone().unwrap_or_default();
+    // The copy's id is its own, so the stamp the original's id held, if
+    // any, goes into a header of its own.
+    let stamp = headers::Stamp::header_value(&headers::stamped(message.headers.as_ref()).stated);
     let id = format!("rejected.{}.{}", rejected.stream, rejected.stream_sequence);
     copy.insert(headers::MESSAGE_ID, id.as_str());
+    if let Some(stamp) = stamp {
+        copy.insert(crate::FLATSTREAM_HEADER, stamp);
+    }
     copy.insert(REJECTED_STREAM_HEADER, rejected.stream.as_str());
     copy.insert(
         REJECTED_SEQUENCE_HEADER,
@@ -463,9 +471,10 @@ impl FrameDelivery {
         self.message.info().map_or(0, |info| info.stream_sequence)
     }
 
-    /// The message id (`Nats-Msg-Id`), when it has one.
+    /// The message id, when it has one: the publisher's id, without the
+    /// stamp that follows it in `Nats-Msg-Id`.
     pub fn message_id(&self) -> Option<&str> {
-        headers::get(self.message.headers.as_ref(), headers::MESSAGE_ID)
+        headers::stamped(self.message.headers.as_ref()).id
     }
 
     /// The subject it was published to.
@@ -475,7 +484,9 @@ impl FrameDelivery {
 
     /// The schema fingerprint it states, when it states one.
     pub fn schema_fingerprint(&self) -> Option<u64> {
-        headers::stated(self.message.headers.as_ref()).fingerprint
+        headers::stamped(self.message.headers.as_ref())
+            .stated
+            .fingerprint
     }
 
     /// How many times the server has delivered it (1 the first time).

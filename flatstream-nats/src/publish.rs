@@ -70,7 +70,9 @@ impl FramePublisher {
     /// Message ids are `PREFIX-N` with `N` counting from 0 in decimal and
     /// a prefix unique to this publisher: 11 characters drawn from the
     /// time, the process id and a counter (see
-    /// [`with_id_prefix`](Self::with_id_prefix)).
+    /// [`with_id_prefix`](Self::with_id_prefix)). Every id goes into
+    /// `Nats-Msg-Id` followed by the stamp (see the crate documentation):
+    /// `PREFIX-N~0123456789abcdef`.
     pub fn new(
         jetstream: jetstream::Context,
         subject: impl Into<String>,
@@ -179,19 +181,30 @@ fn one(acks: Vec<PublishAck>) -> Result<PublishAck> {
 }
 
 impl Outbox {
-    /// The text of `id`, in a string of its own that goes into the
-    /// message's headers as it is.
+    /// The text of `id`.
     fn id_text(&self, id: &Id) -> String {
+        let mut text = String::with_capacity(self.id_len(id));
+        self.write_id(id, &mut text);
+        text
+    }
+
+    /// How long the text of `id` is at most.
+    fn id_len(&self, id: &Id) -> usize {
+        match id {
+            Id::Counted(_) => self.id_prefix.len() + 21,
+            Id::Given(text) => text.len(),
+        }
+    }
+
+    fn write_id(&self, id: &Id, text: &mut String) {
         match id {
             Id::Counted(n) => {
-                let mut text = String::with_capacity(self.id_prefix.len() + 21);
                 text.push_str(&self.id_prefix);
                 text.push('-');
                 // Writing to a `String` cannot fail.
                 let _ = write!(text, "{n}");
-                text
             }
-            Id::Given(text) => text.clone(),
+            Id::Given(given) => text.push_str(given),
         }
     }
 
@@ -281,7 +294,9 @@ impl Outbox {
         &self,
         (id, frame): &(Id, Bytes),
     ) -> std::result::Result<PublishAckFuture, BoxError> {
-        let headers = self.stamp.headers(self.id_text(id));
+        let headers = self
+            .stamp
+            .headers(self.id_len(id), |text| self.write_id(id, text));
         self.jetstream
             .publish_with_headers(self.subject.clone(), headers, frame.clone())
             .await

@@ -17,7 +17,7 @@ use flatstream::{StreamDeserialize, StreamHeader, StreamSerialize, StreamWriter}
 use flatstream_nats::{
     Consumer, ConsumerOptions, Delivery, Error, FramePublisher, Publisher, Rejection, Rejects,
     StartAt, FLATSTREAM_HEADER, LEGACY_FLATSTREAM_HEADER, REJECTED_REASON_HEADER,
-    REJECTED_SEQUENCE_HEADER,
+    REJECTED_SEQUENCE_HEADER, STAMP_SEPARATOR,
 };
 use flatstream_testkit::every_kind::{all, sorted, All};
 use flatstream_testkit::nats::{add_stream, run, Server};
@@ -115,18 +115,30 @@ fn every_field_kind_round_trips_as_the_file_frame() {
 }
 
 #[test]
-fn the_fs_header_is_as_documented_and_the_first_format_is_still_read() {
+fn the_stamp_is_as_documented_and_older_formats_are_still_read() {
     with_stream("OLD", &["old"], |js| async move {
         let fingerprint = StreamHeader::of::<Tick>("xxh3-64").fingerprint;
-        // Two messages as the first format's publisher sent them: one of
-        // this schema, one of another.
-        for (n, stated) in [(1, fingerprint), (2, 0x1234)] {
+        // Messages as the publishers of the first format (`Flatstream`
+        // header) and of the second (`Fs` header) sent them: one of this
+        // schema and one of another each.
+        let older = [
+            (
+                1,
+                LEGACY_FLATSTREAM_HEADER,
+                format!("xxh3-64 {fingerprint:016x} Tick"),
+            ),
+            (
+                2,
+                LEGACY_FLATSTREAM_HEADER,
+                "xxh3-64 0000000000001234 Tick".to_owned(),
+            ),
+            (3, FLATSTREAM_HEADER, format!("{fingerprint:016x}")),
+            (4, FLATSTREAM_HEADER, "0000000000001234".to_owned()),
+        ];
+        for (n, header, value) in older {
             let mut headers = async_nats::HeaderMap::new();
             headers.insert("Nats-Msg-Id", format!("old-{n}").as_str());
-            headers.insert(
-                LEGACY_FLATSTREAM_HEADER,
-                format!("xxh3-64 {stated:016x} Tick").as_str(),
-            );
+            headers.insert(header, value.as_str());
             let frame = Bytes::from(file_frame(&tick(0, n)));
             js.publish_with_headers("old", headers, frame)
                 .await
@@ -135,20 +147,27 @@ fn the_fs_header_is_as_documented_and_the_first_format_is_still_read() {
                 .unwrap();
         }
         let mut publisher = Publisher::<Tick>::new(js.clone(), "old");
-        publisher.publish(&tick(0, 3)).await.unwrap();
+        publisher.publish(&tick(0, 5)).await.unwrap();
         let stream = js.get_stream("OLD").await.unwrap();
-        let raw = stream.get_raw_message(3).await.unwrap();
-        let stamp = raw.headers.get(FLATSTREAM_HEADER).unwrap();
-        assert_eq!(stamp.as_str(), format!("{fingerprint:016x}"));
+        let raw = stream.get_raw_message(5).await.unwrap();
+        assert!(raw.headers.get(FLATSTREAM_HEADER).is_none());
         assert!(raw.headers.get(LEGACY_FLATSTREAM_HEADER).is_none());
         // Looked up by its text: `get` does not find `Nats-Msg-Id` among
         // a stored message's headers.
+        let names: Vec<String> = raw
+            .headers
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        assert_eq!(names, ["Nats-Msg-Id"], "one header");
         let id = raw
             .headers
             .iter()
-            .find(|(name, _)| name.to_string() == "Nats-Msg-Id")
+            .next()
             .map(|(_, values)| values[0].as_str().to_owned())
             .unwrap();
+        let (id, stamp) = id.split_once(STAMP_SEPARATOR).unwrap();
+        assert_eq!(stamp, format!("{fingerprint:016x}"));
         // The prefix's own alphabet has `-`: the count is after the last.
         let (prefix, count) = id.rsplit_once('-').unwrap();
         assert_eq!(prefix.len(), 11, "{id}");
@@ -157,16 +176,23 @@ fn the_fs_header_is_as_documented_and_the_first_format_is_still_read() {
         let rejected = Arc::new(Mutex::new(Vec::new()));
         let sink = rejected.clone();
         let rejects = Rejects::Callback(Box::new(move |rejected| {
-            sink.lock().unwrap().push(rejected.stream_sequence);
+            let id = rejected.message_id.clone().unwrap();
+            sink.lock().unwrap().push((rejected.stream_sequence, id));
         }));
         let mut consumer = create_consumer::<Tick>(js, "OLD", &durable("old", WAIT), rejects).await;
-        for n in [1, 3] {
+        for (n, expected_id) in [
+            (1, "old-1".to_owned()),
+            (3, "old-3".to_owned()),
+            (5, id.to_owned()),
+        ] {
             let delivery = next(&mut consumer).await;
             assert_eq!(delivery.view().n(), n);
             assert_eq!(delivery.schema_fingerprint(), Some(fingerprint));
+            assert_eq!(delivery.message_id(), Some(expected_id.as_str()));
             delivery.ack().await.unwrap();
         }
-        assert_eq!(*rejected.lock().unwrap(), [2]);
+        let rejected = rejected.lock().unwrap().clone();
+        assert_eq!(rejected, [(2, "old-2".to_owned()), (4, "old-4".to_owned())]);
     });
 }
 
@@ -387,6 +413,15 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
             (5, "checksum `crc32`, expected `xxh3-64`"),
             (6, "invalid payload"),
         ];
+        let fingerprint = format!("{:016x}", flatstream_nats::fingerprint_of::<Tick>().0);
+        let crc = format!("{fingerprint};crc32");
+        let stamps = [
+            &fingerprint,
+            &fingerprint,
+            "0000000000001234",
+            &crc,
+            &fingerprint,
+        ];
         for (dead_sequence, (sequence, reason)) in expected.iter().enumerate() {
             let copy = dead
                 .get_raw_message(dead_sequence as u64 + 1)
@@ -396,10 +431,10 @@ fn damaged_and_foreign_messages_go_to_the_dead_letter_subject() {
             assert_eq!(sequence_header.as_str(), sequence.to_string());
             let reason_header = copy.headers.get(REJECTED_REASON_HEADER).unwrap().as_str();
             assert!(reason_header.starts_with(reason), "{reason_header}");
-            assert!(
-                copy.headers.get(FLATSTREAM_HEADER).is_some(),
-                "original headers kept"
-            );
+            // The copy's id is its own; the original's stamp moves to a
+            // header of its own.
+            let stamp = copy.headers.get(FLATSTREAM_HEADER).unwrap().as_str();
+            assert_eq!(stamp, stamps[dead_sequence], "sequence {sequence}");
         }
         let more = dead.get_raw_message(6).await;
         assert!(more.is_err(), "five rejected messages, five copies");
