@@ -197,6 +197,15 @@ fn frame_only(js: &jetstream::Context, values: &[Sample]) -> Duration {
     start.elapsed()
 }
 
+/// Runs one case; one that stalls (a message or an acknowledgement that
+/// never comes) stops the bench, saying which, instead of hanging it.
+async fn bounded(what: String, case: impl std::future::Future<Output = Duration>) -> Duration {
+    match tokio::time::timeout(Duration::from_secs(120), case).await {
+        Ok(time) => time,
+        Err(_) => panic!("{what} stalled for 120 s"),
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -272,25 +281,33 @@ fn main() {
                 // goes first rotates.
                 for side in 0..SIDES {
                     let case = (round + side) % SIDES;
-                    let time = match case {
-                        0 => publish_raw(&js, "RAW", &payloads, Headers::None).await,
-                        1 => publish_raw(&js, "RAWIDS", &payloads, Headers::Id).await,
-                        2 => {
-                            let with = Headers::Flatstream(&fingerprint);
-                            publish_raw(&js, "RAWFRAMES", &frames, with).await
+                    let what = format!("publishing {size} B, case {case}, round {round}");
+                    let time = bounded(what, async {
+                        match case {
+                            0 => publish_raw(&js, "RAW", &payloads, Headers::None).await,
+                            1 => publish_raw(&js, "RAWIDS", &payloads, Headers::Id).await,
+                            2 => {
+                                let with = Headers::Flatstream(&fingerprint);
+                                publish_raw(&js, "RAWFRAMES", &frames, with).await
+                            }
+                            _ => publish_flatstream(&js, "FLAT", &values).await,
                         }
-                        _ => publish_flatstream(&js, "FLAT", &values).await,
-                    };
+                    })
+                    .await;
                     times[case].push(time.as_secs_f64());
                 }
                 for side in 0..SIDES {
                     let case = (round + side) % SIDES;
-                    let time = match case {
-                        0 => consume_raw(&js, "RAW", count).await,
-                        1 => consume_raw(&js, "RAWIDS", count).await,
-                        2 => consume_raw(&js, "RAWFRAMES", count).await,
-                        _ => consume_flatstream(&js, "FLAT", count).await,
-                    };
+                    let what = format!("consuming {size} B, case {case}, round {round}");
+                    let time = bounded(what, async {
+                        match case {
+                            0 => consume_raw(&js, "RAW", count).await,
+                            1 => consume_raw(&js, "RAWIDS", count).await,
+                            2 => consume_raw(&js, "RAWFRAMES", count).await,
+                            _ => consume_flatstream(&js, "FLAT", count).await,
+                        }
+                    })
+                    .await;
                     times[SIDES + case].push(time.as_secs_f64());
                 }
                 times[2 * SIDES].push(frame_only(&js, &values).as_secs_f64());
