@@ -91,6 +91,7 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
                     #decode_body
                 }
 
+                #[inline]
                 fn from_view(view: #view<'_>) -> Self {
                     #from_view
                 }
