@@ -176,6 +176,23 @@ impl Scalar {
         }
     }
 
+    /// The type's name in a `.fbs` schema.
+    pub fn fbs_name(self) -> &'static str {
+        match self {
+            Scalar::Bool => "bool",
+            Scalar::U8 => "ubyte",
+            Scalar::I8 => "byte",
+            Scalar::U16 => "ushort",
+            Scalar::I16 => "short",
+            Scalar::U32 => "uint",
+            Scalar::I32 => "int",
+            Scalar::U64 => "ulong",
+            Scalar::I64 => "long",
+            Scalar::F32 => "float",
+            Scalar::F64 => "double",
+        }
+    }
+
     /// The values an integer scalar holds (`i64`'s for the others).
     pub fn range(self) -> (i128, i128) {
         match self {
@@ -216,58 +233,30 @@ pub struct UnionVariant<'a> {
     pub boxed: bool,
 }
 
-/// The integer type under an enum.
+/// The integer type under an enum: one of the integer scalars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Repr {
-    U8,
-    I8,
-    U16,
-    I16,
-    U32,
-    I32,
-    U64,
-    I64,
-}
+pub struct Repr(Scalar);
 
 impl Repr {
+    /// `u8`, the default.
+    pub const U8: Repr = Repr(Scalar::U8);
+
     fn from_name(name: &str) -> Option<Repr> {
-        Some(match name {
-            "u8" => Repr::U8,
-            "i8" => Repr::I8,
-            "u16" => Repr::U16,
-            "i16" => Repr::I16,
-            "u32" => Repr::U32,
-            "i32" => Repr::I32,
-            "u64" => Repr::U64,
-            "i64" => Repr::I64,
-            _ => return None,
-        })
+        Scalar::from_name(name)
+            .filter(|scalar| !scalar.is_float() && *scalar != Scalar::Bool)
+            .map(Repr)
+    }
+
+    pub fn scalar(self) -> Scalar {
+        self.0
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Repr::U8 => "u8",
-            Repr::I8 => "i8",
-            Repr::U16 => "u16",
-            Repr::I16 => "i16",
-            Repr::U32 => "u32",
-            Repr::I32 => "i32",
-            Repr::U64 => "u64",
-            Repr::I64 => "i64",
-        }
+        self.0.name()
     }
 
     pub fn range(self) -> (i128, i128) {
-        match self {
-            Repr::U8 => (0, u8::MAX.into()),
-            Repr::I8 => (i8::MIN.into(), i8::MAX.into()),
-            Repr::U16 => (0, u16::MAX.into()),
-            Repr::I16 => (i16::MIN.into(), i16::MAX.into()),
-            Repr::U32 => (0, u32::MAX.into()),
-            Repr::I32 => (i32::MIN.into(), i32::MAX.into()),
-            Repr::U64 => (0, u64::MAX.into()),
-            Repr::I64 => (i64::MIN.into(), i64::MAX.into()),
-        }
+        self.0.range()
     }
 }
 

@@ -40,16 +40,7 @@ pub fn expand(cx: &Cx<'_>, def: &EnumDef<'_>) -> TokenStream {
         None => quote!(_ => ::core::option::Option::None),
     };
     let namespace = cx.namespace();
-    let underlying = match def.repr {
-        crate::ast::Repr::U8 => "ubyte",
-        crate::ast::Repr::I8 => "byte",
-        crate::ast::Repr::U16 => "ushort",
-        crate::ast::Repr::I16 => "short",
-        crate::ast::Repr::U32 => "uint",
-        crate::ast::Repr::I32 => "int",
-        crate::ast::Repr::U64 => "ulong",
-        crate::ast::Repr::I64 => "long",
-    };
+    let underlying = def.repr.scalar().fbs_name();
     let schema_variants = def.variants.iter().map(|variant| {
         let (label, value) = (variant.ident.unraw_string(), variant.value.to_string());
         quote!((#label, #value))
