@@ -58,7 +58,7 @@ pub mod __private {
     };
     pub use crate::schema::{FieldSchema, Schema, SchemaBuilder, TableSchema, TypeRef};
     pub use crate::serialize::{StreamDeserialize, StreamSerialize};
-    pub use crate::verify::{Checked, Checker, Invalid, TableAt};
+    pub use crate::verify::{Checked, Checker, FieldAt, Invalid, TableAt};
     pub use crate::view::{Vector, VectorElement};
 }
 

@@ -21,7 +21,7 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let (checker, table) = (quote!(checker), quote!(table));
         let name = field.ident.unraw_string();
         let check = quote_spanned! {field.ty.span()=>
-            #field_trait::check(#checker, &#table, #voffset, #field_trait::REQUIRED || #required)
+            #field_trait::check(#checker, #table.at(#voffset, #field_trait::REQUIRED || #required))
         };
         quote! {
             let checked = #check;
@@ -56,9 +56,7 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             let decode = quote_spanned! {field.ty.span()=>
                 #field_trait::decode(
                     #checker,
-                    &#table,
-                    #voffset,
-                    #field_trait::REQUIRED || #required,
+                    #table.at(#voffset, #field_trait::REQUIRED || #required),
                     #default,
                 )
             };

@@ -13,7 +13,7 @@ use super::scalar::LittleEndian;
 use super::table::{is_present, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::error::VerifyErrorKind;
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 
 mod sealed {
     /// Keeps [`Repr`](super::Repr) to the integer types flatstream lists:
@@ -177,23 +177,13 @@ unsafe impl<E: EnumType> FieldKind<E> for EnumKind {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
-        checker.visit(table, slot, required, enum_check_value::<E>)
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
+        checker.visit(field, enum_check_value::<E>)
     }
 
     #[inline(always)]
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<E>> {
-        checker.decode(table, slot, required, enum_check_value::<E>)
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<E>> {
+        checker.decode(field, enum_check_value::<E>)
     }
 
     #[inline(always)]

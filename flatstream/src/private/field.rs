@@ -9,7 +9,7 @@ use flatbuffers::VOffsetT;
 use super::table::{is_present, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::schema::{Schema, SchemaBuilder, TypeRef};
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 
 /// How values of a Rust type are stored in, read from and verified in a
 /// table slot.
@@ -117,22 +117,12 @@ pub unsafe trait Field: Sized + Schema {
     }
 
     /// Checks the field at `slot` with the generated verifier.
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked;
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked;
 
     /// Checks and decodes the field at `slot` in one pass, with exactly
     /// the checks of [`check`](Self::check): `None` when the field is
     /// absent (as [`present`](Self::present) sees it).
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<Self>>;
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<Self>>;
 
     /// The value of an absent field: what [`get`](Self::get) then
     /// [`to_owned`](Self::to_owned) give for it.
@@ -143,12 +133,10 @@ pub unsafe trait Field: Sized + Schema {
     #[inline(always)]
     fn decode(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
         default: Self::Default,
     ) -> Checked<Self> {
-        match Self::decode_present(checker, table, slot, required)? {
+        match Self::decode_present(checker, field)? {
             Some(value) => Ok(value),
             None => Ok(Self::absent(default)),
         }

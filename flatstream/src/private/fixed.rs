@@ -11,7 +11,7 @@ use super::kind::{ElementKind, FieldKind, FixedKind};
 use super::raw::bytes_at;
 use super::table::{is_present, ViewTable};
 use crate::encode::{Builder, Offset};
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 
 /// A value with a fixed inline layout: a scalar, a derived unit enum or a
 /// `#[flatstream(fixed)]` struct.
@@ -325,32 +325,18 @@ unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
         checker.visit(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, pos| fixed_check_at::<T>(checker, pos),
         )
     }
 
     #[inline(always)]
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<T>> {
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<T>> {
         checker.decode(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, pos| {
                 fixed_check_at::<T>(checker, pos)?;

@@ -27,7 +27,7 @@ use super::field::Field;
 use super::table::ViewTable;
 use crate::encode::{Builder, Offset};
 use crate::schema::Schema;
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 use crate::view::VectorElement;
 
 /// Names which of flatstream's implementations of [`Field`] (and
@@ -131,20 +131,10 @@ pub unsafe trait FieldKind<T> {
     unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool;
 
     /// [`Field::check`].
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked;
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked;
 
     /// [`Field::decode_present`].
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<T>>;
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<T>>;
 
     /// [`Field::absent`].
     fn absent(default: Self::Default) -> T;
@@ -221,23 +211,13 @@ unsafe impl<T: HasKind> Field for T {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
-        <T::Kind as FieldKind<T>>::check(checker, table, slot, required)
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
+        <T::Kind as FieldKind<T>>::check(checker, field)
     }
 
     #[inline(always)]
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<Self>> {
-        <T::Kind as FieldKind<T>>::decode_present(checker, table, slot, required)
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<Self>> {
+        <T::Kind as FieldKind<T>>::decode_present(checker, field)
     }
 
     #[inline(always)]

@@ -8,7 +8,7 @@ use super::field::Field;
 use super::raw::read_at;
 use super::table::ViewTable;
 use crate::encode::{Builder, Offset};
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 use crate::view::{Vector, VectorElement};
 
 macro_rules! scalar_fields {
@@ -49,21 +49,17 @@ macro_rules! scalar_fields {
             #[inline(always)]
             fn check(
                 checker: &mut Checker<'_>,
-                table: &TableAt<'_>,
-                slot: VOffsetT,
-                required: bool,
+                field: FieldAt<'_, '_>,
             ) -> Checked {
-                checker.visit(table, slot, required, #[inline(always)] |checker, pos| checker.scalar::<$ty>(pos))
+                checker.visit(field, #[inline(always)] |checker, pos| checker.scalar::<$ty>(pos))
             }
 
             #[inline(always)]
             fn decode_present(
                 checker: &mut Checker<'_>,
-                table: &TableAt<'_>,
-                slot: VOffsetT,
-                required: bool,
+                field: FieldAt<'_, '_>,
             ) -> Checked<Option<$ty>> {
-                checker.decode(table, slot, required, #[inline(always)] |checker, pos| {
+                checker.decode(field, #[inline(always)] |checker, pos| {
                     checker.scalar::<$ty>(pos)?;
                     Ok(<$ty as LittleEndian>::from_le_slice(
                         checker.slice(pos, core::mem::size_of::<$ty>()),

@@ -10,7 +10,7 @@ use super::raw::{str_at, uoffset_target, vector_bytes_at};
 use super::table::{offset_target, ViewTable};
 use super::vector::build_offset_vector;
 use crate::encode::{Builder, Offset};
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 use crate::view::VectorElement;
 
 /// `text` as a `String`: the short strings most messages hold are copied
@@ -83,16 +83,9 @@ unsafe impl Field for String {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
         checker.visit_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| checker.string(at),
         )
@@ -101,14 +94,10 @@ unsafe impl Field for String {
     #[inline(always)]
     fn decode_present(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
     ) -> Checked<Option<String>> {
         checker.decode_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| checker.string_value(at).map(owned_string),
         )
@@ -161,16 +150,9 @@ unsafe impl Field for Vec<u8> {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
         checker.visit_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| checker.scalar_vector::<u8>(at).map(drop),
         )
@@ -179,14 +161,10 @@ unsafe impl Field for Vec<u8> {
     #[inline(always)]
     fn decode_present(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
     ) -> Checked<Option<Vec<u8>>> {
         checker.decode_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| {
                 let (start, len) = checker.scalar_vector::<u8>(at)?;

@@ -14,7 +14,7 @@ use super::raw::{read_at, uoffset_target};
 use super::vector::build_offset_vector;
 use crate::encode::{Builder, Offset, WriteRoot};
 use crate::lazy::{Lazy, LazyVector, Verified};
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 use crate::view::VectorElement;
 
 /// A table inside a verified buffer, its vtable located once when the view
@@ -344,16 +344,9 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
         checker.visit_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| {
                 if checker.is_shallow() {
@@ -365,16 +358,9 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
     }
 
     #[inline(always)]
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<T>> {
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<T>> {
         checker.decode_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| T::decode_table(checker, at),
         )

@@ -13,7 +13,7 @@ use super::table::{offset_target, TableType, ViewTable};
 use crate::encode::{Builder, Offset, WriteRoot};
 use crate::error::{Result, VerifyErrorKind};
 use crate::lazy::LazyUnion;
-use crate::verify::{Checked, Checker, Invalid, TableAt};
+use crate::verify::{Checked, Checker, FieldAt, Invalid};
 
 /// A derived union: a type tag (`1..` in declaration order, 0 for none)
 /// and a table.
@@ -167,16 +167,14 @@ unsafe fn union_get_shallow<'a, U: UnionType>(
 #[inline(always)]
 fn union_visit<U: UnionType, T>(
     checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
+    field: FieldAt<'_, '_>,
     other: impl FnOnce() -> T,
     variant: impl FnOnce(u8, &mut Checker<'_>, usize) -> Checked<T>,
 ) -> Checked<Option<T>> {
-    let required = required && !U::HAS_OTHER;
-    let value = checker.field(table, slot + 2);
-    let tag = checker.field(table, slot);
-    let table_pos = Checker::table_pos(table);
+    let required = field.required() && !U::HAS_OTHER;
+    let value = checker.field(field.table(), field.slot() + 2);
+    let tag = checker.field(field.table(), field.slot());
+    let table_pos = Checker::table_pos(field.table());
     match (tag, value) {
         (None, None) if required => {
             Err(checker.fail(VerifyErrorKind::MissingRequiredField, table_pos))
@@ -206,17 +204,10 @@ fn union_visit<U: UnionType, T>(
 
 /// `Field::check` for unions.
 #[inline]
-fn union_check<U: UnionType>(
-    checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
-) -> Checked {
+fn union_check<U: UnionType>(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
     union_visit::<U, ()>(
         checker,
-        table,
-        slot,
-        required,
+        field,
         || (),
         |tag, checker, pos| {
             if checker.is_shallow() {
@@ -233,18 +224,9 @@ fn union_check<U: UnionType>(
 #[inline]
 fn union_decode_present<U: UnionType>(
     checker: &mut Checker<'_>,
-    table: &TableAt<'_>,
-    slot: VOffsetT,
-    required: bool,
+    field: FieldAt<'_, '_>,
 ) -> Checked<Option<U>> {
-    union_visit::<U, U>(
-        checker,
-        table,
-        slot,
-        required,
-        union_absent::<U>,
-        U::decode_union,
-    )
+    union_visit::<U, U>(checker, field, union_absent::<U>, U::decode_union)
 }
 
 /// `Field::absent` for unions: what the view of an absent union decodes
@@ -308,23 +290,13 @@ unsafe impl<U: UnionType> FieldKind<U> for UnionKind {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
-        union_check::<U>(checker, table, slot, required)
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
+        union_check::<U>(checker, field)
     }
 
     #[inline(always)]
-    fn decode_present(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked<Option<U>> {
-        union_decode_present::<U>(checker, table, slot, required)
+    fn decode_present(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked<Option<U>> {
+        union_decode_present::<U>(checker, field)
     }
 
     #[inline]
@@ -418,7 +390,7 @@ pub fn union_root<'a, U: UnionType>(
     let mut checker = Checker::new(payload, options);
     let checked = checker.root(|checker, pos| {
         let table = checker.enter_table(pos)?;
-        union_check::<U>(checker, &table, UNION_ROOT_SLOT, true)?;
+        union_check::<U>(checker, table.at(UNION_ROOT_SLOT, true))?;
         checker.leave_table();
         Ok(())
     });

@@ -9,7 +9,7 @@ use super::field::{offset_pushes, Field};
 use super::table::{offset_target, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::lazy::EMPTY_VECTOR;
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 use crate::view::{Vector, VectorElement};
 
 // SAFETY: `get` follows the field's offset to a vector whose elements only
@@ -58,16 +58,9 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
         checker.visit_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| T::check_vector(checker, at),
         )
@@ -76,14 +69,10 @@ unsafe impl<T: VectorElement> Field for Vec<T> {
     #[inline(always)]
     fn decode_present(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
     ) -> Checked<Option<Vec<T>>> {
         checker.decode_offset(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, at| T::decode_vector(checker, at),
         )

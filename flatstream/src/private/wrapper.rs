@@ -8,7 +8,7 @@ use super::field::{Field, FieldDebug, ShallowDebug};
 use super::kind::{BoxKind, FieldKind, HasKind};
 use super::table::ViewTable;
 use crate::encode::Builder;
-use crate::verify::{Checked, Checker, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 
 // SAFETY: reads through `T::present` and `T::get` what `T::check` checked,
 // in the same slots.
@@ -68,23 +68,16 @@ unsafe impl<T: Field> Field for Option<T> {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        _required: bool,
-    ) -> Checked {
-        T::check(checker, table, slot, false)
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
+        T::check(checker, field.optional())
     }
 
     #[inline(always)]
     fn decode_present(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        _required: bool,
+        field: FieldAt<'_, '_>,
     ) -> Checked<Option<Option<T>>> {
-        T::decode_present(checker, table, slot, false).map(Some)
+        T::decode_present(checker, field.optional()).map(Some)
     }
 
     #[inline(always)]
@@ -178,23 +171,16 @@ unsafe impl<T: Field> FieldKind<Box<T>> for BoxKind {
     }
 
     #[inline(always)]
-    fn check(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-    ) -> Checked {
-        T::check(checker, table, slot, required)
+    fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked {
+        T::check(checker, field)
     }
 
     #[inline(always)]
     fn decode_present(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
     ) -> Checked<Option<Box<T>>> {
-        T::decode_present(checker, table, slot, required).map(|value| value.map(Box::new))
+        T::decode_present(checker, field).map(|value| value.map(Box::new))
     }
 
     #[inline(always)]

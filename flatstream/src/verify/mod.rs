@@ -50,6 +50,56 @@ pub struct TableAt<'a> {
     vtable: &'a [u8],
 }
 
+/// One field of a table being visited: the table, the field's slot, and
+/// whether the table must hold it. What each field's check is handed.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldAt<'t, 'a> {
+    table: &'t TableAt<'a>,
+    slot: u16,
+    required: bool,
+}
+
+impl<'a> TableAt<'a> {
+    /// The field at `slot`, which the table must hold when `required`.
+    #[inline(always)]
+    pub fn at(&self, slot: u16, required: bool) -> FieldAt<'_, 'a> {
+        FieldAt {
+            table: self,
+            slot,
+            required,
+        }
+    }
+}
+
+impl<'t, 'a> FieldAt<'t, 'a> {
+    /// The same field, which the table may leave out (an `Option`'s).
+    #[inline(always)]
+    pub fn optional(self) -> Self {
+        Self {
+            required: false,
+            ..self
+        }
+    }
+
+    /// The table the field is in.
+    #[inline(always)]
+    pub fn table(self) -> &'t TableAt<'a> {
+        self.table
+    }
+
+    /// The field's slot.
+    #[inline(always)]
+    pub fn slot(self) -> u16 {
+        self.slot
+    }
+
+    /// Whether the table must hold the field.
+    #[inline(always)]
+    pub fn required(self) -> bool {
+        self.required
+    }
+}
+
 /// The verification state of one buffer.
 #[derive(Debug)]
 pub struct Checker<'a> {

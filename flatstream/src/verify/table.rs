@@ -3,7 +3,7 @@
 
 use crate::error::VerifyErrorKind;
 
-use super::{Checked, Checker, TableAt};
+use super::{Checked, Checker, FieldAt, TableAt};
 
 /// Where the vtable of the table at `pos` is, from the table's `soffset`
 /// (the vtable is at `pos - soffset`); `None` when that is out of `usize`.
@@ -22,14 +22,14 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn decode<T>(
         &mut self,
-        table: &TableAt<'_>,
-        slot: u16,
-        required: bool,
+        field: FieldAt<'_, '_>,
         present: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked<Option<T>> {
-        match self.field(table, slot) {
+        match self.field(field.table, field.slot) {
             Some(pos) => present(self, pos).map(Some),
-            None if required => Err(self.fail(VerifyErrorKind::MissingRequiredField, table.pos)),
+            None if field.required => {
+                Err(self.fail(VerifyErrorKind::MissingRequiredField, field.table.pos))
+            }
             None => Ok(None),
         }
     }
@@ -40,15 +40,11 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn decode_offset<T>(
         &mut self,
-        table: &TableAt<'_>,
-        slot: u16,
-        required: bool,
+        field: FieldAt<'_, '_>,
         target: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked<Option<T>> {
         self.decode(
-            table,
-            slot,
-            required,
+            field,
             #[inline(always)]
             |checker, pos| {
                 let at = checker.offset(pos)?;
@@ -61,12 +57,10 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn visit_offset(
         &mut self,
-        table: &TableAt<'_>,
-        slot: u16,
-        required: bool,
+        field: FieldAt<'_, '_>,
         target: impl FnOnce(&mut Self, usize) -> Checked,
     ) -> Checked {
-        self.decode_offset(table, slot, required, target).map(drop)
+        self.decode_offset(field, target).map(drop)
     }
 
     /// Enters the table at `pos`: its vtable is in bounds and even-sized,
@@ -154,12 +148,10 @@ impl<'a> Checker<'a> {
     #[inline(always)]
     pub fn visit<T>(
         &mut self,
-        table: &TableAt<'_>,
-        slot: u16,
-        required: bool,
+        field: FieldAt<'_, '_>,
         present: impl FnOnce(&mut Self, usize) -> Checked<T>,
     ) -> Checked {
-        self.decode(table, slot, required, present).map(drop)
+        self.decode(field, present).map(drop)
     }
 
     /// The root: `root` checks (or decodes) what the offset at 0 points
