@@ -53,8 +53,8 @@ pub mod __private {
         table_empty_view, ShallowTable, TableMessage, TableType, VerifiedTable, ViewTable,
     };
     pub use crate::private::union::{
-        boxed, union_check_variant, union_decode_variant, union_root, union_root_unchecked,
-        union_unknown_tag, UnionMessage, UnionPrepared, UnionType,
+        boxed, union_root, union_root_unchecked, union_unknown_tag, union_variant, UnionMessage,
+        UnionPrepared, UnionType,
     };
     pub use crate::schema::{FieldSchema, Schema, SchemaBuilder, TableSchema, TypeRef};
     pub use crate::serialize::{StreamDeserialize, StreamSerialize};

@@ -70,12 +70,12 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let checks = tables.iter().map(|(variant, ty, tag)| {
         let label = variant.unraw_string();
         let (checker, pos) = (quote!(checker), quote!(pos));
-        quote_spanned!(ty.span()=> #tag => #private::union_check_variant::<#ty>(#checker, #pos, #label))
+        quote_spanned!(ty.span()=> #tag => #private::union_variant(#checker, #pos, #label, <#ty as #private::TableType>::check_table))
     });
     let decodes = tables.iter().zip(&boxed).map(|((variant, ty, tag), boxed)| {
         let label = variant.unraw_string();
         let (checker, pos) = (quote!(checker), quote!(pos));
-        let decoded = quote_spanned!(ty.span()=> #private::union_decode_variant::<#ty>(#checker, #pos, #label)?);
+        let decoded = quote_spanned!(ty.span()=> #private::union_variant(#checker, #pos, #label, <#ty as #private::TableType>::decode_table)?);
         if *boxed {
             quote!(#tag => ::core::result::Result::Ok(Self::#variant(#private::boxed(#decoded))))
         } else {

@@ -9,7 +9,7 @@ use super::field::push_offset;
 use super::kind::{FieldKind, UnionKind};
 use super::raw::uoffset_target;
 use super::root::check_identifier;
-use super::table::{offset_target, TableType, ViewTable};
+use super::table::{offset_target, ViewTable};
 use crate::encode::{Builder, Offset, WriteRoot};
 use crate::error::{Result, VerifyErrorKind};
 use crate::lazy::LazyUnion;
@@ -333,32 +333,20 @@ pub fn union_unknown_tag<U: UnionType>(checker: &Checker<'_>, tag: u8, pos: usiz
     checker.fail(kind, pos)
 }
 
-/// Checks and decodes the table the offset at `pos` points to as a `T`,
-/// the variant `variant`, for [`UnionType::decode_union`].
+/// Checks (or decodes) with `table` the table the offset at `pos` points
+/// to, the variant `variant`, for [`UnionType::check_union`] (with the
+/// variant's [`check_table`](super::table::TableType::check_table)) and
+/// [`UnionType::decode_union`] (with its
+/// [`decode_table`](super::table::TableType::decode_table)).
 #[inline]
-pub fn union_decode_variant<T: TableType>(
+pub fn union_variant<R>(
     checker: &mut Checker<'_>,
     pos: usize,
     variant: &'static str,
-) -> Checked<T> {
-    let decoded = checker
-        .offset(pos)
-        .and_then(|at| T::decode_table(checker, at));
-    checker.in_variant(decoded, variant)
-}
-
-/// Checks the table the offset at `pos` points to as a `T`, the variant
-/// `variant`, for [`UnionType::check_union`].
-#[inline]
-pub fn union_check_variant<T: TableType>(
-    checker: &mut Checker<'_>,
-    pos: usize,
-    variant: &'static str,
-) -> Checked {
-    let checked = checker
-        .offset(pos)
-        .and_then(|at| T::check_table(checker, at));
-    checker.in_variant(checked, variant)
+    table: impl FnOnce(&mut Checker<'_>, usize) -> Checked<R>,
+) -> Checked<R> {
+    let result = checker.offset(pos).and_then(|at| table(checker, at));
+    checker.in_variant(result, variant)
 }
 
 /// The slot of the union in its root table.
