@@ -135,6 +135,73 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `StreamDeserialize` for the container: `view_with_options` checks
+    /// `payload` against `options` and returns the root's view,
+    /// `unchecked` is the unchecked root function, and `more` holds the
+    /// methods that differ from the trait's defaults.
+    pub fn stream_deserialize_impl(
+        &self,
+        view_with_options: TokenStream,
+        unchecked: TokenStream,
+        more: TokenStream,
+    ) -> TokenStream {
+        let (ident, view, private) = (self.ident, &self.view, &self.private);
+        quote! {
+            #[automatically_derived]
+            impl #private::StreamDeserialize for #ident {
+                type View<'a> = #view<'a>;
+
+                #[inline]
+                fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
+                    let options = #private::flatbuffers::VerifierOptions::default();
+                    <Self as #private::StreamDeserialize>::view_with_options(payload, &options)
+                }
+
+                #[inline]
+                fn view_with_options<'a>(
+                    payload: &'a [::core::primitive::u8],
+                    options: &#private::flatbuffers::VerifierOptions,
+                ) -> #private::Result<#view<'a>> {
+                    #view_with_options
+                }
+
+                #more
+
+                fn check_header(header: &#private::StreamHeader) -> #private::Result<()> {
+                    header.check::<Self>()
+                }
+
+                #[inline]
+                unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
+                    // SAFETY: the caller guarantees `payload` is a valid
+                    // message of this type.
+                    unsafe { #unchecked::<Self>(payload) }
+                }
+            }
+        }
+    }
+
+    /// `From<View>` for the container and `PartialEq<Container>` for its
+    /// view, through `kind` (`TableType` or `UnionType`).
+    pub fn owned_view_impls(&self, kind: TokenStream) -> TokenStream {
+        let (ident, view, private) = (self.ident, &self.view, &self.private);
+        quote! {
+            #[automatically_derived]
+            impl ::core::convert::From<#view<'_>> for #ident {
+                fn from(view: #view<'_>) -> Self {
+                    <Self as #private::#kind>::from_view(view)
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::cmp::PartialEq<#ident> for #view<'_> {
+                fn eq(&self, other: &#ident) -> ::core::primitive::bool {
+                    <#ident as #private::#kind>::view_eq(*self, other)
+                }
+            }
+        }
+    }
+
     /// The default passed when pushing or reading a field: the `default = ..`
     /// literal, else the type's own.
     pub fn default_value(&self, field: &Field<'_>) -> TokenStream {

@@ -250,7 +250,7 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
 
 /// The public traits, each a thin layer over `TableType`.
 fn trait_impls(cx: &Cx<'_>) -> TokenStream {
-    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let (ident, private) = (cx.ident, &cx.private);
     let stream_serialize = cx.stream_serialize_impl(quote!(#private::TableMessage(self)));
     let check_identifier = match &cx.container.attrs.file_identifier {
         Some(identifier) => {
@@ -259,28 +259,13 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
         }
         None => quote!(),
     };
-    quote! {
-        #stream_serialize
-
-        #[automatically_derived]
-        impl #private::StreamDeserialize for #ident {
-            type View<'a> = #view<'a>;
-
-            #[inline]
-            fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
-                #check_identifier
-                #private::root::<Self>(payload, &#private::flatbuffers::VerifierOptions::default())
-            }
-
-            #[inline]
-            fn view_with_options<'a>(
-                payload: &'a [::core::primitive::u8],
-                options: &#private::flatbuffers::VerifierOptions,
-            ) -> #private::Result<#view<'a>> {
-                #check_identifier
-                #private::root::<Self>(payload, options)
-            }
-
+    let stream_deserialize = cx.stream_deserialize_impl(
+        quote! {
+            #check_identifier
+            #private::root::<Self>(payload, options)
+        },
+        quote!(#private::root_unchecked),
+        quote! {
             #[inline]
             fn decode_with_options(
                 payload: &[::core::primitive::u8],
@@ -289,18 +274,12 @@ fn trait_impls(cx: &Cx<'_>) -> TokenStream {
                 #check_identifier
                 #private::decode_root::<Self>(payload, options)
             }
+        },
+    );
+    quote! {
+        #stream_serialize
 
-            fn check_header(header: &#private::StreamHeader) -> #private::Result<()> {
-                header.check::<Self>()
-            }
-
-            #[inline]
-            unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
-                // SAFETY: the caller guarantees `payload` is a valid buffer
-                // of this type.
-                unsafe { #private::root_unchecked::<Self>(payload) }
-            }
-        }
+        #stream_deserialize
 
         #[automatically_derived]
         impl #private::HasKind for #ident {

@@ -100,6 +100,12 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
     let namespace = cx.namespace();
     let identifier = cx.file_identifier();
     let stream_serialize = cx.stream_serialize_impl(quote!(#private::UnionMessage(self)));
+    let stream_deserialize = cx.stream_deserialize_impl(
+        quote!(#private::union_root::<Self>(payload, options, #identifier)),
+        quote!(#private::union_root_unchecked),
+        quote!(),
+    );
+    let owned = cx.owned_view_impls(quote!(UnionType));
     let root_name = format!("{name}Root");
     let root_field = snake_case(&name);
     let schema_variants = tables.iter().map(|(variant, ty, _)| {
@@ -216,52 +222,9 @@ pub fn expand(cx: &Cx<'_>, variants: &[UnionVariant<'_>]) -> TokenStream {
 
             #stream_serialize
 
-            #[automatically_derived]
-            impl #private::StreamDeserialize for #ident {
-                type View<'a> = #view<'a>;
+            #stream_deserialize
 
-                #[inline]
-                fn view(payload: &[::core::primitive::u8]) -> #private::Result<#view<'_>> {
-                    #private::union_root::<Self>(
-                        payload,
-                        &::core::default::Default::default(),
-                        #identifier,
-                    )
-                }
-
-                #[inline]
-                fn view_with_options<'a>(
-                    payload: &'a [::core::primitive::u8],
-                    options: &#private::flatbuffers::VerifierOptions,
-                ) -> #private::Result<#view<'a>> {
-                    #private::union_root::<Self>(payload, options, #identifier)
-                }
-
-                fn check_header(header: &#private::StreamHeader) -> #private::Result<()> {
-                    header.check::<Self>()
-                }
-
-                #[inline]
-                unsafe fn view_unchecked(payload: &[::core::primitive::u8]) -> #view<'_> {
-                    // SAFETY: the caller guarantees `payload` is a valid
-                    // message of this type.
-                    unsafe { #private::union_root_unchecked::<Self>(payload) }
-                }
-            }
-
-            #[automatically_derived]
-            impl ::core::convert::From<#view<'_>> for #ident {
-                fn from(view: #view<'_>) -> Self {
-                    <Self as #private::UnionType>::from_view(view)
-                }
-            }
-
-            #[automatically_derived]
-            impl ::core::cmp::PartialEq<#ident> for #view<'_> {
-                fn eq(&self, other: &#ident) -> ::core::primitive::bool {
-                    <#ident as #private::UnionType>::view_eq(*self, other)
-                }
-            }
+            #owned
 
             #[automatically_derived]
             impl #private::Schema for #ident {

@@ -198,7 +198,7 @@ fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
 
 /// Accessors and the traits implemented on the view.
 pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
-    let (ident, view, private) = (cx.ident, &cx.view, &cx.private);
+    let (view, private) = (&cx.view, &cx.private);
     let verified = mode_impls(
         cx,
         stored,
@@ -230,22 +230,11 @@ pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         ),
         None => TokenStream::new(),
     };
+    let owned = cx.owned_view_impls(quote!(TableType));
     quote! {
         #verified
 
-        #[automatically_derived]
-        impl ::core::convert::From<#view<'_>> for #ident {
-            fn from(view: #view<'_>) -> Self {
-                <Self as #private::TableType>::from_view(view)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::cmp::PartialEq<#ident> for #view<'_> {
-            fn eq(&self, other: &#ident) -> ::core::primitive::bool {
-                <#ident as #private::TableType>::view_eq(*self, other)
-            }
-        }
+        #owned
 
         #shallow
     }
