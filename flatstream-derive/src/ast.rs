@@ -591,12 +591,7 @@ fn union_from_ast<'a>(ctxt: &Ctxt, data: &'a syn::DataEnum) -> Data<'a> {
                 None
             }
             syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                if let Some(other) = &attrs.other {
-                    ctxt.error_at(
-                        other.span,
-                        "the `#[flatstream(other)]` variant of a union is a unit variant: it holds nothing",
-                    );
-                }
+                ctxt.refuse(&attrs.other, "the `#[flatstream(other)]` variant of a union is a unit variant: it holds nothing");
                 let field = &fields.unnamed[0];
                 match classify(&field.ty) {
                     Ok(Kind::Named) => Some(&field.ty),

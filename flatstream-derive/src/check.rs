@@ -19,63 +19,48 @@ pub fn check(ctxt: &Ctxt, container: &mut Container<'_>) {
     }
     let attrs = &container.attrs;
     let shallow_not_on = |what: &str| {
-        if let Some(shallow) = &attrs.shallow {
-            ctxt.error_at(
-                shallow.span,
-                format!("`shallow` applies to structs stored as tables, not to {what}: only a table has nested tables to leave unchecked"),
-            );
-        }
+        ctxt.refuse(&attrs.shallow, format!("`shallow` applies to structs stored as tables, not to {what}: only a table has nested tables to leave unchecked"));
     };
     let not_on = |what: &str| {
         shallow_not_on(what);
-        if let Some(fixed) = &attrs.fixed {
-            ctxt.error_at(
-                fixed.span,
-                format!("`fixed` applies to structs of scalars only, not to {what}"),
-            );
-        }
-        if let Some(identifier) = &attrs.file_identifier {
-            ctxt.error_at(
-                identifier.span,
-                format!("`file_identifier` applies to message types (structs and unions), not to {what}"),
-            );
-        }
+        ctxt.refuse(
+            &attrs.fixed,
+            format!("`fixed` applies to structs of scalars only, not to {what}"),
+        );
+        ctxt.refuse(
+            &attrs.file_identifier,
+            format!(
+                "`file_identifier` applies to message types (structs and unions), not to {what}"
+            ),
+        );
     };
     match &mut container.data {
         Data::Table(fields) => check_table(ctxt, fields),
         Data::Fixed(fields) => {
             shallow_not_on("`fixed` structs");
-            if let Some(view) = &attrs.view {
-                ctxt.error_at(
-                    view.span,
-                    "`view` does not apply to a `fixed` struct: its accessor returns the struct itself",
-                );
-            }
-            if let Some(identifier) = &attrs.file_identifier {
-                ctxt.error_at(
-                    identifier.span,
-                    "`file_identifier` applies to message types; a `fixed` struct is never a message",
-                );
-            }
+            ctxt.refuse(
+                &attrs.view,
+                "`view` does not apply to a `fixed` struct: its accessor returns the struct itself",
+            );
+            ctxt.refuse(
+                &attrs.file_identifier,
+                "`file_identifier` applies to message types; a `fixed` struct is never a message",
+            );
             check_fixed(ctxt, container.ident, fields);
         }
         Data::Union(_) => {
             shallow_not_on("unions");
-            if let Some(fixed) = &attrs.fixed {
-                ctxt.error_at(
-                    fixed.span,
-                    "`fixed` applies to structs of scalars only, not to unions",
-                );
-            }
+            ctxt.refuse(
+                &attrs.fixed,
+                "`fixed` applies to structs of scalars only, not to unions",
+            );
         }
         Data::Enum(def) => {
             not_on("enums");
-            if let Some(view) = &container.attrs.view {
-                ctxt.error_at(
-                    view.span,
-                    "`view` applies to structs only: an enum's values are read as the enum itself",
-                );
-            }
+            ctxt.refuse(
+                &container.attrs.view,
+                "`view` applies to structs only: an enum's values are read as the enum itself",
+            );
             check_enum(ctxt, def);
         }
         Data::Unsupported => {}

@@ -5,6 +5,8 @@ use std::fmt::Display;
 
 use quote::ToTokens;
 
+use crate::attr::Spanned;
+
 /// Errors found so far.
 #[derive(Default)]
 pub struct Ctxt {
@@ -24,6 +26,13 @@ impl Ctxt {
     /// Records an error at `span`.
     pub fn error_at<M: Display>(&self, span: proc_macro2::Span, message: M) {
         self.syn_error(syn::Error::new(span, message));
+    }
+
+    /// Records an error at an attribute given where it does not apply.
+    pub fn refuse<T, M: Display>(&self, attr: &Option<Spanned<T>>, message: M) {
+        if let Some(attr) = attr {
+            self.error_at(attr.span, message);
+        }
     }
 
     /// Records an error.
