@@ -10,7 +10,7 @@ use super::fixed::FixedType;
 use super::kind::{ElementKind, EnumKind, FieldKind};
 use super::raw::read_at;
 use super::scalar::LittleEndian;
-use super::table::{is_present, ViewTable};
+use super::table::ViewTable;
 use crate::encode::{Builder, Offset};
 use crate::error::VerifyErrorKind;
 use crate::verify::{Checked, Checker, FieldAt};
@@ -144,8 +144,6 @@ unsafe impl<E: EnumType> FieldKind<E> for EnumKind {
     type Default = E;
     const DEFAULT: E = E::DEFAULT;
     const WIDTH: usize = core::mem::size_of::<E::Repr>();
-    const REQUIRED: bool = false;
-    const SLOTS: u16 = 1;
 
     #[inline]
     fn prepare<B: Builder>(value: &E, _builder: &mut B) -> E {
@@ -169,11 +167,6 @@ unsafe impl<E: EnumType> FieldKind<E> for EnumKind {
             Some(repr) => enum_from_stored(repr),
             None => default,
         }
-    }
-
-    #[inline]
-    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
-        is_present(table, slot)
     }
 
     #[inline(always)]

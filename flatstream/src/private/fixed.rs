@@ -9,7 +9,7 @@ use flatbuffers::{Push, VOffsetT};
 use super::field::debug_with;
 use super::kind::{ElementKind, FieldKind, FixedKind};
 use super::raw::bytes_at;
-use super::table::{is_present, ViewTable};
+use super::table::ViewTable;
 use crate::encode::{Builder, Offset};
 use crate::verify::{Checked, Checker, FieldAt};
 
@@ -294,7 +294,6 @@ unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
     const DEFAULT: () = ();
     const WIDTH: usize = T::SIZE;
     const REQUIRED: bool = true;
-    const SLOTS: u16 = 1;
 
     #[inline]
     fn prepare<B: Builder>(value: &T, _builder: &mut B) -> T {
@@ -317,11 +316,6 @@ unsafe impl<T: FixedType> FieldKind<T> for FixedKind {
     #[inline]
     unsafe fn get<'a>(table: &ViewTable<'a>, slot: VOffsetT, _default: ()) -> T {
         read_fixed_exact(inline_bytes(table, slot, T::SIZE))
-    }
-
-    #[inline]
-    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
-        is_present(table, slot)
     }
 
     #[inline(always)]

@@ -24,7 +24,7 @@ use core::fmt;
 use flatbuffers::VOffsetT;
 
 use super::field::Field;
-use super::table::ViewTable;
+use super::table::{is_present, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::schema::Schema;
 use crate::verify::{Checked, Checker, FieldAt};
@@ -83,9 +83,9 @@ pub unsafe trait FieldKind<T> {
     /// [`Field::WIDTH`].
     const WIDTH: usize;
     /// [`Field::REQUIRED`].
-    const REQUIRED: bool;
+    const REQUIRED: bool = false;
     /// [`Field::SLOTS`].
-    const SLOTS: u16;
+    const SLOTS: u16 = 1;
 
     /// [`Field::prepare`].
     fn prepare<B: Builder>(value: &T, builder: &mut B) -> Self::Prepared;
@@ -128,7 +128,10 @@ pub unsafe trait FieldKind<T> {
     /// # Safety
     ///
     /// As [`Field::get`].
-    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool;
+    #[inline]
+    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
+        is_present(table, slot)
+    }
 
     /// [`Field::check`].
     fn check(checker: &mut Checker<'_>, field: FieldAt<'_, '_>) -> Checked;

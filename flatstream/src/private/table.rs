@@ -309,7 +309,6 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
     const DEFAULT: () = ();
     const WIDTH: usize = 4;
     const REQUIRED: bool = true;
-    const SLOTS: u16 = 1;
 
     #[inline]
     fn prepare<B: Builder>(value: &T, builder: &mut B) -> Offset {
@@ -336,11 +335,6 @@ unsafe impl<T: TableType> FieldKind<T> for TableKind {
             Some(pos) => Lazy::new(table.buf(), pos),
             None => Lazy::absent(),
         }
-    }
-
-    #[inline]
-    unsafe fn present(table: &ViewTable<'_>, slot: VOffsetT) -> bool {
-        is_present(table, slot)
     }
 
     #[inline(always)]
