@@ -2,6 +2,7 @@
 //! verification and the reader's verifier options.
 
 use flatstream::{DecodeOwned, Error, StreamDeserialize, StreamSerialize, VerifyErrorKind};
+use flatstream_testkit::every_kind::{node, Node};
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
@@ -320,36 +321,22 @@ fn implicit_ids_give_a_union_two_slots() {
     assert_eq!(Auto::view(&bytes_of(&none)).unwrap(), none);
 }
 
-#[derive(StreamSerialize, Debug, Clone, PartialEq)]
-pub struct Nested {
-    pub depth: u32,
-    pub child: Option<Box<Nested>>,
-}
-
 #[test]
 fn derived_types_honour_reader_verifier_options() {
-    let mut value = Nested {
-        depth: 0,
-        child: None,
-    };
-    for depth in 1..10 {
-        value = Nested {
-            depth,
-            child: Some(Box::new(value)),
-        };
-    }
+    // A chain of 10 nodes: 10 tables, 10 deep.
+    let value = node(9);
     let bytes = bytes_of(&value);
     let tight = flatstream::VerifierOptions {
         max_depth: 4,
         ..Default::default()
     };
-    assert!(Nested::view_with_options(&bytes, &Default::default()).is_ok());
-    assert!(Nested::view_with_options(&bytes, &tight).is_err());
+    assert!(Node::view_with_options(&bytes, &Default::default()).is_ok());
+    assert!(Node::view_with_options(&bytes, &tight).is_err());
     let few_tables = flatstream::VerifierOptions {
         max_tables: 3,
         ..Default::default()
     };
-    assert!(Nested::view_with_options(&bytes, &few_tables).is_err());
+    assert!(Node::view_with_options(&bytes, &few_tables).is_err());
 
     let message = bytes_of(&Message::Trade(Trade {
         price: 1.0,
@@ -366,7 +353,7 @@ fn derived_types_honour_reader_verifier_options() {
     let mut writer = flatstream::StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
     writer.write(&value).unwrap();
     let stream = writer.into_inner();
-    let mut reader = flatstream::StreamReader::<Nested, _, _>::new(
+    let mut reader = flatstream::StreamReader::<Node, _, _>::new(
         &stream[..],
         flatstream::framing::DefaultDeframer::default(),
     )

@@ -12,7 +12,7 @@ use flatstream::lazy::{Shallow, ShallowDeserialize};
 use flatstream::{
     Error, StreamDeserialize, StreamSerialize, VerifierOptions, VerifyError, VerifyErrorKind,
 };
-use flatstream_testkit::every_kind::{all, sorted, All, AllView, Body, Node, Note};
+use flatstream_testkit::every_kind::{all, node, sorted, All, AllView, Body, Node, Note};
 use flatstream_testkit::streams::payload_of;
 use flatstream_testkit::telemetry::Reading;
 
@@ -67,6 +67,16 @@ fn find(payload: &[u8], needle: &[u8]) -> usize {
     at
 }
 
+/// `event()`'s payload with the first byte of `needle` made invalid UTF-8,
+/// and the error a full view gives it.
+fn damaged_event(needle: &[u8]) -> (Vec<u8>, VerifyError) {
+    let mut damaged = payload_of(&event());
+    let at = find(&damaged, needle);
+    damaged[at] = 0xff;
+    let full = verification(Event::view(&damaged).unwrap_err());
+    (damaged, full)
+}
+
 #[test]
 fn reads_the_root_without_checking_nested_tables() {
     let value = event();
@@ -95,13 +105,8 @@ fn reads_the_root_without_checking_nested_tables() {
 
 #[test]
 fn damage_in_a_nested_table_is_refused_where_it_is_reached() {
-    let payload = payload_of(&event());
-    let mut damaged = payload.clone();
-    // "r1" becomes invalid UTF-8: the second reading's sensor.
-    let at = find(&payload, b"r1");
-    damaged[at] = 0xff;
-
-    let full = verification(Event::view(&damaged).unwrap_err());
+    // The second reading's sensor.
+    let (damaged, full) = damaged_event(b"r1");
     assert_eq!(full.kind(), &VerifyErrorKind::NotUtf8);
     assert_eq!(full.path(), "Event.readings[1].sensor");
 
@@ -131,27 +136,19 @@ fn damage_in_a_nested_table_is_refused_where_it_is_reached() {
 
 #[test]
 fn damage_in_the_root_table_is_refused_up_front() {
-    let payload = payload_of(&event());
-    let mut damaged = payload.clone();
-    let at = find(&payload, b"edge-7");
-    damaged[at] = 0xff;
-    let full = verification(Event::view(&damaged).unwrap_err());
+    let (damaged, full) = damaged_event(b"edge-7");
     let shallow = verification(Event::view_shallow(&damaged).unwrap_err());
     assert_eq!(shallow, full);
     assert_eq!(shallow.path(), "Event.source");
     // An offset to a nested table that leaves the buffer is the root's.
-    let mut cut = payload.clone();
+    let mut cut = payload_of(&event());
     cut.truncate(8);
     assert!(Event::view_shallow(&cut).is_err());
 }
 
 #[test]
 fn a_union_is_checked_when_reached() {
-    let payload = payload_of(&event());
-    let mut damaged = payload.clone();
-    let at = find(&payload, b"hello");
-    damaged[at] = 0xff;
-    let full = verification(Event::view(&damaged).unwrap_err());
+    let (damaged, full) = damaged_event(b"hello");
     assert_eq!(full.path(), "Event.body(Note).text");
     let view = Event::view_shallow(&damaged).unwrap();
     let body = view.body().unwrap();
@@ -170,17 +167,7 @@ fn a_union_is_checked_when_reached() {
 #[test]
 fn limits_apply_to_each_check_on_its_own() {
     // A chain of 10 nodes: 10 tables, 10 deep.
-    let mut node = Node {
-        depth: 0,
-        child: None,
-    };
-    for depth in 1..10 {
-        node = Node {
-            depth,
-            child: Some(Box::new(node)),
-        };
-    }
-    let payload = payload_of(&node);
+    let payload = payload_of(&node(9));
     let tight = VerifierOptions {
         max_depth: 3,
         max_tables: 3,
