@@ -51,9 +51,14 @@ fn vector_len(v: &mut Verifier<'_, '_>, pos: usize) -> Result<usize, InvalidFlat
     Ok(v.get_uoffset(pos)? as usize)
 }
 
-/// Asserts that flatstream's verdict on `payload` and the oracle's agree:
-/// both accept it or both refuse it. Returns whether they accept it.
-pub fn same_verdict<T, E: Debug>(payload: &[u8], ours: &Result<T, E>, oracle: &Verified) -> bool {
+/// Asserts that flatstream's verdict on `payload` and the oracle's (an
+/// oracle of this module, or another reading taken as the reference)
+/// agree: both accept it or both refuse it. Returns whether they accept it.
+pub fn same_verdict<T, E: Debug, U, F: Debug>(
+    payload: &[u8],
+    ours: &Result<T, E>,
+    oracle: &Result<U, F>,
+) -> bool {
     assert_eq!(
         ours.is_ok(),
         oracle.is_ok(),
