@@ -80,7 +80,7 @@ fn chunks(count: usize) -> Vec<Chunk> {
         .map(|i| Chunk {
             seq: i as u64,
             name: format!("chunk-{i}"),
-            data: (0..64 * 1024).map(|_| rng.next_u64() as u8).collect(),
+            data: rng.bytes(64 * 1024),
         })
         .collect()
 }

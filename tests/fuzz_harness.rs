@@ -8,7 +8,9 @@ use flatstream_testkit::fuzz as targets;
 use arbitrary::{Arbitrary, Unstructured};
 use flatstream::checksum::{Checksum, Crc16, NoChecksum};
 use flatstream::framing::ChecksumFramer;
-use flatstream::{StreamSerialize, StreamWriter};
+use flatstream::StreamWriter;
+use flatstream_testkit::streams::payload_of;
+use flatstream_testkit::Rng;
 use proptest::prelude::*;
 use targets::Everything;
 
@@ -20,6 +22,14 @@ fn valid_stream<C: Checksum + Copy>(checksum: C, seed: &[u8]) -> Vec<u8> {
     let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(checksum));
     writer.write_batch(&values).unwrap();
     writer.into_inner()
+}
+
+/// An `Everything` drawn from 1500 random bytes, and its payload.
+fn arbitrary_message(rng: &mut Rng) -> (Everything, Vec<u8>) {
+    let seed = rng.bytes(1500);
+    let value = Everything::arbitrary(&mut Unstructured::new(&seed)).unwrap();
+    let payload = payload_of(&value);
+    (value, payload)
 }
 
 /// Applies `(position, xor)` damage to `bytes`.
@@ -105,17 +115,10 @@ proptest! {
 #[test]
 fn seeds_make_real_streams() {
     // The damaged-stream cases are only as good as the streams they damage.
-    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut rng = Rng(0x1234_5678_9abc_def0);
     let mut total_messages = 0;
     for _ in 0..50 {
-        let seed: Vec<u8> = (0..1500)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state as u8
-            })
-            .collect();
+        let seed = rng.bytes(1500);
         let stream = valid_stream(NoChecksum, &seed);
         let reader = flatstream::SliceReader::<Everything, _>::new(
             &stream,
@@ -137,13 +140,7 @@ fn verifier_differential_sees_both_outcomes() {
     // The differential only means something if damaged messages are both
     // accepted and refused, under default and under tight limits.
     use flatstream::{StreamDeserialize, VerifierOptions};
-    let mut state = 0x0ddb_a11c_affe_e000u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = Rng(0x0ddb_a11c_affe_e000);
     let tight = VerifierOptions {
         max_depth: 2,
         max_tables: 6,
@@ -151,15 +148,11 @@ fn verifier_differential_sees_both_outcomes() {
     };
     let (mut accepted, mut refused, mut tight_refused) = (0, 0, 0);
     for _ in 0..300 {
-        let seed: Vec<u8> = (0..1500).map(|_| next() as u8).collect();
-        let value = Everything::arbitrary(&mut Unstructured::new(&seed)).unwrap();
-        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-        value.serialize(&mut builder).unwrap();
-        let mut payload = builder.finished_data().to_vec();
+        let (_, mut payload) = arbitrary_message(&mut rng);
         targets::verify_agrees(&payload, &tight);
         tight_refused += usize::from(Everything::view_with_options(&payload, &tight).is_err());
-        let at = next() as usize % payload.len();
-        payload[at] ^= 1 << (next() % 8);
+        let at = rng.next_u64() as usize % payload.len();
+        payload[at] ^= 1 << (rng.next_u64() % 8);
         targets::verify_agrees(&payload, &VerifierOptions::default());
         match Everything::view(&payload) {
             Ok(_) => accepted += 1,
@@ -293,21 +286,11 @@ fn apparent_size_charges_differ_by_known_amounts() {
     // size limit refuses shows up; `verify_agrees` allows for exactly this.
     use flatstream::StreamDeserialize;
     use targets::oracle::{Flatc, ReadsOpenEnums, APPARENT_SIZE_SLACK};
-    let mut state = 0x5eed_5eed_1234_4321u64;
+    let mut rng = Rng(0x5eed_5eed_1234_4321);
     let mut modes_seen = [0; 4];
     for _ in 0..200 {
-        let seed: Vec<u8> = (0..1500)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state as u8
-            })
-            .collect();
-        let value = Everything::arbitrary(&mut Unstructured::new(&seed)).unwrap();
-        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-        value.serialize(&mut builder).unwrap();
-        let payload = builder.finished_data();
+        let (value, payload) = arbitrary_message(&mut rng);
+        let payload = &payload[..];
         let ours = apparent_size(|o| Everything::view_with_options(payload, o).is_ok());
         let flatc = apparent_size(|o| targets::oracle_verdict::<Flatc>(payload, o).is_ok());
         let reads =
@@ -418,11 +401,7 @@ fn oracle_and_flatstream_apply_each_rule() {
     use flatstream::{StreamDeserialize, VerifierOptions};
     use targets::oracle::{Everything as E, Flatc};
     type Edit = Box<dyn Fn(&mut Vec<u8>)>;
-    let clean = {
-        let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-        full_message().serialize(&mut builder).unwrap();
-        builder.finished_data().to_vec()
-    };
+    let clean = payload_of(&full_message());
     let set = |slot: u16, offset: usize, byte: u8| -> Edit {
         Box::new(move |p: &mut Vec<u8>| {
             let at = root_field(p, slot) + offset;

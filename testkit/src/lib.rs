@@ -52,6 +52,11 @@ impl Rng {
         (self.next_u64() % bound as u64) as usize
     }
 
+    /// `len` random bytes, each the low byte of the next 64 bits.
+    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next_u64() as u8).collect()
+    }
+
     /// `len` random lowercase letters.
     pub fn word(&mut self, len: usize) -> String {
         (0..len)

@@ -29,13 +29,10 @@ macro_rules! for_each_checksum {
 
 /// Deterministic messages of varied lengths (0..=max_len bytes of text).
 pub fn messages(count: usize, max_len: usize) -> Vec<String> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rng = crate::Rng(0x9e37_79b9_7f4a_7c15);
     (0..count)
         .map(|i| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state as usize) % (max_len + 1);
+            let len = (rng.next_u64() as usize) % (max_len + 1);
             let c = char::from(b'a' + (i % 26) as u8);
             format!("{i}:{}", c.to_string().repeat(len))
         })
