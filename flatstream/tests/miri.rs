@@ -109,6 +109,15 @@ fn check_all(view: AllView<'_>, value: &All) {
     assert_eq!(view.opt_label(), value.opt_label.as_deref());
 }
 
+/// The `n` of each `all(n)` the every-kind tests read: under Miri, one
+/// value with empty vectors and absent options and one with the most of
+/// both.
+const ALL_NS: &[u32] = if cfg!(miri) {
+    &[0, 3]
+} else {
+    &[0, 1, 2, 3, 4, 5]
+};
+
 fn write<T: StreamSerialize, F: Framer>(framer: F, values: &[T]) -> Vec<u8> {
     let mut writer = StreamWriter::new(Vec::new(), framer);
     for value in values {
@@ -116,6 +125,22 @@ fn write<T: StreamSerialize, F: Framer>(framer: F, values: &[T]) -> Vec<u8> {
     }
     writer.write_batch(values).unwrap();
     writer.into_inner()
+}
+
+/// Writes `written` with an XXH3 checksum in every frame and reads it back
+/// through every reader as `values`.
+fn summed<W, T>(written: &[W], values: &[T], check: impl Fn(T::View<'_>, &T))
+where
+    W: StreamSerialize,
+    T: StreamDeserialize + DecodeOwned + Debug + PartialEq,
+{
+    let stream = write(ChecksumFramer::new(XxHash64::new()), written);
+    read_back(
+        &stream,
+        ChecksumDeframer::new(XxHash64::new()),
+        values,
+        check,
+    );
 }
 
 /// Reads `stream` (holding `values` twice) back through every reader.
@@ -171,14 +196,7 @@ where
 
 #[test]
 fn every_field_kind_through_every_reader() {
-    // Under Miri, one value with empty vectors and absent options and one
-    // with the most of both.
-    let ns: &[u32] = if cfg!(miri) {
-        &[0, 3]
-    } else {
-        &[0, 1, 2, 3, 4, 5]
-    };
-    let values: Vec<All> = ns.iter().copied().map(all).collect();
+    let values: Vec<All> = ALL_NS.iter().copied().map(all).collect();
     let expected: Vec<All> = values.iter().cloned().map(sorted).collect();
     let check = |view: AllView<'_>, value: &All| {
         check_all(view, value);
@@ -187,13 +205,7 @@ fn every_field_kind_through_every_reader() {
     };
     let plain = write(DefaultFramer, &values);
     read_back(&plain, DefaultDeframer::default(), &expected, check);
-    let summed = write(ChecksumFramer::new(XxHash64::new()), &values);
-    read_back(
-        &summed,
-        ChecksumDeframer::new(XxHash64::new()),
-        &expected,
-        check,
-    );
+    summed(&values, &expected, check);
 }
 
 /// Every accessor of the shallow view of `payload`, a message of `value`
@@ -289,12 +301,7 @@ fn check_all_shallow(payload: &[u8], value: &All) -> flatstream::Result<()> {
 
 #[test]
 fn shallow_views_of_every_field_kind() {
-    let ns: &[u32] = if cfg!(miri) {
-        &[0, 3]
-    } else {
-        &[0, 1, 2, 3, 4, 5]
-    };
-    for &n in ns {
+    for &n in ALL_NS {
         let value = all(n);
         let payload = flatstream_testkit::streams::payload_of(&value);
         check_all_shallow(&payload, &sorted(value)).unwrap();
@@ -339,16 +346,10 @@ fn messages_of_many_shapes() {
         |v, e| assert!(v == *e),
     );
     let nodes = [node(0), node(1), node(12)];
-    let stream = write(ChecksumFramer::new(XxHash64::new()), &nodes);
-    read_back(
-        &stream,
-        ChecksumDeframer::new(XxHash64::new()),
-        &nodes,
-        |v, n| {
-            assert!(v == *n);
-            assert_eq!(Node::from(v), *n);
-        },
-    );
+    summed(&nodes, &nodes, |v, n| {
+        assert!(v == *n);
+        assert_eq!(Node::from(v), *n);
+    });
     let sizes: &[usize] = if cfg!(miri) {
         &[0, 7, 3000]
     } else {
@@ -389,13 +390,7 @@ fn unions_every_way() {
         }
     });
     let forwards = [Forward::Reading(reading(2)), Forward::Unknown];
-    let stream = write(ChecksumFramer::new(XxHash64::new()), &forwards);
-    read_back(
-        &stream,
-        ChecksumDeframer::new(XxHash64::new()),
-        &forwards,
-        |v, f| assert!(v == *f),
-    );
+    summed(&forwards, &forwards, |v, f| assert!(v == *f));
     // A `Body::Note` read as a `Forward`, which knows no variant 2.
     let notes = write(DefaultFramer, &[Body::Note(Note { text: "x".into() })]);
     let mut reader = SliceReader::<Forward, _>::new(&notes, DefaultDeframer::default());
@@ -406,13 +401,7 @@ fn unions_every_way() {
 fn string_messages() {
     let texts = ["", "a", "héllo wörld", "\u{10FFFF}", &"long ".repeat(300)];
     let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-    let stream = write(ChecksumFramer::new(XxHash64::new()), &texts[..]);
-    read_back(
-        &stream,
-        ChecksumDeframer::new(XxHash64::new()),
-        &owned,
-        |v, t| assert_eq!(v, t),
-    );
+    summed(&texts[..], &owned, |v, t| assert_eq!(v, t));
     let stream = write(DefaultFramer, &owned);
     read_back(&stream, DefaultDeframer::default(), &owned, |v, t| {
         assert_eq!(v, t)
@@ -573,14 +562,8 @@ fn plain_tables_and_short_strings() {
             names: (0..=20).map(|len| "x".repeat(len)).collect(),
         })
         .collect();
-    let stream = write(ChecksumFramer::new(XxHash64::new()), &books);
-    read_back(
-        &stream,
-        ChecksumDeframer::new(XxHash64::new()),
-        &books,
-        |v, b| {
-            assert!(v == *b);
-            assert_eq!(v.levels().to_vec(), b.levels);
-        },
-    );
+    summed(&books, &books, |v, b| {
+        assert!(v == *b);
+        assert_eq!(v.levels().to_vec(), b.levels);
+    });
 }
