@@ -6,6 +6,7 @@ use flatstream::flatbuffers::{
     self, FlatBufferBuilder, ForwardsUOffset, Table, VOffsetT, Vector, WIPOffset,
 };
 use flatstream::{StreamDeserialize, StreamSerialize};
+use flatstream_testkit::models::Mode;
 use flatstream_testkit::streams::payload_of;
 
 /// The root table of a payload that `T` has verified.
@@ -22,14 +23,6 @@ const fn slot(id: VOffsetT) -> VOffsetT {
 
 fn present(table: &Table<'_>, id: VOffsetT) -> bool {
     table.vtable().get(slot(id)) != 0
-}
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i16)]
-pub enum Mode {
-    Off = -1,
-    On = 1,
-    Auto = 300,
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]

@@ -9,16 +9,9 @@ use flatstream::framing::{
 use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter, Vector};
 // The innermost level of nesting, and a closed enum: the fuzz model's.
 use flatstream_testkit::fuzz::{Leaf, Level};
+use flatstream_testkit::models::Mode;
 use flatstream_testkit::streams::payload_of;
 use proptest::prelude::*;
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i16)]
-pub enum Mode {
-    Off = -1,
-    On = 1,
-    Auto = 300,
-}
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]

@@ -19,6 +19,7 @@ pub mod false_accept;
 pub mod fuzz;
 pub mod interop;
 pub mod layered;
+pub mod models;
 #[cfg(feature = "nats")]
 pub mod nats;
 pub mod oracle;
