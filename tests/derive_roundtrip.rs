@@ -750,40 +750,24 @@ fn type_aliases_are_field_types() {
     assert_eq!(Aliased::from(view), value);
 }
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i8)]
-pub enum ReprI8 {
-    Min = -128,
-    Max = 127,
+/// One enum per representation, `$name: $repr { variants }`, each at the
+/// extremes of its representation.
+macro_rules! repr_enums {
+    ($($name:ident: $repr:ident { $($variants:tt)* })*) => {$(
+        #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr($repr)]
+        pub enum $name {
+            $($variants)*
+        }
+    )*};
 }
 
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum ReprU16 {
-    Zero,
-    Max = 65535,
-}
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i32)]
-pub enum ReprI32 {
-    Min = -2147483648,
-    Max = 2147483647,
-}
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u64)]
-pub enum ReprU64 {
-    One = 1,
-    Max = 18446744073709551615,
-}
-
-#[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i64)]
-pub enum ReprI64 {
-    Min = -9223372036854775808,
-    Zero = 0,
-    Max = 9223372036854775807,
+repr_enums! {
+    ReprI8: i8 { Min = -128, Max = 127 }
+    ReprU16: u16 { Zero, Max = 65535 }
+    ReprI32: i32 { Min = -2147483648, Max = 2147483647 }
+    ReprU64: u64 { One = 1, Max = 18446744073709551615 }
+    ReprI64: i64 { Min = -9223372036854775808, Zero = 0, Max = 9223372036854775807 }
 }
 
 #[derive(StreamSerialize, Debug, Clone, PartialEq)]
