@@ -36,34 +36,23 @@ fn check<D: PlanusDataset>() {
     assert_eq!(streams.owned.len(), D::MESSAGES);
 }
 
-#[test]
-fn log() {
-    check::<log::Logs>();
+/// One test per dataset (`name: type`), each running `check` on it.
+macro_rules! check_each {
+    ($($name:ident: $dataset:ty),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            check::<$dataset>();
+        }
+    )*};
 }
 
-#[test]
-fn mesh() {
-    check::<mesh::Meshes>();
-}
-
-#[test]
-fn minecraft_savedata() {
-    check::<minecraft_savedata::Players>();
-}
-
-#[test]
-fn mk48() {
-    check::<mk48::Updates>();
-}
-
-#[test]
-fn order_book() {
-    check::<order_book::Books>();
-}
-
-#[test]
-fn telemetry() {
-    check::<telemetry::Events>();
+check_each! {
+    log: log::Logs,
+    mesh: mesh::Meshes,
+    minecraft_savedata: minecraft_savedata::Players,
+    mk48: mk48::Updates,
+    order_book: order_book::Books,
+    telemetry: telemetry::Events,
 }
 
 /// A message planus writes without a field flatstream's type requires is
