@@ -206,47 +206,48 @@ impl JsonReader {
         self.chars[start..self.pos].iter().collect()
     }
 
+    /// The `,`-separated items up to `close`, each read by `item`, after
+    /// the opening bracket.
+    fn list<T>(
+        &mut self,
+        close: char,
+        mut item: impl FnMut(&mut Self) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        let mut items = Vec::new();
+        if self.eat(close) {
+            return Ok(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if self.eat(close) {
+                return Ok(items);
+            }
+            if !self.eat(',') {
+                return Err(format!("`,` expected at {}", self.pos));
+            }
+        }
+    }
+
     fn value(&mut self) -> Result<Json, String> {
         self.space();
         match self.chars.get(self.pos) {
             Some('{') => {
                 self.pos += 1;
-                let mut members = Vec::new();
-                if self.eat('}') {
-                    return Ok(Json::Obj(members));
-                }
-                loop {
-                    self.space();
-                    let Json::Str(key) = self.value()? else {
-                        return Err(format!("key expected at {}", self.pos));
+                let members = self.list('}', |reader| {
+                    reader.space();
+                    let Json::Str(key) = reader.value()? else {
+                        return Err(format!("key expected at {}", reader.pos));
                     };
-                    if !self.eat(':') {
-                        return Err(format!("`:` expected at {}", self.pos));
+                    if !reader.eat(':') {
+                        return Err(format!("`:` expected at {}", reader.pos));
                     }
-                    members.push((key, self.value()?));
-                    if self.eat('}') {
-                        return Ok(Json::Obj(members));
-                    }
-                    if !self.eat(',') {
-                        return Err(format!("`,` expected at {}", self.pos));
-                    }
-                }
+                    Ok((key, reader.value()?))
+                })?;
+                Ok(Json::Obj(members))
             }
             Some('[') => {
                 self.pos += 1;
-                let mut items = Vec::new();
-                if self.eat(']') {
-                    return Ok(Json::Arr(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    if self.eat(']') {
-                        return Ok(Json::Arr(items));
-                    }
-                    if !self.eat(',') {
-                        return Err(format!("`,` expected at {}", self.pos));
-                    }
-                }
+                Ok(Json::Arr(self.list(']', Self::value)?))
             }
             Some('"') => {
                 self.pos += 1;
