@@ -28,7 +28,7 @@
 
 use core::marker::PhantomData;
 
-use super::{slot, vector_len, Verified};
+use super::{slot, EachElement, Verified};
 use flatstream::flatbuffers::{
     ForwardsUOffset, InvalidFlatbuffer, SimpleToVerifyInSlice, VOffsetT, Vector, Verifiable,
     Verifier,
@@ -67,19 +67,7 @@ impl Verifiable for Level {
 }
 
 /// `[Level]`: a vector of `ubyte`, each element a known `Level`.
-#[derive(Debug)]
-pub struct LevelVector;
-
-impl Verifiable for LevelVector {
-    fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-        Vector::<'_, u8>::run_verifier(v, pos)?;
-        let len = vector_len(v, pos)?;
-        for index in 0..len {
-            Level::run_verifier(v, pos + 4 + index)?;
-        }
-        Ok(())
-    }
-}
+pub type LevelVector = EachElement<u8, Level, 1>;
 
 /// `enum Mode : short`, with an `other` variant: any value. `C` chooses
 /// whether the value is also read back, as flatstream does.
@@ -147,19 +135,7 @@ impl Verifiable for Point {
 }
 
 /// `[Point]`: the vector's bytes, then each element's `level`.
-#[derive(Debug)]
-pub struct PointVector;
-
-impl Verifiable for PointVector {
-    fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-        Vector::<'_, Point>::run_verifier(v, pos)?;
-        let len = vector_len(v, pos)?;
-        for index in 0..len {
-            Level::run_verifier(v, pos + 4 + index * Point::SIZE + Point::LEVEL)?;
-        }
-        Ok(())
-    }
-}
+pub type PointVector = EachElement<Point, Level, { Point::SIZE }, { Point::LEVEL }>;
 
 // ---------------------------------------------------------------------------
 // Tables.

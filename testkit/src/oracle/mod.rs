@@ -4,9 +4,12 @@
 //! compared with (`everything` by the fuzz targets, `outer` and `book` by
 //! `tests/verify_oracle.rs`).
 
+use core::marker::PhantomData;
 use std::fmt::Debug;
 
-use flatstream::flatbuffers::{InvalidFlatbuffer, VOffsetT, Verifier};
+use flatstream::flatbuffers::{
+    InvalidFlatbuffer, SimpleToVerifyInSlice, VOffsetT, Vector, Verifiable, Verifier,
+};
 
 /// A root table: its `Table` and, as a type, the rules it is verified
 /// with; `Follow` finds it at a location.
@@ -49,6 +52,27 @@ pub const fn slot(id: VOffsetT) -> VOffsetT {
 /// charged) after the vector itself was verified.
 fn vector_len(v: &mut Verifier<'_, '_>, pos: usize) -> Result<usize, InvalidFlatbuffer> {
     Ok(v.get_uoffset(pos)? as usize)
+}
+
+/// `[T]` whose elements, `STRIDE` bytes apart, each hold a value `E`
+/// verifies `AT` bytes in: the vector's bytes, then each element's value
+/// (a vector of enums, or of fixed structs holding one).
+#[derive(Debug)]
+pub struct EachElement<T, E, const STRIDE: usize, const AT: usize = 0>(PhantomData<(T, E)>);
+
+impl<T, E, const STRIDE: usize, const AT: usize> Verifiable for EachElement<T, E, STRIDE, AT>
+where
+    T: SimpleToVerifyInSlice,
+    E: Verifiable,
+{
+    fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
+        Vector::<'_, T>::run_verifier(v, pos)?;
+        let len = vector_len(v, pos)?;
+        for index in 0..len {
+            E::run_verifier(v, pos + 4 + index * STRIDE + AT)?;
+        }
+        Ok(())
+    }
 }
 
 /// Asserts that flatstream's verdict on `payload` and the oracle's (an

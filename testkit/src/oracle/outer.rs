@@ -12,7 +12,7 @@
 
 use core::marker::PhantomData;
 
-use super::{slot, vector_len, Verified};
+use super::{slot, EachElement, Verified};
 use flatstream::flatbuffers::{
     ForwardsUOffset, InvalidFlatbuffer, VOffsetT, Vector, Verifiable, Verifier,
 };
@@ -62,19 +62,7 @@ impl<R: Rules> Verifiable for Kind<R> {
 }
 
 /// `[Kind]`: a `[ushort]`, each element a known `Kind`.
-#[derive(Debug)]
-pub struct Kinds<R>(PhantomData<R>);
-
-impl<R: Rules> Verifiable for Kinds<R> {
-    fn run_verifier(v: &mut Verifier<'_, '_>, pos: usize) -> Verified {
-        Vector::<'_, u16>::run_verifier(v, pos)?;
-        let len = vector_len(v, pos)?;
-        for index in 0..len {
-            Kind::<R>::run_verifier(v, pos + 4 + 2 * index)?;
-        }
-        Ok(())
-    }
-}
+pub type Kinds<R> = EachElement<u16, Kind<R>, 2>;
 
 /// `table Inner`.
 #[derive(Debug)]
