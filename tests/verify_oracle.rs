@@ -295,22 +295,36 @@ fn the_comparison_fails_when_the_oracle_misses_a_rule() {
     }
 }
 
-/// `payload` with the byte at each of `edits`' positions xored with its
-/// value, then cut at `keep` if given: the random damage of the proptests.
-fn damage(
-    mut payload: Vec<u8>,
-    edits: &[(prop::sample::Index, u8)],
+/// The random damage of the proptests: the byte at each of `edits`'
+/// positions xored with its value, then a cut at `keep` if given.
+#[derive(Debug, Clone)]
+struct Damage {
+    edits: Vec<(prop::sample::Index, u8)>,
     keep: Option<prop::sample::Index>,
-) -> Vec<u8> {
-    for (at, xor) in edits {
-        let at = at.index(payload.len());
-        payload[at] ^= xor;
+}
+
+impl Damage {
+    /// Damage of `edits` edits (a count in that range), cut one time in
+    /// five.
+    fn any(edits: std::ops::Range<usize>) -> impl Strategy<Value = Damage> {
+        (
+            prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), edits),
+            prop::option::weighted(0.2, any::<prop::sample::Index>()),
+        )
+            .prop_map(|(edits, keep)| Damage { edits, keep })
     }
-    if let Some(keep) = keep {
-        let keep = keep.index(payload.len() + 1);
-        payload.truncate(keep);
+
+    fn apply(&self, mut payload: Vec<u8>) -> Vec<u8> {
+        for (at, xor) in &self.edits {
+            let at = at.index(payload.len());
+            payload[at] ^= xor;
+        }
+        if let Some(keep) = &self.keep {
+            let keep = keep.index(payload.len() + 1);
+            payload.truncate(keep);
+        }
+        payload
     }
-    payload
 }
 
 /// `cases` random cases, none of them written to a regressions file.
@@ -326,12 +340,8 @@ proptest! {
     #![proptest_config(unpersisted(2000))]
 
     #[test]
-    fn random_damage_gets_the_same_verdict(
-        seed in 1..u64::MAX,
-        edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..5),
-        keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
-    ) {
-        let payload = damage(payload_of(&Rng(seed).outer(3)), &edits, keep);
+    fn random_damage_gets_the_same_verdict(seed in 1..u64::MAX, damage in Damage::any(0..5)) {
+        let payload = damage.apply(payload_of(&Rng(seed).outer(3)));
         agree(&payload);
         // The same damage through a shallow view and the tables it leads to.
         shallow::agree(&payload);
@@ -352,7 +362,7 @@ proptest! {
 /// which checks every table in full (`flatstream_testkit::oracle::book`),
 /// on damaged messages and under tight limits.
 mod plain_tables {
-    use super::{damage, unpersisted, Verdicts};
+    use super::{unpersisted, Damage, Verdicts};
     use std::panic::{catch_unwind, AssertUnwindSafe};
 
     use flatstream::flatbuffers::{self, VOffsetT, VerifierOptions};
@@ -853,12 +863,8 @@ root_type Book;
         #![proptest_config(unpersisted(1000))]
 
         #[test]
-        fn random_damage_gets_the_same_verdict(
-            seed in 1..u64::MAX,
-            edits in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 1..8),
-            keep in prop::option::weighted(0.2, any::<prop::sample::Index>()),
-        ) {
-            agree(&damage(payload_of(&random_book(&mut Rng(seed))), &edits, keep));
+        fn random_damage_gets_the_same_verdict(seed in 1..u64::MAX, damage in Damage::any(1..8)) {
+            agree(&damage.apply(payload_of(&random_book(&mut Rng(seed)))));
         }
     }
 }
