@@ -139,12 +139,17 @@ fn per_frame_zstd_payloads_are_zstd_frames() {
     }
 }
 
+/// LZ4 blocks of up to `messages` messages and `kib` KiB.
+fn lz4_blocks(messages: usize, kib: usize) -> Layers {
+    Layers::new()
+        .with_compression(Compression::Lz4)
+        .with_grouping(Grouping::block(messages, kib))
+}
+
 #[test]
 fn lz4_payloads_decode_with_lz4_flex() {
     let sent = events(20);
-    let layers = Layers::new()
-        .with_compression(Compression::Lz4)
-        .with_grouping(Grouping::block(8, 64));
+    let layers = lz4_blocks(8, 64);
     let bytes = write(NoChecksum, &layers, &sent);
     let payloads = payloads(NoChecksum, &bytes);
     assert_eq!(payloads.len(), 3, "blocks of 8, 8 and 4");
@@ -220,9 +225,7 @@ fn block_limits_close_blocks() {
     let sent = events(10);
     // 2 KiB blocks: a few events each; the event that reaches the limit
     // closes its block.
-    let layers = Layers::new()
-        .with_compression(Compression::Lz4)
-        .with_grouping(Grouping::block(1000, 1));
+    let layers = lz4_blocks(1000, 1);
     let bytes = write(NoChecksum, &layers, &sent);
     let frames = payloads(NoChecksum, &bytes).len();
     let sizes: Vec<usize> = sent.iter().map(|e| payload_of(e).len() + 4).collect();
@@ -362,47 +365,33 @@ fn decompression_bombs_are_refused_before_allocating() {
     let bomb = zstd_bomb();
     assert!(bomb.len() < 1 << 20, "{}", bomb.len());
     let layers = Layers::new().with_max_decoded_len(1 << 20);
-
-    // The honest claim: over the limit, refused before any buffer grows.
-    let stream = one_frame(&envelope(2, 1 << 30, &bomb));
-    let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
-    let err = result.unwrap_err();
-    assert_eq!(
-        layer_kind(&err),
-        &LayerErrorKind::TooLarge {
-            claimed: 1 << 30,
-            limit: 1 << 20
-        }
-    );
-    assert_eq!(err.offset(), Some(0));
-    assert!(largest < 1 << 20, "{largest}");
-
-    // A lying claim: the output stops at the claim.
-    let stream = one_frame(&envelope(2, 1000, &bomb));
-    let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
-    assert!(matches!(
-        layer_kind(&result.unwrap_err()),
-        LayerErrorKind::Decompress(_)
-    ));
-    assert!(largest < 1 << 20, "{largest}");
-
-    // The same with LZ4.
+    // zstd (codec 2) and LZ4 (codec 1): what each bomb decodes to, and a
+    // claim below it.
     let lz4_bomb = lz4_flex::block::compress(&vec![0u8; 8 << 20]);
-    let stream = one_frame(&envelope(1, 8 << 20, &lz4_bomb));
-    assert_eq!(
-        layer_kind(&read_one(&stream, &layers).unwrap_err()),
-        &LayerErrorKind::TooLarge {
-            claimed: 8 << 20,
-            limit: 1 << 20
-        }
-    );
-    let stream = one_frame(&envelope(1, 100, &lz4_bomb));
-    let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
-    assert!(matches!(
-        layer_kind(&result.unwrap_err()),
-        LayerErrorKind::Decompress(_)
-    ));
-    assert!(largest < 1 << 20, "{largest}");
+    for (codec, bomb, size, lie) in [(2, bomb, 1 << 30, 1000), (1, lz4_bomb, 8 << 20, 100)] {
+        // The honest claim: over the limit, refused before any buffer grows.
+        let stream = one_frame(&envelope(codec, size, &bomb));
+        let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
+        let err = result.unwrap_err();
+        assert_eq!(
+            layer_kind(&err),
+            &LayerErrorKind::TooLarge {
+                claimed: u64::from(size),
+                limit: 1 << 20
+            }
+        );
+        assert_eq!(err.offset(), Some(0));
+        assert!(largest < 1 << 20, "{largest}");
+
+        // A lying claim: the output stops at the claim.
+        let stream = one_frame(&envelope(codec, lie, &bomb));
+        let (result, largest) = largest_allocation(|| read_one(&stream, &layers));
+        assert!(matches!(
+            layer_kind(&result.unwrap_err()),
+            LayerErrorKind::Decompress(_)
+        ));
+        assert!(largest < 1 << 20, "{largest}");
+    }
 }
 
 #[test]
@@ -495,9 +484,7 @@ fn a_damaged_block_is_skipped_whole_and_its_neighbours_survive() {
 #[test]
 fn strict_errors_repeat_until_the_recovery_mode_changes() {
     let sent = events(30);
-    let layers = Layers::new()
-        .with_compression(Compression::Lz4)
-        .with_grouping(Grouping::block(10, 64));
+    let layers = lz4_blocks(10, 64);
     let mut bytes = write(NoChecksum, &layers, &sent);
     let mut frames = FrameReader::new(&bytes[..], DefaultDeframer::new());
     frames.read_message().unwrap();
