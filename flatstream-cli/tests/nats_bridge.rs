@@ -48,6 +48,36 @@ fn path(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 temporary path")
 }
 
+/// `flatstream consume SUBJECT OUTPUT --server URL`, then `more` arguments.
+fn consume(subject: &str, output: &Path, url: &str, more: &[&str]) -> Output {
+    let mut args = vec!["consume", subject, path(output), "--server", url];
+    args.extend_from_slice(more);
+    flatstream(&args)
+}
+
+/// The standard error of a run that succeeded.
+fn succeeded(output: &Output) -> String {
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The standard error of a run that failed with exit code 2.
+fn failed(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Where frame `index` of a stream framed with an XXH3 checksum starts
+/// (each frame a length, the checksum and the payload).
+fn frame_start(stream: &[u8], index: usize) -> usize {
+    let mut offset = 0;
+    for _ in 0..index {
+        let len = u32::from_le_bytes(stream[offset..offset + 4].try_into().unwrap()) as usize;
+        offset += 4 + 8 + len;
+    }
+    offset
+}
+
 #[test]
 fn a_file_goes_through_a_subject_and_back_byte_for_byte() {
     let Some(server) = Server::start() else {
@@ -72,8 +102,7 @@ fn a_file_goes_through_a_subject_and_back_byte_for_byte() {
         for _ in 0..2 {
             let published =
                 flatstream(&["publish", path(&input), "files.events", "--server", &url]);
-            assert!(published.status.success(), "{published:?}");
-            let stderr = String::from_utf8_lossy(&published.stderr);
+            let stderr = succeeded(&published);
             assert!(stderr.contains("published 1500 messages"), "{stderr}");
         }
         // The same file twice: the second run's ids are duplicates.
@@ -98,44 +127,18 @@ fn a_file_goes_through_a_subject_and_back_byte_for_byte() {
         );
     });
 
-    let consumed = flatstream(&[
-        "consume",
-        "files.events",
-        path(&output),
-        "--server",
-        &url,
-        "--idle",
-        "1",
-    ]);
-    assert!(consumed.status.success(), "{consumed:?}");
-    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    let consumed = consume("files.events", &output, &url, &["--idle", "1"]);
+    let stderr = succeeded(&consumed);
     assert!(stderr.contains("wrote 1500 messages"), "{stderr}");
     let copy = std::fs::read(&output).unwrap();
     assert_eq!(copy, bytes[with_header_len..], "the frames, byte for byte");
-    let verified = flatstream(&["verify", path(&output)]);
-    assert!(verified.status.success(), "{verified:?}");
+    succeeded(&flatstream(&["verify", path(&output)]));
 
     // `--count` stops early.
     let partial = dir.path().join("partial.fs");
-    let consumed = flatstream(&[
-        "consume",
-        "files.events",
-        path(&partial),
-        "--server",
-        &url,
-        "--count",
-        "10",
-    ]);
-    assert!(consumed.status.success(), "{consumed:?}");
-    let frames: usize = 10;
-    let expected_len: usize = {
-        let mut offset = 0;
-        for _ in 0..frames {
-            let len = u32::from_le_bytes(copy[offset..offset + 4].try_into().unwrap()) as usize;
-            offset += 4 + 8 + len;
-        }
-        offset
-    };
+    let consumed = consume("files.events", &partial, &url, &["--count", "10"]);
+    succeeded(&consumed);
+    let expected_len = frame_start(&copy, 10);
     assert_eq!(std::fs::read(&partial).unwrap(), copy[..expected_len]);
 }
 
@@ -146,15 +149,8 @@ fn consume_fails_with_a_message_for_a_subject_no_stream_captures() {
     };
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("out.fs");
-    let consumed = flatstream(&[
-        "consume",
-        "nowhere",
-        path(&output),
-        "--server",
-        &server.url(),
-    ]);
-    assert_eq!(consumed.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    let consumed = consume("nowhere", &output, &server.url(), &[]);
+    let stderr = failed(&consumed);
     assert!(
         stderr.contains("no stream captures subject nowhere"),
         "{stderr}"
@@ -175,8 +171,7 @@ fn publish_fails_with_a_message_when_no_server_listens() {
         .port();
     let url = format!("nats://127.0.0.1:{port}");
     let published = flatstream(&["publish", path(&input), "subject", "--server", &url]);
-    assert_eq!(published.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&published.stderr);
+    let stderr = failed(&published);
     assert!(stderr.contains("cannot connect to"), "{stderr}");
 }
 
@@ -190,12 +185,7 @@ fn publish_stops_at_a_damaged_frame_with_its_offset() {
     let mut writer = StreamWriter::new(Vec::new(), ChecksumFramer::new(XxHash64::new()));
     writer.write_batch(&events(3)).unwrap();
     let mut bytes = writer.into_inner();
-    // The third frame's offset: after two frames of length + XXH3 + payload.
-    let mut third = 0;
-    for _ in 0..2 {
-        let len = u32::from_le_bytes(bytes[third..third + 4].try_into().unwrap()) as usize;
-        third += 4 + 8 + len;
-    }
+    let third = frame_start(&bytes, 2);
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
     std::fs::write(&input, &bytes).unwrap();
@@ -204,8 +194,7 @@ fn publish_stops_at_a_damaged_frame_with_its_offset() {
         server.stream("DAMAGED", &["damaged"]).await;
     });
     let published = flatstream(&["publish", path(&input), "damaged", "--server", &url]);
-    assert_eq!(published.status.code(), Some(2), "{published:?}");
-    let stderr = String::from_utf8_lossy(&published.stderr);
+    let stderr = failed(&published);
     assert!(stderr.contains("checksum mismatch"), "{stderr}");
     assert!(stderr.contains(&format!("offset {third}")), "{stderr}");
 }
@@ -254,33 +243,18 @@ fn consume_sends_damaged_and_foreign_messages_to_the_dead_letter_subject() {
 
     // Without a dead-letter subject the first damaged message stops the
     // run, naming its sequence number.
-    let consumed = flatstream(&[
-        "consume",
-        "in",
-        path(&stopped),
-        "--server",
-        &url,
-        "--idle",
-        "1",
-    ]);
-    assert_eq!(consumed.status.code(), Some(2), "{consumed:?}");
-    let stderr = String::from_utf8_lossy(&consumed.stderr);
+    let consumed = consume("in", &stopped, &url, &["--idle", "1"]);
+    let stderr = failed(&consumed);
     assert!(stderr.contains("sequence 3"), "{stderr}");
     assert!(stderr.contains("checksum mismatch"), "{stderr}");
 
-    let consumed = flatstream(&[
-        "consume",
+    let consumed = consume(
         "in",
-        path(&output),
-        "--server",
+        &output,
         &url,
-        "--idle",
-        "1",
-        "--dead-letter",
-        "dead.in",
-    ]);
-    assert!(consumed.status.success(), "{consumed:?}");
-    let stderr = String::from_utf8_lossy(&consumed.stderr);
+        &["--idle", "1", "--dead-letter", "dead.in"],
+    );
+    let stderr = succeeded(&consumed);
     assert!(stderr.contains("wrote 4 messages"), "{stderr}");
     assert!(stderr.contains("(2 rejected)"), "{stderr}");
     assert_eq!(
@@ -288,8 +262,7 @@ fn consume_sends_damaged_and_foreign_messages_to_the_dead_letter_subject() {
         good.concat(),
         "the good frames, in order, byte for byte"
     );
-    let verified = flatstream(&["verify", path(&output)]);
-    assert!(verified.status.success(), "{verified:?}");
+    succeeded(&flatstream(&["verify", path(&output)]));
 
     run(Duration::from_secs(30), async {
         let js = server.jetstream().await;
