@@ -3,6 +3,7 @@
 
 use flatstream::{DecodeOwned, Error, StreamDeserialize, StreamSerialize, VerifyErrorKind};
 use flatstream_testkit::every_kind::{node, Node};
+use flatstream_testkit::streams::payload_of;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
@@ -60,12 +61,6 @@ pub struct Envelope {
     pub tail: String,
 }
 
-fn bytes_of<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
-
 /// Writes `values` with one `StreamWriter` (flatstream's encoder) and checks
 /// that each frame's payload is byte for byte what `serialize` builds with
 /// `FlatBufferBuilder`.
@@ -76,7 +71,11 @@ fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
     let mut rest = &stream[..];
     for (index, value) in values.iter().enumerate() {
         let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-        assert_eq!(rest[4..4 + len], bytes_of(value), "message {index} differs");
+        assert_eq!(
+            rest[4..4 + len],
+            payload_of(value),
+            "message {index} differs"
+        );
         rest = &rest[4 + len..];
     }
     assert!(rest.is_empty());
@@ -138,7 +137,7 @@ fn fixed_layout_follows_flatbuffers_rules() {
 #[test]
 fn envelope_round_trips_through_views() {
     let value = envelope();
-    let bytes = bytes_of(&value);
+    let bytes = payload_of(&value);
     let view = Envelope::view(&bytes).unwrap();
     assert_eq!(view.pos(), value.pos);
     assert_eq!(view.padded(), value.padded);
@@ -175,18 +174,18 @@ fn union_is_a_whole_message() {
         }),
     ];
     for message in &messages {
-        let bytes = bytes_of(message);
+        let bytes = payload_of(message);
         let view = Message::view(&bytes).unwrap();
         assert_eq!(view, *message);
         assert_eq!(Message::from(view), *message);
     }
-    let bytes = bytes_of(&messages[0]);
+    let bytes = payload_of(&messages[0]);
     assert!(matches!(Message::view(&bytes).unwrap(), MessageView::Trade(t) if t.size() == 3));
 }
 
 #[test]
 fn unknown_union_tag_fails_verification() {
-    let mut bytes = bytes_of(&Message::Trade(Trade {
+    let mut bytes = payload_of(&Message::Trade(Trade {
         price: 1.0,
         size: 1,
     }));
@@ -239,7 +238,7 @@ pub enum Forward {
 #[test]
 fn other_variant_receives_unknown_kinds() {
     // A `Message::Quote` is variant 2, which `Forward` does not know.
-    let bytes = bytes_of(&Message::Quote(Quote {
+    let bytes = payload_of(&Message::Quote(Quote {
         bid: 1.0,
         ask: 2.0,
         venue: "Q".into(),
@@ -248,13 +247,13 @@ fn other_variant_receives_unknown_kinds() {
         Forward::view(&bytes).unwrap(),
         ForwardView::Unknown
     ));
-    let bytes = bytes_of(&Message::Trade(Trade {
+    let bytes = payload_of(&Message::Trade(Trade {
         price: 1.0,
         size: 5,
     }));
     assert!(matches!(Forward::view(&bytes).unwrap(), ForwardView::Trade(t) if t.size() == 5));
     // Writing the `other` variant writes no union; it reads back as itself.
-    let bytes = bytes_of(&Forward::Unknown);
+    let bytes = payload_of(&Forward::Unknown);
     assert_eq!(Forward::view(&bytes).unwrap(), Forward::Unknown);
     // Without an `other` variant, an absent union is an error.
     assert!(Message::view(&bytes).is_err());
@@ -267,7 +266,7 @@ fn assert_union_takes_two_slots<T>(value: &T)
 where
     T: StreamSerialize + DecodeOwned + PartialEq + std::fmt::Debug,
 {
-    let bytes = bytes_of(value);
+    let bytes = payload_of(value);
     assert_eq!(T::from_view(T::view(&bytes).unwrap()), *value);
     assert_eq!(bytes[root_slot_position(&bytes, 1)], 1);
     assert_eq!(bytes[root_slot_position(&bytes, 3)], 4);
@@ -318,14 +317,14 @@ fn implicit_ids_give_a_union_two_slots() {
         body: None,
         ..value
     };
-    assert_eq!(Auto::view(&bytes_of(&none)).unwrap(), none);
+    assert_eq!(Auto::view(&payload_of(&none)).unwrap(), none);
 }
 
 #[test]
 fn derived_types_honour_reader_verifier_options() {
     // A chain of 10 nodes: 10 tables, 10 deep.
     let value = node(9);
-    let bytes = bytes_of(&value);
+    let bytes = payload_of(&value);
     let tight = flatstream::VerifierOptions {
         max_depth: 4,
         ..Default::default()
@@ -338,7 +337,7 @@ fn derived_types_honour_reader_verifier_options() {
     };
     assert!(Node::view_with_options(&bytes, &few_tables).is_err());
 
-    let message = bytes_of(&Message::Trade(Trade {
+    let message = payload_of(&Message::Trade(Trade {
         price: 1.0,
         size: 1,
     }));
@@ -374,10 +373,10 @@ pub struct Untagged {
 
 #[test]
 fn file_identifier_is_written_and_checked() {
-    let bytes = bytes_of(&Tagged { n: 5 });
+    let bytes = payload_of(&Tagged { n: 5 });
     assert_eq!(&bytes[4..8], b"EVT1");
     assert_eq!(Tagged::view(&bytes).unwrap().n(), 5);
-    let other = bytes_of(&Untagged { n: 5 });
+    let other = payload_of(&Untagged { n: 5 });
     let found: [u8; 4] = other[4..8].try_into().unwrap();
     for result in [
         Tagged::view(&other).map(drop),
@@ -434,7 +433,7 @@ fn enums_inside_fixed_structs_are_verified() {
             value: 7,
         }],
     };
-    let mut bytes = bytes_of(&value);
+    let mut bytes = payload_of(&value);
     assert_eq!(Holder::view(&bytes).unwrap(), value);
     // The element's two bytes: kind (B = 1), value 7.
     let at = bytes.windows(2).position(|pair| pair == [1, 7]).unwrap();
@@ -444,7 +443,7 @@ fn enums_inside_fixed_structs_are_verified() {
 
 #[test]
 fn damaged_buffers_never_panic() {
-    let bytes = bytes_of(&envelope());
+    let bytes = payload_of(&envelope());
     for i in 0..bytes.len() {
         for delta in [1u8, 0x80, 0xff] {
             let mut damaged = bytes.clone();
@@ -469,10 +468,10 @@ fn union_messages_carry_their_file_identifier() {
         price: 1.0,
         size: 2,
     });
-    let bytes = bytes_of(&message);
+    let bytes = payload_of(&message);
     assert_eq!(&bytes[4..8], b"MSG1");
     assert!(matches!(TaggedMessage::view(&bytes).unwrap(), TaggedRef::Trade(t) if t.size() == 2));
-    let untagged = bytes_of(&Message::Trade(Trade {
+    let untagged = payload_of(&Message::Trade(Trade {
         price: 1.0,
         size: 2,
     }));
@@ -566,7 +565,7 @@ mod properties {
     proptest! {
         #[test]
         fn envelope_round_trips(value in envelope()) {
-            let bytes = bytes_of(&value);
+            let bytes = payload_of(&value);
             let view = Envelope::view(&bytes).unwrap();
             prop_assert_eq!(view, value.clone());
             prop_assert_eq!(Envelope::from(view), value);
@@ -583,7 +582,7 @@ mod properties {
 
         #[test]
         fn union_message_round_trips(value in message()) {
-            let bytes = bytes_of(&value);
+            let bytes = payload_of(&value);
             prop_assert_eq!(Message::from(Message::view(&bytes).unwrap()), value);
         }
     }
@@ -631,7 +630,7 @@ fn arrays_in_fixed_structs() {
         matrix,
         matrices: vec![matrix, matrix],
     };
-    let bytes = bytes_of(&value);
+    let bytes = payload_of(&value);
     let view = WithMatrix::view(&bytes).unwrap();
     assert_eq!(view.matrix().rows[1].y, 5.0);
     assert_eq!(view.matrices().get(1).map(|m| m.axes), Some(matrix.axes));
@@ -667,23 +666,23 @@ pub struct StrictFields {
 
 #[test]
 fn required_strings_and_vectors_must_be_present() {
-    let full = bytes_of(&Loose {
+    let full = payload_of(&Loose {
         name: Some("n".into()),
         items: Some(vec![1]),
     });
     assert_eq!(StrictFields::view(&full).unwrap().name(), "n");
-    let no_name = bytes_of(&Loose {
+    let no_name = payload_of(&Loose {
         name: None,
         items: Some(vec![1]),
     });
     assert!(StrictFields::view(&no_name).is_err());
-    let no_items = bytes_of(&Loose {
+    let no_items = payload_of(&Loose {
         name: Some("n".into()),
         items: None,
     });
     assert!(StrictFields::view(&no_items).is_err());
     // An empty string or vector is present, and passes.
-    let empty = bytes_of(&StrictFields {
+    let empty = payload_of(&StrictFields {
         name: String::new(),
         items: vec![],
     });
@@ -716,7 +715,7 @@ fn keyed_vectors_are_sorted_and_searchable() {
             })
             .collect(),
     };
-    let bytes = bytes_of(&registry);
+    let bytes = payload_of(&registry);
     let view = Registry::view(&bytes).unwrap();
     let stored: Vec<u32> = view.sensors().iter().map(|s| s.id()).collect();
     assert_eq!(stored, [0, 3, 7, 7, 42, 99]);
@@ -787,7 +786,7 @@ fn union_value_slot_is_never_read_for_tag_zero_or_unknown_tags() {
 
 #[test]
 fn union_errors_name_the_variant_in_the_path() {
-    let mut bytes = bytes_of(&Message::Quote(Quote {
+    let mut bytes = payload_of(&Message::Quote(Quote {
         bid: 1.0,
         ask: 2.0,
         venue: "XLON".into(),

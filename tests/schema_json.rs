@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use flatstream::schema::SchemaDoc;
 use flatstream::{Error, StreamSerialize, VerifyErrorKind};
 use flatstream_testkit::interop as types;
+use flatstream_testkit::streams::payload_of;
 use flatstream_testkit::tools::{self, run};
 use proptest::prelude::*;
 
@@ -299,12 +300,6 @@ impl JsonReader {
     }
 }
 
-fn payload<T: StreamSerialize>(value: &T) -> Vec<u8> {
-    let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    builder.finished_data().to_vec()
-}
-
 fn committed(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/interop")
@@ -319,15 +314,19 @@ fn interop_schemas_match_flatc() {
     if !flatc_available() {
         return;
     }
-    let monsters: Vec<Vec<u8>> = (0..8).map(|i| payload(&types::sample_monster(i))).collect();
+    let monsters: Vec<Vec<u8>> = (0..8)
+        .map(|i| payload_of(&types::sample_monster(i)))
+        .collect();
     compare_with_flatc(&committed("monster.fbs"), &monsters);
 
-    let events: Vec<Vec<u8>> = (0..9).map(|i| payload(&types::sample_event(i))).collect();
+    let events: Vec<Vec<u8>> = (0..9)
+        .map(|i| payload_of(&types::sample_event(i)))
+        .collect();
     compare_with_flatc(&committed("event.fbs"), &events);
 
     // The telemetry event of the API, with its exported schema.
     use flatstream_testkit::telemetry::{self, Event};
-    let telemetry: Vec<Vec<u8>> = telemetry::events(24).iter().map(payload).collect();
+    let telemetry: Vec<Vec<u8>> = telemetry::events(24).iter().map(payload_of).collect();
     compare_with_flatc(&flatstream::schema::<Event>(), &telemetry);
 }
 
@@ -642,7 +641,7 @@ fn generated_match_flatc<T: StreamSerialize + flatstream::schema::Schema>(
         return;
     }
     let mut gen = Gen(seed);
-    let payloads: Vec<Vec<u8>> = (0..count).map(|_| payload(&make(&mut gen))).collect();
+    let payloads: Vec<Vec<u8>> = (0..count).map(|_| payload_of(&make(&mut gen))).collect();
     compare_with_flatc(&flatstream::schema::<T>(), &payloads);
 }
 
@@ -662,7 +661,7 @@ fn floats_read_back_to_the_values_written() {
     let mut gen = Gen(99);
     for _ in 0..200 {
         let kinds = gen.kinds();
-        let json = ours(&doc, &payload(&kinds));
+        let json = ours(&doc, &payload_of(&kinds));
         // Absent when equal to the default, 0 (or -0).
         let field = |name: &str| -> Option<String> {
             let start = json.find(&format!("\"{name}\":"))?;
@@ -778,7 +777,7 @@ fn to_json(doc: &SchemaDoc, bytes: &[u8]) -> Result<String, Error> {
 #[test]
 fn unknown_union_tags_and_missing_tags_are_typed_errors() {
     let doc = SchemaDoc::parse(&flatstream::schema::<Payload>()).unwrap();
-    let mut bytes = payload(&Payload::Leaf(Leaf {
+    let mut bytes = payload_of(&Payload::Leaf(Leaf {
         label: "l".into(),
         weight: 1.0,
     }));
@@ -825,7 +824,7 @@ fn damage_deep_inside_names_the_field() {
     let mut kinds = gen.kinds();
     kinds.leaves = vec![gen.leaf(), gen.leaf()];
     kinds.leaves[1].label = "MARKER-LABEL".into();
-    let mut bytes = payload(&kinds);
+    let mut bytes = payload_of(&kinds);
     let at = bytes
         .windows(12)
         .position(|w| w == b"MARKER-LABEL")
@@ -846,7 +845,7 @@ fn unknown_root_type_is_a_schema_error() {
     let err = doc
         .to_json(
             Some("Nope"),
-            &payload(&Leaf {
+            &payload_of(&Leaf {
                 label: String::new(),
                 weight: 0.0,
             }),
@@ -859,7 +858,7 @@ fn unknown_root_type_is_a_schema_error() {
     // Another table of the schema as the root.
     doc.to_json(
         Some("Leaf"),
-        &payload(&Leaf {
+        &payload_of(&Leaf {
             label: "x".into(),
             weight: 0.5,
         }),
@@ -872,7 +871,7 @@ fn unknown_root_type_is_a_schema_error() {
 #[test]
 fn limits_of_the_verifier_apply() {
     let doc = SchemaDoc::parse(&flatstream::schema::<Kinds>()).unwrap();
-    let bytes = payload(&Gen(5).kinds());
+    let bytes = payload_of(&Gen(5).kinds());
     let options = flatstream::VerifierOptions {
         max_tables: 1,
         ..Default::default()
@@ -912,7 +911,7 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..4),
     ) {
         let doc = SchemaDoc::parse(&flatstream::schema::<Kinds>()).unwrap();
-        let bytes = payload(&Gen(seed).kinds());
+        let bytes = payload_of(&Gen(seed).kinds());
         let truncated = &bytes[..cut.index(bytes.len())];
         // Only unreferenced padding can go without an error.
         if let Ok(json) = to_json(&doc, truncated) {

@@ -218,10 +218,7 @@ fn limits_apply_to_each_check_on_its_own() {
 
 #[test]
 fn the_file_identifier_is_checked() {
-    let value = event();
-    let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
-    value.serialize(&mut builder).unwrap();
-    let payload = builder.finished_data().to_vec();
+    let payload = payload_of(&event());
     assert_eq!(&payload[4..8], b"EVT1");
     assert!(Event::view_shallow(&payload).is_ok());
     let mut wrong = payload.clone();
