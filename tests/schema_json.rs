@@ -77,6 +77,13 @@ fn compare_with_flatc(schema: &str, payloads: &[Vec<u8>]) {
     for (i, (payload, theirs)) in payloads.iter().zip(&theirs).enumerate() {
         let ours = ours(&doc, payload);
         let a = Json::parse(&ours).unwrap_or_else(|e| panic!("ours is not JSON ({e}): {ours}"));
+        // Our output is standard JSON, so serde_json reads it too: the
+        // reader below must see in it what serde_json sees.
+        let reference: serde_json::Value = serde_json::from_str(&ours)
+            .unwrap_or_else(|e| panic!("serde_json cannot read ours ({e}): {ours}"));
+        if let Err(at) = a.agrees_with(&reference, "$") {
+            panic!("the test's JSON reader misread payload {i} at {at}: {ours}");
+        }
         let b = Json::parse(theirs).unwrap_or_else(|e| panic!("flatc's ({e}): {theirs}"));
         if let Err(at) = a.same_as(&b, "$") {
             panic!("payload {i} differs at {at}\n ours: {ours}\nflatc: {theirs}");
@@ -147,6 +154,43 @@ impl Json {
                 Ok(())
             }
             _ => differs(),
+        }
+    }
+}
+
+impl Json {
+    /// `Ok` when `reference`, the same text read by serde_json, holds the
+    /// same values, items and keys (serde_json orders an object's keys).
+    fn agrees_with(&self, reference: &serde_json::Value, at: &str) -> Result<(), String> {
+        use serde_json::Value;
+        let agrees = match (self, reference) {
+            (Json::Null, Value::Null) => true,
+            (Json::Bool(a), Value::Bool(b)) => a == b,
+            (Json::Str(a), Value::String(b)) => a == b,
+            (Json::Num(a), Value::Number(b)) => match (b.as_i64(), b.as_u64()) {
+                (Some(b), _) => a.parse::<i64>() == Ok(b),
+                (None, Some(b)) => a.parse::<u64>() == Ok(b),
+                (None, None) => a.parse::<f64>().ok() == b.as_f64(),
+            },
+            (Json::Arr(a), Value::Array(b)) if a.len() == b.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    x.agrees_with(y, &format!("{at}[{i}]"))?;
+                }
+                true
+            }
+            (Json::Obj(a), Value::Object(b)) if a.len() == b.len() => {
+                for (key, x) in a {
+                    let y = b.get(key).ok_or_else(|| format!("{at}: no key {key:?}"))?;
+                    x.agrees_with(y, &format!("{at}.{key}"))?;
+                }
+                true
+            }
+            _ => false,
+        };
+        if agrees {
+            Ok(())
+        } else {
+            Err(format!("{at}: {self:?} vs {reference}"))
         }
     }
 }
