@@ -3,7 +3,7 @@
 
 use flatstream::{DecodeOwned, Error, StreamDeserialize, StreamSerialize, VerifyErrorKind};
 use flatstream_testkit::every_kind::{node, Node};
-use flatstream_testkit::streams::payload_of;
+use flatstream_testkit::streams::{assert_writer_matches_builder, payload_of};
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
@@ -59,26 +59,6 @@ pub struct Envelope {
     pub body: Message,
     pub extra: Option<Message>,
     pub tail: String,
-}
-
-/// Writes `values` with one `StreamWriter` (flatstream's encoder) and checks
-/// that each frame's payload is byte for byte what `serialize` builds with
-/// `FlatBufferBuilder`.
-fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
-    let mut writer = flatstream::StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
-    writer.write_batch(values).unwrap();
-    let stream = writer.into_inner();
-    let mut rest = &stream[..];
-    for (index, value) in values.iter().enumerate() {
-        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-        assert_eq!(
-            rest[4..4 + len],
-            payload_of(value),
-            "message {index} differs"
-        );
-        rest = &rest[4 + len..];
-    }
-    assert!(rest.is_empty());
 }
 
 fn envelope() -> Envelope {

@@ -10,7 +10,7 @@ use flatstream::{StreamDeserialize, StreamReader, StreamSerialize, StreamWriter,
 // The innermost level of nesting, and a closed enum: the fuzz model's.
 use flatstream_testkit::fuzz::{Leaf, Level};
 use flatstream_testkit::models::Mode;
-use flatstream_testkit::streams::payload_of;
+use flatstream_testkit::streams::{assert_writer_matches_builder, payload_of};
 use proptest::prelude::*;
 
 #[derive(StreamSerialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,27 +253,6 @@ fn everything() -> impl Strategy<Value = Everything> {
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// Writes `values` with one `StreamWriter` (flatstream's encoder, which
-/// keeps the previous message's bytes in its buffer) and checks that each
-/// frame's payload is byte for byte what `serialize` builds with
-/// `FlatBufferBuilder`.
-fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
-    let mut writer = StreamWriter::new(Vec::new(), DefaultFramer);
-    writer.write_batch(values).unwrap();
-    let stream = writer.into_inner();
-    let mut rest = &stream[..];
-    for (index, value) in values.iter().enumerate() {
-        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-        assert_eq!(
-            rest[4..4 + len],
-            payload_of(value),
-            "message {index} differs"
-        );
-        rest = &rest[4 + len..];
-    }
-    assert!(rest.is_empty());
-}
 
 /// Writes `values` with `checksum`, reads them back as views and as owned
 /// values, and checks both against what was written.

@@ -62,6 +62,26 @@ pub fn payload_of<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
     builder.finished_data().to_vec()
 }
 
+/// Writes `values` with one `StreamWriter` (flatstream's encoder) and checks
+/// that each frame's payload is byte for byte what `serialize` builds with
+/// `FlatBufferBuilder` ([`payload_of`]).
+pub fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
+    let mut writer = StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
+    writer.write_batch(values).unwrap();
+    let stream = writer.into_inner();
+    let mut rest = &stream[..];
+    for (index, value) in values.iter().enumerate() {
+        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+        assert_eq!(
+            rest[4..4 + len],
+            payload_of(value),
+            "message {index} differs"
+        );
+        rest = &rest[4 + len..];
+    }
+    assert!(rest.is_empty());
+}
+
 /// Byte offset of each frame in a stream of `messages` framed with `C`.
 pub fn frame_offsets<C: Checksum>(messages: &[String]) -> Vec<usize> {
     let mut offsets = Vec::with_capacity(messages.len() + 1);
