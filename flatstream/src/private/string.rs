@@ -219,7 +219,7 @@ unsafe impl VectorElement for String {
         checker.offset_vector(
             pos,
             #[inline(always)]
-            |checker, at| checker.string(at),
+            |checker, at| checker.string_element(at).map(drop),
         )
     }
 
@@ -228,7 +228,7 @@ unsafe impl VectorElement for String {
         checker.offset_vector_decode(
             pos,
             #[inline(always)]
-            |checker, at| checker.string_value(at).map(owned_string),
+            |checker, at| checker.string_element(at).map(owned_string),
         )
     }
 

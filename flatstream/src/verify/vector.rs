@@ -68,21 +68,45 @@ impl<'a> Checker<'a> {
         self.string_value(pos).map(drop)
     }
 
-    /// [`string`](Self::string), returning the string.
+    /// [`string`](Self::string), returning the string. Inlined at each
+    /// string field of each derived type, this decides only short ASCII
+    /// strings itself and calls out for the rest ([`utf8_short_first`]);
+    /// loops over strings take [`string_element`](Self::string_element).
     #[inline(always)]
     pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
+        self.string_checked(pos, utf8_short_first)
+    }
+
+    /// [`string_value`](Self::string_value) for the strings of a vector:
+    /// the whole UTF-8 test inlined into the loop, which is compiled once
+    /// for all messages.
+    #[inline(always)]
+    pub fn string_element(&mut self, pos: usize) -> Checked<&'a str> {
+        self.string_checked(pos, is_utf8)
+    }
+
+    /// The checks of [`string_value`](Self::string_value), deciding UTF-8
+    /// with `utf8`: `is_utf8` or `utf8_short_first`, which agree.
+    #[inline(always)]
+    fn string_checked(
+        &mut self,
+        pos: usize,
+        utf8: fn(&[u8], usize, usize) -> bool,
+    ) -> Checked<&'a str> {
         let (start, len) = self.vector_named(STRING, pos, 1, 1)?;
         self.within_limit(pos)?;
         let end = start + len;
-        if !is_utf8(self.buf, start, end) {
+        if !utf8(self.buf, start, end) {
             return Err(self.fail(VerifyErrorKind::NotUtf8, pos));
         }
         if self.null_terminated && self.buf.get(end) != Some(&0) {
             return Err(self.fail(VerifyErrorKind::NotNulTerminated, pos));
         }
         match self.buf.get(start..end) {
-            // SAFETY: `is_utf8` accepted exactly these bytes: ASCII, or
-            // what `core::str::from_utf8` accepts.
+            // SAFETY: `utf8` (`is_utf8`, or `utf8_short_first`, which
+            // accepts only ASCII or what `is_utf8` accepts) accepted
+            // exactly these bytes: ASCII, or what `core::str::from_utf8`
+            // accepts.
             Some(text) => Ok(unsafe { core::str::from_utf8_unchecked(text) }),
             None => Err(self.out_of_bounds(STRING.1, start, len)),
         }
@@ -249,6 +273,9 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The high bit of each byte of a word: clear in ASCII.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
 /// Whether `buf[start..end]` is UTF-8, with ASCII (most strings in
 /// messages) on a fast path: sixteen bytes at a time, the last sixteen (or
 /// the first and last eight) read whole, overlapping bytes already seen,
@@ -257,7 +284,6 @@ impl<'a> Checker<'a> {
 /// whatever follows are there to read.
 #[inline(always)]
 fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let Some(text) = buf.get(start..end) else {
         return false;
     };
@@ -291,6 +317,37 @@ fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
     high & HIGH == 0 || core::str::from_utf8(text).is_ok()
 }
 
+/// [`is_utf8`] with only its test of ASCII strings of up to sixteen bytes
+/// (most strings in messages) inlined: the first and last eight bytes, or
+/// one masked word for a shorter string. Every other string is decided by
+/// `is_utf8` out of line, so a derived type's decoder carries a few
+/// instructions per string field rather than the whole test.
+#[inline(always)]
+fn utf8_short_first(buf: &[u8], start: usize, end: usize) -> bool {
+    if let Some(text) = buf.get(start..end) {
+        let len = text.len();
+        let high = if len > 16 {
+            HIGH
+        } else if len >= 8 {
+            le_word(text) | le_word(&text[len - 8..])
+        } else {
+            // Under eight bytes: the mask keeps them (none when empty).
+            buf.get(start..start + 8)
+                .map_or(HIGH, |word| le_word(word) & !(u64::MAX << (8 * len)))
+        };
+        if high & HIGH == 0 {
+            return true;
+        }
+    }
+    is_utf8_out_of_line(buf, start, end)
+}
+
+/// [`is_utf8`], compiled once.
+#[inline(never)]
+fn is_utf8_out_of_line(buf: &[u8], start: usize, end: usize) -> bool {
+    is_utf8(buf, start, end)
+}
+
 /// The first eight bytes of `bytes`, little-endian; all high bits set (not
 /// ASCII) when there are fewer, which callers never pass.
 #[inline(always)]
@@ -304,6 +361,18 @@ fn le_word(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_utf8`'s verdict, which `utf8_short_first` must share.
+    fn utf8(buf: &[u8], start: usize, end: usize) -> bool {
+        let verdict = is_utf8(buf, start, end);
+        assert_eq!(
+            utf8_short_first(buf, start, end),
+            verdict,
+            "{:?}",
+            buf.get(start..end)
+        );
+        verdict
+    }
 
     #[test]
     fn utf8_agrees_with_core() {
@@ -326,20 +395,16 @@ mod tests {
             let expected = core::str::from_utf8(case).is_ok();
             // Alone in its buffer, then with bytes on both sides (ASCII and
             // not), so the masked last word sees its neighbours.
-            assert_eq!(is_utf8(case, 0, case.len()), expected, "{case:?}");
+            assert_eq!(utf8(case, 0, case.len()), expected, "{case:?}");
             for pad in [0x00u8, 0x41, 0xff] {
                 let mut buf = vec![pad; 3];
                 buf.extend_from_slice(case);
                 buf.extend_from_slice(&[pad; 9]);
                 let end = 3 + case.len();
-                assert_eq!(
-                    is_utf8(&buf, 3, end),
-                    expected,
-                    "{case:?} padded with {pad}"
-                );
+                assert_eq!(utf8(&buf, 3, end), expected, "{case:?} padded with {pad}");
             }
         }
-        assert!(!is_utf8(b"abc", 2, 9), "out of bounds");
+        assert!(!utf8(b"abc", 2, 9), "out of bounds");
     }
 
     #[test]
@@ -368,7 +433,7 @@ mod tests {
                     buf.extend(core::iter::repeat_n(0xffu8, after));
                     let end = before + case.len();
                     assert_eq!(
-                        is_utf8(&buf, before, end),
+                        utf8(&buf, before, end),
                         expected,
                         "{case:?} with {before} bytes before, {after} after"
                     );
