@@ -69,8 +69,8 @@ impl<'a> Checker<'a> {
     }
 
     /// [`string`](Self::string), returning the string. Inlined at each
-    /// string field of each derived type, this decides only short ASCII
-    /// strings itself and calls out for the rest ([`utf8_short_first`]);
+    /// string field of each derived type, this decides only ASCII strings
+    /// of up to 32 bytes itself and calls out for the rest ([`utf8_short_first`]);
     /// loops over strings take [`string_element`](Self::string_element).
     #[inline(always)]
     pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
@@ -317,17 +317,24 @@ fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
     high & HIGH == 0 || core::str::from_utf8(text).is_ok()
 }
 
-/// [`is_utf8`] with only its test of ASCII strings of up to sixteen bytes
-/// (most strings in messages) inlined: the first and last eight bytes, or
-/// one masked word for a shorter string. Every other string is decided by
-/// `is_utf8` out of line, so a derived type's decoder carries a few
-/// instructions per string field rather than the whole test.
+/// [`is_utf8`] with only its test of ASCII strings of up to 32 bytes (most
+/// strings in messages) inlined, without a loop: four words (the first
+/// and the last sixteen bytes, overlapping), two, or one masked word for a
+/// string under eight bytes. Every other string is decided by `is_utf8`
+/// out of line, so a derived type's decoder carries a few instructions per
+/// string field rather than the whole test, whose loop is most of what
+/// the optimizer spends on it.
 #[inline(always)]
 fn utf8_short_first(buf: &[u8], start: usize, end: usize) -> bool {
     if let Some(text) = buf.get(start..end) {
         let len = text.len();
-        let high = if len > 16 {
+        let high = if len > 32 {
             HIGH
+        } else if len > 16 {
+            le_word(text)
+                | le_word(&text[8..])
+                | le_word(&text[len - 16..])
+                | le_word(&text[len - 8..])
         } else if len >= 8 {
             le_word(text) | le_word(&text[len - 8..])
         } else {
