@@ -70,11 +70,12 @@ impl<'a> Checker<'a> {
 
     /// [`string`](Self::string), returning the string. Inlined at each
     /// string field of each derived type, this decides only ASCII strings
-    /// of up to 32 bytes itself and calls out for the rest ([`utf8_short_first`]);
-    /// loops over strings take [`string_element`](Self::string_element).
+    /// of up to 32 bytes itself and calls out for the rest
+    /// ([`utf8_short_first`]); loops over strings take
+    /// [`string_element`](Self::string_element).
     #[inline(always)]
     pub fn string_value(&mut self, pos: usize) -> Checked<&'a str> {
-        self.string_checked(pos, utf8_short_first)
+        self.string_checked::<false>(pos)
     }
 
     /// [`string_value`](Self::string_value) for the strings of a vector:
@@ -82,31 +83,31 @@ impl<'a> Checker<'a> {
     /// for all messages.
     #[inline(always)]
     pub fn string_element(&mut self, pos: usize) -> Checked<&'a str> {
-        self.string_checked(pos, is_utf8)
+        self.string_checked::<true>(pos)
     }
 
-    /// The checks of [`string_value`](Self::string_value), deciding UTF-8
-    /// with `utf8`: `is_utf8` or `utf8_short_first`, which agree.
+    /// The checks of [`string_value`](Self::string_value), with the whole
+    /// UTF-8 test inlined when `INLINE_ALL`.
     #[inline(always)]
-    fn string_checked(
-        &mut self,
-        pos: usize,
-        utf8: fn(&[u8], usize, usize) -> bool,
-    ) -> Checked<&'a str> {
+    fn string_checked<const INLINE_ALL: bool>(&mut self, pos: usize) -> Checked<&'a str> {
         let (start, len) = self.vector_named(STRING, pos, 1, 1)?;
         self.within_limit(pos)?;
         let end = start + len;
-        if !utf8(self.buf, start, end) {
+        let utf8 = if INLINE_ALL {
+            is_utf8(self.buf, start, end)
+        } else {
+            utf8_short_first(self.buf, start, end)
+        };
+        if !utf8 {
             return Err(self.fail(VerifyErrorKind::NotUtf8, pos));
         }
         if self.null_terminated && self.buf.get(end) != Some(&0) {
             return Err(self.fail(VerifyErrorKind::NotNulTerminated, pos));
         }
         match self.buf.get(start..end) {
-            // SAFETY: `utf8` (`is_utf8`, or `utf8_short_first`, which
-            // accepts only ASCII or what `is_utf8` accepts) accepted
-            // exactly these bytes: ASCII, or what `core::str::from_utf8`
-            // accepts.
+            // SAFETY: `is_utf8` (or `utf8_short_first`, which accepts
+            // only ASCII or what `is_utf8` accepts) accepted exactly these
+            // bytes: ASCII, or what `core::str::from_utf8` accepts.
             Some(text) => Ok(unsafe { core::str::from_utf8_unchecked(text) }),
             None => Err(self.out_of_bounds(STRING.1, start, len)),
         }
@@ -277,18 +278,17 @@ impl<'a> Checker<'a> {
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Whether `buf[start..end]` is UTF-8, with ASCII (most strings in
-/// messages) on a fast path: sixteen bytes at a time, the last sixteen (or
-/// the first and last eight) read whole, overlapping bytes already seen,
-/// which changes nothing for an ASCII test. A string shorter than eight bytes
-/// is one word read past its end and masked: in a valid buffer the NUL and
-/// whatever follows are there to read.
+/// messages) on a fast path: up to 32 bytes by [`short_high`], longer
+/// strings sixteen bytes at a time, the last sixteen read whole,
+/// overlapping bytes already seen, which changes nothing for an ASCII
+/// test. Whatever is not seen to be ASCII goes to `core::str::from_utf8`.
 #[inline(always)]
 fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
     let Some(text) = buf.get(start..end) else {
         return false;
     };
     let len = text.len();
-    let high = if len > 16 {
+    let high = if len > 32 {
         let mut at = 0;
         while at + 16 < len {
             if (le_word(&text[at..]) | le_word(&text[at + 8..])) & HIGH != 0 {
@@ -298,55 +298,44 @@ fn is_utf8(buf: &[u8], start: usize, end: usize) -> bool {
         }
         // The last sixteen bytes, overlapping some already seen.
         le_word(&text[len - 16..]) | le_word(&text[len - 8..])
-    } else if len >= 8 {
-        // The first and the last eight bytes, overlapping when under 16.
-        le_word(text) | le_word(&text[len - 8..])
-    } else if len == 0 {
-        0
-    } else if let Some(word) = buf.get(start..start + 8) {
-        le_word(word) & (u64::MAX >> (64 - 8 * len))
     } else {
-        // The string ends within eight bytes of the buffer's end: only a
-        // damaged buffer, as the NUL is missing or the last byte.
-        if text.is_ascii() {
-            0
-        } else {
-            HIGH
-        }
+        short_high(buf, start, text)
     };
     high & HIGH == 0 || core::str::from_utf8(text).is_ok()
 }
 
-/// [`is_utf8`] with only its test of ASCII strings of up to 32 bytes (most
-/// strings in messages) inlined, without a loop: four words (the first
-/// and the last sixteen bytes, overlapping), two, or one masked word for a
-/// string under eight bytes. Every other string is decided by `is_utf8`
-/// out of line, so a derived type's decoder carries a few instructions per
-/// string field rather than the whole test, whose loop is most of what
-/// the optimizer spends on it.
+/// [`is_utf8`] with only [`short_high`] inlined, which decides ASCII
+/// strings of up to 32 bytes (most strings in messages) without a loop.
+/// Every other string goes to `is_utf8` out of line, so a derived type's
+/// decoder carries a few instructions per string field rather than the
+/// whole test, whose loop is most of what the optimizer spends on it.
 #[inline(always)]
 fn utf8_short_first(buf: &[u8], start: usize, end: usize) -> bool {
-    if let Some(text) = buf.get(start..end) {
-        let len = text.len();
-        let high = if len > 32 {
-            HIGH
-        } else if len > 16 {
-            le_word(text)
-                | le_word(&text[8..])
-                | le_word(&text[len - 16..])
-                | le_word(&text[len - 8..])
-        } else if len >= 8 {
-            le_word(text) | le_word(&text[len - 8..])
-        } else {
-            // Under eight bytes: the mask keeps them (none when empty).
-            buf.get(start..start + 8)
-                .map_or(HIGH, |word| le_word(word) & !(u64::MAX << (8 * len)))
-        };
-        if high & HIGH == 0 {
-            return true;
-        }
+    match buf.get(start..end) {
+        Some(text) if text.len() <= 32 && short_high(buf, start, text) & HIGH == 0 => true,
+        _ => is_utf8_out_of_line(buf, start, end),
     }
-    is_utf8_out_of_line(buf, start, end)
+}
+
+/// The high bits of `text` (at `start` in `buf`, at most 32 bytes), or'd
+/// over words read without a loop: four (the first and the last sixteen
+/// bytes, overlapping), two (the first and the last eight), or, under
+/// eight bytes, one word read past the end and masked: in a valid buffer
+/// the NUL and whatever follows are there to read. [`HIGH`] when that
+/// word is not there (only in a damaged buffer): not decided.
+#[inline(always)]
+fn short_high(buf: &[u8], start: usize, text: &[u8]) -> u64 {
+    let len = text.len();
+    debug_assert!(len <= 32);
+    if len > 16 {
+        le_word(text) | le_word(&text[8..]) | le_word(&text[len - 16..]) | le_word(&text[len - 8..])
+    } else if len >= 8 {
+        le_word(text) | le_word(&text[len - 8..])
+    } else {
+        // The mask keeps the string's bytes (none when it is empty).
+        buf.get(start..start + 8)
+            .map_or(HIGH, |word| le_word(word) & !(u64::MAX << (8 * len)))
+    }
 }
 
 /// [`is_utf8`], compiled once.
