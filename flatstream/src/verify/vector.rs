@@ -320,9 +320,9 @@ fn utf8_short_first(buf: &[u8], start: usize, end: usize) -> bool {
 /// The high bits of `text` (at `start` in `buf`, at most 32 bytes), or'd
 /// over words read without a loop: four (the first and the last sixteen
 /// bytes, overlapping), two (the first and the last eight), or, under
-/// eight bytes, one word read past the end and masked: in a valid buffer
-/// the NUL and whatever follows are there to read. [`HIGH`] when that
-/// word is not there (only in a damaged buffer): not decided.
+/// eight bytes, one word read past the end and masked or, near the end of
+/// the buffer, the word that ends with the string, shifted. [`HIGH`] when
+/// neither word is there (a buffer of under eight bytes): not decided.
 #[inline(always)]
 fn short_high(buf: &[u8], start: usize, text: &[u8]) -> u64 {
     let len = text.len();
@@ -331,10 +331,19 @@ fn short_high(buf: &[u8], start: usize, text: &[u8]) -> u64 {
         le_word(text) | le_word(&text[8..]) | le_word(&text[len - 16..]) | le_word(&text[len - 8..])
     } else if len >= 8 {
         le_word(text) | le_word(&text[len - 8..])
-    } else {
+    } else if let Some(word) = buf.get(start..start + 8) {
         // The mask keeps the string's bytes (none when it is empty).
-        buf.get(start..start + 8)
-            .map_or(HIGH, |word| le_word(word) & !(u64::MAX << (8 * len)))
+        le_word(word) & !(u64::MAX << (8 * len))
+    } else {
+        // Near the buffer's end (where a builder puts the first strings it
+        // writes): the eight bytes that end with the string, the ones
+        // before it (its length prefix, at least) shifted out.
+        let end = start + len;
+        end.checked_sub(8)
+            .and_then(|from| buf.get(from..end))
+            .map_or(HIGH, |word| {
+                le_word(word).checked_shr(8 * (8 - len) as u32).unwrap_or(0)
+            })
     }
 }
 
@@ -404,6 +413,23 @@ mod tests {
     }
 
     #[test]
+    fn short_ascii_is_decided_at_the_end_of_the_buffer() {
+        // A short string last in its buffer (as a builder's first string
+        // is), behind its length prefix and non-ASCII bytes: decided
+        // without the out-of-line test, whose bytes before it ignored.
+        for len in 0..8 {
+            let mut buf = vec![0xffu8; 8];
+            buf.extend((0..len).map(|i| b'a' + i as u8));
+            assert_eq!(short_high(&buf, 8, &buf[8..]) & HIGH, 0, "{len} bytes");
+            let mut bad = buf.clone();
+            if len > 0 {
+                bad[8] = 0xc3;
+                assert_ne!(short_high(&bad, 8, &bad[8..]) & HIGH, 0, "{len} bytes");
+            }
+        }
+    }
+
+    #[test]
     fn utf8_agrees_with_core_at_every_length_and_position() {
         // Every string length across the 16-byte loop, the overlapping
         // last word and the masked short read; ASCII, then one bad byte
@@ -423,7 +449,7 @@ mod tests {
             }
             for case in cases {
                 let expected = core::str::from_utf8(&case).is_ok();
-                for (before, after) in [(0, 0), (1, 1), (5, 9), (0, 3)] {
+                for (before, after) in [(0, 0), (1, 1), (5, 9), (0, 3), (3, 0), (8, 0), (4, 2)] {
                     let mut buf = vec![0xffu8; before];
                     buf.extend_from_slice(&case);
                     buf.extend(core::iter::repeat_n(0xffu8, after));
