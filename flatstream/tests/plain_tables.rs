@@ -232,3 +232,93 @@ fn a_table_sharing_the_vtable_but_misplaced_or_cut_short_is_refused() {
         assert!(refused > 0, "element {element}");
     }
 }
+
+/// `clean` with level `element`'s soffset pointing at a copy of its
+/// vtable appended at `align` past a multiple of 8: the copy's inline
+/// size set to `size`, byte `damage` of it (if any) flipped, and its last
+/// `cut` bytes left off.
+fn revtabled(
+    clean: &[u8],
+    element: usize,
+    align: usize,
+    size: u16,
+    damage: Option<usize>,
+    cut: usize,
+) -> Vec<u8> {
+    let u32_at = |at: usize| u32::from_le_bytes(clean[at..at + 4].try_into().unwrap()) as usize;
+    let root = u32_at(0);
+    let root_vtable = root - i32::from_le_bytes(clean[root..root + 4].try_into().unwrap()) as usize;
+    let levels_slot =
+        u16::from_le_bytes(clean[root_vtable + 6..root_vtable + 8].try_into().unwrap());
+    let levels_at = root + usize::from(levels_slot);
+    let levels = levels_at + u32_at(levels_at);
+    let at = levels + 4 + element * 4;
+    let table = at + u32_at(at);
+    let soffset = i32::from_le_bytes(clean[table..table + 4].try_into().unwrap());
+    let vtable = (table as isize - soffset as isize) as usize;
+    let len = usize::from(u16::from_le_bytes([clean[vtable], clean[vtable + 1]]));
+    let mut out = clean.to_vec();
+    while out.len() % 8 != align {
+        out.push(0);
+    }
+    let copy = out.len();
+    out.extend_from_slice(&clean[vtable..vtable + len]);
+    out[copy + 2..copy + 4].copy_from_slice(&size.to_le_bytes());
+    if let Some(at) = damage {
+        out[copy + at] ^= 0x01;
+    }
+    out.truncate(out.len() - cut);
+    out[table..table + 4].copy_from_slice(&((table as isize - copy as isize) as i32).to_le_bytes());
+    out
+}
+
+#[test]
+fn tables_whose_vtables_differ_only_in_inline_size_agree_with_the_full_checks() {
+    // Builders write such vtables where padding before a table differs;
+    // the shortcut takes them as the vtable it knows. A copy with another
+    // inline size is accepted; one at an odd position, cut short or with
+    // another entry or length takes the full checks' verdict.
+    let options = VerifierOptions::default();
+    let clean = payload();
+    for element in [1, 6, 11] {
+        for size in [0, 4, 24, 0xffff] {
+            for align in [0, 2, 4, 6] {
+                let what = format!("element {element}, size {size}, at {align} mod 8");
+                assert!(agree(
+                    &revtabled(&clean, element, align, size, None, 0),
+                    &options,
+                    &what
+                ));
+                assert!(!agree(
+                    &revtabled(&clean, element, align + 1, size, None, 0),
+                    &options,
+                    &what
+                ));
+                for cut in 1..4 {
+                    agree(
+                        &revtabled(&clean, element, align, size, None, cut),
+                        &options,
+                        &what,
+                    );
+                }
+                for damage in [0, 1, 4, 5, 6, 9] {
+                    let what = format!("{what}, byte {damage} flipped");
+                    agree(
+                        &revtabled(&clean, element, align, size, Some(damage), 0),
+                        &options,
+                        &what,
+                    );
+                }
+            }
+        }
+    }
+    let limits = VerifierOptions {
+        max_apparent_size: clean.len(),
+        ..VerifierOptions::default()
+    };
+    agree(
+        &revtabled(&clean, 6, 0, 4, None, 0),
+        &limits,
+        "under a size limit",
+    );
+}

@@ -14,12 +14,14 @@ const VECTOR: Names = ("vector length", "vector elements");
 const STRING: Names = ("string length", "string bytes");
 
 /// A table of plain scalars the checks accepted, for
-/// [`Checker::plain_tables`]: where its vtable is, its position modulo 8,
-/// how far past its start its fields reach at most, and what checking it
-/// charged.
+/// [`Checker::plain_tables`]: where its vtable is (or where the last table
+/// found to have a vtable like it has its own) and how long it is, its
+/// position modulo 8, how far past its start its fields reach at most, and
+/// what checking it charged.
 #[derive(Debug, Clone, Copy)]
 struct PlainTable {
     vtable: usize,
+    vtable_len: usize,
     residue: usize,
     reach: usize,
     charge: usize,
@@ -139,9 +141,11 @@ impl<'a> Checker<'a> {
     /// as [`offset_vector_decode`](Self::offset_vector_decode) does with
     /// `slow`, the table's checks (or decode), but taking a shortcut for
     /// the tables that follow one `slow` accepted: one whose offset points
-    /// at the same position modulo 8, with the same vtable (at the same
-    /// position: the same bytes), has every field at the same place
-    /// relative to it, so the same alignment, and is charged the same. One
+    /// at the same position modulo 8, with the same vtable (the same one,
+    /// or one of the same length and field entries, which is all the checks
+    /// read of a vtable: builders write a new one where only the table's
+    /// inline size, padding included, differs), has every field at the same
+    /// place relative to it, so the same alignment, and is charged the same. One
     /// range check over its fields, the table count and the size limit
     /// then decide what `slow` would; `fast` makes the element of such a
     /// table. Whatever the shortcut does not accept goes through `slow`,
@@ -163,7 +167,7 @@ impl<'a> Checker<'a> {
         let mut memo: Option<PlainTable> = None;
         for index in 0..len {
             let item = self.offset(start + index * 4).and_then(|target| {
-                if let Some(memo) = &memo {
+                if let Some(memo) = &mut memo {
                     if self.same_table(memo, target) {
                         return Ok(fast(self.buf, target));
                     }
@@ -206,6 +210,7 @@ impl<'a> Checker<'a> {
             .fold(4, usize::max);
         Some(PlainTable {
             vtable,
+            vtable_len: len,
             residue: pos % 8,
             reach,
             charge: self.size.checked_sub(before)?,
@@ -214,9 +219,9 @@ impl<'a> Checker<'a> {
 
     /// Whether the table at `pos` passes the checks that accepted the one
     /// `memo` describes, taking its charges and its place in the table
-    /// count when it does.
+    /// count when it does (and remembering where its vtable is).
     #[inline(always)]
-    fn same_table(&mut self, memo: &PlainTable, pos: usize) -> bool {
+    fn same_table(&mut self, memo: &mut PlainTable, pos: usize) -> bool {
         if pos % 8 != memo.residue {
             return false;
         }
@@ -231,7 +236,16 @@ impl<'a> Checker<'a> {
             return false;
         };
         let soffset = i32::from_le_bytes(*soffset);
-        if vtable_at(pos, soffset) != Some(memo.vtable) || self.tables_left == 0 {
+        let Some(vtable) = vtable_at(pos, soffset) else {
+            return false;
+        };
+        if vtable != memo.vtable {
+            if !self.same_vtable(memo, vtable) {
+                return false;
+            }
+            memo.vtable = vtable;
+        }
+        if self.tables_left == 0 {
             return false;
         }
         // The depth is that of the table `memo` describes (both elements
@@ -243,6 +257,26 @@ impl<'a> Checker<'a> {
         self.size = size;
         self.tables_left -= 1;
         true
+    }
+
+    /// Whether the vtable at `other` passes the checks that accepted the
+    /// one `memo` describes: aligned, in the buffer, with its length and
+    /// field entries (it may differ in the table's inline size, which no
+    /// check reads).
+    #[inline(never)]
+    fn same_vtable(&self, memo: &PlainTable, other: usize) -> bool {
+        let len = memo.vtable_len;
+        let (Some(known), Some(bytes)) = (
+            self.buf.get(memo.vtable..memo.vtable.saturating_add(len)),
+            other
+                .checked_add(len)
+                .and_then(|end| self.buf.get(other..end)),
+        ) else {
+            return false;
+        };
+        // A vtable is at least its two 16-bit lengths (the checks accepted
+        // `known`).
+        other % 2 == 0 && len >= 4 && known[..2] == bytes[..2] && known[4..] == bytes[4..]
     }
 
     /// A vector of offsets at `pos`, each element checked by `element`
