@@ -15,13 +15,12 @@ const STRING: Names = ("string length", "string bytes");
 
 /// A table of plain scalars the checks accepted, for
 /// [`Checker::plain_tables`]: where its vtable is (or where the last table
-/// found to have a vtable like it has its own) and how long it is, its
-/// position modulo 8, how far past its start its fields reach at most, and
-/// what checking it charged.
+/// found to have a vtable like it has its own), its position modulo 8, how
+/// far past its start its fields reach at most, and what checking it
+/// charged.
 #[derive(Debug, Clone, Copy)]
 struct PlainTable {
     vtable: usize,
-    vtable_len: usize,
     residue: usize,
     reach: usize,
     charge: usize,
@@ -210,7 +209,6 @@ impl<'a> Checker<'a> {
             .fold(4, usize::max);
         Some(PlainTable {
             vtable,
-            vtable_len: len,
             residue: pos % 8,
             reach,
             charge: self.size.checked_sub(before)?,
@@ -265,13 +263,18 @@ impl<'a> Checker<'a> {
     /// check reads).
     #[inline(never)]
     fn same_vtable(&self, memo: &PlainTable, other: usize) -> bool {
-        let len = memo.vtable_len;
-        let (Some(known), Some(bytes)) = (
-            self.buf.get(memo.vtable..memo.vtable.saturating_add(len)),
-            other
-                .checked_add(len)
-                .and_then(|end| self.buf.get(other..end)),
-        ) else {
+        // The checks accepted the known vtable, so its length is there.
+        let Some(known) = self.buf.get(memo.vtable..).and_then(|known| {
+            let len = usize::from(u16::from_le_bytes(*known.first_chunk::<2>()?));
+            known.get(..len)
+        }) else {
+            return false;
+        };
+        let len = known.len();
+        let Some(bytes) = other
+            .checked_add(len)
+            .and_then(|end| self.buf.get(other..end))
+        else {
             return false;
         };
         // A vtable is at least its two 16-bit lengths (the checks accepted
