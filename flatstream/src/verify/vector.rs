@@ -372,16 +372,23 @@ fn short_high(buf: &[u8], start: usize, text: &[u8]) -> u64 {
         // The mask keeps the string's bytes (none when it is empty).
         le_word(word) & !(u64::MAX << (8 * len))
     } else {
-        // Near the buffer's end (where a builder puts the first strings it
-        // writes): the eight bytes that end with the string, the ones
-        // before it (its length prefix, at least) shifted out.
-        let end = start + len;
-        end.checked_sub(8)
-            .and_then(|from| buf.get(from..end))
-            .map_or(HIGH, |word| {
-                le_word(word).checked_shr(8 * (8 - len) as u32).unwrap_or(0)
-            })
+        short_high_at_end(buf, start + len, len)
     }
+}
+
+/// The high bits of the `len` bytes (under eight) ending at `end`, for a
+/// short string near the buffer's end (where a builder puts the first
+/// strings it writes): the eight bytes that end with the string, the ones
+/// before it (its length prefix, at least) shifted out; [`HIGH`] in a
+/// buffer of under eight bytes. Out of line: rare, and inlined at every
+/// string field otherwise.
+#[inline(never)]
+fn short_high_at_end(buf: &[u8], end: usize, len: usize) -> u64 {
+    end.checked_sub(8)
+        .and_then(|from| buf.get(from..end))
+        .map_or(HIGH, |word| {
+            le_word(word).checked_shr(8 * (8 - len) as u32).unwrap_or(0)
+        })
 }
 
 /// [`is_utf8`], compiled once.
