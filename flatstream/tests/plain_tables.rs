@@ -172,15 +172,8 @@ fn tables_moved_or_sharing_a_vtable_elsewhere_take_the_full_checks() {
     // another alignment, tables that overrun the end, and garbage.
     let options = VerifierOptions::default();
     let clean = payload();
-    let root = u32::from_le_bytes(clean[..4].try_into().unwrap()) as usize;
-    let soffset = i32::from_le_bytes(clean[root..root + 4].try_into().unwrap());
-    let vtable = (root as isize - soffset as isize) as usize;
-    let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
-    let levels_at = root + usize::from(levels_slot);
-    let levels = levels_at
-        + u32::from_le_bytes(clean[levels_at..levels_at + 4].try_into().unwrap()) as usize;
     for element in [0, 1, 5, 11] {
-        let at = levels + 4 + element * 4;
+        let at = level_offset_at(&clean, element);
         for target in (0..clean.len() + 8).step_by(2) {
             let mut damaged = clean.clone();
             let offset = (target as u32).wrapping_sub(at as u32);
@@ -194,20 +187,32 @@ fn tables_moved_or_sharing_a_vtable_elsewhere_take_the_full_checks() {
     }
 }
 
+fn u32_at(buf: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(buf[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// Where the vtable of the table at `table` is.
+fn vtable_of(buf: &[u8], table: usize) -> usize {
+    let soffset = i32::from_le_bytes(buf[table..table + 4].try_into().unwrap());
+    (table as isize - soffset as isize) as usize
+}
+
+/// Where the offset to level `element`'s table is in a `Book` payload.
+fn level_offset_at(clean: &[u8], element: usize) -> usize {
+    let root = u32_at(clean, 0);
+    let vtable = vtable_of(clean, root);
+    let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
+    let levels_at = root + usize::from(levels_slot);
+    levels_at + u32_at(clean, levels_at) + 4 + element * 4
+}
+
 /// `clean` with a copy of level `element`'s table appended at a position
 /// `shift` bytes past one with the original's alignment modulo 8, its
 /// soffset pointing at the original's vtable, the last `cut` bytes of the
 /// copy left off, and level `element` pointing at it.
 fn relocated(clean: &[u8], element: usize, shift: usize, cut: usize) -> Vec<u8> {
-    let u32_at = |at: usize| u32::from_le_bytes(clean[at..at + 4].try_into().unwrap()) as usize;
-    let root = u32_at(0);
-    let soffset = i32::from_le_bytes(clean[root..root + 4].try_into().unwrap());
-    let vtable = (root as isize - soffset as isize) as usize;
-    let levels_slot = u16::from_le_bytes(clean[vtable + 6..vtable + 8].try_into().unwrap());
-    let levels_at = root + usize::from(levels_slot);
-    let levels = levels_at + u32_at(levels_at);
-    let at = levels + 4 + element * 4;
-    relocated_table(clean, at + u32_at(at), at, shift, cut)
+    let at = level_offset_at(clean, element);
+    relocated_table(clean, at + u32_at(clean, at), at, shift, cut)
 }
 
 #[test]
@@ -245,17 +250,9 @@ fn revtabled(
     damage: Option<usize>,
     cut: usize,
 ) -> Vec<u8> {
-    let u32_at = |at: usize| u32::from_le_bytes(clean[at..at + 4].try_into().unwrap()) as usize;
-    let root = u32_at(0);
-    let root_vtable = root - i32::from_le_bytes(clean[root..root + 4].try_into().unwrap()) as usize;
-    let levels_slot =
-        u16::from_le_bytes(clean[root_vtable + 6..root_vtable + 8].try_into().unwrap());
-    let levels_at = root + usize::from(levels_slot);
-    let levels = levels_at + u32_at(levels_at);
-    let at = levels + 4 + element * 4;
-    let table = at + u32_at(at);
-    let soffset = i32::from_le_bytes(clean[table..table + 4].try_into().unwrap());
-    let vtable = (table as isize - soffset as isize) as usize;
+    let at = level_offset_at(clean, element);
+    let table = at + u32_at(clean, at);
+    let vtable = vtable_of(clean, table);
     let len = usize::from(u16::from_le_bytes([clean[vtable], clean[vtable + 1]]));
     let mut out = clean.to_vec();
     while out.len() % 8 != align {
