@@ -86,6 +86,26 @@ impl<'a> Cx<'a> {
         quote!((#base #(#extra)*))
     }
 
+    /// The same, with the runtime reached through the short alias that
+    /// [`alias_runtime`](Self::alias_runtime) declares: for the code inside
+    /// the `const _` block, where most lines name the runtime.
+    pub fn aliased(&self) -> Cx<'a> {
+        Cx {
+            container: self.container,
+            ident: self.ident,
+            private: quote!(__fs),
+            view: self.view.clone(),
+        }
+    }
+
+    /// `use <runtime> as __fs;`, the alias of [`aliased`](Self::aliased),
+    /// declared first in the `const _` block (so seen by nothing outside
+    /// it).
+    pub fn alias_runtime(&self) -> TokenStream {
+        let private = &self.private;
+        quote!(use #private as __fs;)
+    }
+
     /// The schema namespace, `""` without one.
     pub fn namespace(&self) -> String {
         self.container
@@ -220,6 +240,15 @@ impl<'a> Cx<'a> {
                 lit => quote!(#lit),
             },
             _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
+        }
+    }
+
+    /// The `default = ..` literal of a scalar field, as tokens; `None` for
+    /// a field that takes its type's own default.
+    pub fn custom_default(&self, field: &Field<'_>) -> Option<TokenStream> {
+        match (&field.attrs.default, &field.kind) {
+            (Some(_), Some(Kind::Scalar(_))) => Some(self.default_value(field)),
+            _ => None,
         }
     }
 

@@ -20,50 +20,42 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
         .iter()
         .filter(|f| f.attrs.skip.is_none())
         .map(|field| {
-            let ty = field.ty;
-            let label = field.ident.unraw_string();
-            let deprecated = field.attrs.deprecated.is_some();
-            let describe = if fixed {
-                quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe)
-            } else if field.is_stored() {
-                quote_spanned!(ty.span()=> <#ty as #private::Field>::schema_type)
-            } else if classify(ty).is_ok() {
-                quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe)
+            let (ty, label) = (field.ty, field.ident.unraw_string());
+            let voffset = cx.voffset(field);
+            // A table's stored field: its entry from its type's `Field`;
+            // anything else: from its `Schema`, or opaque for a skipped
+            // field of a type the macro cannot describe.
+            let entry = if field.is_stored() && !fixed {
+                let field_trait = cx.field_trait(field);
+                quote_spanned!(ty.span()=> #field_trait::field_schema(#label, #voffset))
             } else {
-                quote!(|_| #private::TypeRef::opaque())
+                let describe = if fixed || classify(ty).is_ok() {
+                    quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe)
+                } else {
+                    quote!(|_| #private::TypeRef::opaque())
+                };
+                quote!(#private::FieldSchema::new(#label, #describe, #voffset))
             };
-            let required = if field.attrs.required.is_some() {
-                quote!(true)
-            } else if field.is_stored() && !fixed {
-                quote_spanned!(ty.span()=> <#ty as #private::Field>::REQUIRED)
-            } else {
-                quote!(false)
-            };
-            let default = match field.attrs.default.as_ref().map(|d| &d.value) {
+            // A setter for each attribute that changes the entry.
+            let attrs = &field.attrs;
+            let flags = [
+                (attrs.required.is_some(), quote!(required)),
+                (attrs.deprecated.is_some(), quote!(deprecated)),
+                (attrs.key.is_some(), quote!(key)),
+                (attrs.shared.is_some(), quote!(shared)),
+            ];
+            let setters = flags
+                .into_iter()
+                .filter(|(set, _)| *set)
+                .map(|(_, setter)| quote!(.#setter()));
+            let default = match attrs.default.as_ref().map(|d| &d.value) {
                 Some(Lit::Int(int)) => Some(int.base10_digits().to_owned()),
                 Some(Lit::Float(float)) => Some(float.base10_digits().to_owned()),
                 Some(Lit::Bool(boolean)) => Some(boolean.value.to_string()),
                 _ => None,
             };
-            let default = match default {
-                Some(default) => quote!(::core::option::Option::Some(#default)),
-                None => quote!(::core::option::Option::None),
-            };
-            let voffset = cx.voffset(field);
-            let key = field.attrs.key.is_some();
-            let shared = field.attrs.shared.is_some();
-            quote! {
-                #private::FieldSchema {
-                    name: #label,
-                    ty: #describe,
-                    slot: (#voffset - 4) / 2,
-                    default: #default,
-                    required: #required,
-                    deprecated: #deprecated,
-                    key: #key,
-                    shared: #shared,
-                },
-            }
+            let default = default.map(|text| quote!(.with_default(#text)));
+            quote!(#entry #(#setters)* #default,)
         });
     // The fields are data for one runtime function, not code per field.
     quote! {

@@ -9,9 +9,11 @@ use super::{schema, verify, view, Cx};
 use crate::ast::{Field, Kind, UnrawString};
 
 /// Everything generated for a struct.
-pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
+pub fn expand(outer: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let stored: Vec<&Field<'_>> = fields.iter().filter(|f| f.is_stored()).collect();
-    let view_struct = view::view_struct(cx);
+    let view_struct = view::view_struct(outer);
+    let alias = outer.alias_runtime();
+    let cx = &outer.aliased();
     let view_impls = view::view_impls(cx, &stored);
     let check_body = verify::check_body(cx, &stored);
     let decode_body = verify::decode_body(cx, fields);
@@ -45,6 +47,8 @@ pub fn expand(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         #view_struct
 
         const _: () = {
+            #alias
+
             #view_impls
 
             // SAFETY: `view_at` makes a view whose accessors read each
@@ -210,28 +214,27 @@ fn build_fn(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         for (field, local) in stored.iter().zip(&locals) {
             let field_trait = cx.field_trait(field);
             let voffset = cx.voffset(field);
-            let default = cx.default_value(field);
             let span = field.ty.span();
-            let call =
-                quote_spanned!(span=> #field_trait::push(#builder, #voffset, #local, #default));
-            let push = quote!(#call;);
-            match field.kind.as_ref().and_then(Kind::width) {
-                Some(width) => {
-                    if width > low && width <= high {
-                        pushes.push(push);
-                    }
-                }
+            let call = match field.kind.as_ref().and_then(Kind::width) {
+                Some(width) if width <= low || width > high => continue,
+                Some(_) => match cx.custom_default(field) {
+                    Some(default) => quote_spanned!(span=>
+                        #field_trait::push(#builder, #voffset, #local, #default)),
+                    None => quote_spanned!(span=>
+                        #field_trait::push_default(#builder, #voffset, #local)),
+                },
+                // Only scalars take a `default = ..`, and their width is known.
                 None => {
-                    let condition = if high == usize::MAX {
-                        quote_spanned!(span=> #field_trait::WIDTH > #low)
-                    } else if low == 0 {
-                        quote_spanned!(span=> #field_trait::WIDTH <= #high)
+                    let high = if high == usize::MAX {
+                        quote!(::core::primitive::usize::MAX)
                     } else {
-                        quote_spanned!(span=> #field_trait::WIDTH > #low && #field_trait::WIDTH <= #high)
+                        quote!(#high)
                     };
-                    pushes.push(quote!(if #condition { #push }));
+                    quote_spanned!(span=>
+                        #field_trait::push_if_width(#builder, #voffset, #local, #low, #high))
                 }
-            }
+            };
+            pushes.push(quote!(#call;));
         }
     }
     quote! {

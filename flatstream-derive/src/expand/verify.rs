@@ -21,12 +21,9 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let (checker, table) = (quote!(checker), quote!(table));
         let name = field.ident.unraw_string();
         let check = quote_spanned! {field.ty.span()=>
-            #field_trait::check(#checker, #table.at(#voffset, #field_trait::REQUIRED || #required))
+            #field_trait::check_in(#checker, &#table, #voffset, #required, #name)
         };
-        quote! {
-            let checked = #check;
-            checker.in_field(checked, #name)?;
-        }
+        quote!(#check?;)
     });
     quote! {
         let table = #private::Checker::enter_table(checker, pos)?;
@@ -51,19 +48,16 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             let field_trait = cx.field_trait(field);
             let voffset = cx.voffset(field);
             let required = field.attrs.required.is_some();
-            let default = cx.default_value(field);
             let label = name.unraw_string();
-            let decode = quote_spanned! {field.ty.span()=>
-                #field_trait::decode(
-                    #checker,
-                    #table.at(#voffset, #field_trait::REQUIRED || #required),
-                    #default,
-                )
+            let decode = match cx.custom_default(field) {
+                Some(default) => quote_spanned! {field.ty.span()=>
+                    #field_trait::decode_in_or(#checker, &#table, #voffset, #required, #label, #default)
+                },
+                None => quote_spanned! {field.ty.span()=>
+                    #field_trait::decode_in(#checker, &#table, #voffset, #required, #label)
+                },
             };
-            decodes.push(quote! {
-                let decoded = #decode;
-                let #local = checker.in_field(decoded, #label)?;
-            });
+            decodes.push(quote!(let #local = #decode?;));
             inits.push(quote!(#name: #local));
         } else {
             inits.push(quote!(#name: ::core::default::Default::default()));

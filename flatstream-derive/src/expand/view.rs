@@ -31,26 +31,32 @@ pub fn view_struct(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
-/// Reads a stored field straight from `table` (an expression of type
-/// `ViewTable`, its vtable located once), spanned on the field's type so
-/// that a type that is not a field type is reported once, there. The `unsafe` block keeps
-/// the macro's span, so `unsafe_code` lints see generated code, not the
-/// user's.
-fn read_field(cx: &Cx<'_>, field: &Field<'_>, table: TokenStream) -> TokenStream {
-    read_field_with(cx, field, table, quote!(get))
-}
-
-fn read_field_with(
-    cx: &Cx<'_>,
-    field: &Field<'_>,
-    table: TokenStream,
-    get: TokenStream,
-) -> TokenStream {
+/// Reads a stored field from the view's table, as an accessor's body:
+/// with the type's own default `read` (or `read_shallow`), else `get` (or
+/// `get_shallow`) with the `default = ..` literal. Spanned on the field's
+/// type so that a type that is not a field type is reported there; the
+/// `unsafe` block keeps the macro's span, so `unsafe_code` lints see
+/// generated code, not the user's.
+///
+/// `Debug`, `From<View>` and `PartialEq` read each field this way too, not
+/// through its accessor: an unsupported field type is then reported once,
+/// at the type, rather than again as an accessor that cannot be called.
+fn read_field(cx: &Cx<'_>, field: &Field<'_>, mode: &Mode, view: TokenStream) -> TokenStream {
     let field_trait = cx.field_trait(field);
     let voffset = cx.voffset(field);
-    let default = cx.default_value(field);
-    let read =
-        quote_spanned!(field.ty.span()=> #field_trait::#get(#table.table(), #voffset, #default));
+    // Spanned at the call site, so a field type spelled inside a
+    // `macro_rules!` macro cannot hide it.
+    let table = quote!(#view.table);
+    let read = match cx.custom_default(field) {
+        Some(default) => {
+            let get = &mode.get;
+            quote_spanned!(field.ty.span()=> #field_trait::#get(#table.table(), #voffset, #default))
+        }
+        None => {
+            let read = &mode.read;
+            quote_spanned!(field.ty.span()=> #field_trait::#read(&#table, #voffset))
+        }
+    };
     quote!(unsafe { #read })
 }
 
@@ -106,9 +112,11 @@ struct Mode {
     /// The mode's type argument of the view: none (`Verified`, the
     /// default) or `, Shallow`.
     argument: TokenStream,
-    /// The `Field` method reading a field, and the one formatting it.
+    /// The `Field` methods reading a field with the type's default and
+    /// with another, and the one adding it to the view's `Debug`.
+    read: TokenStream,
     get: TokenStream,
-    fmt: TokenStream,
+    debug: TokenStream,
     /// The accessor's return type.
     returns: fn(&Cx<'_>, &Kind, &Type) -> TokenStream,
     /// The `Field` projection naming it when the syntax does not tell.
@@ -121,15 +129,29 @@ struct Mode {
     debug_name: String,
 }
 
-/// One mode's accessors and `Debug`. (Each field is read as its accessor
-/// reads it, spanned on its type, so an unsupported field type is reported
-/// once, at the type.)
+impl Mode {
+    /// The default mode, `Verified`.
+    fn verified(cx: &Cx<'_>) -> Self {
+        Mode {
+            argument: quote!(),
+            read: quote!(read),
+            get: quote!(get),
+            debug: quote!(debug_field),
+            returns: view_type,
+            projection: quote!(View),
+            summary: ".",
+            field_docs: true,
+            debug_name: cx.view.to_string(),
+        }
+    }
+}
+
+/// One mode's accessors and `Debug`.
 fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
-    let (view, private, argument) = (&cx.view, &cx.private, &mode.argument);
-    let read = |field: &Field<'_>| read_field_with(cx, field, quote!(self.table), mode.get.clone());
+    let (view, argument) = (&cx.view, &mode.argument);
     let accessors = stored.iter().map(|field| {
         let (name, vis) = (field.ident, field.vis);
-        let read = read(field);
+        let read = read_field(cx, field, mode, quote!(self));
         let returns = match &field.kind {
             Some(kind) => (mode.returns)(cx, kind, field.ty),
             None => {
@@ -164,16 +186,13 @@ fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
         }
     });
     let debug_fields = stored.iter().map(|field| {
-        let field_trait = cx.field_trait(field);
-        let label = field.ident.unraw_string();
-        let read = read(field);
-        let (value, f, fmt) = (quote!(value), quote!(f), &mode.fmt);
-        let fmt = quote_spanned!(field.ty.span()=> #field_trait::#fmt(#value, #f));
-        quote! {
-            // SAFETY: as in the accessor.
-            let value = #read;
-            debug.field(#label, &#private::debug_with(|f| #fmt));
-        }
+        let (field_trait, name, debug) = (cx.field_trait(field), field.ident, &mode.debug);
+        let (label, read) = (
+            name.unraw_string(),
+            read_field(cx, field, mode, quote!(self)),
+        );
+        let out = quote!(debug);
+        quote_spanned!(field.ty.span()=> #field_trait::#debug(&mut #out, #label, #read);)
     });
     let debug_name = &mode.debug_name;
     quote! {
@@ -199,28 +218,16 @@ fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
 /// Accessors and the traits implemented on the view.
 pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let (view, private) = (&cx.view, &cx.private);
-    let verified = mode_impls(
-        cx,
-        stored,
-        &Mode {
-            argument: quote!(),
-            get: quote!(get),
-            fmt: quote!(fmt_view),
-            returns: view_type,
-            projection: quote!(View),
-            summary: ".",
-            field_docs: true,
-            debug_name: view.to_string(),
-        },
-    );
+    let verified = mode_impls(cx, stored, &Mode::verified(cx));
     let shallow = match cx.container.attrs.shallow {
         Some(_) => mode_impls(
             cx,
             stored,
             &Mode {
                 argument: quote!(, #private::Shallow),
+                read: quote!(read_shallow),
                 get: quote!(get_shallow),
-                fmt: quote!(fmt_shallow),
+                debug: quote!(debug_shallow_field),
                 returns: shallow_type,
                 projection: quote!(Shallow),
                 summary: "; a nested table is checked when its `Lazy` is verified.",
@@ -240,22 +247,16 @@ pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     }
 }
 
-/// Builds the owned struct from `view`: stored fields decoded, the others
-/// `Default::default()`. (Each field is read as its accessor reads it, not
-/// through the accessor: an unsupported field type is then reported once,
-/// at the type, rather than again as an accessor that cannot be called.)
+/// Builds the owned struct from `view`: stored fields read as their
+/// accessors read them and decoded, the others `Default::default()`.
 pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     let ident = cx.ident;
-    let view = quote!(view);
     let inits = fields.iter().map(|field| {
         let name = field.ident;
         if field.is_stored() {
             let field_trait = cx.field_trait(field);
-            let read = read_field(cx, field, quote!(#view.table));
-            quote_spanned! {field.ty.span()=>
-                // SAFETY: as in the accessor.
-                #name: #field_trait::to_owned(#read)
-            }
+            let read = read_field(cx, field, &Mode::verified(cx), quote!(view));
+            quote_spanned!(field.ty.span()=> #name: #field_trait::to_owned(#read))
         } else {
             quote!(#name: ::core::default::Default::default())
         }
@@ -263,8 +264,8 @@ pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
     quote!(#ident { #(#inits),* })
 }
 
-/// Compares the stored fields of `view`, read as in
-/// [`from_view_body`], and `owned`.
+/// Compares the stored fields of `view`, read as in [`from_view_body`],
+/// and `owned`.
 pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     if stored.is_empty() {
         return quote! {
@@ -272,15 +273,12 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             true
         };
     }
-    let (view, owned) = (quote!(view), quote!(owned));
+    let owned = quote!(owned);
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
-        let read = read_field(cx, field, quote!(#view.table));
-        quote_spanned! {field.ty.span()=>
-            // SAFETY: as in the accessor.
-            #field_trait::view_eq(#read, &#owned.#name)
-        }
+        let read = read_field(cx, field, &Mode::verified(cx), quote!(view));
+        quote_spanned!(field.ty.span()=> #field_trait::view_eq(#read, &#owned.#name))
     });
     quote!(#(#comparisons)&&*)
 }

@@ -6,10 +6,11 @@ use core::fmt;
 
 use flatbuffers::VOffsetT;
 
-use super::table::{is_present, ViewTable};
+use super::table::{is_present, VerifiedTable, ViewTable};
 use crate::encode::{Builder, Offset};
-use crate::schema::{Schema, SchemaBuilder, TypeRef};
-use crate::verify::{Checked, Checker, FieldAt};
+use crate::lazy::Shallow;
+use crate::schema::{FieldSchema, Schema, SchemaBuilder, TypeRef};
+use crate::verify::{Checked, Checker, FieldAt, TableAt};
 
 /// How values of a Rust type are stored in, read from and verified in a
 /// table slot.
@@ -158,6 +159,132 @@ pub unsafe trait Field: Sized + Schema {
     #[inline]
     fn schema_type(schema: &mut SchemaBuilder) -> TypeRef {
         <Self as Schema>::describe(schema)
+    }
+
+    // What follows is what the derive writes once per stored field: each
+    // method is one field's share of a generated function, so that the
+    // generated code is a line per field. All are `#[inline(always)]`: the
+    // compiled code is the same as the calls they make, written out.
+
+    /// [`push`](Self::push) with the type's own default: one field of a
+    /// generated `build`.
+    #[inline(always)]
+    fn push_default<B: Builder>(builder: &mut B, slot: VOffsetT, value: Self::Prepared) {
+        Self::push(builder, slot, value, Self::DEFAULT);
+    }
+
+    /// [`push_default`](Self::push_default) when `low < WIDTH <= high`:
+    /// how `build` puts a field whose width only the type knows (a derived
+    /// type) in its place among the fields ordered by width, largest first.
+    /// The condition is a constant, folded away.
+    #[inline(always)]
+    fn push_if_width<B: Builder>(
+        builder: &mut B,
+        slot: VOffsetT,
+        value: Self::Prepared,
+        low: usize,
+        high: usize,
+    ) {
+        if Self::WIDTH > low && Self::WIDTH <= high {
+            Self::push_default(builder, slot, value);
+        }
+    }
+
+    /// Checks the field at `slot` of `table`, which must hold it when the
+    /// type or the field (`required`) says so, and names the field on a
+    /// failure: one field of a generated `check_table`.
+    #[inline(always)]
+    fn check_in(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+        name: &'static str,
+    ) -> Checked {
+        let checked = Self::check(checker, table.at(slot, Self::REQUIRED || required));
+        checker.in_field(checked, name)
+    }
+
+    /// [`decode`](Self::decode) of the field at `slot` of `table`, with
+    /// the checks of [`check_in`](Self::check_in) and `default` for an
+    /// absent field: one field of a generated `decode_table`.
+    #[inline(always)]
+    fn decode_in_or(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+        name: &'static str,
+        default: Self::Default,
+    ) -> Checked<Self> {
+        let decoded = Self::decode(checker, table.at(slot, Self::REQUIRED || required), default);
+        checker.in_field(decoded, name)
+    }
+
+    /// [`decode_in_or`](Self::decode_in_or) with the type's own default.
+    #[inline(always)]
+    fn decode_in(
+        checker: &mut Checker<'_>,
+        table: &TableAt<'_>,
+        slot: VOffsetT,
+        required: bool,
+        name: &'static str,
+    ) -> Checked<Self> {
+        Self::decode_in_or(checker, table, slot, required, name, Self::DEFAULT)
+    }
+
+    /// [`get`](Self::get) of a view's table with the type's own default:
+    /// the body of a generated accessor.
+    ///
+    /// # Safety
+    ///
+    /// `T`'s checks must have checked `slot` as this type.
+    #[inline(always)]
+    unsafe fn read<'a, T: ?Sized>(table: &VerifiedTable<'a, T>, slot: VOffsetT) -> Self::View<'a> {
+        // SAFETY: `table` is verified as a `T` (its contract), whose checks
+        // checked `slot` as this type (the caller's).
+        unsafe { Self::get(table.table(), slot, Self::DEFAULT) }
+    }
+
+    /// [`read`](Self::read) of a shallow view's table, through
+    /// [`get_shallow`](Self::get_shallow).
+    ///
+    /// # Safety
+    ///
+    /// As [`read`](Self::read).
+    #[inline(always)]
+    unsafe fn read_shallow<'a, T: ?Sized>(
+        table: &VerifiedTable<'a, T, Shallow>,
+        slot: VOffsetT,
+    ) -> Self::Shallow<'a> {
+        // SAFETY: `table` is verified shallowly as a `T` (its contract),
+        // whose checks checked `slot` as this type (the caller's).
+        unsafe { Self::get_shallow(table.table(), slot, Self::DEFAULT) }
+    }
+
+    /// Adds the field `name`, `view`, to a view's `Debug`.
+    fn debug_field(debug: &mut fmt::DebugStruct<'_, '_>, name: &str, view: Self::View<'_>) {
+        debug.field(name, &FieldDebug::<Self>(view));
+    }
+
+    /// Adds the field `name`, `view`, to a shallow view's `Debug`.
+    fn debug_shallow_field(
+        debug: &mut fmt::DebugStruct<'_, '_>,
+        name: &str,
+        view: Self::Shallow<'_>,
+    ) {
+        debug.field(name, &ShallowDebug::<Self>(view));
+    }
+
+    /// The schema's entry for the field `name` at vtable offset `voffset`:
+    /// its type, its slot, required when the type is; the derive sets the
+    /// rest with [`FieldSchema`]'s setters.
+    #[inline]
+    fn field_schema(name: &'static str, voffset: VOffsetT) -> FieldSchema {
+        FieldSchema {
+            required: Self::REQUIRED,
+            ..FieldSchema::new(name, Self::schema_type, voffset)
+        }
     }
 }
 

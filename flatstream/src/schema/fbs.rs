@@ -160,6 +160,65 @@ pub struct FieldSchema {
     pub shared: bool,
 }
 
+impl FieldSchema {
+    /// The field `name` of the type `ty` describes, at vtable offset
+    /// `voffset`, with no attribute set.
+    pub fn new(name: &'static str, ty: fn(&mut SchemaBuilder) -> TypeRef, voffset: u16) -> Self {
+        FieldSchema {
+            name,
+            ty,
+            slot: (voffset - 4) / 2,
+            default: None,
+            required: false,
+            deprecated: false,
+            key: false,
+            shared: false,
+        }
+    }
+
+    /// The field, required.
+    #[must_use]
+    pub fn required(self) -> Self {
+        FieldSchema {
+            required: true,
+            ..self
+        }
+    }
+
+    /// The field, deprecated.
+    #[must_use]
+    pub fn deprecated(self) -> Self {
+        FieldSchema {
+            deprecated: true,
+            ..self
+        }
+    }
+
+    /// The field, the table's key.
+    #[must_use]
+    pub fn key(self) -> Self {
+        FieldSchema { key: true, ..self }
+    }
+
+    /// The field, its strings shared.
+    #[must_use]
+    pub fn shared(self) -> Self {
+        FieldSchema {
+            shared: true,
+            ..self
+        }
+    }
+
+    /// The field, with the default value `text`.
+    #[must_use]
+    pub fn with_default(self, text: &'static str) -> Self {
+        FieldSchema {
+            default: Some(text),
+            ..self
+        }
+    }
+}
+
 /// The definition of a table or a fixed struct, field by field.
 #[doc(hidden)]
 #[derive(Debug)]
