@@ -27,12 +27,12 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
             // field of a type the macro cannot describe.
             let entry = if field.is_stored() && !fixed {
                 let field_trait = cx.field_trait(field);
-                quote_spanned!(ty.span()=> #field_trait::field_schema(#label, #voffset))
+                quote_spanned!(ty.span()=> #field_trait::FIELD_SCHEMA.at(#label, #voffset))
             } else {
                 let describe = if fixed || classify(ty).is_ok() {
                     quote_spanned!(ty.span()=> <#ty as #private::Schema>::describe)
                 } else {
-                    quote!(|_| #private::TypeRef::opaque())
+                    quote!(#private::TypeRef::opaque_type)
                 };
                 quote!(#private::FieldSchema::new(#label, #describe, #voffset))
             };
@@ -69,7 +69,8 @@ pub fn table(cx: &Cx<'_>, fields: &[Field<'_>], fixed: bool) -> TokenStream {
                     #name,
                     #fixed,
                     #explicit_ids,
-                    &[#(#fields)*],
+                    // Evaluated at compile time: a constant table.
+                    &const { [#(#fields)*] },
                 )
             }
 

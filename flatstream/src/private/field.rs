@@ -68,6 +68,14 @@ pub unsafe trait Field: Sized + Schema {
     /// Whether the field is an inline scalar whose only checks are its
     /// bounds and alignment (see the trait's safety contract).
     const PLAIN_SCALAR: bool = false;
+    /// The schema's entry for a field of this type, its type and whether
+    /// it is required: the derive names and places it
+    /// ([`FieldSchema::at`]) and sets the field's attributes, in a
+    /// constant.
+    const FIELD_SCHEMA: FieldSchema = FieldSchema {
+        required: Self::REQUIRED,
+        ..FieldSchema::new("", Self::schema_type, 4)
+    };
 
     /// Writes what must precede the table (strings, vectors, sub-tables).
     fn prepare<B: Builder>(&self, builder: &mut B) -> Self::Prepared;
@@ -274,17 +282,6 @@ pub unsafe trait Field: Sized + Schema {
         view: Self::Shallow<'_>,
     ) {
         debug.field(name, &ShallowDebug::<Self>(view));
-    }
-
-    /// The schema's entry for the field `name` at vtable offset `voffset`:
-    /// its type, its slot, required when the type is; the derive sets the
-    /// rest with [`FieldSchema`]'s setters.
-    #[inline]
-    fn field_schema(name: &'static str, voffset: VOffsetT) -> FieldSchema {
-        FieldSchema {
-            required: Self::REQUIRED,
-            ..FieldSchema::new(name, Self::schema_type, voffset)
-        }
     }
 }
 

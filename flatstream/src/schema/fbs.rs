@@ -163,7 +163,11 @@ pub struct FieldSchema {
 impl FieldSchema {
     /// The field `name` of the type `ty` describes, at vtable offset
     /// `voffset`, with no attribute set.
-    pub fn new(name: &'static str, ty: fn(&mut SchemaBuilder) -> TypeRef, voffset: u16) -> Self {
+    pub const fn new(
+        name: &'static str,
+        ty: fn(&mut SchemaBuilder) -> TypeRef,
+        voffset: u16,
+    ) -> Self {
         FieldSchema {
             name,
             ty,
@@ -176,9 +180,20 @@ impl FieldSchema {
         }
     }
 
+    /// The same entry, named `name` and at vtable offset `voffset`: a
+    /// table's stored field from its type's
+    /// [`FIELD_SCHEMA`](crate::__private::Field::FIELD_SCHEMA).
+    pub const fn at(self, name: &'static str, voffset: u16) -> Self {
+        FieldSchema {
+            name,
+            slot: (voffset - 4) / 2,
+            ..self
+        }
+    }
+
     /// The field, required.
     #[must_use]
-    pub fn required(self) -> Self {
+    pub const fn required(self) -> Self {
         FieldSchema {
             required: true,
             ..self
@@ -187,7 +202,7 @@ impl FieldSchema {
 
     /// The field, deprecated.
     #[must_use]
-    pub fn deprecated(self) -> Self {
+    pub const fn deprecated(self) -> Self {
         FieldSchema {
             deprecated: true,
             ..self
@@ -196,13 +211,13 @@ impl FieldSchema {
 
     /// The field, the table's key.
     #[must_use]
-    pub fn key(self) -> Self {
+    pub const fn key(self) -> Self {
         FieldSchema { key: true, ..self }
     }
 
     /// The field, its strings shared.
     #[must_use]
-    pub fn shared(self) -> Self {
+    pub const fn shared(self) -> Self {
         FieldSchema {
             shared: true,
             ..self
@@ -211,7 +226,7 @@ impl FieldSchema {
 
     /// The field, with the default value `text`.
     #[must_use]
-    pub fn with_default(self, text: &'static str) -> Self {
+    pub const fn with_default(self, text: &'static str) -> Self {
         FieldSchema {
             default: Some(text),
             ..self

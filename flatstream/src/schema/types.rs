@@ -51,8 +51,9 @@ impl TypeRef {
         }
     }
 
-    /// The type of a deprecated field whose type is not known.
-    pub fn opaque() -> TypeRef {
+    /// The type of a deprecated field whose type is not known, as a
+    /// field's describe function.
+    pub fn opaque_type(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::builtin("ubyte", RefKind::Scalar)
     }
 
