@@ -834,7 +834,7 @@ fn plain_leaf(name: &str, value: f64) -> Leaf {
 }
 
 #[test]
-fn with_builder_sends_every_message_through_the_given_builder() {
+fn with_builder_lays_out_messages_as_the_given_builder() {
     // A leaf at its defaults: the encoder leaves `value` out, a builder
     // told to force defaults writes it.
     let values = [

@@ -26,13 +26,14 @@ macro_rules! writer_constructors {
             Self::with_message_builder(writer, framer, crate::encode::MessageBuilder::default())
         }
 
-        /// A writer that serializes every message with `builder` (one made
-        /// with `FlatBufferBuilder::with_capacity`, say, or with
-        /// `force_defaults`).
+        /// A writer that lays out every message as `builder` does (one
+        /// made with `force_defaults`, say): a hand-written
+        /// [`StreamSerialize`](crate::StreamSerialize) is handed `builder`
+        /// itself, and derived types are written by flatstream's own
+        /// encoder set as `builder` is (its `force_defaults`), which lays
+        /// out the same bytes, faster.
         ///
-        /// Without one ([`new`](Self::new)), derived types are written by
-        /// flatstream's own encoder, which lays out the same bytes as the
-        /// builder, faster.
+        /// [`new`](Self::new) is the same with a `FlatBufferBuilder::new()`.
         pub fn with_builder(
             writer: W,
             framer: F,

@@ -55,31 +55,47 @@ pub fn write_stream<C: Checksum + Copy, T: StreamSerialize>(checksum: C, values:
 /// The FlatBuffer `value` serializes to, as a `FlatBufferBuilder` finishes
 /// it.
 pub fn payload_of<T: StreamSerialize + ?Sized>(value: &T) -> Vec<u8> {
+    payload_with(value, false)
+}
+
+/// [`payload_of`], with the builder's `force_defaults` set as given.
+fn payload_with<T: StreamSerialize + ?Sized>(value: &T, force_defaults: bool) -> Vec<u8> {
     let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+    builder.force_defaults(force_defaults);
     value
         .serialize(&mut builder)
         .expect("derived serialization never fails");
     builder.finished_data().to_vec()
 }
 
-/// Writes `values` with one `StreamWriter` (flatstream's encoder) and checks
+/// Writes `values` with a `StreamWriter` (flatstream's encoder) and checks
 /// that each frame's payload is byte for byte what `serialize` builds with
-/// `FlatBufferBuilder` ([`payload_of`]).
+/// `FlatBufferBuilder` ([`payload_of`]); then the same with a writer made
+/// `with_builder` a builder that forces defaults, against that builder.
 pub fn assert_writer_matches_builder<T: StreamSerialize>(values: &[T]) {
-    let mut writer = StreamWriter::new(Vec::new(), flatstream::framing::DefaultFramer);
-    writer.write_batch(values).unwrap();
-    let stream = writer.into_inner();
-    let mut rest = &stream[..];
-    for (index, value) in values.iter().enumerate() {
-        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-        assert_eq!(
-            rest[4..4 + len],
-            payload_of(value),
-            "message {index} differs"
-        );
-        rest = &rest[4 + len..];
+    for force_defaults in [false, true] {
+        let framer = flatstream::framing::DefaultFramer;
+        let mut writer = if force_defaults {
+            let mut builder = flatstream::flatbuffers::FlatBufferBuilder::new();
+            builder.force_defaults(true);
+            StreamWriter::with_builder(Vec::new(), framer, builder)
+        } else {
+            StreamWriter::new(Vec::new(), framer)
+        };
+        writer.write_batch(values).unwrap();
+        let stream = writer.into_inner();
+        let mut rest = &stream[..];
+        for (index, value) in values.iter().enumerate() {
+            let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+            assert_eq!(
+                rest[4..4 + len],
+                payload_with(value, force_defaults),
+                "message {index} differs (force_defaults: {force_defaults})"
+            );
+            rest = &rest[4 + len..];
+        }
+        assert!(rest.is_empty());
     }
-    assert!(rest.is_empty());
 }
 
 /// Byte offset of each frame in a stream of `messages` framed with `C`.

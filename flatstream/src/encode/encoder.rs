@@ -44,6 +44,9 @@ pub struct Encoder {
     /// How many strings `shared` holds.
     shared_len: usize,
     finished: bool,
+    /// Whether a scalar equal to its default is written anyway, as
+    /// `FlatBufferBuilder::force_defaults` does.
+    force_defaults: bool,
 }
 
 /// A hash of a shared string's bytes, for `Encoder::shared`: eight bytes
@@ -102,6 +105,12 @@ impl Encoder {
         let mut encoder = Self::default();
         encoder.reset();
         encoder
+    }
+
+    /// Writes scalars equal to their default too (`true`), or leaves them
+    /// out (`false`, the default), as `FlatBufferBuilder::force_defaults`.
+    pub fn force_defaults(&mut self, force_defaults: bool) {
+        self.force_defaults = force_defaults;
     }
 
     /// Forgets the message written, keeping the memory.
@@ -381,7 +390,7 @@ impl Builder for Encoder {
 
     #[inline(always)]
     fn push_slot<X: Push + PartialEq>(&mut self, slot: VOffsetT, value: X, default: X) {
-        if value != default {
+        if value != default || self.force_defaults {
             self.push_slot_always(slot, value);
         }
     }

@@ -11,32 +11,25 @@ use crate::error::Result;
 /// the [`Encoder`], other [`StreamSerialize`](crate::StreamSerialize)
 /// implementations through the `FlatBufferBuilder`.
 ///
-/// A writer made with a builder of the caller's (`with_builder`) sends
-/// every message through it, so settings such as `force_defaults` apply.
+/// A writer made with a builder of the caller's (`with_builder`) hands that
+/// builder to hand-written implementations and sets the encoder as the
+/// builder is set (`force_defaults`), so that derived types are laid out as
+/// the builder would lay them out. (Derived types are never built through
+/// the `FlatBufferBuilder` here: each type's builder code is then compiled
+/// once, for the encoder, in every program that writes it.)
 pub struct MessageBuilder {
     builder: FlatBufferBuilder<'static>,
     encoder: Encoder,
-    route: Route,
-}
-
-/// Which of a [`MessageBuilder`]'s two builders serializes what, and where
-/// the last message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Route {
-    /// Derived types go through the encoder; the last message is there.
-    Encoder,
-    /// Derived types go through the encoder; the last message was written
-    /// by a hand-written implementation into the builder.
-    Builder,
-    /// Every message goes through the builder (a writer made with one).
-    BuilderOnly,
+    /// Where the last message is: `false` in the encoder, `true` in the
+    /// builder (written by a hand-written implementation).
+    in_builder: bool,
 }
 
 impl core::fmt::Debug for MessageBuilder {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("MessageBuilder")
             .field("encoder", &self.encoder)
-            .field("route", &self.route)
+            .field("in_builder", &self.in_builder)
             .finish_non_exhaustive()
     }
 }
@@ -46,18 +39,21 @@ impl Default for MessageBuilder {
         Self {
             builder: FlatBufferBuilder::new(),
             encoder: Encoder::new(),
-            route: Route::Encoder,
+            in_builder: false,
         }
     }
 }
 
 impl MessageBuilder {
-    /// Serializes every message through `builder`.
-    pub fn with_builder(builder: FlatBufferBuilder<'static>) -> Self {
+    /// Hands `builder` to hand-written implementations and encodes derived
+    /// types as `builder` would lay them out.
+    pub fn with_builder(mut builder: FlatBufferBuilder<'static>) -> Self {
+        let mut encoder = Encoder::new();
+        encoder.force_defaults(forces_defaults(&mut builder));
         Self {
             builder,
-            encoder: Encoder::new(),
-            route: Route::BuilderOnly,
+            encoder,
+            in_builder: false,
         }
     }
 
@@ -65,9 +61,7 @@ impl MessageBuilder {
     #[inline]
     pub fn builder(&mut self) -> &mut FlatBufferBuilder<'static> {
         self.builder.reset();
-        if self.route == Route::Encoder {
-            self.route = Route::Builder;
-        }
+        self.in_builder = true;
         &mut self.builder
     }
 
@@ -78,9 +72,10 @@ impl MessageBuilder {
     /// If no message was finished since the last reset.
     #[inline]
     pub(crate) fn finished(&self) -> &[u8] {
-        match self.route {
-            Route::Encoder => self.encoder.finished_data(),
-            Route::Builder | Route::BuilderOnly => self.builder.finished_data(),
+        if self.in_builder {
+            self.builder.finished_data()
+        } else {
+            self.encoder.finished_data()
         }
     }
 
@@ -90,34 +85,51 @@ impl MessageBuilder {
     /// error.
     #[inline]
     pub(crate) fn prepend(&mut self, header: &[u8]) -> core::result::Result<&[u8], &[u8]> {
-        match self.route {
-            Route::Encoder => Ok(self.encoder.prepend(header)),
-            Route::Builder | Route::BuilderOnly => Err(self.builder.finished_data()),
+        if self.in_builder {
+            Err(self.builder.finished_data())
+        } else {
+            Ok(self.encoder.prepend(header))
         }
     }
 
-    /// Writes `root` with the encoder (or the builder, for a writer made
-    /// with one) and returns the finished buffer.
+    /// Writes `root` with the encoder and returns the finished buffer.
     #[inline]
     pub fn encode<R: WriteRoot + ?Sized>(
         &mut self,
         root: &R,
         identifier: Option<&'static str>,
     ) -> &[u8] {
-        if self.route == Route::BuilderOnly {
-            let builder = self.builder();
-            let offset = root.write_root(builder);
-            Builder::finish(builder, offset, identifier);
-            builder.finished_data()
-        } else {
-            self.route = Route::Encoder;
-            let encoder = &mut self.encoder;
-            encoder.reset();
-            let offset = root.write_root(encoder);
-            encoder.finish(offset, identifier);
-            encoder.finished_data()
-        }
+        self.in_builder = false;
+        let encoder = &mut self.encoder;
+        encoder.reset();
+        let offset = root.write_root(encoder);
+        encoder.finish(offset, identifier);
+        encoder.finished_data()
     }
+}
+
+/// Whether `builder` writes scalars equal to their default: its
+/// `force_defaults`, which it has no getter for, read from a table of one
+/// default-valued field built with it (its vtable is 4 bytes long when the
+/// field was left out). Leaves `builder` reset.
+fn forces_defaults(builder: &mut FlatBufferBuilder<'static>) -> bool {
+    builder.reset();
+    let start = builder.start_table();
+    builder.push_slot::<u8>(4, 0, 0);
+    let table = builder.end_table(start);
+    builder.finish_minimal(table);
+    let data = builder.finished_data();
+    let read = |at: usize, len: usize| data.get(at..at.checked_add(len)?);
+    let vtable_len = read(0, 4)
+        .and_then(|root| {
+            let root = u32::from_le_bytes(root.try_into().ok()?) as usize;
+            let soffset = i32::from_le_bytes(read(root, 4)?.try_into().ok()?);
+            let vtable = root.checked_add_signed(-(soffset as isize))?;
+            Some(u16::from_le_bytes(read(vtable, 2)?.try_into().ok()?))
+        })
+        .unwrap_or(4);
+    builder.reset();
+    vtable_len > 4
 }
 
 /// [`StreamSerialize::serialize`](crate::StreamSerialize::serialize) for
