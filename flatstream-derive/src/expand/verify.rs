@@ -21,7 +21,7 @@ pub fn check_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
         let (checker, table) = (quote!(checker), quote!(table));
         let name = field.ident.unraw_string();
         let check = quote_spanned! {field.ty.span()=>
-            #field_trait::check_in(#checker, &#table, #voffset, #required, #name)
+            #field_trait::check_in(#checker, #table.at(#voffset, #required), #name)
         };
         quote!(#check?;)
     });
@@ -51,10 +51,10 @@ pub fn decode_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
             let label = name.unraw_string();
             let decode = match cx.custom_default(field) {
                 Some(default) => quote_spanned! {field.ty.span()=>
-                    #field_trait::decode_in_or(#checker, &#table, #voffset, #required, #label, #default)
+                    #field_trait::decode_in_or(#checker, #table.at(#voffset, #required), #default, #label)
                 },
                 None => quote_spanned! {field.ty.span()=>
-                    #field_trait::decode_in(#checker, &#table, #voffset, #required, #label)
+                    #field_trait::decode_in(#checker, #table.at(#voffset, #required), #label)
                 },
             };
             decodes.push(quote!(let #local = #decode?;));

@@ -130,18 +130,34 @@ struct Mode {
 }
 
 impl Mode {
-    /// The default mode, `Verified`.
-    fn verified(cx: &Cx<'_>) -> Self {
+    /// The default mode, `Verified`, or (`shallow`) `Shallow`.
+    fn new(cx: &Cx<'_>, shallow: bool) -> Self {
+        let (view, private) = (&cx.view, &cx.private);
+        let pick = |verified: TokenStream, shallow_mode: TokenStream| {
+            if shallow {
+                shallow_mode
+            } else {
+                verified
+            }
+        };
         Mode {
-            argument: quote!(),
-            read: quote!(read),
-            get: quote!(get),
-            debug: quote!(debug_field),
-            returns: view_type,
-            projection: quote!(View),
-            summary: ".",
-            field_docs: true,
-            debug_name: cx.view.to_string(),
+            argument: pick(quote!(), quote!(, #private::Shallow)),
+            read: pick(quote!(read), quote!(read_shallow)),
+            get: pick(quote!(get), quote!(get_shallow)),
+            debug: pick(quote!(debug_field), quote!(debug_shallow_field)),
+            returns: if shallow { shallow_type } else { view_type },
+            projection: pick(quote!(View), quote!(Shallow)),
+            summary: if shallow {
+                "; a nested table is checked when its `Lazy` is verified."
+            } else {
+                "."
+            },
+            field_docs: !shallow,
+            debug_name: if shallow {
+                format!("{view}<Shallow>")
+            } else {
+                view.to_string()
+            },
         }
     }
 }
@@ -217,24 +233,9 @@ fn mode_impls(cx: &Cx<'_>, stored: &[&Field<'_>], mode: &Mode) -> TokenStream {
 
 /// Accessors and the traits implemented on the view.
 pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
-    let (view, private) = (&cx.view, &cx.private);
-    let verified = mode_impls(cx, stored, &Mode::verified(cx));
+    let verified = mode_impls(cx, stored, &Mode::new(cx, false));
     let shallow = match cx.container.attrs.shallow {
-        Some(_) => mode_impls(
-            cx,
-            stored,
-            &Mode {
-                argument: quote!(, #private::Shallow),
-                read: quote!(read_shallow),
-                get: quote!(get_shallow),
-                debug: quote!(debug_shallow_field),
-                returns: shallow_type,
-                projection: quote!(Shallow),
-                summary: "; a nested table is checked when its `Lazy` is verified.",
-                field_docs: false,
-                debug_name: format!("{view}<Shallow>"),
-            },
-        ),
+        Some(_) => mode_impls(cx, stored, &Mode::new(cx, true)),
         None => TokenStream::new(),
     };
     let owned = cx.owned_view_impls(quote!(TableType));
@@ -255,7 +256,7 @@ pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
         let name = field.ident;
         if field.is_stored() {
             let field_trait = cx.field_trait(field);
-            let read = read_field(cx, field, &Mode::verified(cx), quote!(view));
+            let read = read_field(cx, field, &Mode::new(cx, false), quote!(view));
             quote_spanned!(field.ty.span()=> #name: #field_trait::to_owned(#read))
         } else {
             quote!(#name: ::core::default::Default::default())
@@ -277,7 +278,7 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
-        let read = read_field(cx, field, &Mode::verified(cx), quote!(view));
+        let read = read_field(cx, field, &Mode::new(cx, false), quote!(view));
         quote_spanned!(field.ty.span()=> #field_trait::view_eq(#read, &#owned.#name))
     });
     quote!(#(#comparisons)&&*)

@@ -10,7 +10,7 @@ use super::table::{is_present, VerifiedTable, ViewTable};
 use crate::encode::{Builder, Offset};
 use crate::lazy::Shallow;
 use crate::schema::{FieldSchema, Schema, SchemaBuilder, TypeRef};
-use crate::verify::{Checked, Checker, FieldAt, TableAt};
+use crate::verify::{Checked, Checker, FieldAt};
 
 /// How values of a Rust type are stored in, read from and verified in a
 /// table slot.
@@ -198,34 +198,26 @@ pub unsafe trait Field: Sized + Schema {
         }
     }
 
-    /// Checks the field at `slot` of `table`, which must hold it when the
-    /// type or the field (`required`) says so, and names the field on a
-    /// failure: one field of a generated `check_table`.
+    /// Checks `field`, which the table must hold when the type or the
+    /// field says so, and names the field on a failure: one field of a
+    /// generated `check_table`.
     #[inline(always)]
-    fn check_in(
-        checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-        name: &'static str,
-    ) -> Checked {
-        let checked = Self::check(checker, table.at(slot, Self::REQUIRED || required));
+    fn check_in(checker: &mut Checker<'_>, field: FieldAt<'_, '_>, name: &'static str) -> Checked {
+        let checked = Self::check(checker, field.required_if(Self::REQUIRED));
         checker.in_field(checked, name)
     }
 
-    /// [`decode`](Self::decode) of the field at `slot` of `table`, with
-    /// the checks of [`check_in`](Self::check_in) and `default` for an
-    /// absent field: one field of a generated `decode_table`.
+    /// [`decode`](Self::decode) of `field`, with the checks of
+    /// [`check_in`](Self::check_in) and `default` for an absent field: one
+    /// field of a generated `decode_table`.
     #[inline(always)]
     fn decode_in_or(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
-        name: &'static str,
+        field: FieldAt<'_, '_>,
         default: Self::Default,
+        name: &'static str,
     ) -> Checked<Self> {
-        let decoded = Self::decode(checker, table.at(slot, Self::REQUIRED || required), default);
+        let decoded = Self::decode(checker, field.required_if(Self::REQUIRED), default);
         checker.in_field(decoded, name)
     }
 
@@ -233,12 +225,10 @@ pub unsafe trait Field: Sized + Schema {
     #[inline(always)]
     fn decode_in(
         checker: &mut Checker<'_>,
-        table: &TableAt<'_>,
-        slot: VOffsetT,
-        required: bool,
+        field: FieldAt<'_, '_>,
         name: &'static str,
     ) -> Checked<Self> {
-        Self::decode_in_or(checker, table, slot, required, name, Self::DEFAULT)
+        Self::decode_in_or(checker, field, Self::DEFAULT, name)
     }
 
     /// [`get`](Self::get) of a view's table with the type's own default:

@@ -81,6 +81,16 @@ impl<'t, 'a> FieldAt<'t, 'a> {
         }
     }
 
+    /// The same field, which the table must hold when `required` too (a
+    /// type that is always required: a table not in `Option`).
+    #[inline(always)]
+    pub fn required_if(self, required: bool) -> Self {
+        Self {
+            required: self.required || required,
+            ..self
+        }
+    }
+
     /// The table the field is in.
     #[inline(always)]
     pub fn table(self) -> &'t TableAt<'a> {
