@@ -57,6 +57,10 @@ fn read_field(cx: &Cx<'_>, field: &Field<'_>, mode: &Mode, view: TokenStream) ->
             quote_spanned!(field.ty.span()=> #field_trait::#read(&#table, #voffset))
         }
     };
+    // SAFETY (of the generated block): `#view.table` is a `VerifiedTable`
+    // of this struct in this mode, which only `unsafe` code makes, from a
+    // table this struct's checks accepted in this mode; those checks
+    // checked this slot as this type.
     quote!(unsafe { #read })
 }
 
