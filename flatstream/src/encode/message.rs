@@ -1,6 +1,7 @@
-//! What the writers serialize each message with: the [`Encoder`] or,
-//! for a caller's own `FlatBufferBuilder`, that builder, and the room in
-//! front of the payload for the frame header.
+//! What the writers serialize each message with: the [`Encoder`] for
+//! derived types (set as a caller's own `FlatBufferBuilder` is, for a
+//! writer made with one), that builder for hand-written implementations,
+//! and the room in front of the payload for the frame header.
 
 use flatbuffers::FlatBufferBuilder;
 
@@ -157,5 +158,22 @@ impl WriteRoot for str {
     #[inline]
     fn write_root<B: Builder>(&self, builder: &mut B) -> Offset {
         builder.create_string(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forces_defaults_reads_the_builders_setting_and_leaves_it_reset() {
+        for force in [false, true] {
+            let mut builder = FlatBufferBuilder::new();
+            builder.force_defaults(force);
+            assert_eq!(forces_defaults(&mut builder), force);
+            assert!(builder.unfinished_data().is_empty());
+            // Asked again, after the probe's own table: the same.
+            assert_eq!(forces_defaults(&mut builder), force);
+        }
     }
 }
