@@ -222,34 +222,26 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The default passed when pushing or reading a field: the `default = ..`
-    /// literal, else the type's own.
-    pub fn default_value(&self, field: &Field<'_>) -> TokenStream {
-        let field_trait = self.field_trait(field);
-        match (&field.attrs.default, &field.kind) {
-            (Some(default), Some(Kind::Scalar(scalar))) => match &default.value {
-                // An integer where a float is expected: write it as a float.
-                Lit::Int(int) if scalar.is_float() => {
-                    let mut literal = Literal::f64_unsuffixed(0.0);
-                    if let Ok(value) = int.base10_parse::<i64>() {
-                        literal = Literal::f64_unsuffixed(value as f64);
-                    }
-                    literal.set_span(int.span());
-                    quote!(#literal)
-                }
-                lit => quote!(#lit),
-            },
-            _ => quote_spanned!(field.ty.span()=> #field_trait::DEFAULT),
-        }
-    }
-
-    /// The `default = ..` literal of a scalar field, as tokens; `None` for
-    /// a field that takes its type's own default.
+    /// The `default = ..` literal of a scalar field, as tokens (an integer
+    /// where a float is expected written as a float); `None` for a field
+    /// that takes its type's own default (`Field::DEFAULT`, which the
+    /// runtime's per-field methods pass).
     pub fn custom_default(&self, field: &Field<'_>) -> Option<TokenStream> {
-        match (&field.attrs.default, &field.kind) {
-            (Some(_), Some(Kind::Scalar(_))) => Some(self.default_value(field)),
-            _ => None,
-        }
+        let (Some(default), Some(Kind::Scalar(scalar))) = (&field.attrs.default, &field.kind)
+        else {
+            return None;
+        };
+        Some(match &default.value {
+            Lit::Int(int) if scalar.is_float() => {
+                let mut literal = Literal::f64_unsuffixed(0.0);
+                if let Ok(value) = int.base10_parse::<i64>() {
+                    literal = Literal::f64_unsuffixed(value as f64);
+                }
+                literal.set_span(int.span());
+                quote!(#literal)
+            }
+            lit => quote!(#lit),
+        })
     }
 
     /// `<T as Field>`, spanned on the field's type so that an unsupported

@@ -255,12 +255,12 @@ pub fn view_impls(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
 /// Builds the owned struct from `view`: stored fields read as their
 /// accessors read them and decoded, the others `Default::default()`.
 pub fn from_view_body(cx: &Cx<'_>, fields: &[Field<'_>]) -> TokenStream {
-    let ident = cx.ident;
+    let (ident, verified) = (cx.ident, Mode::new(cx, false));
     let inits = fields.iter().map(|field| {
         let name = field.ident;
         if field.is_stored() {
             let field_trait = cx.field_trait(field);
-            let read = read_field(cx, field, &Mode::new(cx, false), quote!(view));
+            let read = read_field(cx, field, &verified, quote!(view));
             quote_spanned!(field.ty.span()=> #name: #field_trait::to_owned(#read))
         } else {
             quote!(#name: ::core::default::Default::default())
@@ -278,11 +278,11 @@ pub fn view_eq_body(cx: &Cx<'_>, stored: &[&Field<'_>]) -> TokenStream {
             true
         };
     }
-    let owned = quote!(owned);
+    let (owned, verified) = (quote!(owned), Mode::new(cx, false));
     let comparisons = stored.iter().map(|field| {
         let field_trait = cx.field_trait(field);
         let name = field.ident;
-        let read = read_field(cx, field, &Mode::new(cx, false), quote!(view));
+        let read = read_field(cx, field, &verified, quote!(view));
         quote_spanned!(field.ty.span()=> #field_trait::view_eq(#read, &#owned.#name))
     });
     quote!(#(#comparisons)&&*)
