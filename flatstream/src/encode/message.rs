@@ -3,10 +3,11 @@
 //! writer made with one), that builder for hand-written implementations,
 //! and the room in front of the payload for the frame header.
 
-use flatbuffers::FlatBufferBuilder;
+use flatbuffers::{FlatBufferBuilder, VerifierOptions};
 
 use super::{Builder, Encoder, Offset};
 use crate::error::Result;
+use crate::verify::Checker;
 
 /// What the writers serialize each message with: derived types go through
 /// the [`Encoder`], other [`StreamSerialize`](crate::StreamSerialize)
@@ -111,26 +112,23 @@ impl MessageBuilder {
 
 /// Whether `builder` writes scalars equal to their default: its
 /// `force_defaults`, which it has no getter for, read from a table of one
-/// default-valued field built with it (its vtable is 4 bytes long when the
-/// field was left out). Leaves `builder` reset.
+/// default-valued field built with it (the verifier's field lookup finds
+/// the field only when it was written). Leaves `builder` reset.
 fn forces_defaults(builder: &mut FlatBufferBuilder<'static>) -> bool {
     builder.reset();
     let start = builder.start_table();
     builder.push_slot::<u8>(4, 0, 0);
     let table = builder.end_table(start);
     builder.finish_minimal(table);
-    let data = builder.finished_data();
-    let read = |at: usize, len: usize| data.get(at..at.checked_add(len)?);
-    let vtable_len = read(0, 4)
-        .and_then(|root| {
-            let root = u32::from_le_bytes(root.try_into().ok()?) as usize;
-            let soffset = i32::from_le_bytes(read(root, 4)?.try_into().ok()?);
-            let vtable = root.checked_add_signed(-(soffset as isize))?;
-            Some(u16::from_le_bytes(read(vtable, 2)?.try_into().ok()?))
+    let mut checker = Checker::new(builder.finished_data(), &VerifierOptions::default());
+    let written = checker
+        .root(|checker, pos| {
+            let table = checker.enter_table(pos)?;
+            Ok(checker.field(&table, 4).is_some())
         })
-        .unwrap_or(4);
+        .is_ok_and(|(_, written)| written);
     builder.reset();
-    vtable_len > 4
+    written
 }
 
 /// [`StreamSerialize::serialize`](crate::StreamSerialize::serialize) for
